@@ -1,0 +1,97 @@
+// Package policies evaluates Rego rules over facts documents: the embedded
+// catalogue mapped to Canon's security guide, plus an organisation's own
+// rules, data overrides and waivers.
+package policies
+
+import "time"
+
+// Status is the outcome of one rule on one device. Every device × rule ends
+// in exactly one of these.
+type Status string
+
+// Rule outcomes.
+const (
+	StatusFail          Status = "fail"
+	StatusPass          Status = "pass"
+	StatusReview        Status = "review"         // a fact the rule needs was not collected
+	StatusNotApplicable Status = "not_applicable" // e.g. not a Canon device, service absent
+	StatusWaived        Status = "waived"
+)
+
+// Severities, highest first.
+var Severities = []string{"critical", "high", "medium", "low", "info"}
+
+// SeverityRank orders severities: critical is 5, info 1, unknown 0.
+func SeverityRank(s string) int {
+	for i, v := range Severities {
+		if v == s {
+			return len(Severities) - i
+		}
+	}
+	return 0
+}
+
+// Rule is one check of the catalogue, read from its package's METADATA.
+type Rule struct {
+	ID               string   `json:"id"`
+	Title            string   `json:"title"`
+	Description      string   `json:"description"`
+	Severity         string   `json:"severity"`
+	GuidePoint       int      `json:"guide_point"`
+	GuideSection     string   `json:"guide_section"`
+	STIG             []string `json:"stig,omitempty"`
+	NIST             []string `json:"nist,omitempty"`
+	Remediation      string   `json:"remediation"`
+	RelatedResources []string `json:"related_resources,omitempty"`
+	Vendors          []string `json:"vendors,omitempty"`
+	Facts            []string `json:"facts,omitempty"`
+	// Package is the Rego package path, e.g. "mfpscan.rules.tls.legacy_versions".
+	Package string `json:"package"`
+	// Origin is "builtin" or the path of the custom policy it came from.
+	Origin string `json:"origin"`
+	// Enabled is false when the organisation's data disabled the rule.
+	Enabled bool `json:"enabled"`
+}
+
+// Finding is one element of a rule's deny (or review) set: why it failed.
+type Finding struct {
+	Message string `json:"message"`
+	// Fact is the JSON path in the device's facts document of the fact that
+	// caused the finding, e.g. "tls.0.versions.tls1.0"; reports turn it into a
+	// line number.
+	Fact     string         `json:"fact,omitempty"`
+	Evidence map[string]any `json:"evidence,omitempty"`
+}
+
+// Result is one rule's outcome on one device.
+type Result struct {
+	RuleID   string `json:"rule_id"`
+	Address  string `json:"address"`
+	DeviceID string `json:"device_id"`
+	Status   Status `json:"status"`
+	// Severity is the rule's severity after organisation overrides.
+	Severity string    `json:"severity"`
+	Findings []Finding `json:"findings,omitempty"`
+	// Reasons explain review and not_applicable outcomes.
+	Reasons []string `json:"reasons,omitempty"`
+	Waiver  *Waiver  `json:"waiver,omitempty"`
+}
+
+// Waiver accepts a rule's failure on selected devices until it expires.
+type Waiver struct {
+	Rule     string    `json:"rule" yaml:"rule"`
+	Selector Selector  `json:"selector" yaml:"selector"`
+	Reason   string    `json:"reason" yaml:"reason"`
+	Expires  time.Time `json:"expires" yaml:"expires"`
+	// Expired is set on waivers found past their date: they no longer apply
+	// and are reported as such.
+	Expired bool `json:"expired,omitempty" yaml:"-"`
+}
+
+// Selector picks devices for a waiver; all non-empty fields must match.
+type Selector struct {
+	Address string `json:"address,omitempty" yaml:"address,omitempty"`
+	CIDR    string `json:"cidr,omitempty" yaml:"cidr,omitempty"`
+	Serial  string `json:"serial,omitempty" yaml:"serial,omitempty"`
+	Model   string `json:"model,omitempty" yaml:"model,omitempty"`
+}
