@@ -223,10 +223,10 @@ type TLSService struct {
 	Port   int    `json:"port"`
 	Status Status `json:"status"`
 	Reason string `json:"reason,omitempty"`
-	// Versions maps "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3" to whether
+	// Versions maps "ssl3", "tls1_0", "tls1_1", "tls1_2", "tls1_3" to whether
 	// the server accepted it; a version that could not be tested is absent.
 	Versions map[string]bool `json:"versions"`
-	// Ciphers lists the cipher suites accepted per version.
+	// Ciphers lists the cipher suites accepted per version (same keys).
 	Ciphers     map[string][]Cipher `json:"ciphers,omitempty"`
 	Certificate *Certificate        `json:"certificate,omitempty"`
 	// Tool records how the versions were probed (e.g. "crypto/tls", "raw-hello").

@@ -57,7 +57,8 @@ type Rule struct {
 type Finding struct {
 	Message string `json:"message"`
 	// Fact is the JSON path in the device's facts document of the fact that
-	// caused the finding, e.g. "tls.0.versions.tls1.0"; reports turn it into a
+	// caused the finding, as a JSON Pointer (RFC 6901) such as
+	// "/tls/0/versions/tls1_0"; reports turn it into a
 	// line number.
 	Fact     string         `json:"fact,omitempty"`
 	Evidence map[string]any `json:"evidence,omitempty"`
