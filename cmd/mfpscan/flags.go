@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/pipeline"
+)
+
+// sweepFlags are the flags shared by scan and discover.
+type sweepFlags struct {
+	excludes     []string
+	excludeFile  string
+	maxHosts     uint64
+	yesLarge     bool
+	engine       string
+	nmapArgs     string
+	ports        string
+	rate         float64
+	timeout      time.Duration
+	hostDeadline time.Duration
+	concurrency  int
+	perHost      int
+}
+
+func (f *sweepFlags) register(fs *pflag.FlagSet) {
+	fs.StringSliceVar(&f.excludes, "exclude", nil, "addresses, CIDRs or ranges to skip (repeatable, comma-separated)")
+	fs.StringVar(&f.excludeFile, "exclude-file", "", "file of targets to skip, one per line (# comments allowed)")
+	fs.Uint64Var(&f.maxHosts, "max-hosts", 65536, "refuse sweeps larger than this many addresses unless --yes-large-sweep")
+	fs.BoolVar(&f.yesLarge, "yes-large-sweep", false, "confirm a sweep larger than --max-hosts")
+	fs.StringVar(&f.engine, "engine", "native", "discovery engine: native (TCP connect + SNMP) or nmap")
+	fs.StringVar(&f.nmapArgs, "nmap-args", "", "extra arguments for the nmap engine (options that write files or run scripts are refused)")
+	fs.StringVar(&f.ports, "ports", "", "TCP ports to probe, e.g. 80,443,8000-8010 (default: the MFP port set)")
+	fs.Float64Var(&f.rate, "rate", 2000, "global probe rate limit, probes per second")
+	fs.DurationVar(&f.timeout, "timeout", 1500*time.Millisecond, "timeout of one probe or protocol exchange")
+	fs.DurationVar(&f.hostDeadline, "host-timeout", 60*time.Second, "deadline for everything done to one host")
+	fs.IntVar(&f.concurrency, "concurrency", 512, "probes in flight at once")
+	fs.IntVar(&f.perHost, "per-host", 4, "probes in flight at once per host (printers dislike bursts)")
+}
+
+// apply validates the sweep flags into cfg.
+func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
+	if len(targets) == 0 {
+		return pipeline.UsageError("no targets given (e.g. 10.0.0.0/24, 10.1.2.10-50, printer.example.org, @targets.txt)")
+	}
+	cfg.Targets = targets
+	cfg.Excludes = append([]string(nil), f.excludes...)
+	if f.excludeFile != "" {
+		cfg.Excludes = append(cfg.Excludes, "@"+f.excludeFile)
+	}
+	cfg.MaxHosts, cfg.AllowLarge = f.maxHosts, f.yesLarge
+	switch f.engine {
+	case "native", "nmap":
+		cfg.Engine = f.engine
+	default:
+		return pipeline.UsageError("unknown --engine %q (valid: native, nmap)", f.engine)
+	}
+	if f.nmapArgs != "" {
+		if f.engine != "nmap" {
+			return pipeline.UsageError("--nmap-args needs --engine nmap")
+		}
+		cfg.NmapArgs = strings.Fields(f.nmapArgs)
+	}
+	cfg.Roles = collectors.DefaultRoles()
+	if f.ports != "" {
+		ports, err := pipeline.ParsePorts(f.ports)
+		if err != nil {
+			return err
+		}
+		cfg.Ports = ports
+	} else {
+		cfg.Ports = cfg.Roles.Ports()
+	}
+	if f.rate <= 0 {
+		return pipeline.UsageError("--rate must be positive, got %v", f.rate)
+	}
+	if f.timeout <= 0 || f.hostDeadline <= 0 {
+		return pipeline.UsageError("--timeout and --host-timeout must be positive")
+	}
+	if f.concurrency < 1 || f.perHost < 1 {
+		return pipeline.UsageError("--concurrency and --per-host must be at least 1")
+	}
+	cfg.Rate, cfg.Timeout, cfg.HostDeadline = f.rate, f.timeout, f.hostDeadline
+	cfg.Concurrency, cfg.PerHost = f.concurrency, f.perHost
+	return nil
+}
+
+// reportFlags are the flags of every command that evaluates and reports.
+type reportFlags struct {
+	out            string
+	formats        string
+	policies       []string
+	dataFiles      []string
+	waivers        string
+	baseline       string
+	failOn         string
+	site           string
+	omitSuppressed bool
+}
+
+func (f *reportFlags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory")
+	fs.StringVar(&f.formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown")
+	fs.StringArrayVar(&f.policies, "policy", nil, "custom Rego policy: directory, .rego file or OPA bundle .tar.gz (repeatable)")
+	fs.StringArrayVar(&f.dataFiles, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
+	fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
+	fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif: mark results new / unchanged / updated / absent")
+	fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
+	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
+	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+}
+
+func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
+	formats, err := pipeline.ParseFormats(f.formats, available)
+	if err != nil {
+		return err
+	}
+	failOn, err := pipeline.ParseSeverity(f.failOn)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(f.out) == "" {
+		return pipeline.UsageError("--out must not be empty")
+	}
+	if f.site == "" || strings.ContainsAny(f.site, "/ ") {
+		return pipeline.UsageError("--site %q must be a non-empty name without '/' or spaces", f.site)
+	}
+	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
+	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
+	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.omitSuppressed
+	return nil
+}
+
+// collectFlags are the collection opt-ins of scan.
+type collectFlags struct {
+	checkCredentials bool
+	probePJL         bool
+	communitiesFile  string
+	attestations     string
+}
+
+func (f *collectFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.checkCredentials, "check-default-credentials", false, "try well-known default logins, one attempt per account per device")
+	fs.BoolVar(&f.probePJL, "probe-pjl", false, "send @PJL INFO ID to raw print ports (9100) to read the model")
+	fs.StringVar(&f.communitiesFile, "snmp-communities", "", "file of extra SNMP communities to try read-only, one per line (never written to reports)")
+	fs.StringVar(&f.attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
+}
+
+func (f *collectFlags) apply(cfg *pipeline.Config) error {
+	cfg.Collect.CheckDefaultCredentials = f.checkCredentials
+	cfg.Collect.ProbePJL = f.probePJL
+	cfg.Collect.Timeout = cfg.Timeout
+	cfg.Attestations = f.attestations
+	if f.communitiesFile != "" {
+		list, err := readCommunities(f.communitiesFile)
+		if err != nil {
+			return err
+		}
+		cfg.Collect.Communities = list
+	}
+	return nil
+}
+
+// readCommunities reads one community per line. The values are secrets: an
+// error names the file and line, never the value.
+func readCommunities(path string) ([]string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, pipeline.UsageError("read --snmp-communities: %v", err)
+	}
+	defer fh.Close()
+	var out []string
+	sc := bufio.NewScanner(fh)
+	for line := 1; sc.Scan(); line++ {
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		if len(s) > 255 {
+			return nil, pipeline.UsageError("%s:%d: community longer than 255 bytes", path, line)
+		}
+		out = append(out, s)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, pipeline.UsageError("read --snmp-communities %s: %v", path, err)
+	}
+	return out, nil
+}
+
+// commonSetup fills the parts of cfg every command needs.
+func commonSetup(cmd *cobra.Command, g *globalFlags, cfg *pipeline.Config) error {
+	log, err := g.logger(cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	cfg.Log = log
+	cfg.Stdout = cmd.OutOrStdout()
+	cfg.Progress = cmd.ErrOrStderr()
+	if f, ok := cmd.ErrOrStderr().(*os.File); ok {
+		cfg.Interactive = g.interactive(f)
+	}
+	if g.quiet {
+		cfg.Progress = nil
+	}
+	cfg.Now = time.Now
+	return nil
+}
+

@@ -1,0 +1,147 @@
+// Package pipeline wires the stages together: scanner → collectors → facts →
+// policies → reports. The CLI fills a Config, validates it, and calls Scan,
+// Eval or Demo; nothing here parses flags.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/policies"
+)
+
+// ErrUsage marks errors in the operator's input (exit code 2: nothing was
+// sent on the network).
+var ErrUsage = errors.New("usage error")
+
+// ErrInterrupted is returned when a sweep was cut short by a signal; what was
+// collected has been written.
+var ErrInterrupted = errors.New("interrupted")
+
+// ErrChecksFailed is returned when a check the operator asked for failed
+// (e.g. Rego unit tests); it exits like findings do.
+var ErrChecksFailed = errors.New("checks failed")
+
+// UsageError wraps err so that errors.Is(err, ErrUsage) holds.
+func UsageError(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUsage, fmt.Sprintf(format, args...))
+}
+
+// Config is a validated set of settings for one run.
+type Config struct {
+	Targets      []string
+	Excludes     []string
+	MaxHosts     uint64
+	AllowLarge   bool
+	Engine       string
+	NmapArgs     []string
+	Ports        []int
+	Roles        collectors.Roles
+	Rate         float64
+	Timeout      time.Duration
+	HostDeadline time.Duration
+	Concurrency  int
+	PerHost      int
+
+	Collect collectors.Options
+
+	PolicyPaths    []string
+	DataFiles      []string
+	WaiversFile    string
+	Attestations   string
+	BaselineFile   string
+	OutDir         string
+	Formats        []string
+	Site           string
+	FailOn         string
+	OmitSuppressed bool
+
+	Log *slog.Logger
+	// Progress receives the progress bar and summary; Stdout the results.
+	Progress io.Writer
+	Stdout   io.Writer
+	// Interactive enables the progress bar (a terminal, not --quiet).
+	Interactive bool
+	Now         func() time.Time
+}
+
+// ParsePorts reads "80,443,8000-8010" into a sorted, de-duplicated list.
+func ParsePorts(spec string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		first, err := parsePort(lo)
+		if err != nil {
+			return nil, UsageError("parse ports %q: %v", spec, err)
+		}
+		last := first
+		if isRange {
+			if last, err = parsePort(hi); err != nil {
+				return nil, UsageError("parse ports %q: %v", spec, err)
+			}
+			if last < first {
+				return nil, UsageError("parse ports %q: range %s runs backwards", spec, part)
+			}
+		}
+		for p := first; p <= last; p++ {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, UsageError("parse ports %q: no ports given", spec)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func parsePort(s string) (int, error) {
+	p, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || p < 1 || p > 65535 {
+		return 0, fmt.Errorf("%q is not a port number (1-65535)", s)
+	}
+	return p, nil
+}
+
+// ParseFormats reads "sarif,html,json".
+func ParseFormats(spec string, available []string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(spec, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "" {
+			continue
+		}
+		if !slices.Contains(available, f) {
+			return nil, UsageError("unknown report format %q (valid: %s)", f, strings.Join(available, ", "))
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, UsageError("no report format given (valid: %s)", strings.Join(available, ", "))
+	}
+	return out, nil
+}
+
+// ParseSeverity validates a --fail-on value; "" and "none" disable it.
+func ParseSeverity(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || s == "none" {
+		return "", nil
+	}
+	if policies.SeverityRank(s) == 0 {
+		return "", UsageError("unknown severity %q (valid: %s, none)", s, strings.Join(policies.Severities, ", "))
+	}
+	return s, nil
+}

@@ -1,0 +1,197 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/reports/sarifcheck"
+)
+
+// startTestLab runs the default fleet on a loopback /24 and port offset of
+// its own, so parallel test binaries and a running `mfpscan lab` never clash.
+func startTestLab(t *testing.T) (*lab.Fleet, lab.Config) {
+	t.Helper()
+	var lastErr error
+	for range 5 {
+		cfg := lab.Config{
+			Subnet:     netip.PrefixFrom(netip.AddrFrom4([4]byte{127, 90 + byte(rand.IntN(60)), byte(rand.IntN(250)), 0}), 24),
+			PortOffset: 10000 + 1000*rand.IntN(17),
+		}
+		fleet, err := lab.Start(context.Background(), cfg)
+		if err == nil {
+			t.Cleanup(func() { fleet.Close() })
+			return fleet, cfg
+		}
+		lastErr = err
+	}
+	t.Fatalf("start lab: %v", lastErr)
+	return nil, lab.Config{}
+}
+
+func labScanConfig(t *testing.T, lc lab.Config, out string) Config {
+	roles := collectors.DefaultRoles().Shift(lc.PortOffset)
+	return Config{
+		Targets:      []string{lc.Subnet.String()},
+		MaxHosts:     1 << 16,
+		Engine:       "native",
+		Ports:        roles.Ports(),
+		Roles:        roles,
+		Rate:         5000,
+		Timeout:      time.Second,
+		HostDeadline: 30 * time.Second,
+		Concurrency:  256,
+		PerHost:      8,
+		Collect:      collectors.Options{Timeout: time.Second},
+		OutDir:       out,
+		Formats:      []string{"sarif", "html", "json"},
+		Site:         "e2e",
+		Log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Stdout:       &bytes.Buffer{},
+	}
+}
+
+// TestEndToEndLab is the walking skeleton: lab on loopback → sweep → facts →
+// policies → reports, with the exact statuses each profile must get.
+func TestEndToEndLab(t *testing.T) {
+	fleet, lc := startTestLab(t)
+	out := t.TempDir()
+	cfg := labScanConfig(t, lc, out)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := Scan(ctx, cfg); err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+
+	findings := readFindings(t, filepath.Join(out, "findings.json"))
+	byDevice := map[string]map[string]policies.Result{} // address → package → result
+	pkgOf := map[string]string{}
+	for _, r := range findings.Rules {
+		pkgOf[r.ID] = strings.TrimPrefix(r.Package, "mfpscan.rules.")
+	}
+	for _, r := range findings.Results {
+		if byDevice[r.Address] == nil {
+			byDevice[r.Address] = map[string]policies.Result{}
+		}
+		byDevice[r.Address][pkgOf[r.RuleID]] = r
+	}
+	enabled := 0
+	for _, r := range findings.Rules {
+		if r.Enabled {
+			enabled++
+		}
+	}
+
+	devices := map[string]lab.Device{}
+	for _, d := range fleet.Devices() {
+		devices[d.Profile] = d
+		results := byDevice[d.Addr.String()]
+		if len(results) != enabled {
+			t.Errorf("%s: %d results, want one per enabled rule (%d)", d.Profile, len(results), enabled)
+		}
+		checkFactsFile(t, out, d)
+	}
+	if got := findings.Summary.Devices; got != len(fleet.Devices()) {
+		t.Errorf("summary devices = %d, want %d (the whole fleet, nothing else)", got, len(fleet.Devices()))
+	}
+
+	expect := func(profile, rule string, want policies.Status) {
+		t.Helper()
+		d, ok := devices[profile]
+		if !ok {
+			t.Fatalf("lab has no %s profile", profile)
+		}
+		r, ok := byDevice[d.Addr.String()][rule]
+		if !ok {
+			t.Errorf("%s: no result for rule %s", profile, rule)
+			return
+		}
+		if r.Status != want {
+			t.Errorf("%s × %s = %s, want %s (findings %v, reasons %v)", profile, rule, r.Status, want, r.Findings, r.Reasons)
+		}
+	}
+	for _, rule := range []string{"tls.legacy_versions", "snmp.v1_enabled", "snmp.default_communities", "rui.cleartext_http", "rui.no_login", "svc.ftp", "svc.raw_9100", "svc.lpd"} {
+		expect("ir-adv-factory", rule, policies.StatusFail)
+		expect("ir-adv-hardened", rule, policies.StatusPass)
+	}
+	expect("ir-adv-factory", "fw.known_advisory", policies.StatusFail)
+	expect("ir-adv-hardened", "fw.known_advisory", policies.StatusPass)
+	expect("mf-small-office", "fw.known_advisory", policies.StatusFail)
+	expect("mf-small-office", "snmp.default_communities", policies.StatusFail)
+	// Points the network cannot show stay in review without attestations.
+	for _, rule := range []string{"phy.access_controlled_room", "int.firmware_verification", "log.audit_log_forwarded", "pol.security_policy_applied"} {
+		expect("ir-adv-factory", rule, policies.StatusReview)
+	}
+
+	mf := byDevice[devices["mf-small-office"].Addr.String()]["fw.known_advisory"]
+	if msg := fmt.Sprint(mf.Findings); !strings.Contains(msg, "CVE-2023-6229") || !strings.Contains(msg, "CVE-2024-2184") {
+		t.Errorf("mf-small-office advisory findings should name CP2024-001 and CP2024-002 CVEs, got %s", msg)
+	}
+	for rule, r := range byDevice[devices["web-server"].Addr.String()] {
+		if r.Status == policies.StatusFail || r.Status == policies.StatusReview {
+			t.Errorf("web-server is not an MFP but %s = %s", rule, r.Status)
+		}
+	}
+
+	sarifcheck.Validate(t, filepath.Join(out, "results.sarif"))
+	html, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil || !bytes.Contains(html, []byte(devices["ir-adv-factory"].Addr.String())) {
+		t.Errorf("report.html missing or without the factory device: %v", err)
+	}
+}
+
+func readFindings(t *testing.T, path string) reports.Findings {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f reports.Findings
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	return f
+}
+
+// checkFactsFile validates one device's facts file and its identity against
+// the lab's ground truth.
+func checkFactsFile(t *testing.T, out string, d lab.Device) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(out, reports.FactsFileName(d.Addr.String())))
+	if err != nil {
+		t.Errorf("%s: %v", d.Profile, err)
+		return
+	}
+	if err := facts.Validate(raw); err != nil {
+		t.Errorf("%s: facts file fails the schema: %v", d.Profile, err)
+	}
+	var doc facts.Device
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	isPrinter := doc.Identity.IsPrinter != nil && *doc.Identity.IsPrinter
+	if wantPrinter := d.Vendor != ""; isPrinter != wantPrinter {
+		t.Errorf("%s: is_printer = %v, want %v", d.Profile, doc.Identity.IsPrinter, wantPrinter)
+	}
+	if d.Vendor != "" && (doc.Identity.Vendor == nil || doc.Identity.Vendor.Value != d.Vendor) {
+		t.Errorf("%s: vendor = %+v, want %s", d.Profile, doc.Identity.Vendor, d.Vendor)
+	}
+	if d.Serial != "" && doc.Identity.DeviceID != "serial:"+d.Serial {
+		t.Errorf("%s: device_id = %s, want serial:%s", d.Profile, doc.Identity.DeviceID, d.Serial)
+	}
+}

@@ -1,0 +1,166 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
+)
+
+// maxFactsFile caps one facts document read from disk; real ones are a few
+// kilobytes.
+const maxFactsFile = 16 << 20
+
+// Eval evaluates saved facts files (or directories of them) and writes the
+// same reports scan would, without touching the network.
+func Eval(ctx context.Context, cfg Config, paths []string) error {
+	prep, err := prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	att, err := loadAttestations(cfg.Attestations)
+	if err != nil {
+		return err
+	}
+	docs, err := LoadFacts(paths)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		att.Apply(d)
+	}
+	scan := facts.Scan{Tool: "mfpscan", Version: Version, StartedAt: cfg.now()().UTC(), Engine: "eval", Targets: paths}
+	if len(docs) > 0 && docs[0].Scan != nil {
+		scan = *docs[0].Scan
+	}
+	run, err := evaluateAndReport(ctx, cfg, prep, scan, docs)
+	if err != nil {
+		return err
+	}
+	printSummary(cfg, run)
+	return failOnError(cfg, run)
+}
+
+// LoadFacts reads facts documents from files and directories (every *.json
+// below a directory). Each document is checked against the schema; an
+// invalid one is a usage error naming the file.
+func LoadFacts(paths []string) ([]*facts.Device, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, UsageError("read facts: %v", err)
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, UsageError("read facts directory %s: %v", p, err)
+		}
+	}
+	if len(files) == 0 {
+		return nil, UsageError("no facts files (*.json) found in %s", strings.Join(paths, ", "))
+	}
+	slices.Sort(files)
+	docs := make([]*facts.Device, 0, len(files))
+	seen := map[string]string{}
+	for _, f := range files {
+		d, err := readFactsFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[d.Address]; dup {
+			return nil, UsageError("%s: device %s already read from %s", f, d.Address, prev)
+		}
+		seen[d.Address] = f
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+func readFactsFile(path string) (*facts.Device, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, UsageError("read facts: %v", err)
+	}
+	defer fh.Close()
+	raw, err := io.ReadAll(io.LimitReader(fh, maxFactsFile+1))
+	if err != nil {
+		return nil, UsageError("read facts %s: %v", path, err)
+	}
+	if len(raw) > maxFactsFile {
+		return nil, UsageError("%s: larger than %d MiB, not a facts document", path, maxFactsFile>>20)
+	}
+	if err := facts.Validate(raw); err != nil {
+		return nil, UsageError("%s: %v", path, err)
+	}
+	var d facts.Device
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, UsageError("%s: %v", path, err)
+	}
+	return &d, nil
+}
+
+// PolicyList prints the catalogue, built-in and custom rules together.
+func PolicyList(ctx context.Context, w io.Writer, paths, data []string, format string) error {
+	switch format {
+	case "table", "json", "markdown":
+	default:
+		return UsageError("unknown --format %q (valid: table, json, markdown)", format)
+	}
+	eng, err := loadPolicies(ctx, Config{PolicyPaths: paths, DataFiles: data})
+	if err != nil {
+		return err
+	}
+	return policies.WriteCatalog(w, eng.Rules(), format)
+}
+
+// PolicyTest runs the *_test.rego files under paths.
+func PolicyTest(ctx context.Context, w io.Writer, paths []string) error {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return UsageError("read %s: %v", p, err)
+		}
+	}
+	passed, failed, err := policies.RunRegoTests(ctx, paths, w)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return fmt.Errorf("%w: %d Rego test(s) failed", ErrChecksFailed, failed)
+	}
+	return nil
+}
+
+// printSummary writes the terminal summary and where the reports are.
+func printSummary(cfg Config, run *reports.Run) {
+	if cfg.Stdout == nil {
+		return
+	}
+	_ = reports.WriteSummary(cfg.Stdout, run, cfg.Interactive && os.Getenv("NO_COLOR") == "")
+	for _, f := range cfg.Formats {
+		if f == "html" {
+			fmt.Fprintf(cfg.Stdout, "\nHTML report: %s\n", filepath.Join(cfg.OutDir, "report.html"))
+		}
+	}
+}

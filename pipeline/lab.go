@@ -1,0 +1,151 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/lab"
+)
+
+// LabOptions configure the simulated fleet.
+type LabOptions struct {
+	Subnet string
+	// PortOffset shifts every port; negative means "real ports when root,
+	// 10000 otherwise".
+	PortOffset int
+	Profiles   []string
+}
+
+// nonRootOffset is where the lab moves its ports when it cannot bind the
+// real ones: 80 → 10080, 161 → 10161.
+const nonRootOffset = 10000
+
+func (o LabOptions) config() (lab.Config, error) {
+	prefix, err := netip.ParsePrefix(o.Subnet)
+	if err != nil {
+		return lab.Config{}, UsageError("parse --subnet %q: %v", o.Subnet, err)
+	}
+	if !netip.MustParsePrefix("127.0.0.0/8").Contains(prefix.Addr()) || prefix.Bits() < 8 {
+		return lab.Config{}, UsageError("--subnet %s must lie inside 127.0.0.0/8: the lab only ever uses loopback", o.Subnet)
+	}
+	offset := o.PortOffset
+	if offset < 0 {
+		offset = 0
+		if os.Geteuid() != 0 {
+			offset = nonRootOffset
+		}
+	}
+	if offset > 65535-47546 {
+		return lab.Config{}, UsageError("--port-offset %d moves ports past 65535 (maximum %d)", offset, 65535-47546)
+	}
+	return lab.Config{Subnet: prefix, PortOffset: offset, Profiles: o.Profiles}, nil
+}
+
+// Lab runs the simulated fleet until ctx is cancelled.
+func Lab(ctx context.Context, w io.Writer, o LabOptions) error {
+	lc, err := o.config()
+	if err != nil {
+		return err
+	}
+	fleet, err := startLab(ctx, lc)
+	if err != nil {
+		return err
+	}
+	defer fleet.Close()
+	printFleet(w, fleet, lc.PortOffset)
+	fmt.Fprintln(w, "\nThe lab runs until interrupted (Ctrl-C). Try:")
+	d := fleet.Devices()[0]
+	fmt.Fprintf(w, "  curl -si http://%s:%d/ | head\n", d.Addr, 80+lc.PortOffset)
+	fmt.Fprintf(w, "  snmpget -v1 -c public %s:%d 1.3.6.1.2.1.1.1.0\n", d.Addr, 161+lc.PortOffset)
+	fmt.Fprintf(w, "  sslscan %s:%d\n", d.Addr, 443+lc.PortOffset)
+	fmt.Fprintf(w, "  nmap -sT -p %d,%d,%d %s\n", 80+lc.PortOffset, 443+lc.PortOffset, 9100+lc.PortOffset, lc.Subnet)
+	<-ctx.Done()
+	return nil
+}
+
+func startLab(ctx context.Context, lc lab.Config) (*lab.Fleet, error) {
+	fleet, err := lab.Start(ctx, lc)
+	if err != nil {
+		if errors.Is(err, syscall.EACCES) || errors.Is(err, os.ErrPermission) {
+			return nil, UsageError("start lab: %v (ports below 1024 need root; use --port-offset %d)", err, nonRootOffset)
+		}
+		return nil, fmt.Errorf("start lab: %w", err)
+	}
+	return fleet, nil
+}
+
+func printFleet(w io.Writer, fleet *lab.Fleet, offset int) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "DEVICE\tADDRESS\tTCP PORTS\tSNMP\tWHAT\n")
+	for _, d := range fleet.Devices() {
+		snmp := "-"
+		if d.SNMPPort != 0 {
+			snmp = fmt.Sprintf("udp/%d", d.SNMPPort)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Addr, joinInts(d.TCPPorts), snmp, d.Description)
+	}
+	tw.Flush()
+	if offset != 0 {
+		fmt.Fprintf(w, "(ports shifted by %d)\n", offset)
+	}
+}
+
+func joinInts(xs []int) string {
+	s := ""
+	for i, x := range xs {
+		if i > 0 {
+			s += ","
+		}
+		s += fmt.Sprint(x)
+	}
+	return s
+}
+
+// Demo starts the lab in-process, scans it and writes the reports.
+func Demo(ctx context.Context, cfg Config, o LabOptions) error {
+	lc, err := o.config()
+	if err != nil {
+		return err
+	}
+	fleet, err := startLab(ctx, lc)
+	if err != nil {
+		return err
+	}
+	defer fleet.Close()
+	if cfg.Stdout != nil {
+		fmt.Fprintf(cfg.Stdout, "Simulated fleet on %s (loopback only):\n", lc.Subnet)
+		printFleet(cfg.Stdout, fleet, lc.PortOffset)
+		fmt.Fprintln(cfg.Stdout)
+	}
+	roles := collectors.DefaultRoles().Shift(lc.PortOffset)
+	cfg.Targets = []string{lc.Subnet.String()}
+	cfg.Engine = "native"
+	cfg.Roles = roles
+	cfg.Ports = roles.Ports()
+	cfg.MaxHosts = 1 << 16
+	if cfg.Rate == 0 {
+		cfg.Rate = 5000
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = 512
+	}
+	if cfg.PerHost == 0 {
+		cfg.PerHost = 8
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = time.Second
+	}
+	if cfg.HostDeadline == 0 {
+		cfg.HostDeadline = 30 * time.Second
+	}
+	cfg.Collect.Timeout = cfg.Timeout
+	return Scan(ctx, cfg)
+}

@@ -1,0 +1,60 @@
+package pipeline
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// progress shows addresses done / total, rate, ETA and devices found on a
+// terminal; elsewhere (or with --quiet) it stays silent.
+type progress struct {
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	found int
+}
+
+func newProgress(cfg Config, total uint64) *progress {
+	p := &progress{}
+	if !cfg.Interactive || cfg.Progress == nil {
+		return p
+	}
+	p.bar = progressbar.NewOptions64(int64(total),
+		progressbar.OptionSetWriter(cfg.Progress),
+		progressbar.OptionSetDescription("sweeping"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("addr"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetWidth(30),
+	)
+	return p
+}
+
+// update is the scanner's progress callback; it may be called from many
+// goroutines.
+func (p *progress) update(done, _ uint64, found int) {
+	if p == nil || p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if found != p.found {
+		p.found = found
+		p.bar.Describe(fmt.Sprintf("sweeping, %d found", found))
+	}
+	_ = p.bar.Set64(int64(done))
+}
+
+func (p *progress) finish() {
+	if p == nil || p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_ = p.bar.Finish()
+}

@@ -1,0 +1,171 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
+)
+
+// FindingsError is returned when results at or above --fail-on were found;
+// the reports have been written.
+type FindingsError struct {
+	Threshold string
+	Count     int
+}
+
+func (e *FindingsError) Error() string {
+	return fmt.Sprintf("%d finding(s) at or above severity %s", e.Count, e.Threshold)
+}
+
+// ReportFormats lists the valid --format names.
+func ReportFormats() []string { return reports.Formats() }
+
+// prepared holds everything validated before the first packet is sent.
+type prepared struct {
+	policies *policies.Engine
+	writers  []reports.Writer
+}
+
+// prepare validates every input of the run (policies, data, waivers,
+// baseline, output directory) so a mistake stops the run before any probe.
+func prepare(ctx context.Context, cfg Config) (*prepared, error) {
+	eng, err := loadPolicies(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := writersFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOutDir(cfg.OutDir); err != nil {
+		return nil, err
+	}
+	return &prepared{policies: eng, writers: ws}, nil
+}
+
+// loadPolicies compiles the catalogue and custom rules, with data and waivers.
+// It runs before any probe so a broken policy stops the run with nothing sent.
+func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
+	var waivers []policies.Waiver
+	if cfg.WaiversFile != "" {
+		w, err := policies.LoadWaivers(cfg.WaiversFile, cfg.now()())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		waivers = w
+	}
+	for _, p := range cfg.PolicyPaths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, UsageError("read --policy %s: %v", p, err)
+		}
+	}
+	eng, err := policies.Load(ctx, policies.Options{
+		Policies:    cfg.PolicyPaths,
+		DataFiles:   cfg.DataFiles,
+		Waivers:     waivers,
+		Now:         cfg.now(),
+		InputSchema: facts.SchemaJSON,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	return eng, nil
+}
+
+func (c Config) now() func() time.Time {
+	if c.Now != nil {
+		return c.Now
+	}
+	return time.Now
+}
+
+// checkOutDir fails early, before any probe, when --out cannot be written.
+func checkOutDir(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "facts"), 0o755); err != nil {
+		return UsageError("create output directory: %v", err)
+	}
+	probe, err := os.CreateTemp(dir, ".mfpscan-write-check-*")
+	if err != nil {
+		return UsageError("output directory %s is not writable: %v", dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
+// evaluateAndReport runs the policies over docs and writes every report.
+// It is shared by scan, eval and demo so the three produce the same files.
+func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
+	eng := prep.policies
+	slices.SortFunc(docs, func(a, b *facts.Device) int { return compareAddr(a.Address, b.Address) })
+	results, err := eng.EvaluateAll(ctx, docs, 0)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	run := &reports.Run{
+		Scan:           scan,
+		Devices:        docs,
+		Rules:          eng.Rules(),
+		Results:        results,
+		ExpiredWaivers: eng.ExpiredWaivers(),
+		Site:           cfg.Site,
+	}
+	failed := countAtOrAbove(results, cfg.FailOn)
+	if failed > 0 {
+		run.ExitCode = 1
+	}
+	written, err := reports.WriteWith(ctx, cfg.OutDir, run, prep.writers)
+	if err != nil {
+		return nil, fmt.Errorf("write reports: %w", err)
+	}
+	for _, p := range written {
+		cfg.Log.Debug("wrote report", "path", p)
+	}
+	return run, nil
+}
+
+// writersFor builds the writers of cfg.Formats, with the SARIF options.
+func writersFor(cfg Config) ([]reports.Writer, error) {
+	var sarifOpts reports.SARIFOptions
+	sarifOpts.OmitSuppressed = cfg.OmitSuppressed
+	if cfg.BaselineFile != "" {
+		b, err := os.ReadFile(cfg.BaselineFile)
+		if err != nil {
+			return nil, UsageError("read --baseline: %v", err)
+		}
+		sarifOpts.Baseline = b
+	}
+	ws := make([]reports.Writer, 0, len(cfg.Formats))
+	for _, name := range cfg.Formats {
+		if name == "sarif" {
+			ws = append(ws, &reports.SARIFWriter{Options: sarifOpts})
+			continue
+		}
+		w, err := reports.Get(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		ws = append(ws, w)
+	}
+	return ws, nil
+}
+
+func countAtOrAbove(results []policies.Result, threshold string) int {
+	if threshold == "" {
+		return 0
+	}
+	min := policies.SeverityRank(threshold)
+	n := 0
+	for _, r := range results {
+		if r.Status == policies.StatusFail && policies.SeverityRank(r.Severity) >= min {
+			n++
+		}
+	}
+	return n
+}

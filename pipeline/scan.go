@@ -1,0 +1,194 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/attest"
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/scanner"
+)
+
+// Version is the tool version recorded in facts and reports; the CLI sets it.
+var Version = "0.1.0-dev"
+
+// collectWorkers bounds how many hosts are inspected at once. Collection is
+// I/O-bound and each host already limits its own concurrency.
+const collectWorkers = 32
+
+// Scan sweeps the targets, collects facts, evaluates policies and writes the
+// reports. On interruption it writes what was collected and returns an error
+// wrapping ErrInterrupted.
+func Scan(ctx context.Context, cfg Config) error {
+	prep, err := prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	targets, err := scanner.ParseTargetsContext(ctx, cfg.Targets, cfg.Excludes, scanner.TargetOptions{MaxHosts: cfg.MaxHosts, AllowLarge: cfg.AllowLarge})
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	att, err := loadAttestations(cfg.Attestations)
+	if err != nil {
+		return err
+	}
+	scan := newScanMeta(cfg)
+	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att)
+	scan.FinishedAt = cfg.now()()
+	interrupted := sweepErr != nil && errors.Is(sweepErr, context.Canceled)
+	if sweepErr != nil && !interrupted {
+		return fmt.Errorf("sweep: %w", sweepErr)
+	}
+	scan.Incomplete = interrupted
+	for _, d := range docs {
+		d.Scan = &scan
+	}
+	// Reports are written even after Ctrl-C: a fresh context, so the
+	// interrupted sweep's cancellation does not discard what was collected.
+	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs)
+	if err != nil {
+		return err
+	}
+	printSummary(cfg, run)
+	if interrupted {
+		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete", ErrInterrupted, len(docs), cfg.OutDir)
+	}
+	return failOnError(cfg, run)
+}
+
+func newScanMeta(cfg Config) facts.Scan {
+	host, _ := os.Hostname()
+	return facts.Scan{
+		Tool:      "mfpscan",
+		Version:   Version,
+		StartedAt: cfg.now()().UTC(),
+		Targets:   cfg.Targets,
+		Excludes:  cfg.Excludes,
+		Engine:    cfg.Engine,
+		Ports:     cfg.Ports,
+		Vantage:   &facts.Vantage{Hostname: host},
+	}
+}
+
+// sweepAndCollect runs discovery and hands each live host to a pool of
+// collector workers as soon as it is found, so collection overlaps the sweep.
+func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet, att *attest.Set) ([]*facts.Device, error) {
+	engine, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	collectOpts := cfg.Collect
+	if collectOpts.Timeout == 0 {
+		collectOpts.Timeout = cfg.Timeout
+	}
+	if collectOpts.Now == nil {
+		collectOpts.Now = cfg.now()
+	}
+	cs, as := collectors.Default(collectOpts)
+	ce := collectors.NewEngine(collectOpts, cs, as, cfg.Log)
+
+	hosts := make(chan scanner.HostResult, collectWorkers)
+	var (
+		mu   sync.Mutex
+		docs []*facts.Device
+		wg   sync.WaitGroup
+	)
+	for range collectWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for h := range hosts {
+				doc := collectHost(ctx, cfg, ce, h)
+				att.Apply(doc)
+				mu.Lock()
+				docs = append(docs, doc)
+				mu.Unlock()
+			}
+		}()
+	}
+	progress := newProgress(cfg, targets.Count())
+	sweepErr := engine.Sweep(ctx, targets, sweepConfig(cfg, progress), func(h scanner.HostResult) {
+		hosts <- h
+	})
+	close(hosts)
+	wg.Wait()
+	progress.finish()
+	return docs, sweepErr
+}
+
+func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scanner.HostResult) *facts.Device {
+	hostCtx, cancel := context.WithTimeout(ctx, cfg.HostDeadline)
+	defer cancel()
+	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Roles: cfg.Roles}
+	start := time.Now()
+	doc := ce.Collect(hostCtx, t)
+	cfg.Log.Debug("collected", "address", h.Addr, "ports", len(h.Ports), "elapsed", time.Since(start))
+	return doc
+}
+
+func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
+	return scanner.SweepConfig{
+		TCPPorts:     cfg.Ports,
+		UDPProbes:    []scanner.UDPProbe{{Port: cfg.Roles.SNMPPort, Service: "snmp", Communities: snmpCommunities(cfg)}},
+		Rate:         cfg.Rate,
+		Concurrency:  cfg.Concurrency,
+		PerHost:      cfg.PerHost,
+		Timeout:      cfg.Timeout,
+		Retries:      1,
+		HostDeadline: cfg.HostDeadline,
+		Progress:     p.update,
+	}
+}
+
+func snmpCommunities(cfg Config) []string {
+	return append([]string{"public", "private", "canon_admin", "canon_user"}, cfg.Collect.Communities...)
+}
+
+func newEngine(cfg Config) (scanner.Engine, error) {
+	switch cfg.Engine {
+	case "nmap":
+		return scanner.NewNmap(cfg.NmapArgs)
+	default:
+		return scanner.NewNative(), nil
+	}
+}
+
+func failOnError(cfg Config, run *reports.Run) error {
+	if n := countAtOrAbove(run.Results, cfg.FailOn); n > 0 {
+		return &FindingsError{Threshold: cfg.FailOn, Count: n}
+	}
+	return nil
+}
+
+func compareAddr(a, b string) int {
+	x, errX := netip.ParseAddr(a)
+	y, errY := netip.ParseAddr(b)
+	if errX != nil || errY != nil {
+		switch {
+		case a < b:
+			return -1
+		case a > b:
+			return 1
+		}
+		return 0
+	}
+	return x.Compare(y)
+}
+
+func loadAttestations(path string) (*attest.Set, error) {
+	if path == "" {
+		return nil, nil
+	}
+	set, err := attest.Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	return set, nil
+}

@@ -1,0 +1,204 @@
+# Package mfpscan.lib holds the helpers every built-in rule uses, so that the
+# "unknown is not false" convention and the applicability policy (non-printers,
+# non-Canon devices) are decided once, not in every rule.
+package mfpscan.lib
+
+# Organisation parameters; absent keys fall back to the defaults given at each
+# use, so a partial --data file never makes a rule undefined.
+default config := {}
+
+config := data.mfpscan.config if is_object(data.mfpscan.config)
+
+param(name, fallback) := object.get(config, name, fallback)
+
+# --- identity -----------------------------------------------------------------
+
+is_printer if input.identity.is_printer == true
+
+not_printer if input.identity.is_printer == false
+
+# Printer-ness is unknown when no source could tell (null or absent).
+printer_unknown if {
+	not is_printer
+	not not_printer
+}
+
+vendor := object.get(input, ["identity", "vendor", "value"], "")
+
+vendor_known if vendor != ""
+
+is_canon if lower(vendor) == "canon"
+
+model := object.get(input, ["identity", "model", "value"], "")
+
+# device_label names the device in messages: model when known, else address.
+device_label := sprintf("%s %s", [vendor, model]) if {
+	vendor_known
+	model != ""
+} else := object.get(input, "address", "device")
+
+# Reasons that make every MFP rule not applicable.
+mfp_not_applicable contains "device is not a printer or MFP (identity.is_printer is false)" if not_printer
+
+# Reasons that make a Canon-specific rule not applicable: the MFP reasons plus
+# a known vendor other than Canon. An unknown vendor keeps the rule applicable,
+# since an unidentified device may still be a Canon one.
+canon_not_applicable contains reason if some reason in mfp_not_applicable
+
+canon_not_applicable contains sprintf("vendor is %s; the rule checks a Canon-specific setting", [vendor]) if {
+	not not_printer
+	vendor_known
+	not is_canon
+}
+
+# A note to add to review reasons when printer-ness is unknown.
+printer_unknown_note := " (printer identity unknown)" if printer_unknown else := ""
+
+# --- collectors ---------------------------------------------------------------
+
+collector(name) := object.get(object.get(input, "collectors", {}), name, {})
+
+collector_status(name) := object.get(collector(name), "status", "not_run")
+
+collector_ok(name) if collector_status(name) == "ok"
+
+# missing_reason explains why a collector's facts are missing, e.g.
+# "snmp collector: timeout" or "tls collector: error (handshake failed)".
+missing_reason(name) := sprintf("%s collector: %s (%s)", [name, collector_status(name), r]) if {
+	r := object.get(collector(name), "reason", "")
+	r != ""
+} else := sprintf("%s collector: %s", [name, collector_status(name)])
+
+# --- ports --------------------------------------------------------------------
+
+ports := object.get(input, "ports", [])
+
+open_port(port, proto) if {
+	some p in ports
+	p.port == port
+	p.protocol == proto
+	p.state == "open"
+}
+
+open_tcp(port) if open_port(port, "tcp")
+
+open_udp(port) if open_port(port, "udp")
+
+# open_port_index yields the index in /ports of every open entry for port/proto,
+# so a finding can point at /ports/<i>.
+open_port_index(port, proto) := [i |
+	some i
+	p := ports[i]
+	p.port == port
+	p.protocol == proto
+	p.state == "open"
+]
+
+# Discovery results can be trusted to say "closed" only when discovery ran.
+ports_known if collector_ok("discovery")
+
+ports_known if count(ports) > 0
+
+# A TCP port was not in the sweep's port list, so its absence proves nothing.
+port_not_scanned(port) if {
+	scanned := object.get(input, ["scan", "ports"], [])
+	count(scanned) > 0
+	not port in scanned
+}
+
+# UDP services are only known when the sweep probed UDP at all.
+udp_probed if {
+	some p in ports
+	p.protocol == "udp"
+}
+
+# port_review returns the reasons a port rule cannot pass for port/proto.
+port_review(port, proto) := (unknown | unscanned) | no_udp if {
+	no_udp := {"no UDP services were probed" |
+		proto == "udp"
+		ports_known
+		not udp_probed
+	}
+	unknown := {sprintf("open ports unknown: %s", [missing_reason("discovery")]) | not ports_known}
+	unscanned := {sprintf("%s port %d was not in the scanned port list", [proto, port]) |
+		proto == "tcp"
+		ports_known
+		port_not_scanned(port)
+	}
+}
+
+# --- TLS ----------------------------------------------------------------------
+
+tls_version_order := {"ssl3": 0, "tls1_0": 1, "tls1_1": 2, "tls1_2": 3, "tls1_3": 4}
+
+tls_version_label := {
+	"ssl3": "SSL 3.0",
+	"tls1_0": "TLS 1.0",
+	"tls1_1": "TLS 1.1",
+	"tls1_2": "TLS 1.2",
+	"tls1_3": "TLS 1.3",
+}
+
+tls_services := object.get(input, "tls", [])
+
+# Indexes of TLS ports whose handshake probe completed.
+tls_tested contains i if {
+	some i
+	tls_services[i].status == "ok"
+}
+
+tls_any_tested if count(tls_tested) > 0
+
+# tls_below(v, min) is true when version v is older than min.
+tls_below(v, min) if tls_version_order[v] < tls_version_order[min]
+
+min_tls_version := v if {
+	v := param("min_tls_version", "tls1_2")
+	tls_version_order[v]
+} else := "tls1_2"
+
+# Reasons TLS rules cannot pass: no TLS port was testable.
+tls_review contains sprintf("no TLS port could be tested: %s", [missing_reason("tls")]) if {
+	not tls_any_tested
+	count(tls_services) == 0
+}
+
+tls_review contains sprintf("no TLS port could be tested (%s)", [concat(", ", statuses)]) if {
+	not tls_any_tested
+	count(tls_services) > 0
+	statuses := [sprintf("port %d: %s", [t.port, t.status]) | some t in tls_services]
+}
+
+# Certificates of tested TLS ports, with their index.
+certificates contains [i, cert] if {
+	some i in tls_tested
+	cert := tls_services[i].certificate
+}
+
+# --- attestations ---------------------------------------------------------------
+
+attestation(key) := object.get(object.get(input, "attestations", {}), key, null)
+
+# attestation_deny / attestation_review implement the common shape of
+# organisation-attested checks: false fails, missing is reviewed, true passes.
+attestation_deny(key, msg) := {{"msg": msg, "fact": sprintf("/attestations/%s", [key]), "evidence": {key: false, "source": object.get(input, ["attestations", "source"], "")}}} if {
+	attestation(key) == false
+} else := set()
+
+attestation_review(key, what) := {sprintf("not attested: %s (set %s in the attestations file)", [what, key])} if {
+	not is_boolean(attestation(key))
+} else := set()
+
+# A device without any TLS service makes TLS-configuration rules not
+# applicable (whether plain HTTP is acceptable is judged by the Remote UI rules).
+tls_not_applicable contains "no TLS service found (tls collector: closed)" if {
+	collector_status("tls") == "closed"
+	count(tls_services) == 0
+}
+
+tls_review_certs contains r if some r in tls_review
+
+tls_review_certs contains sprintf("TLS port %d: no certificate recorded", [tls_services[i].port]) if {
+	some i in tls_tested
+	not tls_services[i].certificate
+}

@@ -1,0 +1,50 @@
+# METADATA
+# title: Default System Manager ID/PIN is accepted
+# description: >-
+#   The factory System Manager ID and PIN (7654321 / 7654321) give full administrative
+#   control of iR, iR-ADV and many MF devices; the guide says to change the default password
+#   first.
+# scope: package
+# related_resources:
+# - https://www.canon.co.uk/support/product-security/
+# - https://support.usa.canon.com/kb/index?page=content&id=ART171716
+# custom:
+#   id: MFP-CRED-001
+#   severity: critical
+#   guide_point: 5
+#   guide_section: Managing MFP Information with Passwords
+#   stig: [MFD02.001]
+#   nist: [IA-5, AC-2]
+#   remediation: >-
+#     Settings/Registration > Management Settings > User Management > System Manager
+#     Information Settings (Remote UI: Settings/Registration > User Management > System
+#     Manager/Contact Person Information Settings): set a new System Manager ID and PIN.
+#   vendors: [canon]
+#   facts: [/credentials]
+package mfpscan.rules.cred.system_manager_default
+
+import data.mfpscan.lib
+
+not_applicable contains reason if some reason in lib.canon_not_applicable
+
+account := "system_manager_default"
+
+checks := [[i, c] | some i, c in object.get(object.get(input, "credentials", {}), "checks", []); c.account == account]
+
+deny contains {
+	"msg": sprintf("%s accepted the default System Manager ID and PIN (7654321/7654321)", [lib.device_label]),
+	"fact": sprintf("/credentials/checks/%d/accepted", [i]),
+	"evidence": {"account": account, "port": object.get(c, "port", 0), "accepted": true},
+} if {
+	some [i, c] in checks
+	c.accepted == true
+}
+
+review contains sprintf("default-credential checks not run: %s", [lib.missing_reason("credentials")]) if {
+	not input.credentials.status == "ok"
+}
+
+review contains sprintf("%s was not tried", [account]) if {
+	input.credentials.status == "ok"
+	count([c | some [_, c] in checks; is_boolean(c.accepted)]) == 0
+}

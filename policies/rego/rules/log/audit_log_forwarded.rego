@@ -1,0 +1,30 @@
+# METADATA
+# title: Audit log forwarding to a SIEM is not attested
+# description: >-
+#   The guide asks to use the audit log; continuous sending to a Syslog/SIEM server keeps
+#   the records off the device and reviewable. The organisation attests it.
+# scope: package
+# related_resources:
+# - https://www.canon.co.uk/support/product-security/
+# custom:
+#   id: MFP-LOG-001
+#   severity: medium
+#   guide_point: 9
+#   guide_section: Using the Audit Log
+#   stig: [MFD06.001, MFD06.006]
+#   nist: [AU-2, AU-6, AU-9]
+#   remediation: >-
+#     Remote UI: Settings/Registration > Device Management > Export Audit Log / Syslog
+#     Settings: enable "Use Syslog Send" with the SIEM address (TLS where supported); record
+#     it in the attestations file (audit_log_forwarded: true).
+#   vendors: [any]
+#   facts: [/attestations/audit_log_forwarded]
+package mfpscan.rules.log.audit_log_forwarded
+
+import data.mfpscan.lib
+
+not_applicable contains reason if some reason in lib.mfp_not_applicable
+
+deny contains f if some f in lib.attestation_deny("audit_log_forwarded", "audit log is forwarded to a syslog/SIEM server: attested false")
+
+review contains r if some r in lib.attestation_review("audit_log_forwarded", "audit log is forwarded to a syslog/SIEM server")

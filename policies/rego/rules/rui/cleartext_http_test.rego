@@ -1,0 +1,33 @@
+package mfpscan.rules.rui.cleartext_http_test
+
+import data.mfpscan.fixtures
+import data.mfpscan.rules.rui.cleartext_http
+
+test_fail_cleartext if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"cleartext_reachable": true}})
+	r := cleartext_http with input as doc
+	fixtures.status(r) == "fail"
+	fixtures.facts(r) == {"/remote_ui/cleartext_reachable"}
+	some msg in fixtures.messages(r)
+	contains(msg, "[80]")
+}
+
+test_pass_redirects if {
+	fixtures.status(cleartext_http) == "pass" with input as fixtures.canon
+}
+
+test_review_unknown if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"cleartext_reachable": null}})
+	fixtures.status(cleartext_http) == "review" with input as doc
+}
+
+test_review_no_remote_ui_fact if {
+	doc := object.remove(fixtures.with_collector(fixtures.canon, "http", "timeout"), ["remote_ui"])
+	r := cleartext_http with input as doc
+	r.review == {"Remote UI not examined: http collector: timeout (test)"}
+}
+
+test_not_applicable_absent if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"present": false, "cleartext_reachable": null}})
+	fixtures.status(cleartext_http) == "not_applicable" with input as doc
+}

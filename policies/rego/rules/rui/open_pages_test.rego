@@ -1,0 +1,25 @@
+package mfpscan.rules.rui.open_pages_test
+
+import data.mfpscan.fixtures
+import data.mfpscan.rules.rui.open_pages
+
+test_fail_open_pages if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"open_pages": ["/", "/rps/abook.ldif"]}})
+	r := open_pages with input as doc
+	fixtures.facts(r) == {"/remote_ui/open_pages/0", "/remote_ui/open_pages/1"}
+	"Remote UI page /rps/abook.ldif is readable without logging in" in fixtures.messages(r)
+}
+
+test_pass if {
+	fixtures.status(open_pages) == "pass" with input as fixtures.canon
+}
+
+test_review_http_failed if {
+	doc := object.remove(fixtures.with_collector(fixtures.canon, "http", "error"), ["remote_ui"])
+	fixtures.status(open_pages) == "review" with input as doc
+}
+
+test_not_applicable_no_ui if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"present": false}})
+	fixtures.status(open_pages) == "not_applicable" with input as doc
+}

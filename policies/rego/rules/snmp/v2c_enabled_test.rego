@@ -1,0 +1,27 @@
+package mfpscan.rules.snmp.v2c_enabled_test
+
+import data.mfpscan.fixtures
+import data.mfpscan.rules.snmp.v2c_enabled
+
+test_fail_enabled if {
+	doc := object.union(fixtures.canon, {"snmp": {"v2c": true}})
+	r := v2c_enabled with input as doc
+	fixtures.status(r) == "fail"
+	fixtures.facts(r) == {"/snmp/v2c"}
+	fixtures.messages(r) == {"SNMPv2c answers on 161/udp"}
+}
+
+test_pass_disabled if {
+	fixtures.status(v2c_enabled) == "pass" with input as fixtures.canon
+}
+
+test_review_snmp_timeout if {
+	doc := object.union(fixtures.with_collector(fixtures.canon, "snmp", "timeout"), {"snmp": {"status": "timeout", "v2c": null}})
+	r := v2c_enabled with input as doc
+	r.review == {"SNMPv2c not tested: snmp collector: timeout (test)"}
+}
+
+test_not_applicable_snmp_closed if {
+	doc := object.remove(fixtures.with_collector(fixtures.canon, "snmp", "closed"), ["snmp"])
+	fixtures.status(v2c_enabled) == "not_applicable" with input as doc
+}

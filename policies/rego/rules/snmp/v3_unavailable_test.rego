@@ -1,0 +1,24 @@
+package mfpscan.rules.snmp.v3_unavailable_test
+
+import data.mfpscan.fixtures
+import data.mfpscan.rules.snmp.v3_unavailable
+
+test_fail_v1_only if {
+	doc := object.union(fixtures.canon, {"snmp": {"v1": true, "v3": false}})
+	r := v3_unavailable with input as doc
+	fixtures.messages(r) == {"SNMP answers SNMPv1 but not SNMPv3"}
+}
+
+test_pass_v3 if {
+	doc := object.union(fixtures.canon, {"snmp": {"v1": true}})
+	fixtures.status(v3_unavailable) == "pass" with input as doc
+}
+
+test_review_v3_untested if {
+	doc := object.union(fixtures.canon, {"snmp": {"v1": true, "v3": null}})
+	fixtures.status(v3_unavailable) == "review" with input as doc
+}
+
+test_not_applicable_legacy_off if {
+	fixtures.status(v3_unavailable) == "not_applicable" with input as fixtures.canon
+}

@@ -1,0 +1,46 @@
+# METADATA
+# title: Canon dedicated management ports are open
+# description: >-
+#   Canon's proprietary device-management ports (47545/udp, 47546/tcp, 9007/tcp; "Dedicated
+#   Port Settings") let drivers and utilities read and change settings. Canon lists them as
+#   "device communication, proprietary to Canon"; leave them on only where iW EMC / drivers
+#   need them, with authentication Mode 2.
+# scope: package
+# related_resources:
+# - https://www.manualshelf.com/manual/canon/imageware-remote/1-user-manual-english/page-16.html
+# - https://oip.manual.canon/USRMA-9064-zz-CS-7100-enAU/contents/devu-sec-approp_env-secpol-item.html
+# custom:
+#   id: MFP-SVC-008
+#   severity: medium
+#   guide_point: 3
+#   guide_section: Restricting Communication with Firewalls
+#   stig: [MFD02.003]
+#   nist: [CM-7, AC-17]
+#   remediation: >-
+#     Settings/Registration > Preferences > Network > TCP/IP Settings > Dedicated Port Settings:
+#     Off (or set "Dedicated Port Authentication Method" to Mode 2 via Security Policy > Network
+#     > Prohibit Cleartext Authentication for Server Functions).
+#   vendors: [canon]
+#   facts: [/ports, /collectors/discovery]
+package mfpscan.rules.svc.canon_dedicated_ports
+
+import data.mfpscan.lib
+
+# [port, protocol, service label] checked by this rule.
+services := [[47546, "tcp", "Canon dedicated port"], [9007, "tcp", "Canon dedicated port"], [47545, "udp", "Canon dedicated port"]]
+
+not_applicable contains reason if some reason in lib.canon_not_applicable
+
+deny contains {
+	"msg": sprintf("%s open on %d/%s", [label, port, proto]),
+	"fact": sprintf("/ports/%d", [i]),
+	"evidence": {"port": port, "protocol": proto, "service": object.get(lib.ports[i], "service", ""), "state": "open"},
+} if {
+	some [port, proto, label] in services
+	some i in lib.open_port_index(port, proto)
+}
+
+review contains reason if {
+	some [port, proto, _] in services
+	some reason in lib.port_review(port, proto)
+}

@@ -1,0 +1,45 @@
+# METADATA
+# title: Open TCP ports outside the organisation allow-list
+# description: >-
+#   When data.mfpscan.config.allowed_ports is non-empty, every open TCP port not in it is
+#   reported (Canon Security Policy "Port Usage Policy": close unused ports).
+# scope: package
+# related_resources:
+# - https://oip.manual.canon/USRMA-9064-zz-CS-7100-enAU/contents/devu-sec-approp_env-secpol-item.html
+# custom:
+#   id: MFP-SVC-011
+#   severity: medium
+#   guide_point: 3
+#   guide_section: Restricting Communication with Firewalls
+#   stig: [MFD03.002]
+#   nist: [CM-7]
+#   remediation: >-
+#     Close the port in Settings/Registration > Preferences > Network > TCP/IP Settings or
+#     with Security Policy > Network > Port Usage Policy; or add it to allowed_ports if it is
+#     needed.
+#   vendors: [any]
+#   facts: [/ports]
+package mfpscan.rules.svc.outside_allowlist
+
+import data.mfpscan.lib
+
+not_applicable contains reason if some reason in lib.mfp_not_applicable
+
+allowed := {p | some p in lib.param("allowed_ports", [])}
+
+not_applicable contains "no allowed_ports configured" if count(allowed) == 0
+
+deny contains {
+	"msg": sprintf("port %d/tcp%s is open and not in the allowed port list", [p.port, svc(p)]),
+	"fact": sprintf("/ports/%d", [i]),
+	"evidence": {"port": p.port, "protocol": "tcp", "service": object.get(p, "service", ""), "allowed_ports": sort(allowed)},
+} if {
+	some i, p in lib.ports
+	p.protocol == "tcp"
+	p.state == "open"
+	not p.port in allowed
+}
+
+svc(p) := sprintf(" (%s)", [p.service]) if object.get(p, "service", "") != "" else := ""
+
+review contains sprintf("open ports unknown: %s", [lib.missing_reason("discovery")]) if not lib.ports_known

@@ -1,0 +1,49 @@
+package mfpscan.rules.svc.smb_test
+
+import data.mfpscan.fixtures
+import data.mfpscan.rules.svc.smb
+
+test_fail_open if {
+	doc := fixtures.with_port(fixtures.canon, 445, "tcp")
+	r := smb with input as doc
+	fixtures.status(r) == "fail"
+	fixtures.facts(r) == {sprintf("/ports/%d", [count(fixtures.canon.ports)])}
+	some msg in fixtures.messages(r)
+	contains(msg, "445/tcp")
+}
+
+test_pass_closed if {
+	fixtures.status(smb) == "pass" with input as fixtures.canon
+}
+
+test_pass_port_closed_state if {
+	doc := object.union(fixtures.canon, {"ports": array.concat(fixtures.canon.ports, [{"port": 445, "protocol": "tcp", "state": "closed"}])})
+	fixtures.status(smb) == "pass" with input as doc
+}
+
+test_review_discovery_failed if {
+	doc := object.union(fixtures.with_collector(fixtures.canon, "discovery", "timeout"), {"ports": []})
+	r := smb with input as doc
+	fixtures.status(r) == "review"
+	some reason in r.review
+	contains(reason, "discovery collector: timeout")
+}
+
+test_not_applicable_not_printer if {
+	doc := fixtures.with_port(fixtures.not_printer, 445, "tcp")
+	fixtures.status(smb) == "not_applicable" with input as doc
+}
+
+test_fail_one_finding_per_service if {
+	doc := fixtures.with_port(fixtures.with_port(fixtures.canon, 445, "tcp"), 139, "tcp")
+	r := smb with input as doc
+	count(r.deny) == 2
+}
+
+test_review_port_not_scanned if {
+	doc := object.union(fixtures.canon, {"scan": {"ports": [80, 443]}})
+	r := smb with input as doc
+	fixtures.status(r) == "review"
+	some reason in r.review
+	contains(reason, "445 was not in the scanned port list")
+}

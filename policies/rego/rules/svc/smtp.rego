@@ -1,0 +1,43 @@
+# METADATA
+# title: SMTP receive (I-Fax) is open
+# description: >-
+#   An SMTP listener (25/tcp) on the MFP receives I-Fax and e-mail print jobs, usually without
+#   TLS or authentication. DISA MFD07.005 prohibits scan/receive over SMTP without PKI.
+# scope: package
+# related_resources:
+# - https://oip.manual.canon/USRMA-9064-zz-CS-7100-enAU/contents/devu-sec-approp_env-secpol-item.html
+# custom:
+#   id: MFP-SVC-009
+#   severity: medium
+#   guide_point: 3
+#   guide_section: Restricting Communication with Firewalls
+#   stig: [MFD07.005, MFD03.002]
+#   nist: [CM-7, SC-8]
+#   remediation: >-
+#     Settings/Registration > Function Settings > Send > E-Mail/I-Fax Settings > Communication
+#     Settings: set "SMTP RX" to Off, or set it to "Always Use TLS" (Security Policy > Network >
+#     Prohibit Cleartext Authentication for Server Functions).
+#   vendors: [any]
+#   facts: [/ports, /collectors/discovery]
+package mfpscan.rules.svc.smtp
+
+import data.mfpscan.lib
+
+# [port, protocol, service label] checked by this rule.
+services := [[25, "tcp", "SMTP"]]
+
+not_applicable contains reason if some reason in lib.mfp_not_applicable
+
+deny contains {
+	"msg": sprintf("%s open on %d/%s", [label, port, proto]),
+	"fact": sprintf("/ports/%d", [i]),
+	"evidence": {"port": port, "protocol": proto, "service": object.get(lib.ports[i], "service", ""), "state": "open"},
+} if {
+	some [port, proto, label] in services
+	some i in lib.open_port_index(port, proto)
+}
+
+review contains reason if {
+	some [port, proto, _] in services
+	some reason in lib.port_review(port, proto)
+}

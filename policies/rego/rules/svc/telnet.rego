@@ -1,0 +1,43 @@
+# METADATA
+# title: Telnet is open
+# description: >-
+#   Telnet (23/tcp) carries management sessions and credentials in clear text. No current
+#   Canon MFP needs it; an open Telnet port on a printer is a management backdoor.
+# scope: package
+# related_resources:
+# - https://oip.manual.canon/USRMA-9064-zz-CS-7100-enAU/contents/devu-sec-approp_env-secpol-item.html
+# - https://www.canon.co.uk/support/product-security/
+# custom:
+#   id: MFP-SVC-002
+#   severity: high
+#   guide_point: 3
+#   guide_section: Restricting Communication with Firewalls
+#   stig: [MFD02.003]
+#   nist: [CM-7, SC-8]
+#   remediation: >-
+#     Disable Telnet in the device's network settings; on Canon devices apply Security Policy >
+#     Network > Port Usage Policy and block 23/tcp at the firewall.
+#   vendors: [any]
+#   facts: [/ports, /collectors/discovery]
+package mfpscan.rules.svc.telnet
+
+import data.mfpscan.lib
+
+# [port, protocol, service label] checked by this rule.
+services := [[23, "tcp", "Telnet"]]
+
+not_applicable contains reason if some reason in lib.mfp_not_applicable
+
+deny contains {
+	"msg": sprintf("%s open on %d/%s", [label, port, proto]),
+	"fact": sprintf("/ports/%d", [i]),
+	"evidence": {"port": port, "protocol": proto, "service": object.get(lib.ports[i], "service", ""), "state": "open"},
+} if {
+	some [port, proto, label] in services
+	some i in lib.open_port_index(port, proto)
+}
+
+review contains reason if {
+	some [port, proto, _] in services
+	some reason in lib.port_review(port, proto)
+}

@@ -1,0 +1,48 @@
+# METADATA
+# title: WebDAV file server is open
+# description: >-
+#   The Advanced Box can be published as a WebDAV server; over plain HTTP, WebDAV carries
+#   files and credentials in clear text. Close it unless needed, and require TLS and
+#   signatures when it is.
+# scope: package
+# related_resources:
+# - https://oip.manual.canon/USRMA-9064-zz-CS-7100-enAU/contents/devu-sec-approp_env-secpol-item.html
+# custom:
+#   id: MFP-SVC-006
+#   severity: medium
+#   guide_point: 3
+#   guide_section: Restricting Communication with Firewalls
+#   stig: [MFD03.002]
+#   nist: [CM-7, SC-8]
+#   remediation: >-
+#     Settings/Registration > Function Settings > Store/Access Files > Advanced Box Settings:
+#     set "Use WebDAV Server" to Off (or enable "Use TLS" and Security Policy > Network >
+#     Always Verify Signatures for SMB/WebDAV Server Functions).
+#   vendors: [any]
+#   facts: [/cleartext, /ports]
+package mfpscan.rules.svc.webdav
+
+import data.mfpscan.lib
+
+not_applicable contains reason if some reason in lib.mfp_not_applicable
+
+deny contains {
+	"msg": sprintf("WebDAV server open in clear text on port %d", [s.port]),
+	"fact": sprintf("/cleartext/%d", [i]),
+	"evidence": {"service": s.service, "port": s.port},
+} if {
+	some i, s in object.get(input, "cleartext", [])
+	lower(s.service) == "webdav"
+}
+
+deny contains {
+	"msg": sprintf("WebDAV server open on %d/tcp", [p.port]),
+	"fact": sprintf("/ports/%d", [i]),
+	"evidence": {"port": p.port, "service": p.service},
+} if {
+	some i, p in lib.ports
+	p.state == "open"
+	contains(lower(object.get(p, "service", "")), "webdav")
+}
+
+review contains sprintf("WebDAV not examined: %s", [lib.missing_reason("http")]) if not lib.collector_ok("http")

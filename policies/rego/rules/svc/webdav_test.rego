@@ -1,0 +1,28 @@
+package mfpscan.rules.svc.webdav_test
+
+import data.mfpscan.fixtures
+import data.mfpscan.rules.svc.webdav
+
+test_fail_cleartext_webdav if {
+	doc := object.union(fixtures.canon, {"cleartext": [{"service": "webdav", "port": 8080}]})
+	r := webdav with input as doc
+	fixtures.facts(r) == {"/cleartext/0"}
+}
+
+test_fail_port_service if {
+	doc := object.union(fixtures.canon, {"ports": [{"port": 8443, "protocol": "tcp", "state": "open", "service": "webdav-ssl"}]})
+	fixtures.facts(webdav) == {"/ports/0"} with input as doc
+}
+
+test_pass if {
+	fixtures.status(webdav) == "pass" with input as fixtures.canon
+}
+
+test_review_http_failed if {
+	fixtures.status(webdav) == "review" with input as fixtures.with_collector(fixtures.canon, "http", "timeout")
+}
+
+test_not_applicable_not_printer if {
+	doc := object.union(fixtures.not_printer, {"cleartext": [{"service": "webdav", "port": 8080}]})
+	fixtures.status(webdav) == "not_applicable" with input as doc
+}

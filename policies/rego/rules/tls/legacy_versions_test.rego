@@ -1,0 +1,41 @@
+package mfpscan.rules.tls.legacy_versions_test
+
+import data.mfpscan.fixtures
+import data.mfpscan.rules.tls.legacy_versions
+
+test_fail if {
+	doc := object.union(fixtures.canon, {"tls": [object.union(fixtures.canon.tls[0], {"versions": {"tls1_0": true}})]})
+	r := legacy_versions with input as doc
+	fixtures.status(r) == "fail"
+	fixtures.facts(r) == {"/tls/0/versions/tls1_0"}
+	some msg in fixtures.messages(r)
+	contains(msg, "TLS 1.0 accepted on port 443")
+}
+
+test_pass if {
+	fixtures.status(legacy_versions) == "pass" with input as fixtures.canon
+}
+
+test_review_tls_timeout if {
+	doc := object.union(fixtures.with_collector(fixtures.canon, "tls", "timeout"), {"tls": [object.union(fixtures.canon.tls[0], {"status": "timeout"})]})
+	r := legacy_versions with input as doc
+	fixtures.status(r) == "review"
+	some reason in r.review
+	contains(reason, "port 443: timeout")
+}
+
+test_review_tls_not_run if {
+	doc := object.remove(object.union(fixtures.canon, {"collectors": {"tls": {"status": "error", "reason": "dial refused"}}}), ["tls"])
+	r := legacy_versions with input as doc
+	r.review == {"no TLS port could be tested: tls collector: error (dial refused)"}
+}
+
+test_not_applicable_no_tls_service if {
+	doc := object.remove(fixtures.with_collector(fixtures.canon, "tls", "closed"), ["tls"])
+	fixtures.status(legacy_versions) == "not_applicable" with input as doc
+}
+
+test_not_applicable_not_printer if {
+	doc := object.union(fixtures.not_printer, {"tls": [object.union(fixtures.canon.tls[0], {"versions": {"tls1_0": true}})]})
+	fixtures.status(legacy_versions) == "not_applicable" with input as doc
+}
