@@ -11,6 +11,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/collectors/attest"
+	"github.com/mfpscan/mfpscan/collectors/registry"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/reports"
 	"github.com/mfpscan/mfpscan/scanner"
@@ -91,8 +92,10 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 	if collectOpts.Now == nil {
 		collectOpts.Now = cfg.now()
 	}
-	cs, as := collectors.Default(collectOpts)
+	cs, as := registry.Default(collectOpts)
 	ce := collectors.NewEngine(collectOpts, cs, as, cfg.Log)
+	ce.Dialer = collectors.NewDialer(collectOpts.Timeout, cfg.PerHost)
+	ce.HostTimeout = cfg.HostDeadline
 
 	hosts := make(chan scanner.HostResult, collectWorkers)
 	var (

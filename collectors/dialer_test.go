@@ -1,0 +1,92 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+)
+
+func listen(t *testing.T, addr string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen %s: %v", addr, err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func TestDialerPerHostLimit(t *testing.T) {
+	a1 := listen(t, "127.0.0.1:0")
+	other := listen(t, "127.0.0.2:0")
+	d := NewDialer(time.Second, 1)
+
+	first, err := d.DialContext(context.Background(), "tcp", a1)
+	if err != nil {
+		t.Fatalf("first dial: %v", err)
+	}
+	// Same host, slot taken: must wait, so a short context expires.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if c, err := d.DialContext(ctx, "tcp", a1); err == nil {
+		c.Close()
+		t.Fatal("second dial to the same host succeeded while the slot was held")
+	} else if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second dial error = %v, want deadline exceeded", err)
+	}
+	// Another host is not limited by the first.
+	c2, err := d.DialContext(context.Background(), "tcp", other)
+	if err != nil {
+		t.Fatalf("dial other host: %v", err)
+	}
+	c2.Close()
+
+	if err := first.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	_ = first.Close() // a second Close must not free a second slot
+	c3, err := d.DialContext(context.Background(), "tcp", a1)
+	if err != nil {
+		t.Fatalf("dial after release: %v", err)
+	}
+	c3.Close()
+
+	hd := d.(*hostDialer)
+	hd.mu.Lock()
+	defer hd.mu.Unlock()
+	if len(hd.slots) != 0 {
+		t.Errorf("slot map holds %d hosts after all connections closed", len(hd.slots))
+	}
+}
+
+func TestDialerErrors(t *testing.T) {
+	d := NewDialer(time.Second, 2)
+	if _, err := d.DialContext(context.Background(), "tcp", "no-port"); err == nil {
+		t.Error("address without port accepted")
+	}
+	// A port nobody listens on: refused, and the slot is given back.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = d.DialContext(context.Background(), "tcp", addr)
+	if st, _ := Classify(err); st != "refused" {
+		t.Errorf("dial closed port: %v classified %s, want refused", err, st)
+	}
+	if n := len(d.(*hostDialer).slots); n != 0 {
+		t.Errorf("failed dial leaked %d slot entries", n)
+	}
+}

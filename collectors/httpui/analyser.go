@@ -1,0 +1,104 @@
+package httpui
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+type remoteUIAnalyser struct{}
+
+// NewRemoteUIAnalyser returns the analyser that fuses the HTTP services into
+// doc.RemoteUI. It runs after the fingerprint analyser, whose IsPrinter lets
+// a non-Canon printer's web server count as its UI.
+func NewRemoteUIAnalyser() collectors.Analyser { return remoteUIAnalyser{} }
+
+func (remoteUIAnalyser) Name() string { return "remote_ui" }
+
+func (remoteUIAnalyser) Analyse(_ context.Context, _ *collectors.Env, _ *collectors.Target, doc *facts.Device) facts.CollectorStatus {
+	start := time.Now()
+	st, ok := doc.Collectors["http"]
+	if !ok || (st.Status != facts.StatusOK && st.Status != facts.StatusClosed) {
+		// Unknown is not absent: without HTTP facts RemoteUI stays nil.
+		return facts.CollectorStatus{Status: facts.StatusSkipped, Reason: "http not collected", DurationMS: ms(start)}
+	}
+	doc.RemoteUI = FuseRemoteUI(doc.HTTP, doc.Identity.IsPrinter != nil && *doc.Identity.IsPrinter)
+	return facts.CollectorStatus{Status: facts.StatusOK, DurationMS: ms(start)}
+}
+
+// loginOpenness orders login modes from the most open; the fused mode is the
+// most open one seen, because any port that opens the UI opens it.
+var loginOpenness = []string{
+	facts.LoginModeNone,
+	facts.LoginModeGeneralNoPassword,
+	facts.LoginModeDepartmentID,
+	facts.LoginModeSystemManager,
+	facts.LoginModeUserPassword,
+}
+
+// FuseRemoteUI builds the Remote UI view of a device from its HTTP services.
+// isPrinter lets any answering web server of a known printer count.
+func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI {
+	ui := &facts.RemoteUI{Ports: []int{}}
+	var (
+		mode                  string
+		plainServes, allRedir = false, true
+		allHSTS               = true
+		otpSeen               *bool
+	)
+	for _, s := range services {
+		if s.Status != facts.StatusOK || !(s.CanonRemoteUI || isPrinter) {
+			continue
+		}
+		ui.Present = true
+		ui.Ports = append(ui.Ports, s.Port)
+		if s.TLS {
+			ui.TLSPorts = append(ui.TLSPorts, s.Port)
+			allHSTS = allHSTS && s.HSTS != nil && *s.HSTS
+		} else {
+			ui.HTTPPorts = append(ui.HTTPPorts, s.Port)
+			redir := s.RedirectsToHTTPS != nil && *s.RedirectsToHTTPS
+			allRedir = allRedir && redir
+			plainServes = plainServes || (!redir && s.StatusCode >= 200 && s.StatusCode < 300)
+		}
+		mode = moreOpen(mode, s.LoginMode)
+		if s.OTPStep != nil {
+			otpSeen = facts.Bool((otpSeen != nil && *otpSeen) || *s.OTPStep)
+		}
+		for _, p := range s.Pages {
+			if p.Open && !slices.Contains(ui.OpenPages, p.Path) {
+				ui.OpenPages = append(ui.OpenPages, p.Path)
+			}
+		}
+	}
+	if !ui.Present {
+		return ui
+	}
+	if mode == "" {
+		mode = facts.LoginModeUnknown
+	}
+	ui.LoginMode = mode
+	ui.OTPStep = otpSeen
+	ui.CleartextReachable = facts.Bool(plainServes)
+	if len(ui.HTTPPorts) > 0 {
+		ui.RedirectsToHTTPS = facts.Bool(allRedir)
+	}
+	if len(ui.TLSPorts) > 0 {
+		ui.HSTS = facts.Bool(allHSTS)
+	}
+	return ui
+}
+
+func moreOpen(a, b string) string {
+	ia, ib := slices.Index(loginOpenness, a), slices.Index(loginOpenness, b)
+	switch {
+	case ib < 0:
+		return a
+	case ia < 0 || ib < ia:
+		return b
+	}
+	return a
+}

@@ -1,0 +1,255 @@
+package httpui
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+const (
+	// maxBody caps every body read: a device streaming an endless or huge
+	// body costs at most this much.
+	maxBody = 256 << 10
+	// maxProbeBody caps the well-known page reads, whose contents are only
+	// classified, never stored.
+	maxProbeBody = 64 << 10
+	maxRedirects = 3
+	// defaultTimeout applies when the engine gives none.
+	defaultTimeout = 10 * time.Second
+)
+
+// wellKnownPages are requested without a session on Canon Remote UIs only,
+// status only. They show status, counters and the portal: pages a locked
+// down UI keeps behind its login.
+var wellKnownPages = []string{
+	"/rps/nativetop.cgi",
+	"/sysmonitor/",
+	"/portal_top.html",
+	"/d_counter.html",
+}
+
+type collector struct{}
+
+// New returns the HTTP / Remote UI collector.
+func New() collectors.Collector { return collector{} }
+
+func (collector) Name() string { return "http" }
+
+func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
+	start := time.Now()
+	type portRole struct {
+		port int
+		tls  bool
+	}
+	var ports []portRole
+	for _, p := range t.OpenTCP(collectors.RoleHTTP) {
+		ports = append(ports, portRole{p, false})
+	}
+	for _, p := range t.OpenTCP(collectors.RoleHTTPS) {
+		ports = append(ports, portRole{p, true})
+	}
+	if len(ports) == 0 {
+		return facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open http or https port", DurationMS: ms(start)}
+	}
+	var summary facts.CollectorStatus
+	for _, p := range ports {
+		svc := collectPort(ctx, env, t.Addr, p.port, p.tls)
+		out.HTTP = append(out.HTTP, svc)
+		addHints(out, svc)
+		if svc.Status == facts.StatusOK {
+			summary = facts.CollectorStatus{Status: facts.StatusOK}
+		} else if summary.Status == "" {
+			summary = facts.CollectorStatus{Status: svc.Status, Reason: fmt.Sprintf("port %d: %s", svc.Port, svc.Reason)}
+		}
+	}
+	summary.DurationMS = ms(start)
+	return summary
+}
+
+func ms(start time.Time) int64 { return time.Since(start).Milliseconds() }
+
+func timeoutOf(env *collectors.Env) time.Duration {
+	if env.Options.Timeout > 0 {
+		return env.Options.Timeout
+	}
+	return defaultTimeout
+}
+
+// newClient builds a client that dials only through the engine's dialer,
+// never follows redirects by itself and does not trust certificates: we
+// inspect devices, we do not authenticate them.
+func newClient(env *collectors.Env) *http.Client {
+	tr := &http.Transport{
+		DialContext: env.Dialer.DialContext,
+		// Old Remote UIs speak only TLS 1.0; inspecting them needs it.
+		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // inspection, not trust
+		DisableKeepAlives:      true,
+		ResponseHeaderTimeout:  timeoutOf(env),
+		TLSHandshakeTimeout:    timeoutOf(env),
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	return &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// fetch GETs u and reads at most limit bytes of the body within one
+// timeout, so neither a slow drip nor an endless body can stall the scan.
+func fetch(ctx context.Context, env *collectors.Env, c *http.Client, u *url.URL, limit int64) (Page, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Page{}, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("User-Agent", "mfpscan")
+	resp, err := c.Do(req)
+	if err != nil {
+		return Page{}, fmt.Errorf("get %s: %w", u.Path, err)
+	}
+	defer resp.Body.Close()
+	// A body that stalls or breaks off keeps what arrived: the headers
+	// already prove the port answers.
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
+	page := Page{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+	page.Title = ParseTitle(page.Body)
+	return page, nil
+}
+
+func baseURL(addr netip.Addr, port int, useTLS bool) *url.URL {
+	scheme := "http"
+	if useTLS {
+		scheme = "https"
+	}
+	return &url.URL{Scheme: scheme, Host: net.JoinHostPort(addr.String(), strconv.Itoa(port)), Path: "/"}
+}
+
+// sameHost resolves a Location against base and returns the URL to follow,
+// or nil when it leaves the target address. Canon Catwalk servers send
+// "https://null:8443/": the placeholder host means this device.
+func sameHost(base *url.URL, addr netip.Addr, location string) *url.URL {
+	loc, err := base.Parse(location)
+	if err != nil || (loc.Scheme != "http" && loc.Scheme != "https") {
+		return nil
+	}
+	h := loc.Hostname()
+	if h == "null" || h == "" {
+		port := loc.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[loc.Scheme]
+		}
+		loc.Host = net.JoinHostPort(addr.String(), port)
+		return loc
+	}
+	if a, err := netip.ParseAddr(h); err == nil && a.Unmap() == addr.Unmap() {
+		return loc
+	}
+	return nil
+}
+
+func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool) facts.HTTPService {
+	svc := facts.HTTPService{Port: port, TLS: useTLS}
+	c := newClient(env)
+	u := baseURL(addr, port, useTLS)
+	first, err := fetch(ctx, env, c, u, maxBody)
+	if err != nil {
+		svc.Status, svc.Reason = collectors.Classify(err)
+		return svc
+	}
+	svc.Status = facts.StatusOK
+	svc.StatusCode = first.StatusCode
+	svc.Server = Sanitize(first.Header.Get("Server"), 120)
+	svc.RedirectLocation = Sanitize(first.Header.Get("Location"), 300)
+	// HSTS only means something over TLS (browsers ignore it on plain
+	// HTTP); RedirectsToHTTPS only on plain ports.
+	if useTLS {
+		svc.HSTS = facts.Bool(first.Header.Get("Strict-Transport-Security") != "")
+	} else {
+		next := redirectTarget(u, addr, first)
+		svc.RedirectsToHTTPS = facts.Bool(next != nil && next.Scheme == "https")
+	}
+	page := first
+	for i := 0; i < maxRedirects; i++ {
+		next := redirectTarget(u, addr, page)
+		if next == nil {
+			break
+		}
+		p, err := fetch(ctx, env, c, next, maxBody)
+		if err != nil {
+			break
+		}
+		page, u = p, next
+	}
+	svc.Title = page.Title
+	canon, markers := CanonMarkers(page)
+	if !canon && page.StatusCode != first.StatusCode {
+		// The redirect itself may carry the marker (Server: Catwalk).
+		canon, markers = CanonMarkers(first)
+	}
+	mode, otp, loginMarkers := ClassifyLogin(page)
+	svc.CanonRemoteUI = canon
+	svc.Markers = append(markers, loginMarkers...)
+	svc.LoginMode = mode
+	svc.OTPStep = facts.Bool(otp)
+	if canon {
+		svc.Pages = probePages(ctx, env, c, baseURL(addr, port, useTLS))
+	}
+	return svc
+}
+
+func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {
+	if p.StatusCode < 300 || p.StatusCode > 399 {
+		return nil
+	}
+	loc := p.Header.Get("Location")
+	if loc == "" {
+		return nil
+	}
+	return sameHost(base, addr, loc)
+}
+
+func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *url.URL) []facts.PageProbe {
+	var out []facts.PageProbe
+	for _, path := range wellKnownPages {
+		if ctx.Err() != nil {
+			break
+		}
+		u := *base
+		u.Path = path
+		p, err := fetch(ctx, env, c, &u, maxProbeBody)
+		if err != nil {
+			continue
+		}
+		out = append(out, facts.PageProbe{
+			Path:       path,
+			StatusCode: p.StatusCode,
+			Open:       p.StatusCode == http.StatusOK && len(p.Body) > 0 && !IsLoginPage(p),
+		})
+	}
+	return out
+}
+
+func addHints(out *facts.Device, svc facts.HTTPService) {
+	if !svc.CanonRemoteUI {
+		return
+	}
+	src := fmt.Sprintf("http:%d", svc.Port)
+	out.Identity.Sources = append(out.Identity.Sources,
+		facts.IdentityHint{Field: "vendor", Value: "Canon", Source: src + " markers", Confidence: facts.ConfidenceMedium},
+		facts.IdentityHint{Field: "printer", Value: "true", Source: src + " markers", Confidence: facts.ConfidenceMedium})
+	if m := ModelFromTitle(svc.Title); m != "" {
+		out.Identity.Sources = append(out.Identity.Sources,
+			facts.IdentityHint{Field: "model", Value: m, Source: src + " title", Confidence: facts.ConfidenceMedium})
+	}
+}

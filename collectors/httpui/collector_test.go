@@ -1,0 +1,288 @@
+package httpui
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// loopbackDialer refuses anything but loopback, so a redirect bug cannot
+// send traffic elsewhere.
+type loopbackDialer struct {
+	t     *testing.T
+	dials []string
+}
+
+func (d *loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, fmt.Errorf("split address: %w", err)
+	}
+	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
+		d.t.Errorf("dial to non-loopback %q", address)
+		return nil, fmt.Errorf("dial %s: not loopback", address)
+	}
+	d.dials = append(d.dials, address)
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, address)
+}
+
+func newEnv(t *testing.T) *collectors.Env {
+	return &collectors.Env{Dialer: &loopbackDialer{t: t}, Options: collectors.Options{Timeout: 2 * time.Second}}
+}
+
+func portOf(t *testing.T, srv *httptest.Server) int {
+	t.Helper()
+	_, p, err := net.SplitHostPort(srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+func target(roles map[int]string) *collectors.Target {
+	t := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"), Roles: collectors.Roles{TCP: roles}}
+	for p := range roles {
+		t.Ports = append(t.Ports, facts.Port{Port: p, Protocol: "tcp", State: "open"})
+	}
+	slices.SortFunc(t.Ports, func(a, b facts.Port) int { return a.Port - b.Port })
+	return t
+}
+
+func serveFile(t *testing.T, server, file string) http.HandlerFunc {
+	body := readPage(t, file)
+	return func(w http.ResponseWriter, r *http.Request) {
+		if server != "" {
+			w.Header().Set("Server", server)
+		}
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write(body)
+	}
+}
+
+func collectOne(t *testing.T, roles map[int]string) (facts.Device, facts.CollectorStatus) {
+	t.Helper()
+	var doc facts.Device
+	st := New().Collect(context.Background(), newEnv(t), target(roles), &doc)
+	return doc, st
+}
+
+func TestCollectLoginVariants(t *testing.T) {
+	tests := []struct {
+		file, server string
+		mode         string
+		canon        bool
+	}{
+		{"iradv_portal.html", "Catwalk", facts.LoginModeNone, true},
+		{"mf_portal.html", "CANON HTTP Server Ver2.21", facts.LoginModeNone, true},
+		{"iradv_login_deptid.html", "Catwalk", facts.LoginModeDepartmentID, true},
+		{"mf_login_checklogin.html", "CANON HTTP Server", facts.LoginModeSystemManager, true},
+		{"general_user_login.html", "CANON HTTP Server", facts.LoginModeGeneralNoPassword, true},
+		{"nginx_welcome.html", "nginx", facts.LoginModeUnknown, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			srv := httptest.NewServer(serveFile(t, tt.server, tt.file))
+			defer srv.Close()
+			port := portOf(t, srv)
+			doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
+			if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
+				t.Fatalf("status %+v, services %d", st, len(doc.HTTP))
+			}
+			s := doc.HTTP[0]
+			if s.LoginMode != tt.mode || s.CanonRemoteUI != tt.canon || s.StatusCode != 200 || s.Server != tt.server {
+				t.Errorf("got mode %q canon %v code %d server %q", s.LoginMode, s.CanonRemoteUI, s.StatusCode, s.Server)
+			}
+			if s.RedirectsToHTTPS == nil || *s.RedirectsToHTTPS || s.HSTS != nil {
+				t.Errorf("redirect %v hsts %v", s.RedirectsToHTTPS, s.HSTS)
+			}
+			// The test server answers every path with the page: open pages
+			// are only recorded on Canon UIs and only when not a login.
+			wantOpen := tt.canon && tt.mode == facts.LoginModeNone
+			if tt.canon != (len(s.Pages) == len(wellKnownPages)) {
+				t.Errorf("pages = %+v", s.Pages)
+			}
+			for _, p := range s.Pages {
+				if p.Open != wantOpen || p.StatusCode != 200 {
+					t.Errorf("page %+v, want open=%v", p, wantOpen)
+				}
+			}
+		})
+	}
+}
+
+func TestCollectRedirectToHTTPSAndHSTS(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		serveFile(t, "Catwalk", "iradv_login_deptid.html")(w, r)
+	}))
+	defer tlsSrv.Close()
+	tlsPort := portOf(t, tlsSrv)
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "Catwalk")
+		// Catwalk's placeholder host: the collector must map it to the target.
+		http.Redirect(w, r, fmt.Sprintf("https://null:%d/", tlsPort), http.StatusFound)
+	}))
+	defer plain.Close()
+	plainPort := portOf(t, plain)
+	doc, st := collectOne(t, map[int]string{plainPort: collectors.RoleHTTP, tlsPort: collectors.RoleHTTPS})
+	if st.Status != facts.StatusOK || len(doc.HTTP) != 2 {
+		t.Fatalf("status %+v services %+v", st, doc.HTTP)
+	}
+	var p, s facts.HTTPService
+	for _, svc := range doc.HTTP {
+		if svc.TLS {
+			s = svc
+		} else {
+			p = svc
+		}
+	}
+	if p.StatusCode != 302 || p.RedirectsToHTTPS == nil || !*p.RedirectsToHTTPS || p.RedirectLocation == "" {
+		t.Errorf("plain port: %+v", p)
+	}
+	// Followed across to the TLS port: the login form was classified.
+	if p.LoginMode != facts.LoginModeDepartmentID || !p.CanonRemoteUI {
+		t.Errorf("plain port after redirect: mode %q canon %v", p.LoginMode, p.CanonRemoteUI)
+	}
+	if s.HSTS == nil || !*s.HSTS || s.RedirectsToHTTPS != nil || s.LoginMode != facts.LoginModeDepartmentID {
+		t.Errorf("tls port: %+v", s)
+	}
+	doc.Collectors = map[string]facts.CollectorStatus{"http": st}
+	NewRemoteUIAnalyser().Analyse(context.Background(), nil, nil, &doc)
+	ui := doc.RemoteUI
+	if ui == nil || !ui.Present || ui.CleartextReachable == nil || *ui.CleartextReachable ||
+		ui.RedirectsToHTTPS == nil || !*ui.RedirectsToHTTPS || ui.HSTS == nil || !*ui.HSTS ||
+		ui.LoginMode != facts.LoginModeDepartmentID || len(ui.Ports) != 2 {
+		t.Errorf("remote ui = %+v", ui)
+	}
+}
+
+func TestCollectRedirectLoopAndOffHost(t *testing.T) {
+	var hits atomic.Int32
+	loop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Server", "CANON HTTP Server")
+		http.Redirect(w, r, "/again", http.StatusFound)
+	}))
+	defer loop.Close()
+	doc, st := collectOne(t, map[int]string{portOf(t, loop): collectors.RoleHTTP})
+	if st.Status != facts.StatusOK || doc.HTTP[0].StatusCode != 302 {
+		t.Fatalf("loop: %+v %+v", st, doc.HTTP)
+	}
+	// GET / plus at most maxRedirects follow-ups, plus the page probes.
+	if want := 1 + maxRedirects + len(wellKnownPages); int(hits.Load()) != want {
+		t.Errorf("loop hits = %d, want %d", hits.Load(), want)
+	}
+
+	off := httptest.NewServer(http.RedirectHandler("https://192.0.2.10/", http.StatusMovedPermanently))
+	defer off.Close()
+	doc, _ = collectOne(t, map[int]string{portOf(t, off): collectors.RoleHTTP})
+	if r := doc.HTTP[0].RedirectsToHTTPS; r == nil || *r {
+		t.Errorf("off-host https redirect counted as same host: %v", r)
+	}
+}
+
+func TestCollectEndlessBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "CANON HTTP Server")
+		_, _ = w.Write([]byte("<html><head><title>Remote UI: Portal: X: Y</title></head>"))
+		chunk := make([]byte, 32<<10)
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	start := time.Now()
+	doc, st := collectOne(t, map[int]string{portOf(t, srv): collectors.RoleHTTP})
+	if st.Status != facts.StatusOK || doc.HTTP[0].Title != "Remote UI: Portal: X: Y" {
+		t.Fatalf("endless: %+v %+v", st, doc.HTTP)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("endless body took %v", d)
+	}
+}
+
+func TestCollectStatuses(t *testing.T) {
+	_, st := collectOne(t, map[int]string{})
+	if st.Status != facts.StatusClosed || st.Reason == "" {
+		t.Errorf("no ports: %+v", st)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
+	if st.Status != facts.StatusRefused || doc.HTTP[0].Status != facts.StatusRefused {
+		t.Errorf("refused: %+v %+v", st, doc.HTTP)
+	}
+}
+
+func TestRemoteUIAnalyserUnknown(t *testing.T) {
+	doc := facts.Device{Collectors: map[string]facts.CollectorStatus{"http": {Status: facts.StatusTimeout}}}
+	st := NewRemoteUIAnalyser().Analyse(context.Background(), nil, nil, &doc)
+	if doc.RemoteUI != nil || st.Status != facts.StatusSkipped {
+		t.Errorf("timeout http: ui %+v status %+v", doc.RemoteUI, st)
+	}
+}
+
+func TestFuseRemoteUI(t *testing.T) {
+	plainOpen := facts.HTTPService{Port: 80, Status: facts.StatusOK, StatusCode: 200, CanonRemoteUI: true,
+		RedirectsToHTTPS: facts.Bool(false), LoginMode: facts.LoginModeSystemManager, OTPStep: facts.Bool(false),
+		Pages: []facts.PageProbe{{Path: "/d_counter.html", StatusCode: 200, Open: true}, {Path: "/sysmonitor/", StatusCode: 404}}}
+	tlsNone := facts.HTTPService{Port: 443, TLS: true, Status: facts.StatusOK, StatusCode: 200, CanonRemoteUI: true,
+		HSTS: facts.Bool(false), LoginMode: facts.LoginModeNone}
+	generic := facts.HTTPService{Port: 8080, Status: facts.StatusOK, StatusCode: 200, RedirectsToHTTPS: facts.Bool(false), LoginMode: facts.LoginModeUnknown}
+
+	ui := FuseRemoteUI([]facts.HTTPService{plainOpen, tlsNone, generic}, false)
+	if !ui.Present || !slices.Equal(ui.Ports, []int{80, 443}) || ui.LoginMode != facts.LoginModeNone ||
+		!*ui.CleartextReachable || *ui.RedirectsToHTTPS || *ui.HSTS || *ui.OTPStep ||
+		!slices.Equal(ui.OpenPages, []string{"/d_counter.html"}) {
+		t.Errorf("canon fuse = %+v", ui)
+	}
+	ui = FuseRemoteUI([]facts.HTTPService{generic}, false)
+	if ui.Present || ui.LoginMode != "" {
+		t.Errorf("generic server on unknown device = %+v", ui)
+	}
+	ui = FuseRemoteUI([]facts.HTTPService{generic}, true)
+	if !ui.Present || ui.LoginMode != facts.LoginModeUnknown || ui.HSTS != nil {
+		t.Errorf("generic server on printer = %+v", ui)
+	}
+}
+
+func TestCollectLegacyTLSRemoteUI(t *testing.T) {
+	// Old Remote UIs speak only TLS 1.0: the collector must still read them.
+	srv := httptest.NewUnstartedServer(serveFile(t, "CANON HTTP Server", "mf_login_checklogin.html"))
+	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}
+	srv.StartTLS()
+	defer srv.Close()
+	doc, st := collectOne(t, map[int]string{portOf(t, srv): collectors.RoleHTTPS})
+	s := doc.HTTP[0]
+	if st.Status != facts.StatusOK || !s.TLS || s.LoginMode != facts.LoginModeSystemManager ||
+		s.HSTS == nil || *s.HSTS || s.RedirectsToHTTPS != nil {
+		t.Errorf("legacy tls: %+v %+v", st, s)
+	}
+	var hints []string
+	for _, h := range doc.Identity.Sources {
+		hints = append(hints, h.Field+"="+h.Value)
+	}
+	if !slices.Equal(hints, []string{"vendor=Canon", "printer=true", "model=MF632C/634C"}) {
+		t.Errorf("hints %v", hints)
+	}
+}

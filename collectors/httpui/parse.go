@@ -1,0 +1,229 @@
+// Package httpui collects facts about HTTP and HTTPS ports, with a focus on
+// the Canon Remote UI: server markers, page title, login mode, redirect to
+// HTTPS, HSTS and pages reachable without a session.
+package httpui
+
+import (
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// Page is one HTTP response as the classifiers see it. Body is already
+// capped by the caller.
+type Page struct {
+	StatusCode int
+	Header     http.Header
+	Title      string
+	Body       []byte
+}
+
+const (
+	maxTitleLen = 200
+	// maxScan bounds how much of a body the classifiers look at, so a
+	// pathological page costs the same as a normal one.
+	maxScan = 256 << 10
+)
+
+var (
+	titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title`)
+	// titleOpenRe catches an unterminated title (a truncated body).
+	titleOpenRe   = regexp.MustCompile(`(?is)<title[^>]*>(.*)`)
+	passwordRe    = regexp.MustCompile(`(?i)type\s*=\s*["']?password`)
+	deptIDRe      = regexp.MustCompile(`(?i)name\s*=\s*["']?deptid\b`)
+	userFieldRe   = regexp.MustCompile(`(?i)name\s*=\s*["']?(user_?name|user_?id|login_?name|login_?id|uname|j_username|usr)["'\s>/]`)
+	checkLoginRe  = regexp.MustCompile(`(?i)/checklogin\.cgi|name\s*=\s*["']?i0016\b|name\s*=\s*["']?i0012\b`)
+	otpRe         = regexp.MustCompile(`(?i)one[\s-]?time[\s-]?password|verification\s+code|authentication\s+code|name\s*=\s*["']?(otp|totp|one_?time_?password)\b`)
+	portalTitleRe = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal|remote\s*ui\s*\(top\s*page\)|remote\s*ui\s*<top\s*page>`)
+	logOutRe      = regexp.MustCompile(`(?i)>\s*log\s*out\s*<|writeln\('log out`)
+	// titleModelRe is the "Remote UI: X: Y: model" title shape many Canon
+	// devices use.
+	titleModelRe = regexp.MustCompile(`^[^:]+:[^:]+:[^:]+:\s*(.+)$`)
+)
+
+// ParseTitle returns the page title: entities decoded, whitespace collapsed,
+// invalid UTF-8 and control characters removed, at most maxTitleLen runes.
+func ParseTitle(body []byte) string {
+	if len(body) > maxScan {
+		body = body[:maxScan]
+	}
+	m := titleRe.FindSubmatch(body)
+	if m == nil {
+		m = titleOpenRe.FindSubmatch(body)
+		if m == nil {
+			return ""
+		}
+	}
+	raw := m[1]
+	if len(raw) > 4*maxTitleLen {
+		raw = raw[:4*maxTitleLen]
+	}
+	return Sanitize(html.UnescapeString(string(raw)), maxTitleLen)
+}
+
+// Sanitize makes a device-supplied string safe to store: valid UTF-8, no
+// control characters, whitespace runs collapsed to one space, trimmed and cut
+// to at most limit runes.
+func Sanitize(s string, limit int) string {
+	var b strings.Builder
+	space := false
+	n := 0
+	for len(s) > 0 && n < limit {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+			if n >= limit {
+				break
+			}
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// ClassifyLogin tells which login a Remote UI page asks for. markers name the
+// evidence found (no page content).
+func ClassifyLogin(page Page) (mode string, otp bool, markers []string) {
+	body := page.Body
+	if len(body) > maxScan {
+		body = body[:maxScan]
+	}
+	title := page.Title
+	if title == "" {
+		title = ParseTitle(body)
+	}
+	hasPassword := passwordRe.Match(body)
+	otp = otpRe.Match(body)
+	if otp {
+		markers = append(markers, "otp_field")
+	}
+	switch {
+	case checkLoginRe.Match(body):
+		return facts.LoginModeSystemManager, otp, append(markers, "checklogin_form")
+	case deptIDRe.Match(body) && hasPassword:
+		if strings.Contains(strings.ToLower(string(body)), "user_type_generic") {
+			// iR-ADV Gen3/DX user authentication reuses the deptid field
+			// for the user name.
+			return facts.LoginModeUserPassword, otp, append(markers, "deptid_form", "user_type_generic")
+		}
+		return facts.LoginModeDepartmentID, otp, append(markers, "deptid_form")
+	case userFieldRe.Match(body) && hasPassword:
+		return facts.LoginModeUserPassword, otp, append(markers, "user_password_form")
+	case userFieldRe.Match(body):
+		return facts.LoginModeGeneralNoPassword, otp, append(markers, "user_name_only_form")
+	case page.StatusCode == http.StatusUnauthorized && page.Header.Get("WWW-Authenticate") != "":
+		return facts.LoginModeUserPassword, otp, append(markers, "http_auth")
+	case otp:
+		return facts.LoginModeUnknown, otp, markers
+	case !hasPassword && portalTitleRe.MatchString(title):
+		return facts.LoginModeNone, otp, append(markers, "portal_title")
+	case !hasPassword && logOutRe.Match(body):
+		return facts.LoginModeNone, otp, append(markers, "log_out_link")
+	}
+	return facts.LoginModeUnknown, otp, markers
+}
+
+// IsLoginPage reports whether page asks for credentials, so a well-known
+// page answering 200 with a login form is not counted as open.
+func IsLoginPage(page Page) bool {
+	mode, otp, _ := ClassifyLogin(page)
+	if otp || passwordRe.Match(capped(page.Body)) {
+		return true
+	}
+	switch mode {
+	case facts.LoginModeNone, facts.LoginModeUnknown:
+		return false
+	}
+	return true
+}
+
+func capped(b []byte) []byte {
+	if len(b) > maxScan {
+		return b[:maxScan]
+	}
+	return b
+}
+
+type marker struct {
+	name   string
+	strong bool // enough on its own to call the page a Canon Remote UI
+	match  func(server, title, body string) bool
+}
+
+func contains(sub string) func(string, string, string) bool {
+	return func(_, _, body string) bool { return strings.Contains(body, sub) }
+}
+
+// canonMarkers are the Remote UI fingerprints of reference §3, matched on
+// lower-cased server, title and body.
+var canonMarkers = []marker{
+	{"server_catwalk", true, func(s, _, _ string) bool { return strings.HasPrefix(s, "catwalk") }},
+	{"server_canon_http", true, func(s, _, _ string) bool {
+		return strings.HasPrefix(s, "canon http server")
+	}},
+	{"server_ks_http", true, func(s, _, _ string) bool { return strings.HasPrefix(s, "ks_http") }},
+	{"server_lpc_http", false, func(s, _, _ string) bool { return strings.HasPrefix(s, "lpc http server") }},
+	{"server_ows", false, func(s, _, _ string) bool { return strings.HasPrefix(s, "ows/") }},
+	{"title_remote_ui", true, func(_, t, _ string) bool { return strings.HasPrefix(t, "remote ui") }},
+	{"title_network_configuration", true, func(_, t, _ string) bool {
+		return strings.HasPrefix(t, "canon ") && strings.Contains(t, "network configuration")
+	}},
+	{"body_meap_service", true, contains("com.canon.meap.service")},
+	{"body_copyright_canon", true, contains(">copyright canon inc")},
+	{"path_checklogin", true, contains("/checklogin.cgi")},
+	{"path_rps", false, contains("/rps/")},
+	{"path_portal_top", true, contains("/portal_top.html")},
+	{"path_top_html", false, contains("url=/_top.html")},
+	{"path_cab_top", true, contains("/cab/top.shtml")},
+	{"canon_logo", false, contains("canonlogo.gif")},
+}
+
+// CanonMarkers returns the Canon Remote UI markers page matches and whether
+// they suffice to call it a Canon Remote UI.
+func CanonMarkers(page Page) (canon bool, markers []string) {
+	server := strings.ToLower(page.Header.Get("Server"))
+	title := strings.ToLower(page.Title)
+	body := strings.ToLower(string(capped(page.Body)))
+	weak := 0
+	for _, m := range canonMarkers {
+		if m.match(server, title, body) {
+			markers = append(markers, m.name)
+			if m.strong {
+				canon = true
+			} else {
+				weak++
+			}
+		}
+	}
+	// Two weak markers together (e.g. /rps/ links and the Canon logo) are
+	// as good as a strong one.
+	return canon || weak >= 2, markers
+}
+
+// ModelFromTitle extracts the model from a "Remote UI: Login: MF632C/634C:
+// MF632C/634C" style title; "" when the title does not have that shape.
+func ModelFromTitle(title string) string {
+	m := titleModelRe.FindStringSubmatch(title)
+	if m == nil || !strings.HasPrefix(strings.ToLower(title), "remote ui") {
+		return ""
+	}
+	return Sanitize(m[1], 80)
+}

@@ -1,0 +1,168 @@
+package httpui
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+func readPage(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "http", name))
+	if err != nil {
+		t.Fatalf("read testdata: %v", err)
+	}
+	return b
+}
+
+func TestParseTitle(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want string
+	}{
+		{"file iradv portal", "@iradv_portal.html", "Remote UI : Portal : iR-ADV C3325 : iR-ADV C3325"},
+		{"file mf login", "@mf_login_checklogin.html", "Remote UI: Login: MF632C/634C: MF632C/634C"},
+		{"entities control and bad utf8", "@weird_title.html", "A & B <Top Page> x"},
+		{"no title", "<html><body>x</body></html>", ""},
+		{"unterminated", "<title>Remote UI   <b", "Remote UI <b"},
+		{"uppercase tag with attrs", `<TITLE lang="en">X&#65;</TITLE>`, "XA"},
+		{"capped", "<title>" + strings.Repeat("a", 5000) + "</title>", strings.Repeat("a", maxTitleLen)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := []byte(tt.body)
+			if strings.HasPrefix(tt.body, "@") {
+				body = readPage(t, tt.body[1:])
+			}
+			if got := ParseTitle(body); got != tt.want {
+				t.Errorf("ParseTitle = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClassifyLogin(t *testing.T) {
+	tests := []struct {
+		file       string
+		status     int
+		header     http.Header
+		wantMode   string
+		wantOTP    bool
+		wantMarker string
+	}{
+		{"iradv_portal.html", 200, nil, facts.LoginModeNone, false, "portal_title"},
+		{"mf_portal.html", 200, nil, facts.LoginModeNone, false, "portal_title"},
+		{"iradv_login_deptid.html", 200, nil, facts.LoginModeDepartmentID, false, "deptid_form"},
+		{"iradv_gen3_login.html", 200, nil, facts.LoginModeUserPassword, false, "user_type_generic"},
+		{"mf_login_checklogin.html", 200, nil, facts.LoginModeSystemManager, false, "checklogin_form"},
+		{"general_user_login.html", 200, nil, facts.LoginModeGeneralNoPassword, false, "user_name_only_form"},
+		{"user_password_login.html", 200, nil, facts.LoginModeUserPassword, false, "user_password_form"},
+		{"otp_step.html", 200, nil, facts.LoginModeUnknown, true, "otp_field"},
+		{"nginx_welcome.html", 200, nil, facts.LoginModeUnknown, false, ""},
+		{"nginx_welcome.html", 401, http.Header{"Www-Authenticate": {`Basic realm="x"`}}, facts.LoginModeUserPassword, false, "http_auth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			h := tt.header
+			if h == nil {
+				h = http.Header{}
+			}
+			mode, otp, markers := ClassifyLogin(Page{StatusCode: tt.status, Header: h, Body: readPage(t, tt.file)})
+			if mode != tt.wantMode || otp != tt.wantOTP {
+				t.Errorf("ClassifyLogin = %q otp=%v, want %q otp=%v", mode, otp, tt.wantMode, tt.wantOTP)
+			}
+			if tt.wantMarker != "" && !slices.Contains(markers, tt.wantMarker) {
+				t.Errorf("markers %v lack %q", markers, tt.wantMarker)
+			}
+			if tt.wantMarker == "" && len(markers) != 0 {
+				t.Errorf("markers = %v, want none", markers)
+			}
+		})
+	}
+}
+
+func TestCanonMarkers(t *testing.T) {
+	tests := []struct {
+		name      string
+		file      string
+		server    string
+		wantCanon bool
+		want      []string
+	}{
+		{"catwalk redirect", "nginx_welcome.html", "Catwalk", true, []string{"server_catwalk"}},
+		{"canon http server", "nginx_welcome.html", "CANON HTTP Server Ver2.21", true, []string{"server_canon_http"}},
+		{"mf login", "mf_login_checklogin.html", "", true, []string{"title_remote_ui", "body_copyright_canon", "path_checklogin", "canon_logo"}},
+		{"iradv portal", "iradv_portal.html", "", true, []string{"title_remote_ui", "body_copyright_canon", "path_rps"}},
+		{"pixma", "pixma_netconfig.html", "KS_HTTP/1.0", true, []string{"server_ks_http", "title_network_configuration"}},
+		{"nginx", "nginx_welcome.html", "nginx/1.24", false, nil},
+		{"lpc only is weak", "nginx_welcome.html", "LPC Http Server/V1.0", false, []string{"server_lpc_http"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := readPage(t, tt.file)
+			p := Page{StatusCode: 200, Header: http.Header{"Server": {tt.server}}, Body: body, Title: ParseTitle(body)}
+			canon, markers := CanonMarkers(p)
+			if canon != tt.wantCanon || !slices.Equal(markers, tt.want) {
+				t.Errorf("CanonMarkers = %v %v, want %v %v", canon, markers, tt.wantCanon, tt.want)
+			}
+		})
+	}
+}
+
+func TestModelFromTitle(t *testing.T) {
+	tests := map[string]string{
+		"Remote UI: Login: MF632C/634C: MF632C/634C":       "MF632C/634C",
+		"Remote UI : Portal : iR-ADV C3325 : iR-ADV C3325": "iR-ADV C3325",
+		"Remote UI: Login: iR1643i II: iR1643i II":         "iR1643i II",
+		"Welcome to nginx!":                                "",
+		"Other: a: b: c":                                   "",
+	}
+	for in, want := range tests {
+		if got := ModelFromTitle(in); got != want {
+			t.Errorf("ModelFromTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	if got := Sanitize("a\x00b\u202ec\n\n d\xff", 100); got != "abc d" {
+		t.Errorf("Sanitize = %q", got)
+	}
+	if got := Sanitize("abc def", 5); got != "abc d" {
+		t.Errorf("Sanitize cap = %q", got)
+	}
+}
+
+func FuzzParsePage(f *testing.F) {
+	entries, err := os.ReadDir(filepath.Join("..", "..", "testdata", "http"))
+	if err != nil {
+		f.Fatalf("read testdata: %v", err)
+	}
+	for _, e := range entries {
+		f.Add(readPage(f, e.Name()), 200)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, status int) {
+		title := ParseTitle(body)
+		if len([]rune(title)) > maxTitleLen {
+			t.Fatalf("title too long: %d runes", len([]rune(title)))
+		}
+		for _, r := range title {
+			if r == '\uFFFD' && !strings.ContainsRune(string(body), '\uFFFD') && !strings.Contains(string(body), "&#") {
+				t.Fatalf("replacement char in title %q", title)
+			}
+		}
+		p := Page{StatusCode: status, Header: http.Header{}, Body: body, Title: title}
+		mode, _, _ := ClassifyLogin(p)
+		if mode == "" {
+			t.Fatal("empty login mode")
+		}
+		CanonMarkers(p)
+		IsLoginPage(p)
+	})
+}

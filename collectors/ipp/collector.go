@@ -1,0 +1,173 @@
+package ipp
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+const defaultTimeout = 10 * time.Second
+
+// paths are tried in order: /ipp/print is the IPP Everywhere default, "/"
+// what older stacks answer on.
+var paths = []string{"/ipp/print", "/"}
+
+type collector struct{}
+
+// New returns the IPP collector.
+func New() collectors.Collector { return collector{} }
+
+func (collector) Name() string { return "ipp" }
+
+func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
+	start := time.Now()
+	type portMode struct {
+		port     int
+		plainToo bool
+	}
+	var ports []portMode
+	for _, p := range t.OpenTCP(collectors.RoleIPP) {
+		ports = append(ports, portMode{p, true})
+	}
+	for _, p := range t.OpenTCP(collectors.RoleIPPS) {
+		ports = append(ports, portMode{p, false})
+	}
+	if len(ports) == 0 {
+		return facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open ipp or ipps port", DurationMS: ms(start)}
+	}
+	var summary facts.CollectorStatus
+	for _, p := range ports {
+		attrs, err := collectPort(ctx, env, t.Addr, p.port, p.plainToo)
+		svc := attrs.Service
+		svc.Port = p.port
+		if err != nil {
+			svc.Status, svc.Reason = collectors.Classify(err)
+		} else {
+			svc.Status = facts.StatusOK
+			addHints(out, attrs, p.port)
+			if !svc.TLS {
+				out.Cleartext = append(out.Cleartext, facts.CleartextService{Service: "ipp", Port: p.port})
+			}
+		}
+		out.IPP = append(out.IPP, svc)
+		if svc.Status == facts.StatusOK {
+			summary = facts.CollectorStatus{Status: facts.StatusOK}
+		} else if summary.Status == "" {
+			summary = facts.CollectorStatus{Status: svc.Status, Reason: fmt.Sprintf("port %d: %s", p.port, svc.Reason)}
+		}
+	}
+	summary.DurationMS = ms(start)
+	return summary
+}
+
+func ms(start time.Time) int64 { return time.Since(start).Milliseconds() }
+
+// collectPort tries plain IPP first on an ipp port (631 may be either) and
+// TLS otherwise, each on every path, and keeps the first answer.
+func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, plainToo bool) (Attributes, error) {
+	modes := []bool{true}
+	if plainToo {
+		modes = []bool{false, true}
+	}
+	var firstErr error
+	for _, useTLS := range modes {
+		for _, path := range paths {
+			a, err := query(ctx, env, addr, port, useTLS, path)
+			if err == nil {
+				a.Service.TLS = useTLS
+				return a, nil
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+			// A refused or silent port will not answer another path.
+			st, _ := collectors.Classify(err)
+			if ctx.Err() != nil || st == facts.StatusRefused {
+				return Attributes{}, firstErr
+			}
+			if st == facts.StatusTimeout {
+				break
+			}
+		}
+	}
+	return Attributes{}, firstErr
+}
+
+func timeoutOf(env *collectors.Env) time.Duration {
+	if env.Options.Timeout > 0 {
+		return env.Options.Timeout
+	}
+	return defaultTimeout
+}
+
+func query(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool, path string) (Attributes, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	defer cancel()
+	host := net.JoinHostPort(addr.String(), strconv.Itoa(port))
+	scheme, ippScheme := "http", "ipp"
+	if useTLS {
+		scheme, ippScheme = "https", "ipps"
+	}
+	body, err := BuildRequest(ippScheme + "://" + host + path)
+	if err != nil {
+		return Attributes{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, scheme+"://"+host+path, bytes.NewReader(body))
+	if err != nil {
+		return Attributes{}, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/ipp")
+	client := &http.Client{
+		Transport: &http.Transport{
+			DialContext:       env.Dialer.DialContext,
+			TLSClientConfig:   &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // inspection, not trust
+			DisableKeepAlives: true,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return Attributes{}, fmt.Errorf("post %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return Attributes{}, fmt.Errorf("post %s: http status %d", path, resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	if err != nil {
+		return Attributes{}, fmt.Errorf("read response: %w", err)
+	}
+	return Parse(data)
+}
+
+func addHints(out *facts.Device, a Attributes, port int) {
+	src := fmt.Sprintf("ipp:%d printer-make-and-model", port)
+	out.Identity.Sources = append(out.Identity.Sources,
+		facts.IdentityHint{Field: "printer", Value: "true", Source: fmt.Sprintf("ipp:%d", port), Confidence: facts.ConfidenceHigh})
+	if mm := a.Service.MakeAndModel; mm != "" {
+		vendor, model := SplitMakeModel(mm)
+		if vendor != "" {
+			out.Identity.Sources = append(out.Identity.Sources,
+				facts.IdentityHint{Field: "vendor", Value: vendor, Source: src, Confidence: facts.ConfidenceHigh})
+		}
+		if model != "" {
+			out.Identity.Sources = append(out.Identity.Sources,
+				facts.IdentityHint{Field: "model", Value: model, Source: src, Confidence: facts.ConfidenceHigh})
+		}
+	}
+	if len(a.Service.FirmwareVersion) > 0 {
+		out.Identity.Sources = append(out.Identity.Sources,
+			facts.IdentityHint{Field: "firmware", Value: a.Service.FirmwareVersion[0],
+				Source: fmt.Sprintf("ipp:%d printer-firmware-string-version", port), Confidence: facts.ConfidenceMedium})
+	}
+}

@@ -1,0 +1,160 @@
+package ipp
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+type loopbackDialer struct{ t *testing.T }
+
+func (d loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, fmt.Errorf("split address: %w", err)
+	}
+	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
+		d.t.Errorf("dial to non-loopback %q", address)
+		return nil, fmt.Errorf("dial %s: not loopback", address)
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, address)
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func start(t *testing.T, name string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+}
+
+func waitFor(t *testing.T, ready func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ready() {
+		if time.Now().After(deadline) {
+			t.Fatal("not ready in time")
+		}
+		time.Sleep(20 * time.Millisecond) // readiness poll interval
+	}
+}
+
+// ippevePrinter runs CUPS's ippeveprinter on loopback. It needs a D-Bus
+// system bus for its Avahi client; a private bus on a Unix socket in the
+// test directory satisfies it without any avahi-daemon, so no mDNS
+// announcement leaves the host. "-n localhost" binds 127.0.0.1 and ::1 only.
+func ippevePrinter(t *testing.T) int {
+	t.Helper()
+	for _, bin := range []string{"ippeveprinter", "dbus-daemon"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Fatalf("%s is required (Debian cups-ipp-utils, dbus): %v", bin, err)
+		}
+	}
+	dir := t.TempDir()
+	bus := filepath.Join(dir, "bus")
+	start(t, "dbus-daemon", nil, "--session", "--nofork", "--address=unix:path="+bus)
+	waitFor(t, func() bool { _, err := os.Stat(bus); return err == nil })
+	port := freePort(t)
+	spool := filepath.Join(dir, "spool")
+	if err := os.Mkdir(spool, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	keys := filepath.Join(dir, "keys")
+	if err := os.Mkdir(keys, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// -K: a writable key directory, where it creates its self-signed
+	// certificate for IPP over TLS.
+	start(t, "ippeveprinter", []string{"DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + bus},
+		"-K", keys, "-p", strconv.Itoa(port), "-M", "Canon", "-m", "iR-ADV C5535 III", "-n", "localhost",
+		"-r", "off", "-d", spool, "Canon test")
+	waitFor(t, func() bool {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	return port
+}
+
+func collectRole(t *testing.T, port int, role string) (facts.Device, facts.CollectorStatus) {
+	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
+		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
+		Roles: collectors.Roles{TCP: map[int]string{port: role}}}
+	env := &collectors.Env{Dialer: loopbackDialer{t}, Options: collectors.Options{Timeout: 5 * time.Second}}
+	var doc facts.Device
+	st := New().Collect(context.Background(), env, tgt, &doc)
+	if st.Status != facts.StatusOK || len(doc.IPP) != 1 {
+		t.Fatalf("status %+v ipp %+v", st, doc.IPP)
+	}
+	return doc, st
+}
+
+func TestCollectIppeveprinter(t *testing.T) {
+	port := ippevePrinter(t)
+	doc, _ := collectRole(t, port, collectors.RoleIPP)
+	s := doc.IPP[0]
+	if s.MakeAndModel != "Canon iR-ADV C5535 III" || s.TLS || s.Port != port || s.Status != facts.StatusOK ||
+		!slices.Equal(s.URISecuritySupported, []string{"none", "tls"}) {
+		t.Errorf("service %+v", s)
+	}
+	if !slices.Contains(doc.Cleartext, facts.CleartextService{Service: "ipp", Port: port}) {
+		t.Errorf("plain ipp not recorded as cleartext: %+v", doc.Cleartext)
+	}
+	wantHints := []facts.IdentityHint{
+		{Field: "printer", Value: "true", Source: fmt.Sprintf("ipp:%d", port), Confidence: facts.ConfidenceHigh},
+		{Field: "vendor", Value: "Canon", Source: fmt.Sprintf("ipp:%d printer-make-and-model", port), Confidence: facts.ConfidenceHigh},
+		{Field: "model", Value: "iR-ADV C5535 III", Source: fmt.Sprintf("ipp:%d printer-make-and-model", port), Confidence: facts.ConfidenceHigh},
+	}
+	if !slices.Equal(doc.Identity.Sources, wantHints) {
+		t.Errorf("hints %+v", doc.Identity.Sources)
+	}
+
+	// The same port over TLS, as an ipps role: IPP over TLS, not cleartext.
+	doc, _ = collectRole(t, port, collectors.RoleIPPS)
+	if s := doc.IPP[0]; !s.TLS || s.MakeAndModel != "Canon iR-ADV C5535 III" || len(doc.Cleartext) != 0 {
+		t.Errorf("ipps: %+v cleartext %+v", s, doc.Cleartext)
+	}
+}
+
+func TestCollectStatuses(t *testing.T) {
+	env := &collectors.Env{Dialer: loopbackDialer{t}, Options: collectors.Options{Timeout: 2 * time.Second}}
+	var doc facts.Device
+	st := New().Collect(context.Background(), env, &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1")}, &doc)
+	if st.Status != facts.StatusClosed {
+		t.Errorf("no ports: %+v", st)
+	}
+	port := freePort(t)
+	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
+		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
+		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleIPPS}}}
+	st = New().Collect(context.Background(), env, tgt, &doc)
+	if st.Status != facts.StatusRefused || len(doc.IPP) != 1 || doc.IPP[0].Status != facts.StatusRefused {
+		t.Errorf("refused: %+v %+v", st, doc.IPP)
+	}
+}

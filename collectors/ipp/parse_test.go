@@ -1,0 +1,124 @@
+package ipp
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+func readBin(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ipp", name))
+	if err != nil {
+		t.Fatalf("read testdata: %v", err)
+	}
+	return b
+}
+
+func TestParseAttributes(t *testing.T) {
+	tests := []struct {
+		file    string
+		want    facts.IPPService
+		wantErr error
+	}{
+		{"ippeveprinter_canon_iradv.bin", facts.IPPService{
+			MakeAndModel:             "Canon iR-ADV C5535 III",
+			URISecuritySupported:     []string{"none", "tls"},
+			URIAuthenticationSupport: []string{"none", "none"},
+		}, nil},
+		{"synthetic_canon_mf743.bin", facts.IPPService{
+			MakeAndModel:             "Canon MF741C/743C",
+			FirmwareName:             []string{"Controller", "Engine"},
+			FirmwareVersion:          []string{"12.03", "01.05"},
+			URISecuritySupported:     []string{"none"},
+			URIAuthenticationSupport: []string{"requesting-user-name"},
+		}, nil},
+		{"error_not_found.bin", facts.IPPService{}, ErrIPPStatus},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := ParseAttributes(readBin(t, tt.file))
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("ParseAttributes (-want +got):\n%s", d)
+			}
+		})
+	}
+	for name, b := range map[string][]byte{"empty": nil, "http": []byte("HTTP/1.1 200 OK\r\n"), "huge": make([]byte, MaxBody+1)} {
+		if _, err := ParseAttributes(b); err == nil {
+			t.Errorf("%s: parsed garbage", name)
+		}
+	}
+}
+
+func TestParseExtras(t *testing.T) {
+	a, err := Parse(readBin(t, "ippeveprinter_canon_iradv.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.DeviceID != "MFG:Canon;MDL:iR-ADV C5535 III;CMD:PWG,URF;" || len(a.URIs) == 0 || a.Info != "Canon test" {
+		t.Errorf("extras = %+v", a)
+	}
+}
+
+func TestBuildRequestOnlyGetPrinterAttributes(t *testing.T) {
+	b, err := BuildRequest("ipp://127.0.0.1:47631/ipp/print")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Operation ID is bytes 2-3: 0x000B Get-Printer-Attributes.
+	if len(b) < 4 || b[2] != 0x00 || b[3] != 0x0B {
+		t.Fatalf("operation % x", b[:4])
+	}
+	if !slices.Equal(b, readBin(t, "get_printer_attributes_request.bin")) {
+		t.Error("request differs from the recorded one")
+	}
+}
+
+func TestSplitMakeModel(t *testing.T) {
+	tests := []struct{ in, vendor, model string }{
+		{"Canon iR-ADV C5535 III", "Canon", "iR-ADV C5535 III"},
+		{"HP LaserJet M404", "HP", "LaserJet M404"},
+		{"Generic PDF Printer", "", "Generic PDF Printer"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		if v, m := SplitMakeModel(tt.in); v != tt.vendor || m != tt.model {
+			t.Errorf("SplitMakeModel(%q) = %q %q", tt.in, v, m)
+		}
+	}
+}
+
+func FuzzParseAttributes(f *testing.F) {
+	for _, n := range []string{"ippeveprinter_canon_iradv.bin", "synthetic_canon_mf743.bin", "error_not_found.bin", "get_printer_attributes_request.bin"} {
+		f.Add(readBin(f, n))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := ParseAttributes(body)
+		if err != nil {
+			return
+		}
+		for _, s := range append([]string{got.MakeAndModel}, got.FirmwareVersion...) {
+			if len([]rune(s)) > maxValueLen {
+				t.Fatalf("value not capped: %d runes", len([]rune(s)))
+			}
+		}
+		if len(got.FirmwareName) > maxValues || len(got.URISecuritySupported) > maxValues {
+			t.Fatal("values not capped")
+		}
+	})
+}

@@ -1,0 +1,173 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// TestEngineAgainstSnmpdAndFTP runs the default registry through the engine
+// against net-snmp's snmpd (configured as an iR-ADV C5535 III with firmware
+// 47.07) and an FTP greeting on loopback, and checks the fused result.
+func TestEngineAgainstSnmpdAndFTP(t *testing.T) {
+	snmpPort := startSnmpd(t, `rocommunity public 127.0.0.1
+sysDescr Canon iR-ADV C5535 III /P
+sysObjectID .1.3.6.1.4.1.1602.4.7
+override .1.3.6.1.4.1.1602.1.1.1.1.0 octet_str "iR-ADV C5535 III"
+override .1.3.6.1.4.1.1602.1.1.1.4.0 octet_str "47.07"
+override .1.3.6.1.4.1.1602.1.2.1.8.1.3.1.1 octet_str "2TQ01234"
+`)
+	ftpPort := ftpGreeter(t, "220 Canon iR-ADV C5535 FTP Print Server V1.40 ready.\r\n")
+
+	opts := collectors.Options{Timeout: 500 * time.Millisecond}
+	cs, as := Default(opts)
+	e := collectors.NewEngine(opts, cs, as, nil)
+	roles := collectors.Roles{TCP: map[int]string{ftpPort: collectors.RoleFTP}, SNMPPort: snmpPort}
+	target := &collectors.Target{
+		Addr:  netip.MustParseAddr("127.0.0.1"),
+		Ports: []facts.Port{{Port: ftpPort, Protocol: "tcp", State: "open"}, {Port: snmpPort, Protocol: "udp", State: "open"}},
+		Roles: roles,
+	}
+	doc := e.Collect(context.Background(), target)
+
+	id := doc.Identity
+	checks := []struct {
+		what, got, want string
+	}{
+		{"vendor", attr(id.Vendor), "Canon"},
+		{"family", attr(id.Family), "imageRUNNER ADVANCE"},
+		{"model", attr(id.Model), "iR-ADV C5535 III"},
+		{"serial", attr(id.Serial), "2TQ01234"},
+		{"device id", id.DeviceID, "serial:2TQ01234"},
+		{"firmware", doc.Firmware.Version, "47.07"},
+		{"advisory status", doc.Firmware.AdvisoryStatus, "vulnerable"},
+		{"snmp status", string(doc.Collectors["snmp"].Status), "ok"},
+		{"banner status", string(doc.Collectors["banner"].Status), "ok"},
+		{"fingerprint status", string(doc.Collectors["fingerprint"].Status), "ok"},
+		{"advisories status", string(doc.Collectors["advisories"].Status), "ok"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	if id.IsPrinter == nil || !*id.IsPrinter || id.IsMFP == nil || !*id.IsMFP {
+		t.Errorf("is_printer/is_mfp = %v/%v, want true/true", id.IsPrinter, id.IsMFP)
+	}
+	if len(doc.Firmware.Advisories) != 1 || doc.Firmware.Advisories[0].ID != "CP2025-004" {
+		t.Errorf("advisories = %+v, want CP2025-004", doc.Firmware.Advisories)
+	}
+	foundFTP := false
+	for _, c := range doc.Cleartext {
+		if c.Service == "ftp" && c.Port == ftpPort {
+			foundFTP = true
+		}
+	}
+	if !foundFTP {
+		t.Errorf("cleartext = %v, want ftp on %d", doc.Cleartext, ftpPort)
+	}
+}
+
+func attr(a *facts.Attribute) string {
+	if a == nil {
+		return ""
+	}
+	return a.Value
+}
+
+func ftpGreeter(t *testing.T, greeting string) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = c.Write([]byte(greeting))
+			_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			buf := make([]byte, 64)
+			_, _ = c.Read(buf) // QUIT
+			_, _ = c.Write([]byte("221 Bye.\r\n"))
+			c.Close()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startSnmpd runs net-snmp's agent on a free loopback port and polls it with
+// a raw v2c GET until it answers. A missing binary fails the test.
+func startSnmpd(t *testing.T, conf string) int {
+	t.Helper()
+	const bin = "/usr/sbin/snmpd"
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("net-snmp agent not installed: %v", err)
+	}
+	dir := t.TempDir()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := pc.LocalAddr().(*net.UDPAddr).Port
+	pc.Close()
+	confPath := filepath.Join(dir, "snmpd.conf")
+	if err := os.WriteFile(confPath, []byte(fmt.Sprintf("agentAddress udp:127.0.0.1:%d\n%s", port, conf)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "-f", "-Lo", "-C", "-c", confPath, "-M", dir, "-m", "")
+	cmd.Env = append(os.Environ(), "SNMP_PERSISTENT_DIR="+dir, "SNMPCONFPATH="+dir)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start snmpd: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
+
+	// v2c GET sysDescr.0 with community "public", request ID 1.
+	get := []byte("\x30\x26\x02\x01\x01\x04\x06public\xa0\x19\x02\x01\x01\x02\x01\x00\x02\x01\x00\x30\x0e\x30\x0c\x06\x08\x2b\x06\x01\x02\x01\x01\x01\x00\x05\x00")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			t.Fatalf("snmpd exited: %v\n%s", err, logs.String())
+		default:
+		}
+		if answers(port, get) {
+			return port
+		}
+	}
+	t.Fatalf("snmpd not ready after 10s:\n%s", logs.String())
+	return 0
+}
+
+func answers(port int, msg []byte) bool {
+	c, err := net.Dial("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(200 * time.Millisecond))
+	if _, err := c.Write(msg); err != nil {
+		return false
+	}
+	buf := make([]byte, 1500)
+	n, err := c.Read(buf)
+	return err == nil && n > 0
+}

@@ -1,0 +1,266 @@
+// Package snmp is the SNMP collector: which versions answer, which
+// well-known communities are accepted (GET only, never SET), the v3 engine ID,
+// the identity OIDs and the addresses the device reports for itself.
+package snmp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// WellKnownCommunities are tried on every device, in order: the iR-ADV
+// defaults (public read, private read-write) and the MF9100 fixed names.
+var WellKnownCommunities = []string{"public", "private", "canon_admin", "canon_user"}
+
+// Identity OIDs read with the first accepted community.
+const (
+	OIDSysDescr      = "1.3.6.1.2.1.1.1.0"
+	OIDSysObjectID   = "1.3.6.1.2.1.1.2.0"
+	OIDSysName       = "1.3.6.1.2.1.1.5.0"
+	OIDCanonModel    = "1.3.6.1.4.1.1602.1.1.1.1.0"
+	OIDCanonFirmware = "1.3.6.1.4.1.1602.1.1.1.4.0"
+	OIDCanonSerial   = "1.3.6.1.4.1.1602.1.2.1.8.1.3.1.1"
+	OIDPrtSerial     = "1.3.6.1.2.1.43.5.1.1.17.1"
+	OIDHrDeviceDescr = "1.3.6.1.2.1.25.3.2.1.3.1"
+	OIDPPMName       = "1.3.6.1.4.1.2699.1.2.1.2.1.1.2.1"
+
+	oidIfPhysAddress = "1.3.6.1.2.1.2.2.1.6"
+	oidIPAdEntAddr   = "1.3.6.1.2.1.4.20.1.1"
+	oidIPAddressIf   = "1.3.6.1.2.1.4.34.1.3"
+)
+
+var identityOIDs = []string{
+	OIDSysDescr, OIDSysObjectID, OIDSysName, OIDCanonModel, OIDCanonFirmware,
+	OIDCanonSerial, OIDPrtSerial, OIDHrDeviceDescr, OIDPPMName,
+}
+
+// maxWalk bounds every table walk: a printer has a handful of interfaces, and
+// a looping agent must not keep us forever.
+const maxWalk = 64
+
+// Collector is the SNMP collector.
+type Collector struct{}
+
+// New returns the SNMP collector.
+func New() collectors.Collector { return Collector{} }
+
+// Name implements collectors.Collector.
+func (Collector) Name() string { return "snmp" }
+
+// community is one community to try and the name it is recorded under.
+type community struct{ name, value string }
+
+func communities(custom []string) []community {
+	out := make([]community, 0, len(WellKnownCommunities)+len(custom))
+	for _, c := range WellKnownCommunities {
+		out = append(out, community{name: c, value: c})
+	}
+	for i, c := range custom {
+		out = append(out, community{name: "custom-" + strconv.Itoa(i+1), value: c})
+	}
+	return out
+}
+
+// Collect implements collectors.Collector.
+func (c Collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
+	port := t.Roles.SNMPPort
+	if port == 0 {
+		port = 161
+	}
+	res := &facts.SNMP{Port: port, CommunitiesAccepted: []string{}}
+	out.SNMP = res
+	conn, err := env.Dialer.DialContext(ctx, "udp", net.JoinHostPort(t.Addr.String(), strconv.Itoa(port)))
+	if err != nil {
+		return finish(res, err)
+	}
+	defer conn.Close()
+	s := newSession(conn, timeoutOf(env), 1)
+
+	p := &prober{s: s, res: res, list: communities(env.Options.Communities), tried: map[string]bool{}}
+	first, err := p.probeCommunities(ctx)
+	if err != nil {
+		return finish(res, err)
+	}
+	if err := p.probeV3(ctx); err != nil && !errors.Is(err, errNoReply) {
+		return finish(res, err)
+	}
+	if first == nil && res.V3 == nil {
+		// Nothing answered at all: no evidence an agent exists, so the
+		// versions stay unknown rather than false.
+		res.V1, res.V2c = nil, nil
+		return finish(res, fmt.Errorf("probe snmp: %w", errNoReplyTimeout))
+	}
+	if res.V3 == nil {
+		res.V3 = facts.Bool(false)
+	}
+	if first != nil {
+		r := &reader{s: s, version: first.version, community: first.value, out: out}
+		if err := r.readIdentity(ctx); err != nil {
+			env.Log.Debug("snmp identity read incomplete", "err", err)
+		}
+		r.readInterfaces(ctx)
+	}
+	return finish(res, nil)
+}
+
+// errNoReplyTimeout marks "the agent never answered" as a timeout for
+// collectors.Classify.
+var errNoReplyTimeout = fmt.Errorf("%w to any community or the v3 probe: %w", errNoReply, context.DeadlineExceeded)
+
+func timeoutOf(env *collectors.Env) time.Duration {
+	if env.Options.Timeout > 0 {
+		return env.Options.Timeout
+	}
+	return 2 * time.Second
+}
+
+func finish(res *facts.SNMP, err error) facts.CollectorStatus {
+	st, reason := collectors.Classify(err)
+	res.Status, res.Reason = st, reason
+	return facts.CollectorStatus{Status: st, Reason: reason}
+}
+
+// accepted is the community that opened the agent for the identity reads.
+type accepted struct {
+	version gosnmp.SnmpVersion
+	value   string
+}
+
+type prober struct {
+	s     *session
+	res   *facts.SNMP
+	list  []community
+	tried map[string]bool
+}
+
+// probeCommunities sends one GET of sysDescr per community per version, all
+// at once per round, and records which were answered. Custom communities are
+// only tried while no community has been accepted for that version.
+func (p *prober) probeCommunities(ctx context.Context) (*accepted, error) {
+	var first *accepted
+	seen := map[string]bool{}
+	for _, v := range []gosnmp.SnmpVersion{gosnmp.Version2c, gosnmp.Version1} {
+		names, sysDescr, err := p.probeVersion(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		answered := len(names) > 0
+		if v == gosnmp.Version1 {
+			p.res.V1 = facts.Bool(answered)
+		} else {
+			p.res.V2c = facts.Bool(answered)
+		}
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				p.res.CommunitiesAccepted = append(p.res.CommunitiesAccepted, n)
+			}
+		}
+		if answered && first == nil {
+			first = &accepted{version: v, value: p.valueOf(names[0])}
+			p.res.SysDescr = sysDescr
+		}
+	}
+	p.res.CommunitiesTried = len(p.tried)
+	return first, nil
+}
+
+func (p *prober) valueOf(name string) string {
+	for _, c := range p.list {
+		if c.name == name {
+			return c.value
+		}
+	}
+	return ""
+}
+
+// probeVersion tries the well-known communities, then the custom ones if
+// none of those was accepted, and returns the accepted names in list order.
+func (p *prober) probeVersion(ctx context.Context, v gosnmp.SnmpVersion) ([]string, string, error) {
+	n := len(WellKnownCommunities)
+	names, descr, err := p.probeBatch(ctx, v, p.list[:n])
+	if err != nil || len(names) > 0 || len(p.list) == n {
+		return names, descr, err
+	}
+	for _, c := range p.list[n:] {
+		names, descr, err = p.probeBatch(ctx, v, []community{c})
+		if err != nil || len(names) > 0 {
+			return names, descr, err
+		}
+	}
+	return nil, "", nil
+}
+
+func (p *prober) probeBatch(ctx context.Context, v gosnmp.SnmpVersion, list []community) ([]string, string, error) {
+	reqs := make([]*request, len(list))
+	for i, c := range list {
+		p.tried[c.name] = true
+		r, err := p.s.communityRequest(v, c.value, gosnmp.GetRequest, []string{OIDSysDescr})
+		if err != nil {
+			return nil, "", err
+		}
+		reqs[i] = r
+	}
+	if err := p.s.exchange(ctx, reqs); err != nil {
+		return nil, "", err
+	}
+	var names []string
+	descr := ""
+	for i, r := range reqs {
+		// An agent that answers with an error status (e.g. a v1 agent
+		// without sysDescr) still accepted the community.
+		if r.reply == nil || r.reply.PDUType != gosnmp.GetResponse {
+			continue
+		}
+		names = append(names, list[i].name)
+		if descr == "" && len(r.reply.Variables) == 1 {
+			descr, _ = ValueString(r.reply.Variables[0])
+		}
+	}
+	return names, descr, nil
+}
+
+// probeV3 sends the engine discovery probe. Any Report or Response means
+// the agent speaks v3.
+func (p *prober) probeV3(ctx context.Context) error {
+	r, err := p.s.discoveryRequest()
+	if err != nil {
+		return err
+	}
+	if err := p.s.exchange(ctx, []*request{r}); err != nil {
+		return err
+	}
+	if r.reply == nil {
+		p.res.V3 = nil
+		return errNoReply
+	}
+	p.res.V3 = facts.Bool(true)
+	if usm, ok := r.reply.SecurityParameters.(*gosnmp.UsmSecurityParameters); ok {
+		if id, err := ParseEngineID([]byte(usm.AuthoritativeEngineID)); err == nil {
+			p.res.EngineID = id.Hex
+			p.res.EngineEnterprise = id.Enterprise
+		}
+	}
+	return nil
+}
+
+// classifyAddr returns the interface entry for a reported address; ok is
+// false for addresses that say nothing about the device (unspecified).
+func classifyAddr(raw string, source string) (facts.Interface, bool) {
+	addr, err := netip.ParseAddr(raw)
+	if err != nil || addr.IsUnspecified() {
+		return facts.Interface{}, false
+	}
+	addr = addr.Unmap()
+	return facts.Interface{Address: addr.String(), IPClass: facts.Classify(addr), Source: source}, true
+}

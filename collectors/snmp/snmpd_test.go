@@ -1,0 +1,163 @@
+package snmp
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// snmpdPath is net-snmp's agent. The tests run it for real: a missing binary
+// fails them, because these tests are what show the collector against the
+// agent users meet.
+const snmpdPath = "/usr/sbin/snmpd"
+
+// startSnmpd runs snmpd in the foreground on 127.0.0.1 with the given config
+// lines and waits until ready answers true.
+func startSnmpd(t *testing.T, conf string, ready func(port int) bool) int {
+	t.Helper()
+	if _, err := os.Stat(snmpdPath); err != nil {
+		t.Fatalf("net-snmp agent not installed: %v", err)
+	}
+	dir := t.TempDir()
+	port := freeUDPPort(t)
+	conf = fmt.Sprintf("agentAddress udp:127.0.0.1:%d\n%s", port, conf)
+	confPath := filepath.Join(dir, "snmpd.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
+		t.Fatalf("write snmpd.conf: %v", err)
+	}
+	var logs bytes.Buffer
+	cmd := exec.Command(snmpdPath, "-f", "-Lo", "-C", "-c", confPath, "-M", dir, "-m", "")
+	cmd.Env = append(os.Environ(), "SNMP_PERSISTENT_DIR="+dir, "SNMPCONFPATH="+dir, "MIBDIRS="+dir)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start snmpd: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for !ready(port) {
+		select {
+		case err := <-exited:
+			t.Fatalf("snmpd exited: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("snmpd not ready after 10s:\n%s", logs.String())
+		}
+	}
+	return port
+}
+
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatalf("find free udp port: %v", err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// probe sends one request through a fresh session; used to poll readiness.
+func probe(port int, build func(s *session) (*request, error)) bool {
+	d := collectors.NewDialer(200*time.Millisecond, 1)
+	conn, err := d.DialContext(context.Background(), "udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	s := newSession(conn, 200*time.Millisecond, 0)
+	r, err := build(s)
+	if err != nil {
+		return false
+	}
+	return s.exchange(context.Background(), []*request{r}) == nil && r.reply != nil
+}
+
+func TestSnmpdCommunity(t *testing.T) {
+	conf := `rocommunity public 127.0.0.1
+sysDescr Canon iR-ADV C5535 III /P
+sysObjectID .1.3.6.1.4.1.1602.4.7
+sysName mfp-lab
+`
+	port := startSnmpd(t, conf, func(port int) bool {
+		return probe(port, func(s *session) (*request, error) {
+			return s.communityRequest(gosnmp.Version2c, "public", gosnmp.GetRequest, []string{OIDSysDescr})
+		})
+	})
+	env := &collectors.Env{Dialer: collectors.NewDialer(time.Second, 2), Options: collectors.Options{Timeout: 500 * time.Millisecond}, Log: slog.New(slog.DiscardHandler)}
+	out := &facts.Device{}
+	st := New().Collect(context.Background(), env, &collectors.Target{Addr: mustAddr("127.0.0.1"), Roles: collectors.Roles{SNMPPort: port}}, out)
+	if st.Status != facts.StatusOK {
+		t.Fatalf("status = %+v", st)
+	}
+	s := out.SNMP
+	if ptr(s.V1) != "true" || ptr(s.V2c) != "true" || ptr(s.V3) != "true" {
+		t.Errorf("versions v1=%s v2c=%s v3=%s, want all true (snmpd answers v3 discovery too)", ptr(s.V1), ptr(s.V2c), ptr(s.V3))
+	}
+	if len(s.CommunitiesAccepted) != 1 || s.CommunitiesAccepted[0] != "public" {
+		t.Errorf("communities accepted = %v, want [public]", s.CommunitiesAccepted)
+	}
+	if s.SysDescr != "Canon iR-ADV C5535 III /P" || s.SysObjectID != "1.3.6.1.4.1.1602.4.7" || s.SysName != "mfp-lab" {
+		t.Errorf("system group = %q %q %q", s.SysDescr, s.SysObjectID, s.SysName)
+	}
+	// net-snmp's engine ID carries its own enterprise, 8072.
+	if s.EngineEnterprise != 8072 || s.EngineID == "" {
+		t.Errorf("engine = %q enterprise %d, want net-snmp 8072", s.EngineID, s.EngineEnterprise)
+	}
+	found := false
+	for _, i := range out.Interfaces {
+		if i.Address == "127.0.0.1" && i.IPClass == facts.IPClassLoopback {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("interfaces %v lack the loopback address from ipAddrTable", out.Interfaces)
+	}
+}
+
+func TestSnmpdV3Only(t *testing.T) {
+	conf := `createUser mfpaudit SHA "auth-pass-123" AES "priv-pass-123"
+rouser mfpaudit priv
+sysDescr Canon iR-ADV C5535 III /P
+`
+	port := startSnmpd(t, conf, func(port int) bool {
+		return probe(port, func(s *session) (*request, error) { return s.discoveryRequest() })
+	})
+	env := &collectors.Env{Dialer: collectors.NewDialer(time.Second, 2), Options: collectors.Options{Timeout: 300 * time.Millisecond}, Log: slog.New(slog.DiscardHandler)}
+	out := &facts.Device{}
+	st := New().Collect(context.Background(), env, &collectors.Target{Addr: mustAddr("127.0.0.1"), Roles: collectors.Roles{SNMPPort: port}}, out)
+	if st.Status != facts.StatusOK {
+		t.Fatalf("status = %+v", st)
+	}
+	s := out.SNMP
+	if ptr(s.V1) != "false" || ptr(s.V2c) != "false" || ptr(s.V3) != "true" {
+		t.Errorf("versions v1=%s v2c=%s v3=%s, want false/false/true", ptr(s.V1), ptr(s.V2c), ptr(s.V3))
+	}
+	if len(s.CommunitiesAccepted) != 0 || s.CommunitiesTried != 4 {
+		t.Errorf("communities accepted %v tried %d, want none of 4", s.CommunitiesAccepted, s.CommunitiesTried)
+	}
+	if s.EngineEnterprise != 8072 || len(s.EngineID) < 10 {
+		t.Errorf("engine = %q enterprise %d", s.EngineID, s.EngineEnterprise)
+	}
+	if s.SysDescr != "" || len(s.Values) != 0 {
+		t.Errorf("identity read without an accepted community: %q %v", s.SysDescr, s.Values)
+	}
+}

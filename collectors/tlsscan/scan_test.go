@@ -1,0 +1,398 @@
+package tlsscan
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+type loopbackDialer struct{ t *testing.T }
+
+func (d loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, fmt.Errorf("split address: %w", err)
+	}
+	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
+		d.t.Errorf("dial to non-loopback %q", address)
+		return nil, fmt.Errorf("dial %s: not loopback", address)
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, address)
+}
+
+func testEnv(t *testing.T) *collectors.Env {
+	return &collectors.Env{Dialer: loopbackDialer{t}, Options: collectors.Options{Timeout: 5 * time.Second}}
+}
+
+func testKeyPair(t *testing.T, cn string) (tls.Certificate, []byte, *rsa.PrivateKey) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := signedCert(t, &key.PublicKey, key, cn)
+	return tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key}, cert.Raw, key
+}
+
+// goServer serves TLS handshakes on 127.0.0.1:0 until the test ends.
+func goServer(t *testing.T, minV, maxV uint16) int {
+	t.Helper()
+	pair, _, _ := testKeyPair(t, "Canon iR-ADV C5535 III")
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: minV, MaxVersion: maxV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+				_ = c.(*tls.Conn).Handshake()
+				c.Close()
+			}()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func accepted(v map[string]bool) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		if v[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func TestScanGoServers(t *testing.T) {
+	tests := []struct {
+		name       string
+		minV, maxV uint16
+		want       []string
+	}{
+		{"tls1.0 only", tls.VersionTLS10, tls.VersionTLS10, []string{KeyTLS10}},
+		{"tls1.2 only", tls.VersionTLS12, tls.VersionTLS12, []string{KeyTLS12}},
+		{"tls1.2 and 1.3", tls.VersionTLS12, tls.VersionTLS13, []string{KeyTLS12, KeyTLS13}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			port := goServer(t, tt.minV, tt.maxV)
+			svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
+			if svc.Status != facts.StatusOK {
+				t.Fatalf("status %s %s", svc.Status, svc.Reason)
+			}
+			if got := accepted(svc.Versions); !slices.Equal(got, tt.want) {
+				t.Errorf("accepted %v, want %v (all %v)", got, tt.want, svc.Versions)
+			}
+			if len(svc.Versions) != 5 {
+				t.Errorf("versions tested: %v", svc.Versions)
+			}
+			for _, k := range tt.want {
+				if len(svc.Ciphers[k]) == 0 {
+					t.Errorf("no ciphers for %s", k)
+				}
+			}
+			if c := svc.Certificate; c == nil || !c.DefaultCanonSubject || !c.SelfSigned || c.FermatWeak == nil || *c.FermatWeak {
+				t.Errorf("certificate %+v", svc.Certificate)
+			}
+		})
+	}
+}
+
+func TestCollectStatuses(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
+		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
+		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleHTTPS}}}
+	var doc facts.Device
+	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
+	if st.Status != facts.StatusRefused || len(doc.TLS) != 1 || len(doc.TLS[0].Versions) != 0 {
+		t.Errorf("refused port: %+v %+v", st, doc.TLS)
+	}
+	st = New().Collect(context.Background(), testEnv(t), &collectors.Target{Addr: tgt.Addr}, &doc)
+	if st.Status != facts.StatusClosed {
+		t.Errorf("no ports: %+v", st)
+	}
+}
+
+// sslscanResult is the part of sslscan's XML we compare against.
+type sslscanResult struct {
+	Protocols []struct {
+		Type    string `xml:"type,attr"`
+		Version string `xml:"version,attr"`
+		Enabled string `xml:"enabled,attr"`
+	} `xml:"ssltest>protocol"`
+	Ciphers []struct {
+		SSLVersion string `xml:"sslversion,attr"`
+		ID         string `xml:"id,attr"`
+	} `xml:"ssltest>cipher"`
+}
+
+func runSSLScan(t *testing.T, port int) (map[string]bool, map[string][]uint16) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "sslscan", "--no-colour", "--xml=-", "127.0.0.1:"+strconv.Itoa(port)).Output()
+	if err != nil {
+		t.Fatalf("run sslscan: %v", err)
+	}
+	var res sslscanResult
+	if err := xml.Unmarshal(out, &res); err != nil {
+		t.Fatalf("parse sslscan xml: %v", err)
+	}
+	keys := map[string]string{"1.0": KeyTLS10, "1.1": KeyTLS11, "1.2": KeyTLS12, "1.3": KeyTLS13}
+	names := map[string]string{"TLSv1.0": KeyTLS10, "TLSv1.1": KeyTLS11, "TLSv1.2": KeyTLS12, "TLSv1.3": KeyTLS13}
+	versions := map[string]bool{}
+	for _, p := range res.Protocols {
+		if k, ok := keys[p.Version]; ok && p.Type == "tls" {
+			versions[k] = p.Enabled == "1"
+		}
+	}
+	ciphers := map[string][]uint16{}
+	for _, c := range res.Ciphers {
+		id, err := strconv.ParseUint(strings.TrimPrefix(c.ID, "0x"), 16, 16)
+		if err != nil {
+			t.Fatalf("cipher id %q: %v", c.ID, err)
+		}
+		ciphers[names[c.SSLVersion]] = append(ciphers[names[c.SSLVersion]], uint16(id))
+	}
+	if len(versions) != 4 {
+		t.Fatalf("sslscan reported %v", res.Protocols)
+	}
+	return versions, ciphers
+}
+
+// opensslServer runs `openssl s_server` on a free loopback port and waits
+// until it accepts connections.
+func opensslServer(t *testing.T, args ...string) int {
+	t.Helper()
+	dir := t.TempDir()
+	_, der, key := testKeyPair(t, "Canon Imaging Product")
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(t, key)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	all := append([]string{"s_server", "-accept", "127.0.0.1:" + strconv.Itoa(port), "-cert", certFile, "-key", keyFile, "-quiet", "-naccept", "100000"}, args...)
+	cmd := exec.Command("openssl", all...)
+	cmd.Stdin = nil
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start openssl: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
+		if err == nil {
+			c.Close()
+			return port
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("openssl s_server not ready: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond) // readiness poll interval, not a wait for the server
+	}
+}
+
+func mustPKCS8(t *testing.T, key *rsa.PrivateKey) []byte {
+	b, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestScanMatchesSSLScan(t *testing.T) {
+	if _, err := exec.LookPath("sslscan"); err != nil {
+		t.Fatalf("sslscan is required: %v", err)
+	}
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Fatalf("openssl is required: %v", err)
+	}
+	legacy := "DEFAULT:@SECLEVEL=0"
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"tls1.0 only", []string{"-tls1", "-cipher", legacy}, []string{KeyTLS10}},
+		{"tls1.2 only", []string{"-tls1_2"}, []string{KeyTLS12}},
+		{"1.0 and 1.2, no 1.1 or 1.3", []string{"-no_tls1_3", "-no_tls1_1", "-cipher", legacy}, []string{KeyTLS10, KeyTLS12}},
+		{"tls1.2 and 1.3", nil, []string{KeyTLS12, KeyTLS13}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			port := opensslServer(t, tt.args...)
+			svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
+			refVersions, refCiphers := runSSLScan(t, port)
+			for _, k := range []string{KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13} {
+				got, ok := svc.Versions[k]
+				if !ok || got != refVersions[k] {
+					t.Errorf("%s: mfpscan %v (tested %v), sslscan %v", k, got, ok, refVersions[k])
+				}
+			}
+			if got := accepted(svc.Versions); !slices.Equal(got, tt.want) {
+				t.Errorf("accepted %v, want %v", got, tt.want)
+			}
+			// Suites: ours must be exactly sslscan's, minus those crypto/tls
+			// cannot offer (DHE, CAMELLIA, ...).
+			for _, k := range []string{KeyTLS10, KeyTLS11, KeyTLS12} {
+				offerable := suitesFor(map[string]uint16{KeyTLS10: tls.VersionTLS10, KeyTLS11: tls.VersionTLS11, KeyTLS12: tls.VersionTLS12}[k])
+				var want []uint16
+				for _, id := range refCiphers[k] {
+					if slices.Contains(offerable, id) {
+						want = append(want, id)
+					}
+				}
+				var got []uint16
+				for _, c := range svc.Ciphers[k] {
+					got = append(got, c.ID)
+				}
+				slices.Sort(want)
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s suites: mfpscan %x, sslscan (offerable) %x", k, got, want)
+				}
+			}
+			if svc.Certificate == nil || !svc.Certificate.DefaultCanonSubject {
+				t.Errorf("certificate %+v", svc.Certificate)
+			}
+		})
+	}
+}
+
+func TestCollectIPPRole(t *testing.T) {
+	plain, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	go func() {
+		for {
+			c, err := plain.Accept()
+			if err != nil {
+				return
+			}
+			// A plain IPP server answers a TLS hello with an HTTP error.
+			_, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	plainPort := plain.Addr().(*net.TCPAddr).Port
+	tlsPort := goServer(t, tls.VersionTLS12, tls.VersionTLS13)
+	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
+		Ports: []facts.Port{{Port: plainPort, Protocol: "tcp", State: "open"}, {Port: tlsPort, Protocol: "tcp", State: "open"}},
+		Roles: collectors.Roles{TCP: map[int]string{plainPort: collectors.RoleIPP, tlsPort: collectors.RoleIPP}}}
+	var doc facts.Device
+	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
+	if st.Status != facts.StatusOK || len(doc.TLS) != 1 || doc.TLS[0].Port != tlsPort {
+		t.Fatalf("status %+v tls %+v", st, doc.TLS)
+	}
+	if got := accepted(doc.TLS[0].Versions); !slices.Equal(got, []string{KeyTLS12, KeyTLS13}) {
+		t.Errorf("ipp tls versions %v", got)
+	}
+	tgt.Ports = tgt.Ports[:1]
+	doc = facts.Device{}
+	st = New().Collect(context.Background(), testEnv(t), tgt, &doc)
+	if st.Status != facts.StatusSkipped || len(doc.TLS) != 0 {
+		t.Errorf("plain ipp only: %+v %+v", st, doc.TLS)
+	}
+}
+
+// serveRaw accepts connections on loopback and hands each to handle.
+func serveRaw(t *testing.T, handle func(net.Conn)) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+				handle(c)
+			}()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestScanSSLv3Only(t *testing.T) {
+	port := serveRaw(t, func(c net.Conn) {
+		buf := make([]byte, 1024)
+		n, err := c.Read(buf)
+		if err != nil || n < 11 {
+			return
+		}
+		// Record version 3.0 and client_version 3.0: our SSLv3 hello. Any
+		// other hello gets a protocol_version alert.
+		if buf[1] == 3 && buf[2] == 0 && buf[9] == 3 && buf[10] == 0 {
+			_, _ = c.Write(serverHello(0x0300, 0x000A, 0))
+			return
+		}
+		_, _ = c.Write([]byte{0x15, 3, 1, 0, 2, 2, 70})
+	})
+	svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
+	if got := accepted(svc.Versions); !slices.Equal(got, []string{KeySSL3}) || len(svc.Versions) != 5 {
+		t.Errorf("versions %v", svc.Versions)
+	}
+	if c := svc.Ciphers[KeySSL3]; len(c) != 1 || c[0].ID != 0x000A || !slices.Contains(c[0].Weak, Weak3DES) {
+		t.Errorf("ssl3 ciphers %+v", c)
+	}
+}
+
+func TestScanSilentServerTimesOut(t *testing.T) {
+	port := serveRaw(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	env := testEnv(t)
+	env.Options.Timeout = 200 * time.Millisecond
+	svc := ScanPort(context.Background(), env, netip.MustParseAddr("127.0.0.1"), port)
+	// Nothing was learnt about any version: absent, not refused.
+	if svc.Status != facts.StatusTimeout || len(svc.Versions) != 0 {
+		t.Errorf("silent server: %s %v", svc.Status, svc.Versions)
+	}
+}
