@@ -3,13 +3,17 @@ package ipp
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,5 +160,39 @@ func TestCollectStatuses(t *testing.T) {
 	st = New().Collect(context.Background(), env, tgt, &doc)
 	if st.Status != facts.StatusRefused || len(doc.IPP) != 1 || doc.IPP[0].Status != facts.StatusRefused {
 		t.Errorf("refused: %+v %+v", st, doc.IPP)
+	}
+}
+
+func TestCollectFallsBackToRoot(t *testing.T) {
+	resp := readBin(t, "synthetic_canon_mf743.bin")
+	var ops []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+		mu.Lock()
+		// Bytes 2-3 of an IPP request are the operation: only 0x000B
+		// (Get-Printer-Attributes) may ever be sent.
+		if len(body) >= 4 {
+			ops = append(ops, fmt.Sprintf("%s %02x%02x", r.URL.Path, body[2], body[3]))
+		}
+		mu.Unlock()
+		if r.Method != http.MethodPost || r.URL.Path != "/" || r.Header.Get("Content-Type") != "application/ipp" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/ipp")
+		_, _ = w.Write(resp)
+	}))
+	defer srv.Close()
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	doc, _ := collectRole(t, port, collectors.RoleIPP)
+	s := doc.IPP[0]
+	if s.MakeAndModel != "Canon MF741C/743C" || s.TLS || !slices.Equal(s.FirmwareVersion, []string{"12.03", "01.05"}) {
+		t.Errorf("service %+v", s)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(ops, []string{"/ipp/print 000b", "/ 000b"}) {
+		t.Errorf("requests %v", ops)
 	}
 }

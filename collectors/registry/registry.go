@@ -12,6 +12,7 @@ import (
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/collectors/advisories"
 	"github.com/mfpscan/mfpscan/collectors/banner"
+	"github.com/mfpscan/mfpscan/collectors/creds"
 	"github.com/mfpscan/mfpscan/collectors/fingerprint"
 	"github.com/mfpscan/mfpscan/collectors/httpui"
 	"github.com/mfpscan/mfpscan/collectors/ipp"
@@ -20,10 +21,10 @@ import (
 )
 
 // Default returns the protocol collectors (run concurrently) and the
-// analysers (run in this order on the merged document). opts is accepted so
-// that opt-in collectors can be listed only when enabled.
-func Default(opts collectors.Options) ([]collectors.Collector, []collectors.Analyser) {
-	_ = opts // no collector is opt-in by registration yet: credentials will be
+// analysers (run in this order on the merged document). Opt-in checks decide
+// for themselves from opts: the credentials analyser records "skipped" when
+// the operator did not opt in, so the report says why nothing was tried.
+func Default(_ collectors.Options) ([]collectors.Collector, []collectors.Analyser) {
 	cs := []collectors.Collector{
 		snmp.New(),
 		httpui.New(),
@@ -35,7 +36,7 @@ func Default(opts collectors.Options) ([]collectors.Collector, []collectors.Anal
 		fingerprint.New(),            // identity fusion first: the others read the model
 		httpui.NewRemoteUIAnalyser(), // Remote UI fused over its HTTP ports
 		advisories.New(),             // needs model and firmware from fusion
-		// credentials: a later issue; it will need opts.CheckDefaultCredentials.
+		creds.New(),                  // needs the login forms httpui found; opt-in
 	}
 	return cs, as
 }
