@@ -1,0 +1,305 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// outVar is the query variable holding every rule's sets.
+const outVar = "out"
+
+// prepare builds and prepares the single query that returns, for every
+// enabled rule, the elements of its deny, review and not_applicable sets.
+// One query for the whole catalogue means one evaluation per device; the
+// comprehensions keep a package that lacks a set (or whose set is
+// undefined) from making the whole query undefined.
+func (e *Engine) prepare(ctx context.Context) error {
+	q := buildQuery(e.enabled)
+	r := rego.New(
+		rego.Query(q),
+		rego.Compiler(e.compiler),
+		rego.Store(e.store),
+	)
+	pq, err := r.PrepareForEval(ctx)
+	if err != nil {
+		var astErrs ast.Errors
+		if errors.As(err, &astErrs) {
+			return compileError("prepare policy query", astErrs)
+		}
+		return fmt.Errorf("prepare policy query: %w", err)
+	}
+	e.query = pq
+	return nil
+}
+
+func buildQuery(rules []*ruleEntry) string {
+	var b strings.Builder
+	b.WriteString(outVar + " := {")
+	for i, ent := range rules {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		id, _ := json.Marshal(ent.rule.ID)
+		b.Write(id)
+		b.WriteString(": {")
+		first := true
+		for _, set := range resultSets {
+			if !ent.sets[set] {
+				continue
+			}
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			ref := ent.pkg.Append(ast.StringTerm(set)).String()
+			fmt.Fprintf(&b, "%q: [x | some x in %s]", set, ref)
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// deviceKey is what results and waiver selectors need from a document.
+type deviceKey struct {
+	Address  string
+	DeviceID string
+	Serial   string
+	Model    string
+}
+
+func keyOf(d *facts.Device) deviceKey {
+	k := deviceKey{Address: d.Address, DeviceID: d.Identity.DeviceID}
+	if d.Identity.Serial != nil {
+		k.Serial = d.Identity.Serial.Value
+	}
+	if d.Identity.Model != nil {
+		k.Model = d.Identity.Model.Value
+	}
+	return k
+}
+
+// Evaluate runs every enabled rule on one device and returns one result per
+// rule, sorted by rule id. It is safe for concurrent use.
+func (e *Engine) Evaluate(ctx context.Context, dev *facts.Device) ([]Result, error) {
+	if dev == nil {
+		return nil, errors.New("evaluate: nil device")
+	}
+	raw, err := json.Marshal(dev)
+	if err != nil {
+		return nil, fmt.Errorf("encode facts document: %w", err)
+	}
+	return e.evaluate(ctx, raw, keyOf(dev))
+}
+
+// EvaluateJSON is Evaluate for an encoded facts document, e.g. a saved
+// facts/<address>.json.
+func (e *Engine) EvaluateJSON(ctx context.Context, doc []byte) ([]Result, error) {
+	var dev facts.Device
+	if err := json.Unmarshal(doc, &dev); err != nil {
+		return nil, fmt.Errorf("decode facts document: %w", err)
+	}
+	return e.evaluate(ctx, doc, keyOf(&dev))
+}
+
+func (e *Engine) evaluate(ctx context.Context, raw []byte, key deviceKey) ([]Result, error) {
+	input, err := ast.ValueFromReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("parse facts document: %w", err)
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("evaluate policies on %s: query returned %d results, want 1", key.Address, len(rs))
+	}
+	out, ok := rs[0].Bindings[outVar].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("evaluate policies on %s: unexpected result %T", key.Address, rs[0].Bindings[outVar])
+	}
+	results := make([]Result, 0, len(e.enabled))
+	for _, ent := range e.enabled {
+		sets, _ := out[ent.rule.ID].(map[string]any)
+		res := e.result(ent.rule, sets, key)
+		results = append(results, res)
+	}
+	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
+	return results, nil
+}
+
+// result maps a rule's sets to exactly one status, in the contract's order:
+// not_applicable, then fail, then review, then pass.
+func (e *Engine) result(rule Rule, sets map[string]any, key deviceKey) Result {
+	res := Result{RuleID: rule.ID, Address: key.Address, DeviceID: key.DeviceID, Severity: rule.Severity}
+	na, _ := sets["not_applicable"].([]any)
+	deny, _ := sets["deny"].([]any)
+	review, _ := sets["review"].([]any)
+	switch {
+	case len(na) > 0:
+		res.Status = StatusNotApplicable
+		res.Reasons = reasons(na)
+	case len(deny) > 0:
+		res.Status = StatusFail
+		for _, d := range deny {
+			res.Findings = append(res.Findings, toFinding(d))
+		}
+		if w := e.waiverFor(rule.ID, key); w != nil {
+			res.Status = StatusWaived
+			res.Waiver = w
+		}
+	case len(review) > 0:
+		res.Status = StatusReview
+		res.Reasons = reasons(review)
+	default:
+		res.Status = StatusPass
+	}
+	return res
+}
+
+// toFinding accepts a bare message or {"msg", "fact", "evidence"}.
+func toFinding(v any) Finding {
+	switch x := v.(type) {
+	case string:
+		return Finding{Message: x}
+	case map[string]any:
+		f := Finding{}
+		if s, ok := x["msg"].(string); ok {
+			f.Message = s
+		} else if s, ok := x["message"].(string); ok {
+			f.Message = s
+		}
+		f.Fact, _ = x["fact"].(string)
+		switch ev := x["evidence"].(type) {
+		case map[string]any:
+			f.Evidence = ev
+		case nil:
+		default:
+			f.Evidence = map[string]any{"value": ev}
+		}
+		if f.Message == "" {
+			f.Message = compactJSON(x)
+		}
+		return f
+	}
+	return Finding{Message: compactJSON(v)}
+}
+
+func reasons(items []any) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		switch x := it.(type) {
+		case string:
+			out = append(out, x)
+		case map[string]any:
+			if s, ok := x["msg"].(string); ok {
+				out = append(out, s)
+				continue
+			}
+			out = append(out, compactJSON(x))
+		default:
+			out = append(out, compactJSON(x))
+		}
+	}
+	return out
+}
+
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// EvaluateAll evaluates many devices with up to workers goroutines (0 means
+// one per CPU) and returns every result sorted by address, then rule id.
+// The first error cancels the remaining work.
+func (e *Engine) EvaluateAll(ctx context.Context, docs []*facts.Device, workers int) ([]Result, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(len(docs), 1))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	per := make([][]Result, len(docs))
+	jobs := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				res, err := e.Evaluate(ctx, docs[i])
+				if err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+					continue
+				}
+				per[i] = res
+			}
+		}()
+	}
+feed:
+	for i := range docs {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evaluate devices: %w", err)
+	}
+	var all []Result
+	for _, r := range per {
+		all = append(all, r...)
+	}
+	SortResults(all)
+	return all, nil
+}
+
+// SortResults orders results by device address (numerically when both are
+// IP addresses), then rule id.
+func SortResults(rs []Result) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		if c := compareAddress(rs[i].Address, rs[j].Address); c != 0 {
+			return c < 0
+		}
+		return rs[i].RuleID < rs[j].RuleID
+	})
+}
+
+func compareAddress(a, b string) int {
+	if a == b {
+		return 0
+	}
+	pa, ea := netip.ParseAddr(a)
+	pb, eb := netip.ParseAddr(b)
+	if ea == nil && eb == nil {
+		return pa.Compare(pb)
+	}
+	return strings.Compare(a, b)
+}

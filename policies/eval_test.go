@@ -1,0 +1,189 @@
+package policies
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// fleet builds n varied documents so that every status shows up.
+func fleet(n int) []*facts.Device {
+	docs := make([]*facts.Device, n)
+	for i := range docs {
+		addr := fmt.Sprintf("198.51.100.%d", (n-i)%250+1) // reverse order, to test sorting
+		docs[i] = device(addr, func(d *facts.Device) {
+			d.Identity.DeviceID = "address:" + addr
+			switch i % 4 {
+			case 0:
+				withSNMP(facts.Bool(true), facts.Bool(true))(d)
+				openPort(23)(d)
+			case 1:
+				withSNMP(facts.Bool(false), facts.Bool(false))(d)
+			case 2:
+				d.Identity.IsPrinter = facts.Bool(false)
+			}
+		})
+	}
+	return docs
+}
+
+func TestConcurrentEvaluate(t *testing.T) {
+	e := loadFixture(t, Options{})
+	docs := fleet(16)
+	ctx := context.Background()
+	want := make([][]Result, len(docs))
+	for i, d := range docs {
+		rs, err := e.Evaluate(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = rs
+	}
+	seen := map[Status]bool{}
+	for _, rs := range want {
+		for _, r := range rs {
+			seen[r.Status] = true
+		}
+	}
+	for _, s := range []Status{StatusFail, StatusPass, StatusReview, StatusNotApplicable} {
+		if !seen[s] {
+			t.Fatalf("fixture fleet never produces %s; the test would prove little", s)
+		}
+	}
+
+	const goroutines = 32
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range docs {
+				i := (k + g) % len(docs)
+				rs, err := e.Evaluate(ctx, docs[i])
+				if err != nil {
+					errs <- err
+					return
+				}
+				if diff := cmp.Diff(want[i], rs); diff != "" {
+					errs <- fmt.Errorf("goroutine %d doc %d differs:\n%s", g, i, diff)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestEvaluateAll(t *testing.T) {
+	e := loadFixture(t, Options{})
+	docs := fleet(9)
+	all, err := e.EvaluateAll(context.Background(), docs, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(docs)*2 {
+		t.Fatalf("%d results, want %d", len(all), len(docs)*2)
+	}
+	for i := 1; i < len(all); i++ {
+		a, b := all[i-1], all[i]
+		if c := compareAddress(a.Address, b.Address); c > 0 || (c == 0 && a.RuleID >= b.RuleID) {
+			t.Fatalf("results out of order at %d: %s/%s before %s/%s", i, a.Address, a.RuleID, b.Address, b.RuleID)
+		}
+	}
+	// Numeric, not lexical, address order: .2 before .10.
+	if all[0].Address != "198.51.100.2" {
+		t.Errorf("first address %s, want 198.51.100.2", all[0].Address)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.EvaluateAll(ctx, docs, 2); err == nil {
+		t.Error("EvaluateAll on a cancelled context succeeded")
+	}
+	if _, err := e.Evaluate(context.Background(), nil); err == nil {
+		t.Error("Evaluate(nil) succeeded")
+	}
+}
+
+func TestToFinding(t *testing.T) {
+	tests := []struct {
+		in   any
+		want Finding
+	}{
+		{"plain", Finding{Message: "plain"}},
+		{map[string]any{"msg": "m", "fact": "/a", "evidence": map[string]any{"k": "v"}}, Finding{Message: "m", Fact: "/a", Evidence: map[string]any{"k": "v"}}},
+		{map[string]any{"message": "m2", "evidence": "scalar"}, Finding{Message: "m2", Evidence: map[string]any{"value": "scalar"}}},
+		{map[string]any{"fact": "/b"}, Finding{Message: `{"fact":"/b"}`, Fact: "/b"}},
+		{jsonNum("3"), Finding{Message: "3"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, toFinding(tt.in)); diff != "" {
+			t.Errorf("toFinding(%v) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+// BenchmarkEvaluate evaluates the built-in catalogue over a fleet of
+// documents, one Evaluate per document, as a scan does.
+func BenchmarkEvaluate(b *testing.B) {
+	e, err := Load(context.Background(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := fleet(64)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := e.Evaluate(ctx, docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(e.enabled)), "rules")
+}
+
+// BenchmarkEvaluateAll is the parallel path over the same fleet.
+func BenchmarkEvaluateAll(b *testing.B) {
+	e, err := Load(context.Background(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := fleet(64)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.EvaluateAll(ctx, docs, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(docs)), "docs/op")
+}
+
+func TestEvaluateRuntimeError(t *testing.T) {
+	e := loadFixture(t, Options{Policies: []string{"testdata/runtime"}})
+	ok := device("192.0.2.1", openPort(23))
+	if rs, err := e.Evaluate(context.Background(), ok); err != nil || rs[0].Status != StatusFail {
+		t.Fatalf("one port: %+v, %v", rs, err)
+	}
+	both := device("192.0.2.2", func(d *facts.Device) { openPort(23)(d); openPort(21)(d) })
+	_, err := e.Evaluate(context.Background(), both)
+	if err == nil {
+		t.Fatal("conflicting rule outputs did not fail the evaluation")
+	}
+	for _, want := range []string{"192.0.2.2", "testdata/runtime/conflict.rego:", "conflict"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package policies
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// RunRegoTests runs the Rego unit tests (test_* rules) found under paths,
+// as `mfpscan policy test PATH...` does. The embedded catalogue (helpers,
+// rules and default data, not its own tests) is loaded beside them so an
+// organisation's tests can use data.mfpscan.lib and data.mfpscan.config.
+// Data files (.json, .yaml) under paths are merged over the defaults, as
+// `opa test` would. Results are printed like `opa test -v`.
+func RunRegoTests(ctx context.Context, paths []string, w io.Writer) (passed, failed int, err error) {
+	if len(paths) == 0 {
+		return 0, 0, fmt.Errorf("run rego tests: no paths given")
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return 0, 0, fmt.Errorf("run rego tests: %w", err)
+		}
+	}
+	res, err := regoLoader().All(paths)
+	if err != nil {
+		return 0, 0, loaderError("load tests", err)
+	}
+	modules := map[string]*ast.Module{}
+	builtin, err := loadBuiltinModules(false)
+	if err != nil {
+		return 0, 0, err
+	}
+	for name, m := range builtin {
+		modules[builtinPrefix+name] = m
+	}
+	for name, m := range res.ParsedModules() {
+		modules[name] = m
+	}
+	data, err := builtinDefaults()
+	if err != nil {
+		return 0, 0, err
+	}
+	user, err := normalise(res.Documents)
+	if err != nil {
+		return 0, 0, fmt.Errorf("load test data: %w", err)
+	}
+	if um, ok := user.(map[string]any); ok {
+		mergeInto(data, um)
+	}
+	return runTests(ctx, modules, data, w)
+}
+
+func runTests(ctx context.Context, modules map[string]*ast.Module, data map[string]any, w io.Writer) (passed, failed int, err error) {
+	store := inmem.NewFromObject(data)
+	txn, err := store.NewTransaction(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("open store transaction: %w", err)
+	}
+	defer store.Abort(ctx, txn)
+
+	compiler := ast.NewCompiler().
+		WithCapabilities(Capabilities()).
+		WithDefaultRegoVersion(ast.RegoV1)
+	ch, err := tester.NewRunner().
+		SetCompiler(compiler).
+		SetStore(store).
+		SetModules(modules).
+		SetDefaultRegoVersion(ast.RegoV1).
+		RaiseBuiltinErrors(true).
+		RunTests(ctx, txn)
+	if err != nil {
+		if errs, ok := err.(ast.Errors); ok {
+			return 0, 0, compileError("compile tests", errs)
+		}
+		return 0, 0, fmt.Errorf("run rego tests: %w", err)
+	}
+	var results []*tester.Result
+	for r := range ch {
+		results = append(results, r)
+	}
+	// Results arrive in completion order; sort them so output is stable.
+	sort.SliceStable(results, func(i, j int) bool {
+		a, b := results[i], results[j]
+		if a.Location != nil && b.Location != nil && a.Location.File != b.Location.File {
+			return a.Location.File < b.Location.File
+		}
+		if a.Package != b.Package {
+			return a.Package < b.Package
+		}
+		return a.Location != nil && b.Location != nil && a.Location.Row < b.Location.Row
+	})
+	for _, r := range results {
+		switch {
+		case r.Skip:
+		case r.Error == nil && r.Pass():
+			passed++
+		default:
+			failed++
+		}
+	}
+	replay := make(chan *tester.Result, len(results))
+	for _, r := range results {
+		replay <- r
+	}
+	close(replay)
+	if err := (tester.PrettyReporter{Output: w, Verbose: true}).Report(replay); err != nil {
+		return passed, failed, fmt.Errorf("report rego tests: %w", err)
+	}
+	if passed+failed == 0 {
+		return 0, 0, fmt.Errorf("run rego tests: no test_ rules found")
+	}
+	return passed, failed, nil
+}
