@@ -157,7 +157,10 @@ func snmpCommunities(cfg Config) []string {
 func newEngine(cfg Config) (scanner.Engine, error) {
 	switch cfg.Engine {
 	case "nmap":
-		return scanner.NewNmap(cfg.NmapArgs)
+		if err := scanner.CheckNmapArgs(cfg.NmapArgs); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		return &scanner.Nmap{Args: cfg.NmapArgs}, nil
 	default:
 		return scanner.NewNative(), nil
 	}
