@@ -49,6 +49,10 @@ type Scan struct {
 	Excludes   []string  `json:"excludes,omitempty"`
 	Engine     string    `json:"engine"`
 	Ports      []int     `json:"ports,omitempty"`
+	// PortOffset is set only when scanning the simulated lab with its ports
+	// shifted (80 served on 10080); rules subtract it to reason about
+	// well-known ports.
+	PortOffset int `json:"port_offset,omitempty"`
 	// Vantage is where the sweep ran from (host name and source addresses),
 	// because "reachable" only means something relative to it.
 	Vantage *Vantage `json:"vantage,omitempty"`

@@ -36,14 +36,16 @@ func UsageError(format string, args ...any) error {
 
 // Config is a validated set of settings for one run.
 type Config struct {
-	Targets      []string
-	Excludes     []string
-	MaxHosts     uint64
-	AllowLarge   bool
-	Engine       string
-	NmapArgs     []string
-	Ports        []int
-	Roles        collectors.Roles
+	Targets    []string
+	Excludes   []string
+	MaxHosts   uint64
+	AllowLarge bool
+	Engine     string
+	NmapArgs   []string
+	Ports      []int
+	Roles      collectors.Roles
+	// PortOffset is the lab's port shift, recorded in the scan metadata.
+	PortOffset   int
 	Rate         float64
 	Timeout      time.Duration
 	HostDeadline time.Duration

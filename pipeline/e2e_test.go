@@ -52,6 +52,7 @@ func labScanConfig(t *testing.T, lc lab.Config, out string) Config {
 		Engine:       "native",
 		Ports:        roles.Ports(),
 		Roles:        roles,
+		PortOffset:   lc.PortOffset,
 		Rate:         5000,
 		Timeout:      time.Second,
 		HostDeadline: 30 * time.Second,

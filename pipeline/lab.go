@@ -129,6 +129,7 @@ func Demo(ctx context.Context, cfg Config, o LabOptions) error {
 	cfg.Targets = []string{lc.Subnet.String()}
 	cfg.Engine = "native"
 	cfg.Roles = roles
+	cfg.PortOffset = lc.PortOffset
 	cfg.Ports = roles.Ports()
 	cfg.MaxHosts = 1 << 16
 	if cfg.Rate == 0 {

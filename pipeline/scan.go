@@ -67,14 +67,15 @@ func Scan(ctx context.Context, cfg Config) error {
 func newScanMeta(cfg Config) facts.Scan {
 	host, _ := os.Hostname()
 	return facts.Scan{
-		Tool:      "mfpscan",
-		Version:   Version,
-		StartedAt: cfg.now()().UTC(),
-		Targets:   cfg.Targets,
-		Excludes:  cfg.Excludes,
-		Engine:    cfg.Engine,
-		Ports:     cfg.Ports,
-		Vantage:   &facts.Vantage{Hostname: host},
+		Tool:       "mfpscan",
+		Version:    Version,
+		StartedAt:  cfg.now()().UTC(),
+		Targets:    cfg.Targets,
+		Excludes:   cfg.Excludes,
+		Engine:     cfg.Engine,
+		Ports:      cfg.Ports,
+		PortOffset: cfg.PortOffset,
+		Vantage:    &facts.Vantage{Hostname: host},
 	}
 }
 

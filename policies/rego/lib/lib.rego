@@ -73,9 +73,16 @@ missing_reason(name) := sprintf("%s collector: %s (%s)", [name, collector_status
 
 ports := object.get(input, "ports", [])
 
+# The lab can serve every port shifted (80 → 10080) for users without root;
+# the scan records the shift so rules still reason about well-known ports.
+port_offset := object.get(input, ["scan", "port_offset"], 0)
+
+# well_known gives the standard port number of a port entry.
+well_known(p) := p.port - port_offset
+
 open_port(port, proto) if {
 	some p in ports
-	p.port == port
+	well_known(p) == port
 	p.protocol == proto
 	p.state == "open"
 }
@@ -89,7 +96,7 @@ open_udp(port) if open_port(port, "udp")
 open_port_index(port, proto) := [i |
 	some i
 	p := ports[i]
-	p.port == port
+	well_known(p) == port
 	p.protocol == proto
 	p.state == "open"
 ]
@@ -103,7 +110,7 @@ ports_known if count(ports) > 0
 port_not_scanned(port) if {
 	scanned := object.get(input, ["scan", "ports"], [])
 	count(scanned) > 0
-	not port in scanned
+	not port + port_offset in scanned
 }
 
 # UDP services are only known when the sweep probed UDP at all.

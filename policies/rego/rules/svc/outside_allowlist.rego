@@ -37,7 +37,7 @@ deny contains {
 	some i, p in lib.ports
 	p.protocol == "tcp"
 	p.state == "open"
-	not p.port in allowed
+	not lib.well_known(p) in allowed
 }
 
 svc(p) := sprintf(" (%s)", [p.service]) if object.get(p, "service", "") != "" else := ""

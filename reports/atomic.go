@@ -1,0 +1,140 @@
+package reports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// writers lists every report format. Adding a format is one line here.
+func writers() []Writer {
+	return []Writer{
+		&SARIFWriter{},
+		HTMLWriter{},
+		JSONWriter{},
+		CSVWriter{},
+	}
+}
+
+// Formats returns the valid --format names.
+func Formats() []string {
+	ws := writers()
+	names := make([]string, 0, len(ws))
+	for _, w := range ws {
+		names = append(names, w.Name())
+	}
+	return names
+}
+
+// Get returns the writer of a format name with default options.
+func Get(name string) (Writer, error) {
+	for _, w := range writers() {
+		if w.Name() == name {
+			return w, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown report format %q (valid: %s)", name, strings.Join(Formats(), ", "))
+}
+
+// WriteFileAtomic writes path through a temporary file in the same
+// directory, synced and renamed into place, so a reader (or a crash) never
+// sees half a report. The temporary file is removed on any error.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("create temp file for %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err = write(f); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteAll writes the facts files and every named format into dir and
+// returns the written paths. Unknown names are rejected before anything is
+// written.
+func WriteAll(ctx context.Context, dir string, run *Run, formats []string) ([]string, error) {
+	ws := make([]Writer, 0, len(formats))
+	for _, name := range formats {
+		w, err := Get(strings.TrimSpace(name))
+		if err != nil {
+			return nil, fmt.Errorf("write reports: %w", err)
+		}
+		ws = append(ws, w)
+	}
+	return WriteWith(ctx, dir, run, ws)
+}
+
+// WriteWith is WriteAll for writers configured by the caller (e.g. a
+// SARIFWriter with options). It fills run.FactsFiles and run.FactsText with
+// what it wrote, so SARIF points at the facts files on disk.
+func WriteWith(ctx context.Context, dir string, run *Run, ws []Writer) ([]string, error) {
+	if run == nil {
+		return nil, errors.New("write reports: nil run")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "facts"), 0o755); err != nil {
+		return nil, fmt.Errorf("create output directory: %w", err)
+	}
+	if run.FactsFiles == nil {
+		run.FactsFiles = map[string]string{}
+	}
+	if run.FactsText == nil {
+		run.FactsText = map[string][]byte{}
+	}
+	var written []string
+	for _, d := range devicesOf(run) {
+		if err := ctx.Err(); err != nil {
+			return written, fmt.Errorf("write facts: %w", err)
+		}
+		text, err := EncodeFacts(d)
+		if err != nil {
+			return written, err
+		}
+		rel := FactsFileName(d.Address)
+		path := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := WriteFileAtomic(path, func(w io.Writer) error {
+			_, err := w.Write(text)
+			return err
+		}); err != nil {
+			return written, err
+		}
+		run.FactsFiles[d.Address] = rel
+		run.FactsText[d.Address] = text
+		written = append(written, path)
+	}
+	for _, w := range ws {
+		if err := ctx.Err(); err != nil {
+			return written, fmt.Errorf("write %s report: %w", w.Name(), err)
+		}
+		path := filepath.Join(dir, w.Filename())
+		if err := WriteFileAtomic(path, func(out io.Writer) error { return w.Write(out, run) }); err != nil {
+			return written, fmt.Errorf("write %s report: %w", w.Name(), err)
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}

@@ -1,0 +1,43 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"testing"
+
+	"github.com/mfpscan/mfpscan/policies"
+)
+
+func TestCSV(t *testing.T) {
+	run := fixtureRun()
+	run.Results = append(run.Results, policies.Result{RuleID: "MFP-NET-001", Address: "127.77.0.10",
+		Status: policies.StatusFail, Severity: "low", Findings: []policies.Finding{{Message: "=HYPERLINK(\"x\")"}}})
+	var buf bytes.Buffer
+	if err := (CSVWriter{}).Write(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(run.Results)+1 {
+		t.Fatalf("rows = %d, want %d", len(rows), len(run.Results)+1)
+	}
+	if rows[0][0] != "address" || rows[1][5] != "MFP-FW-001" || rows[1][8] != "waived" || rows[1][13] != "vendor update scheduled for Q2" {
+		t.Errorf("first rows: %q / %q", rows[0], rows[1])
+	}
+	found := false
+	for _, r := range rows {
+		if r[10] == "'=HYPERLINK(\"x\")" {
+			found = true
+		}
+		for _, c := range r {
+			if bytes.ContainsAny([]byte(c), "\x1b\x07") {
+				t.Errorf("control byte in cell %q", c)
+			}
+		}
+	}
+	if !found {
+		t.Error("formula cell not neutralised")
+	}
+}

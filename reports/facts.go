@@ -1,0 +1,170 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// EncodeFacts renders a facts document as the text written to its facts
+// file: two-space indented JSON with a trailing newline. encoding/json sorts
+// map keys, so the same document always yields the same bytes, which keeps
+// SARIF line numbers and fingerprints stable between runs.
+func EncodeFacts(doc *facts.Device) ([]byte, error) {
+	if doc == nil {
+		return nil, errors.New("encode facts: nil document")
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode facts for %s: %w", doc.Address, err)
+	}
+	return append(b, '\n'), nil
+}
+
+// FactsFileName is the path, relative to the output directory, of a device's
+// facts file. IPv6 colons become underscores because Windows forbids ':' in
+// file names; any other character outside a conservative set is replaced too,
+// so a hostile address string cannot escape the facts directory.
+func FactsFileName(address string) string {
+	var b strings.Builder
+	for _, r := range address {
+		switch {
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z',
+			r == '.', r == '-', r == '%':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	name := b.String()
+	if name == "" || strings.Trim(name, ".") == "" {
+		name = "_" + name
+	}
+	return "facts/" + name + ".json"
+}
+
+// parsePointer splits an RFC 6901 JSON Pointer into its unescaped reference
+// tokens. ok is false for a pointer that does not start with '/'.
+func parsePointer(p string) (tokens []string, ok bool) {
+	if p == "" {
+		return nil, true
+	}
+	if p[0] != '/' {
+		return nil, false
+	}
+	parts := strings.Split(p[1:], "/")
+	for i, s := range parts {
+		// Order matters (RFC 6901 §4): "~01" must decode to "~1", not "/".
+		s = strings.ReplaceAll(s, "~1", "/")
+		parts[i] = strings.ReplaceAll(s, "~0", "~")
+	}
+	return parts, true
+}
+
+// lineCounter turns increasing byte offsets into 1-based line numbers without
+// rescanning the text from the start each time.
+type lineCounter struct {
+	doc  []byte
+	off  int
+	line int
+}
+
+func (c *lineCounter) lineAt(off int) int {
+	if off > len(c.doc) {
+		off = len(c.doc)
+	}
+	if off > c.off {
+		c.line += bytes.Count(c.doc[c.off:off], []byte{'\n'})
+		c.off = off
+	}
+	return c.line
+}
+
+// factFrame is one open object or array on the way down the document.
+type factFrame struct {
+	array     bool
+	index     int
+	expectKey bool
+	// matched: the path to this container equals the pointer's prefix.
+	matched bool
+}
+
+// FactLine returns the 1-based line of doc (JSON text) on which the value
+// named by the JSON Pointer starts; for an object member that is the line of
+// its key. When the exact path is absent it returns the line of the nearest
+// ancestor that exists, and 1 when nothing matches or doc is not valid JSON.
+// It streams tokens, so it works on any JSON layout, never panics, and stops
+// as soon as the pointer's subtree has been left.
+func FactLine(doc []byte, pointer string) int {
+	want, ok := parsePointer(pointer)
+	if !ok || len(want) == 0 {
+		return 1
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	lines := &lineCounter{doc: doc, line: 1}
+	best := 1
+	var stack []factFrame
+	pending := false // the member whose key was just read matches the pointer
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return best
+		}
+		// The decoder's offset is the end of the token just read; its last
+		// byte sits on the token's own line (JSON strings hold no newlines).
+		line := lines.lineAt(int(dec.InputOffset()) - 1)
+		depth := len(stack)
+		if d, isDelim := tok.(json.Delim); isDelim && (d == '}' || d == ']') {
+			if depth == 0 {
+				return best
+			}
+			if stack[depth-1].matched {
+				// Left the subtree the pointer lives in without finding it.
+				return best
+			}
+			stack = stack[:depth-1]
+			continue
+		}
+		if depth > 0 && stack[depth-1].expectKey {
+			key, _ := tok.(string)
+			top := &stack[depth-1]
+			top.expectKey = false
+			pending = top.matched && depth <= len(want) && key == want[depth-1]
+			if pending {
+				if depth == len(want) {
+					return line
+				}
+				best = line
+			}
+			continue
+		}
+		// tok starts a value: the root, an array element or a member value.
+		matched := depth == 0
+		if depth > 0 {
+			top := &stack[depth-1]
+			if top.array {
+				seg := strconv.Itoa(top.index)
+				top.index++
+				matched = top.matched && depth <= len(want) && seg == want[depth-1]
+				if matched {
+					if depth == len(want) {
+						return line
+					}
+					best = line
+				}
+			} else {
+				matched = pending
+				top.expectKey = true
+			}
+		}
+		if d, isDelim := tok.(json.Delim); isDelim {
+			stack = append(stack, factFrame{array: d == '[', expectKey: d == '{', matched: matched})
+		}
+	}
+}

@@ -1,0 +1,64 @@
+// Filters and sorting for the mfpscan report. Rows are rendered by the
+// server; this script only toggles the hidden attribute and reorders rows,
+// so it stays linear in the number of rows for large fleets.
+(function () {
+  "use strict";
+  var data = {};
+  try { data = JSON.parse(document.getElementById("mfp-data").textContent); } catch (e) { data = {}; }
+  var $ = function (id) { return document.getElementById(id); };
+  var sel = { severity: $("f-severity"), status: $("f-status"), point: $("f-point"), vendor: $("f-vendor") };
+  var results = Array.prototype.slice.call(document.querySelectorAll("tr.result"));
+  var devices = Array.prototype.slice.call(document.querySelectorAll("details.device"));
+  var matrixRows = Array.prototype.slice.call(document.querySelectorAll("#matrix tbody tr.dev"));
+
+  function apply() {
+    var sev = sel.severity.value, st = sel.status.value, kp = sel.point.value, vend = sel.vendor.value;
+    var shown = 0;
+    for (var i = 0; i < results.length; i++) {
+      var r = results[i];
+      var ok = (!sev || r.getAttribute("data-severity") === sev) &&
+        (!st || r.getAttribute("data-status") === st) &&
+        (!kp || r.getAttribute("data-point") === kp);
+      if (ok) { shown++; r.removeAttribute("hidden"); } else { r.setAttribute("hidden", ""); }
+    }
+    for (var j = 0; j < devices.length; j++) {
+      var d = devices[j];
+      if (!vend || d.getAttribute("data-vendor") === vend) { d.removeAttribute("hidden"); } else { d.setAttribute("hidden", ""); }
+    }
+    for (var k = 0; k < matrixRows.length; k++) {
+      var m = matrixRows[k];
+      if (!vend || m.getAttribute("data-vendor") === vend) { m.removeAttribute("hidden"); } else { m.setAttribute("hidden", ""); }
+    }
+    $("f-count").textContent = shown + " of " + results.length + " results shown" +
+      (data.devices !== undefined ? " across " + data.devices + " devices" : "");
+  }
+  for (var key in sel) { if (sel[key]) { sel[key].addEventListener("change", apply); } }
+
+  var matrix = $("matrix");
+  if (matrix) {
+    var heads = matrix.querySelectorAll("th.sortable");
+    Array.prototype.forEach.call(heads, function (th) {
+      th.addEventListener("click", function () {
+        var field = th.getAttribute("data-sort");
+        var desc = !th.classList.contains("sorted-desc") && th.classList.contains("sorted-asc");
+        Array.prototype.forEach.call(heads, function (h) { h.classList.remove("sorted-asc", "sorted-desc"); });
+        th.classList.add(desc ? "sorted-desc" : "sorted-asc");
+        var rows = matrixRows.slice();
+        rows.sort(function (a, b) {
+          var x = a.getAttribute("data-" + field), y = b.getAttribute("data-" + field);
+          var c = field === "fails" ? Number(x) - Number(y) : x.localeCompare(y, undefined, { numeric: true });
+          return desc ? -c : c;
+        });
+        var frag = document.createDocumentFragment();
+        rows.forEach(function (r) { frag.appendChild(r); });
+        matrix.tBodies[0].appendChild(frag);
+      });
+    });
+  }
+  // Opening a device from the matrix expands its details element.
+  window.addEventListener("hashchange", function () {
+    var el = document.getElementById(location.hash.slice(1));
+    if (el && el.tagName === "DETAILS") { el.open = true; }
+  });
+  apply();
+})();

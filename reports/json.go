@@ -1,0 +1,99 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies"
+)
+
+// FindingsSchemaVersion is the version of the findings.json layout.
+const FindingsSchemaVersion = "1"
+
+// JSONWriter writes findings.json.
+type JSONWriter struct{}
+
+// Name implements Writer.
+func (JSONWriter) Name() string { return "json" }
+
+// Filename implements Writer.
+func (JSONWriter) Filename() string { return "findings.json" }
+
+// Findings is the findings.json document.
+type Findings struct {
+	SchemaVersion  string            `json:"schema_version"`
+	Tool           ToolInfo          `json:"tool"`
+	Scan           facts.Scan        `json:"scan"`
+	Summary        Summary           `json:"summary"`
+	Rules          []policies.Rule   `json:"rules"`
+	Results        []policies.Result `json:"results"`
+	ExpiredWaivers []policies.Waiver `json:"expired_waivers"`
+}
+
+// ToolInfo names the tool that produced a report.
+type ToolInfo struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Summary counts a run's outcomes.
+type Summary struct {
+	Devices int `json:"devices"`
+	// ByStatus counts results per status; every status is present.
+	ByStatus map[policies.Status]int `json:"by_status"`
+	// BySeverity counts failed results per severity; every severity is
+	// present. Waived results are not failures and are not counted here.
+	BySeverity map[string]int `json:"by_severity"`
+}
+
+// Summarize counts the results of a run.
+func Summarize(r *Run) Summary {
+	s := Summary{
+		Devices:    len(devicesOf(r)),
+		ByStatus:   map[policies.Status]int{},
+		BySeverity: map[string]int{},
+	}
+	for _, st := range statusOrder {
+		s.ByStatus[st] = 0
+	}
+	for _, sev := range policies.Severities {
+		s.BySeverity[sev] = 0
+	}
+	for _, res := range r.Results {
+		s.ByStatus[res.Status]++
+		if res.Status == policies.StatusFail {
+			s.BySeverity[res.Severity]++
+		}
+	}
+	return s
+}
+
+// BuildFindings assembles the findings.json document in a fixed order.
+func BuildFindings(r *Run) *Findings {
+	f := &Findings{
+		SchemaVersion:  FindingsSchemaVersion,
+		Tool:           ToolInfo{Name: nonEmpty(r.Scan.Tool, "mfpscan"), Version: nonEmpty(r.Scan.Version, "dev")},
+		Scan:           r.Scan,
+		Summary:        Summarize(r),
+		Rules:          sortedRules(r.Rules),
+		Results:        sortedResults(r.Results),
+		ExpiredWaivers: append([]policies.Waiver{}, r.ExpiredWaivers...),
+	}
+	if f.Scan.Targets == nil {
+		f.Scan.Targets = []string{}
+	}
+	return f
+}
+
+// Write implements Writer.
+func (JSONWriter) Write(w io.Writer, r *Run) error {
+	b, err := jsonIndent(BuildFindings(r))
+	if err != nil {
+		return fmt.Errorf("encode findings: %w", err)
+	}
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("write findings: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,17 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// jsonIndent encodes v with two-space indent and a trailing newline.
+func jsonIndent(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,214 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies"
+)
+
+// maxTags is GitHub's limit of tags per rule.
+const maxTags = 20
+
+func ruleDescriptor(rl policies.Rule) *sarifDescriptor {
+	title := nonEmpty(rl.Title, rl.ID)
+	d := &sarifDescriptor{
+		ID:                   rl.ID,
+		Name:                 nonEmpty(camelCase(title), camelCase(rl.ID)),
+		ShortDescription:     &sarifMessage{Text: truncate(title, 1024)},
+		FullDescription:      &sarifMessage{Text: nonEmpty(rl.Description, title)},
+		Help:                 &sarifMessage{Text: helpText(rl), Markdown: helpMarkdown(rl)},
+		DefaultConfiguration: &sarifConfiguration{Level: sarifLevel(rl.Severity)},
+		Properties: map[string]any{
+			"tags":              ruleTags(rl),
+			"precision":         "high",
+			"security-severity": SecuritySeverity(rl.Severity),
+			"problem.severity":  problemSeverity(rl.Severity),
+		},
+	}
+	for _, u := range rl.RelatedResources {
+		if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+			d.HelpURI = u
+			break
+		}
+	}
+	if GuidePointName(rl.GuidePoint) != "" {
+		d.Relationships = []*sarifRelationship{{
+			Target: sarifDescriptorRef{
+				ID:            fmt.Sprint(rl.GuidePoint),
+				Index:         intp(rl.GuidePoint - 1),
+				ToolComponent: &sarifComponentRef{Name: guideTaxonomy, Index: intp(0)},
+			},
+			Kinds: []string{"relevant"},
+		}}
+	}
+	return d
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func ruleTags(rl policies.Rule) []string {
+	tags := []string{"security", "mfp"}
+	if rl.GuidePoint > 0 {
+		tags = append(tags, fmt.Sprintf("guide-point-%d", rl.GuidePoint))
+	}
+	tags = append(tags, rl.Vendors...)
+	tags = append(tags, rl.STIG...)
+	tags = append(tags, rl.NIST...)
+	seen := map[string]bool{}
+	out := tags[:0]
+	for _, t := range tags {
+		if t == "" || seen[t] || len(out) == maxTags {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+func guideLine(rl policies.Rule) string {
+	name := GuidePointName(rl.GuidePoint)
+	if name == "" {
+		return ""
+	}
+	s := fmt.Sprintf("Canon security guide key point %d: %s", rl.GuidePoint, name)
+	if rl.GuideSection != "" && rl.GuideSection != name {
+		s += " (section: " + rl.GuideSection + ")"
+	}
+	return s
+}
+
+func helpText(rl policies.Rule) string {
+	var b strings.Builder
+	b.WriteString("Remediation: " + nonEmpty(rl.Remediation, "See the rule description."))
+	if g := guideLine(rl); g != "" {
+		b.WriteString("\n" + g + ".")
+	}
+	if len(rl.STIG) > 0 {
+		b.WriteString("\nDISA MFD STIG: " + strings.Join(rl.STIG, ", "))
+	}
+	if len(rl.NIST) > 0 {
+		b.WriteString("\nNIST SP 800-53: " + strings.Join(rl.NIST, ", "))
+	}
+	for _, u := range rl.RelatedResources {
+		b.WriteString("\nSee: " + u)
+	}
+	return b.String()
+}
+
+func helpMarkdown(rl policies.Rule) string {
+	var b strings.Builder
+	b.WriteString("**Remediation:** " + nonEmpty(rl.Remediation, "See the rule description.") + "\n")
+	if g := guideLine(rl); g != "" {
+		b.WriteString("\n" + g + ".\n")
+	}
+	if len(rl.STIG) > 0 {
+		b.WriteString("\n**DISA MFD STIG:** " + strings.Join(rl.STIG, ", ") + "\n")
+	}
+	if len(rl.NIST) > 0 {
+		b.WriteString("\n**NIST SP 800-53:** " + strings.Join(rl.NIST, ", ") + "\n")
+	}
+	if len(rl.RelatedResources) > 0 {
+		b.WriteString("\n**Related resources:**\n")
+		for _, u := range rl.RelatedResources {
+			fmt.Fprintf(&b, "- <%s>\n", u)
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// sarifResults turns one failed or waived rule outcome into SARIF results,
+// one per finding so each points at its own fact.
+func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint int, uri string, artifactIdx int, text []byte) []*sarifResult {
+	findings := res.Findings
+	if len(findings) == 0 {
+		findings = []policies.Finding{{Message: "Rule " + res.RuleID + " failed."}}
+	}
+	model, serial := deviceModel(dev), ""
+	if dev != nil {
+		serial = attr(dev.Identity.Serial)
+	}
+	deviceID := nonEmpty(res.DeviceID, "address:"+res.Address)
+	seen := map[string]int{}
+	out := make([]*sarifResult, 0, len(findings))
+	for _, f := range findings {
+		disc := f.Fact
+		if n := seen[f.Fact]; n > 0 {
+			disc = fmt.Sprintf("%s#%d", f.Fact, n)
+		}
+		seen[f.Fact]++
+		fp := Fingerprint(res.RuleID, deviceID, disc)
+		line := 1
+		if text != nil && f.Fact != "" {
+			line = FactLine(text, f.Fact)
+		}
+		sr := &sarifResult{
+			RuleID:              res.RuleID,
+			RuleIndex:           intp(ruleIdx),
+			Kind:                "fail",
+			Level:               sarifLevel(res.Severity),
+			Message:             sarifMessage{Text: resultMessage(res.Address, model, serial, f)},
+			PartialFingerprints: map[string]string{fingerprintKey: fp},
+			Fingerprints:        map[string]string{"mfpscan/v1": fp},
+			Locations: []*sarifLocation{{
+				PhysicalLocation: &sarifPhysicalLocation{
+					ArtifactLocation: &sarifArtifactLocation{URI: uri, Index: intp(artifactIdx)},
+					Region:           &sarifRegion{StartLine: line},
+				},
+				Message: &sarifMessage{Text: nonEmpty(f.Fact, "/")},
+			}},
+			Properties: map[string]any{
+				"address":   res.Address,
+				"device_id": deviceID,
+				"model":     model,
+				"serial":    serial,
+				"severity":  res.Severity,
+			},
+		}
+		if guidePoint > 0 {
+			sr.Properties["guide_point"] = guidePoint
+		}
+		if f.Fact != "" {
+			sr.Properties["fact"] = f.Fact
+		}
+		if res.Status == policies.StatusWaived {
+			just := "waived"
+			if res.Waiver != nil && res.Waiver.Reason != "" {
+				just = res.Waiver.Reason
+			}
+			sr.Suppressions = []*sarifSuppressed{{Kind: "external", Status: "accepted", Justification: just}}
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+func resultMessage(address, model, serial string, f policies.Finding) string {
+	var who []string
+	if model != "" {
+		who = append(who, model)
+	}
+	if serial != "" {
+		who = append(who, "serial "+serial)
+	}
+	head := address
+	if len(who) > 0 {
+		head += " (" + strings.Join(who, ", ") + ")"
+	}
+	msg := head + ": " + strings.TrimSpace(nonEmpty(f.Message, "finding"))
+	if ev := evidenceText(f.Evidence); ev != "" {
+		msg = strings.TrimRight(msg, ".") + ". Evidence: " + ev
+	}
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}

@@ -1,0 +1,161 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+
+	"github.com/mfpscan/mfpscan/policies"
+)
+
+const (
+	ansiReset = "\x1b[0m"
+	ansiRed   = "\x1b[31m"
+	ansiBold  = "\x1b[1m"
+	ansiYel   = "\x1b[33m"
+	// topRules is how many failing rules the summary lists.
+	topRules = 5
+	// maxCell bounds a device-supplied string in the table.
+	maxCell = 40
+)
+
+// escapeSeq matches CSI and OSC terminal escape sequences, so their
+// parameters are removed along with the ESC byte.
+var escapeSeq = regexp.MustCompile(`\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b.?`)
+
+// Sanitize makes a device-supplied string safe for a terminal: escape
+// sequences, control characters and bidirectional overrides are removed and
+// the result is cut to max runes (0 means no limit).
+func Sanitize(s string, max int) string {
+	s = escapeSeq.ReplaceAllString(s, "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r), r == unicode.ReplacementChar:
+			return -1
+		}
+		return r
+	}, s)
+	if max > 0 {
+		s = truncate(s, max)
+	}
+	return s
+}
+
+// summaryRow is one device line of the terminal summary.
+type summaryRow struct {
+	addr, model string
+	fails       map[string]int
+	waived      int
+}
+
+// summaryRows counts failed and waived results per address (devices without
+// results included), sorted by address, and failures per rule.
+func summaryRows(run *Run, ix runIndex) ([]*summaryRow, map[string]int) {
+	rows := map[string]*summaryRow{}
+	get := func(addr string) *summaryRow {
+		r := rows[addr]
+		if r == nil {
+			r = &summaryRow{addr: addr, model: deviceModel(ix.devices[addr]), fails: map[string]int{}}
+			rows[addr] = r
+		}
+		return r
+	}
+	ruleFails := map[string]int{}
+	for _, res := range run.Results {
+		r := get(res.Address)
+		switch res.Status {
+		case policies.StatusFail:
+			r.fails[res.Severity]++
+			ruleFails[res.RuleID]++
+		case policies.StatusWaived:
+			r.waived++
+		}
+	}
+	for _, d := range devicesOf(run) {
+		get(d.Address)
+	}
+	out := make([]*summaryRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
+	return out, ruleFails
+}
+
+// WriteSummary prints a short terminal table: failed results per device by
+// severity, totals by severity and status, and the most frequent failures.
+// Device strings are always sanitised; color adds ANSI highlighting only.
+func WriteSummary(w io.Writer, run *Run, color bool) error {
+	paint := func(code, s string) string {
+		if !color || s == "0" || s == "" {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	ix := indexRun(run)
+	rows, ruleFails := summaryRows(run, ix)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "ADDRESS\tDEVICE\tCRITICAL\tHIGH\tMEDIUM\tLOW\tINFO\tWAIVED")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n",
+			Sanitize(r.addr, maxCell), nonEmpty(Sanitize(r.model, maxCell), "-"),
+			paint(ansiRed+ansiBold, fmt.Sprint(r.fails["critical"])),
+			paint(ansiRed, fmt.Sprint(r.fails["high"])),
+			paint(ansiYel, fmt.Sprint(r.fails["medium"])),
+			r.fails["low"], r.fails["info"], r.waived)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+
+	sum := Summarize(run)
+	var sev, st []string
+	for _, s := range policies.Severities {
+		sev = append(sev, fmt.Sprintf("%s %d", s, sum.BySeverity[s]))
+	}
+	for _, s := range statusOrder {
+		st = append(st, fmt.Sprintf("%s %d", s, sum.ByStatus[s]))
+	}
+	fmt.Fprintf(w, "\n%d devices. Failed by severity: %s\n", sum.Devices, strings.Join(sev, ", "))
+	fmt.Fprintf(w, "Results by status: %s\n", strings.Join(st, ", "))
+	if n := len(run.ExpiredWaivers); n > 0 {
+		fmt.Fprintf(w, "%s\n", paint(ansiYel, fmt.Sprintf("%d expired waiver(s) no longer apply", n)))
+	}
+	writeTopRules(w, ruleFails, ix)
+	if run.Scan.Incomplete {
+		fmt.Fprintln(w, paint(ansiYel, "\nThe scan is incomplete: it was interrupted or hit its deadline."))
+	}
+	return nil
+}
+
+func writeTopRules(w io.Writer, ruleFails map[string]int, ix runIndex) {
+	ids := make([]string, 0, len(ruleFails))
+	for id := range ruleFails {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if ruleFails[ids[i]] != ruleFails[ids[j]] {
+			return ruleFails[ids[i]] > ruleFails[ids[j]]
+		}
+		return ids[i] < ids[j]
+	})
+	if len(ids) > topRules {
+		ids = ids[:topRules]
+	}
+	if len(ids) > 0 {
+		fmt.Fprintln(w, "\nTop failed rules:")
+	}
+	for _, id := range ids {
+		title := ""
+		if rl := ix.rules[id]; rl != nil {
+			title = rl.Title
+		}
+		fmt.Fprintf(w, "  %-14s %3d device(s)  %s\n", Sanitize(id, maxCell), ruleFails[id], Sanitize(title, 60))
+	}
+}
