@@ -36,6 +36,9 @@ func DefaultRoles() Roles {
 			139: RoleSMB, 445: RoleSMB,
 			515: RoleLPD, 631: RoleIPP, 636: RoleLDAPS,
 			9100: RoleRaw, 47546: RoleCanon, 9007: RoleCanon,
+			// Remote operator's software (VNC) on iR-ADV; the default
+			// organisation data forbids it, so the sweep must look.
+			5900: RoleOther,
 		},
 		SNMPPort: 161,
 	}

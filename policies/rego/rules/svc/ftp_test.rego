@@ -41,3 +41,15 @@ test_review_port_not_scanned if {
 	some reason in r.review
 	contains(reason, "21 was not in the scanned port list")
 }
+
+# The lab without root serves FTP on 10021 and records the shift.
+test_fail_shifted_lab_port if {
+	doc := object.union(fixtures.with_port(fixtures.canon, 10021, "tcp"), {"scan": {"ports": [10021, 10080], "port_offset": 10000}})
+	r := ftp with input as doc
+	fixtures.status(r) == "fail"
+}
+
+test_review_shifted_port_not_scanned if {
+	doc := object.union(fixtures.canon, {"scan": {"ports": [21, 10080], "port_offset": 10000}})
+	fixtures.status(ftp) == "review" with input as doc
+}
