@@ -108,6 +108,17 @@ type profile struct {
 	tls         *tlsSpec
 	snmp        *snmpSpec
 	ftpBanner   string
+	// hostile selects a broken or malicious behaviour (hostile.go) that
+	// replaces the normal services; zero for the well-behaved profiles.
+	hostile hostileKind
+}
+
+// hardenedSuites are what a hardened device offers for TLS 1.2: forward
+// secrecy and AEAD only (TLS 1.3 suites are not configurable in Go).
+var hardenedSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
 // Legacy CBC-SHA1 suites are listed on purpose: the factory profile must give
@@ -168,7 +179,7 @@ func profiles() []profile {
 			},
 			tls: &tlsSpec{
 				subjectCN: "mfp-hardened.lab.invalid", org: "mfpscan lab", key: keyECDSAP256, signedByCA: true,
-				minVersion: tls.VersionTLS12, maxVersion: tls.VersionTLS13, hsts: true,
+				minVersion: tls.VersionTLS12, maxVersion: tls.VersionTLS13, hsts: true, suites: hardenedSuites,
 			},
 			snmp: &snmpSpec{v3: true},
 		},
@@ -230,7 +241,9 @@ func ProfileNames() []string {
 }
 
 func lookupProfile(name string) (profile, bool) {
-	ps := profiles()
+	// Hostile profiles are opt-in: selectable by name, never in the default
+	// fleet.
+	ps := append(profiles(), hostileProfiles()...)
 	i := slices.IndexFunc(ps, func(p profile) bool { return p.name == name })
 	if i < 0 {
 		return profile{}, false

@@ -201,7 +201,15 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	svc.CanonRemoteUI = canon
 	svc.Markers = append(markers, loginMarkers...)
 	svc.LoginMode = mode
-	svc.OTPStep = facts.Bool(otp)
+	// A one-time-password step normally shows only after the password is
+	// accepted, which a scan without credentials never reaches: not seeing
+	// it proves nothing, unless there is no login at all.
+	switch {
+	case otp:
+		svc.OTPStep = facts.Bool(true)
+	case mode == facts.LoginModeNone:
+		svc.OTPStep = facts.Bool(false)
+	}
 	if canon {
 		svc.Pages = probePages(ctx, env, c, baseURL(addr, port, useTLS))
 	}

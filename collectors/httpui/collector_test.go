@@ -92,6 +92,7 @@ func TestCollectLoginVariants(t *testing.T) {
 		{"mf_login_checklogin.html", "CANON HTTP Server", facts.LoginModeSystemManager, true},
 		{"general_user_login.html", "CANON HTTP Server", facts.LoginModeGeneralNoPassword, true},
 		{"nginx_welcome.html", "nginx", facts.LoginModeUnknown, false},
+		{"otp_step.html", "Catwalk", facts.LoginModeUnknown, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -105,6 +106,14 @@ func TestCollectLoginVariants(t *testing.T) {
 			s := doc.HTTP[0]
 			if s.LoginMode != tt.mode || s.CanonRemoteUI != tt.canon || s.StatusCode != 200 || s.Server != tt.server {
 				t.Errorf("got mode %q canon %v code %d server %q", s.LoginMode, s.CanonRemoteUI, s.StatusCode, s.Server)
+			}
+			// No login: certainly no OTP step. A login page without an OTP
+			// field says nothing about a step behind the password.
+			otpPage := tt.file == "otp_step.html"
+			if tt.mode == facts.LoginModeNone && (s.OTPStep == nil || *s.OTPStep) ||
+				otpPage && (s.OTPStep == nil || !*s.OTPStep) ||
+				tt.mode != facts.LoginModeNone && !otpPage && s.OTPStep != nil {
+				t.Errorf("otp step %v", s.OTPStep)
 			}
 			if s.RedirectsToHTTPS == nil || *s.RedirectsToHTTPS || s.HSTS != nil {
 				t.Errorf("redirect %v hsts %v", s.RedirectsToHTTPS, s.HSTS)

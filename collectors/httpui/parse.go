@@ -33,14 +33,15 @@ const (
 var (
 	titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title`)
 	// titleOpenRe catches an unterminated title (a truncated body).
-	titleOpenRe   = regexp.MustCompile(`(?is)<title[^>]*>(.*)`)
-	passwordRe    = regexp.MustCompile(`(?i)type\s*=\s*["']?password`)
-	deptIDRe      = regexp.MustCompile(`(?i)name\s*=\s*["']?deptid\b`)
-	userFieldRe   = regexp.MustCompile(`(?i)name\s*=\s*["']?(user_?name|user_?id|login_?name|login_?id|uname|j_username|usr)["'\s>/]`)
-	checkLoginRe  = regexp.MustCompile(`(?i)/checklogin\.cgi|name\s*=\s*["']?i0016\b|name\s*=\s*["']?i0012\b`)
-	otpRe         = regexp.MustCompile(`(?i)one[\s-]?time[\s-]?password|verification\s+code|authentication\s+code|name\s*=\s*["']?(otp|totp|one_?time_?password)\b`)
-	portalTitleRe = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal|remote\s*ui\s*\(top\s*page\)|remote\s*ui\s*<top\s*page>`)
-	logOutRe      = regexp.MustCompile(`(?i)>\s*log\s*out\s*<|writeln\('log out`)
+	titleOpenRe     = regexp.MustCompile(`(?is)<title[^>]*>(.*)`)
+	passwordRe      = regexp.MustCompile(`(?i)type\s*=\s*["']?password`)
+	deptIDRe        = regexp.MustCompile(`(?i)name\s*=\s*["']?deptid\b`)
+	userFieldRe     = regexp.MustCompile(`(?i)name\s*=\s*["']?(user_?name|user_?id|login_?name|login_?id|uname|j_username|usr)["'\s>/]`)
+	checkLoginRe    = regexp.MustCompile(`(?i)/checklogin\.cgi|name\s*=\s*["']?i0016\b|name\s*=\s*["']?i0012\b`)
+	otpRe           = regexp.MustCompile(`(?i)one[\s-]?time[\s-]?password|verification\s+code|authentication\s+code|name\s*=\s*["']?(otp|totp|one_?time_?password)\b`)
+	userNameLabelRe = regexp.MustCompile(`(?i)>\s*user\s*name\s*:?\s*<`)
+	portalTitleRe   = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal|remote\s*ui\s*\(top\s*page\)|remote\s*ui\s*<top\s*page>`)
+	logOutRe        = regexp.MustCompile(`(?i)>\s*log\s*out\s*<|writeln\('log out`)
 	// titleModelRe is the "Remote UI: X: Y: model" title shape many Canon
 	// devices use.
 	titleModelRe = regexp.MustCompile(`^[^:]+:[^:]+:[^:]+:\s*(.+)$`)
@@ -119,10 +120,11 @@ func ClassifyLogin(page Page) (mode string, otp bool, markers []string) {
 	case checkLoginRe.Match(body):
 		return facts.LoginModeSystemManager, otp, append(markers, "checklogin_form")
 	case deptIDRe.Match(body) && hasPassword:
-		if strings.Contains(strings.ToLower(string(body)), "user_type_generic") {
+		if userNameLabelRe.Match(body) {
 			// iR-ADV Gen3/DX user authentication reuses the deptid field
-			// for the user name.
-			return facts.LoginModeUserPassword, otp, append(markers, "deptid_form", "user_type_generic")
+			// for a user name; Department ID and System Manager ID forms
+			// label it as an ID.
+			return facts.LoginModeUserPassword, otp, append(markers, "deptid_form", "user_name_label")
 		}
 		return facts.LoginModeDepartmentID, otp, append(markers, "deptid_form")
 	case userFieldRe.Match(body) && hasPassword:

@@ -59,7 +59,7 @@ func TestClassifyLogin(t *testing.T) {
 		{"iradv_portal.html", 200, nil, facts.LoginModeNone, false, "portal_title"},
 		{"mf_portal.html", 200, nil, facts.LoginModeNone, false, "portal_title"},
 		{"iradv_login_deptid.html", 200, nil, facts.LoginModeDepartmentID, false, "deptid_form"},
-		{"iradv_gen3_login.html", 200, nil, facts.LoginModeUserPassword, false, "user_type_generic"},
+		{"iradv_gen3_login.html", 200, nil, facts.LoginModeUserPassword, false, "user_name_label"},
 		{"mf_login_checklogin.html", 200, nil, facts.LoginModeSystemManager, false, "checklogin_form"},
 		{"general_user_login.html", 200, nil, facts.LoginModeGeneralNoPassword, false, "user_name_only_form"},
 		{"user_password_login.html", 200, nil, facts.LoginModeUserPassword, false, "user_password_form"},

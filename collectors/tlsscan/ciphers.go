@@ -30,8 +30,8 @@ func CipherName(id uint16) string {
 	return name
 }
 
-// legacySuites names the SSLv3-era suites crypto/tls does not know, which
-// the raw SSLv3 probe offers.
+// legacySuites names suites crypto/tls does not implement (SSLv3-era, DHE,
+// CAMELLIA, ...), which the raw-hello probes offer.
 var legacySuites = map[uint16]string{
 	0x0001: "TLS_RSA_WITH_NULL_MD5",
 	0x0002: "TLS_RSA_WITH_NULL_SHA",
@@ -43,6 +43,19 @@ var legacySuites = map[uint16]string{
 	0x0016: "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
 	0x0033: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
 	0x0039: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+	0x0007: "TLS_RSA_WITH_IDEA_CBC_SHA",
+	0x0013: "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+	0x0032: "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+	0x0038: "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+	0x0041: "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
+	0x0045: "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA",
+	0x0067: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
+	0x006B: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
+	0x0084: "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA",
+	0x0088: "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA",
+	0x0096: "TLS_RSA_WITH_SEED_CBC_SHA",
+	0x009E: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+	0x009F: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
 }
 
 // CipherWeaknesses classifies a suite by its IANA name. TLS 1.3 suites

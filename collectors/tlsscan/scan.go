@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
@@ -111,7 +112,7 @@ func nowOf(env *collectors.Env) time.Time {
 // certificate.
 func ScanPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int) facts.TLSService {
 	svc := facts.TLSService{Port: port, Versions: map[string]bool{}, Ciphers: map[string][]facts.Cipher{},
-		Evidence: "crypto/tls handshakes; raw SSLv3 ClientHello"}
+		Evidence: "crypto/tls handshakes; raw ClientHello for SSLv3 and suites crypto/tls lacks"}
 	address := net.JoinHostPort(addr.String(), strconv.Itoa(port))
 	var firstErr error
 	var leaf *x509.Certificate
@@ -120,6 +121,15 @@ func ScanPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port in
 		switch {
 		case err != nil:
 			firstErr = cmpErr(firstErr, err)
+			continue
+		case len(suites) == 0 && tv.v != tls.VersionTLS13:
+			// crypto/tls lacks some suites (DHE, CAMELLIA, ...): ask once
+			// more with a raw hello offering those too.
+			ok, suite, err := probeRaw(ctx, env, address, tv.v, rawSuites(tv.v))
+			svc.Versions[tv.key] = err == nil && ok
+			if svc.Versions[tv.key] {
+				svc.Ciphers[tv.key] = []facts.Cipher{cipherFact(suite)}
+			}
 			continue
 		case len(suites) == 0:
 			svc.Versions[tv.key] = false
@@ -131,7 +141,7 @@ func ScanPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port in
 			leaf = cert
 		}
 	}
-	ok, suite, err := probeSSLv3(ctx, env, address)
+	ok, suite, err := probeRaw(ctx, env, address, versionSSL3, sslv3Suites)
 	if err != nil {
 		firstErr = cmpErr(firstErr, err)
 	} else {
@@ -229,7 +239,20 @@ func handshake(ctx context.Context, env *collectors.Env, address string, version
 	return conn.ConnectionState(), nil
 }
 
-func probeSSLv3(ctx context.Context, env *collectors.Env, address string) (bool, uint16, error) {
+// rawSuites is what the raw-hello fallback offers at version: every suite
+// crypto/tls knows plus the legacy ones it does not.
+func rawSuites(version uint16) []uint16 {
+	out := suitesFor(version)
+	for _, id := range slices.Sorted(maps.Keys(legacySuites)) {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// probeRaw sends one hand-built ClientHello and reads the first record back.
+func probeRaw(ctx context.Context, env *collectors.Env, address string, version uint16, suites []uint16) (bool, uint16, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
 	defer cancel()
 	conn, err := env.Dialer.DialContext(ctx, "tcp", address)
@@ -242,7 +265,7 @@ func probeSSLv3(ctx context.Context, env *collectors.Env, address string) (bool,
 	}
 	var random [32]byte
 	_, _ = rand.Read(random[:])
-	if _, err := conn.Write(BuildSSLv3Hello(random)); err != nil {
+	if _, err := conn.Write(BuildHello(version, random, suites)); err != nil {
 		return false, 0, fmt.Errorf("send hello: %w", err)
 	}
 	buf := make([]byte, maxRecord)
@@ -251,7 +274,7 @@ func probeSSLv3(ctx context.Context, env *collectors.Env, address string) (bool,
 		if isTimeout(err) {
 			return false, 0, fmt.Errorf("read reply: %w", err)
 		}
-		// Closing on a 3.0 hello is how many servers refuse it.
+		// Closing on the hello is how many servers refuse a version.
 		return false, 0, nil
 	}
 	// Read the rest of the first record if it came in pieces.
@@ -259,9 +282,9 @@ func probeSSLv3(ctx context.Context, env *collectors.Env, address string) (bool,
 		m, _ := io.ReadAtLeast(conn, buf[n:want], want-n)
 		n += m
 	}
-	ok, suite, err := ParseSSLv3Reply(buf[:n])
+	ok, suite, err := ParseHelloReply(buf[:n], version)
 	if err != nil {
-		// Something answered that is not SSL: it does not speak SSLv3.
+		// Something answered that is not SSL/TLS: not this version.
 		return false, 0, nil
 	}
 	return ok, suite, nil

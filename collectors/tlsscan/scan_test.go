@@ -285,7 +285,9 @@ func TestScanMatchesSSLScan(t *testing.T) {
 				}
 				var got []uint16
 				for _, c := range svc.Ciphers[k] {
-					got = append(got, c.ID)
+					if slices.Contains(offerable, c.ID) {
+						got = append(got, c.ID)
+					}
 				}
 				slices.Sort(want)
 				slices.Sort(got)
@@ -394,5 +396,41 @@ func TestScanSilentServerTimesOut(t *testing.T) {
 	// Nothing was learnt about any version: absent, not refused.
 	if svc.Status != facts.StatusTimeout || len(svc.Versions) != 0 {
 		t.Errorf("silent server: %s %v", svc.Status, svc.Versions)
+	}
+}
+
+// TestScanRawFallback: a server whose only suite crypto/tls lacks (DHE) is
+// still found to speak TLS 1.0, by the raw-hello fallback.
+func TestScanRawFallback(t *testing.T) {
+	port := serveRaw(t, func(c net.Conn) {
+		buf := make([]byte, 4096)
+		n, err := io.ReadAtLeast(c, buf, 11)
+		if err != nil {
+			return
+		}
+		hello := buf[:n]
+		offersDHE := false
+		// Suites start after header(5) type+len(4) version(2) random(32) sid.
+		if off := 5 + 4 + 2 + 32; len(hello) > off {
+			off += 1 + int(hello[off])
+			if len(hello) >= off+2 {
+				l := int(hello[off])<<8 | int(hello[off+1])
+				for i := off + 2; i+1 < off+2+l && i+1 < len(hello); i += 2 {
+					offersDHE = offersDHE || (hello[i] == 0x00 && hello[i+1] == 0x33)
+				}
+			}
+		}
+		if hello[9] == 3 && hello[10] == 1 && offersDHE {
+			_, _ = c.Write(serverHello(0x0301, 0x0033, 0))
+			return
+		}
+		_, _ = c.Write([]byte{0x15, 3, 1, 0, 2, 2, 40})
+	})
+	svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
+	if got := accepted(svc.Versions); !slices.Equal(got, []string{KeyTLS10}) || len(svc.Versions) != 5 {
+		t.Errorf("versions %v", svc.Versions)
+	}
+	if c := svc.Ciphers[KeyTLS10]; len(c) != 1 || c[0].Name != "TLS_DHE_RSA_WITH_AES_128_CBC_SHA" || !slices.Equal(c[0].Weak, []string{WeakCBCSHA1}) {
+		t.Errorf("tls1.0 ciphers %+v", c)
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 )
 
-// The SSLv3 probe is a hand-built ClientHello: crypto/tls has no SSLv3, and
-// all we need is whether the server answers a 3.0 hello with a 3.0
-// ServerHello, which is one record each way.
+// Hand-built ClientHellos: crypto/tls has no SSLv3 and lacks some old
+// suites, and all a version probe needs is whether the server answers a
+// hello for that version with a ServerHello choosing it: one record each
+// way. zcrypto's SSLv3 client would need its full handshake for the same
+// answer.
 
 const (
 	recordHandshake = 0x16
@@ -31,17 +33,25 @@ var sslv3Suites = []uint16{
 // BuildSSLv3Hello returns an SSLv3 ClientHello record with the given 32-byte
 // random.
 func BuildSSLv3Hello(random [32]byte) []byte {
-	body := []byte{0x03, 0x00}
+	return BuildHello(versionSSL3, random, sslv3Suites)
+}
+
+// BuildHello returns a minimal ClientHello record (no extensions) offering
+// version and suites. It serves the SSLv3 probe and the TLS 1.0-1.2 fallback
+// for servers whose only suites crypto/tls cannot offer.
+func BuildHello(version uint16, random [32]byte, suites []uint16) []byte {
+	body := binary.BigEndian.AppendUint16(nil, version)
 	body = append(body, random[:]...)
 	body = append(body, 0) // no session ID
-	body = binary.BigEndian.AppendUint16(body, uint16(2*len(sslv3Suites)))
-	for _, s := range sslv3Suites {
+	body = binary.BigEndian.AppendUint16(body, uint16(2*len(suites)))
+	for _, s := range suites {
 		body = binary.BigEndian.AppendUint16(body, s)
 	}
 	body = append(body, 1, 0) // compression: null only
 	hs := []byte{0x01, byte(len(body) >> 16), byte(len(body) >> 8), byte(len(body))}
 	hs = append(hs, body...)
-	rec := []byte{recordHandshake, 0x03, 0x00, byte(len(hs) >> 8), byte(len(hs))}
+	recVersion := min(version, 0x0301) // record layer stays at 3.1 for compatibility
+	rec := []byte{recordHandshake, byte(recVersion >> 8), byte(recVersion), byte(len(hs) >> 8), byte(len(hs))}
 	return append(rec, hs...)
 }
 
@@ -49,6 +59,12 @@ func BuildSSLv3Hello(random [32]byte) []byte {
 // is a ServerHello choosing SSL 3.0; suite is then the chosen suite. An alert
 // or a hello for another version means refused (accepted false, nil error).
 func ParseSSLv3Reply(data []byte) (accepted bool, suite uint16, err error) {
+	return ParseHelloReply(data, versionSSL3)
+}
+
+// ParseHelloReply is ParseSSLv3Reply for any offered version: accepted when
+// the ServerHello chooses exactly want.
+func ParseHelloReply(data []byte, want uint16) (accepted bool, suite uint16, err error) {
 	if len(data) < 5 {
 		return false, 0, fmt.Errorf("parse reply: %d bytes: %w", len(data), ErrNotSSLReply)
 	}
@@ -77,7 +93,7 @@ func ParseSSLv3Reply(data []byte) (accepted bool, suite uint16, err error) {
 		return false, 0, fmt.Errorf("parse reply: truncated ServerHello: %w", ErrNotSSLReply)
 	}
 	suite = binary.BigEndian.Uint16(rec[39+sidLen:])
-	if version != versionSSL3 {
+	if version != want {
 		return false, 0, nil
 	}
 	return true, suite, nil
