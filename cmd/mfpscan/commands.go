@@ -69,10 +69,10 @@ func newEvalCommand(g *globalFlags) *cobra.Command {
 	var rf reportFlags
 	var attestations string
 	cmd := &cobra.Command{
-		Use:   "eval FACTS...",
-		Short: "Evaluate saved facts files or directories (no network)",
+		Use:     "eval FACTS...",
+		Short:   "Evaluate saved facts files or directories (no network)",
 		Example: `  mfpscan eval ./mfpscan-report/facts --out ./re-evaluated --policy ./our-rules`,
-		Args:  cobra.MinimumNArgs(1),
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg := pipeline.Config{}
 			if err := commonSetup(cmd, g, &cfg); err != nil {

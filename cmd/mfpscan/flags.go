@@ -211,4 +211,3 @@ func commonSetup(cmd *cobra.Command, g *globalFlags, cfg *pipeline.Config) error
 	cfg.Now = time.Now
 	return nil
 }
-

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/mfpscan/mfpscan/pipeline"
@@ -31,24 +32,39 @@ func main() {
 func run() int {
 	ctx, stop := signalContext()
 	defer stop()
-	root := newRootCommand()
-	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return exitOK
+	err := newRootCommand().ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mfpscan:", oneLine(err))
 	}
+	return exitCode(err)
+}
+
+// oneLine folds a multi-line error (several Rego compile errors, cobra's
+// suggestions) into one line, so logs and cron mails keep it together.
+func oneLine(err error) string {
+	fields := strings.FieldsFunc(err.Error(), func(r rune) bool { return r == '\n' })
+	parts := fields[:0]
+	for _, f := range fields {
+		if f = strings.TrimSpace(f); f != "" {
+			parts = append(parts, f)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// exitCode maps an error from a command to the documented exit codes.
+func exitCode(err error) int {
 	var fe *pipeline.FindingsError
 	switch {
+	case err == nil:
+		return exitOK
 	case errors.As(err, &fe), errors.Is(err, pipeline.ErrChecksFailed):
-		fmt.Fprintln(os.Stderr, "mfpscan:", err)
 		return exitFindings
 	case errors.Is(err, pipeline.ErrInterrupted):
-		fmt.Fprintln(os.Stderr, "mfpscan:", err)
 		return exitInterrupted
 	case errors.Is(err, pipeline.ErrUsage), isFlagError(err):
-		fmt.Fprintln(os.Stderr, "mfpscan:", err)
 		return exitUsage
 	default:
-		fmt.Fprintln(os.Stderr, "mfpscan:", err)
 		return exitRuntime
 	}
 }
