@@ -204,3 +204,37 @@ func checkFactsFile(t *testing.T, out string, d lab.Device) {
 		t.Errorf("%s: device_id = %s, want serial:%s", d.Profile, doc.Identity.DeviceID, d.Serial)
 	}
 }
+
+// TestEvalMatchesScan re-evaluates the facts a live scan wrote and expects
+// the very same results: eval is the scan's policy stage, offline.
+func TestEvalMatchesScan(t *testing.T) {
+	_, lc := startTestLab(t)
+	out := t.TempDir()
+	cfg := labScanConfig(t, lc, out)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := Scan(ctx, cfg); err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	out2 := t.TempDir()
+	cfg2 := cfg
+	cfg2.OutDir = out2
+	if err := Eval(ctx, cfg2, []string{filepath.Join(out, "facts")}); err != nil {
+		t.Fatalf("Eval: %v", err)
+	}
+	live := readFindings(t, filepath.Join(out, "findings.json"))
+	offline := readFindings(t, filepath.Join(out2, "findings.json"))
+	if len(live.Results) == 0 {
+		t.Fatal("live scan produced no results")
+	}
+	a, _ := json.Marshal(live.Results)
+	b, _ := json.Marshal(offline.Results)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("eval of saved facts differs from the live scan:\nlive    %s\noffline %s", a, b)
+	}
+	for _, f := range []string{"results.sarif", "report.html"} {
+		if _, err := os.Stat(filepath.Join(out2, f)); err != nil {
+			t.Errorf("eval did not write %s: %v", f, err)
+		}
+	}
+}

@@ -2,7 +2,8 @@
 # title: Default Administrator password is accepted
 # description: >-
 #   iR-ADV Gen3 / DX devices with user authentication ship with user "Administrator" and
-#   password 7654321; with it, anyone can change every setting and export the address book.
+#   Canon's published default password; with it, anyone can change every setting and export
+#   the address book.
 # scope: package
 # related_resources:
 # - https://www.canon.co.uk/support/product-security/
@@ -31,7 +32,7 @@ account := "administrator_default"
 checks := [[i, c] | some i, c in object.get(object.get(input, "credentials", {}), "checks", []); c.account == account]
 
 deny contains {
-	"msg": sprintf("%s accepted the default Administrator user password (7654321)", [lib.device_label]),
+	"msg": sprintf("%s accepted the factory default password of the Administrator user", [lib.device_label]),
 	"fact": sprintf("/credentials/checks/%d/accepted", [i]),
 	"evidence": {"account": account, "port": object.get(c, "port", 0), "accepted": true},
 } if {

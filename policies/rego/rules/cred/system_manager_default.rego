@@ -1,7 +1,7 @@
 # METADATA
 # title: Default System Manager ID/PIN is accepted
 # description: >-
-#   The factory System Manager ID and PIN (7654321 / 7654321) give full administrative
+#   The factory System Manager ID and PIN (Canon's published default) give full administrative
 #   control of iR, iR-ADV and many MF devices; the guide says to change the default password
 #   first.
 # scope: package
@@ -32,7 +32,7 @@ account := "system_manager_default"
 checks := [[i, c] | some i, c in object.get(object.get(input, "credentials", {}), "checks", []); c.account == account]
 
 deny contains {
-	"msg": sprintf("%s accepted the default System Manager ID and PIN (7654321/7654321)", [lib.device_label]),
+	"msg": sprintf("%s accepted the factory default System Manager ID and PIN", [lib.device_label]),
 	"fact": sprintf("/credentials/checks/%d/accepted", [i]),
 	"evidence": {"account": account, "port": object.get(c, "port", 0), "accepted": true},
 } if {
