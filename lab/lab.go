@@ -83,6 +83,9 @@ type Fleet struct {
 	conns   map[net.Conn]struct{}
 	wg      sync.WaitGroup
 
+	// hostile holds the counters of the hostile devices, by device name.
+	hostile map[string]*hostileCounters
+
 	closeOnce sync.Once
 	closeErr  error
 	stopCtx   func() bool
@@ -243,7 +246,7 @@ func planFleet(cfg Config) ([]plannedDevice, error) {
 	for _, n := range names {
 		p, ok := lookupProfile(n)
 		if !ok {
-			return nil, fmt.Errorf("check profile %q: unknown (known: %v)", n, ProfileNames())
+			return nil, fmt.Errorf("check profile %q: unknown (known: %v, opt-in: %v)", n, ProfileNames(), HostileProfileNames())
 		}
 		if !subnet.Contains(addr) || addr == lastAddr(subnet) {
 			return nil, fmt.Errorf("check subnet %s: too small for %d devices from .%d", subnet, len(names), firstHost)
@@ -316,6 +319,10 @@ func bindError(network string, ap netip.AddrPort, err error) error {
 
 // serveDevice starts the goroutines that answer on dev's sockets.
 func (f *Fleet) serveDevice(dev *deviceRuntime, b boundDevice) {
+	if dev.p.hostile != hostileNone {
+		f.serveHostile(dev, b)
+		return
+	}
 	for i, l := range dev.p.tcp {
 		ln := b.tcp[i]
 		switch l.svc {

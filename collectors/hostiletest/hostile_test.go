@@ -123,8 +123,6 @@ func collectAll(e *collectors.Engine, devs []lab.Device) ([]hostResult, uint64) 
 	return out, peak.Load()
 }
 
-func isHostile(profile string) bool { return strings.HasPrefix(profile, "hostile-") }
-
 // TestFleetSurvivesHostileDevices is the acceptance test. Its log
 // (go test -v) prints the figures recorded in docs/RELIABILITY.md.
 func TestFleetSurvivesHostileDevices(t *testing.T) {
