@@ -126,8 +126,12 @@ func ScanPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port in
 			// crypto/tls lacks some suites (DHE, CAMELLIA, ...): ask once
 			// more with a raw hello offering those too.
 			ok, suite, err := probeRaw(ctx, env, address, tv.v, rawSuites(tv.v))
-			svc.Versions[tv.key] = err == nil && ok
-			if svc.Versions[tv.key] {
+			if err != nil {
+				firstErr = cmpErr(firstErr, err)
+				continue
+			}
+			svc.Versions[tv.key] = ok
+			if ok {
 				svc.Ciphers[tv.key] = []facts.Cipher{cipherFact(suite)}
 			}
 			continue
@@ -156,8 +160,11 @@ func ScanPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port in
 	}
 	if len(svc.Versions) == 0 {
 		svc.Status, svc.Reason = collectors.Classify(firstErr)
-		if firstErr == nil {
+		switch {
+		case firstErr == nil:
 			svc.Status, svc.Reason = facts.StatusError, "no version could be tested"
+		case errors.Is(firstErr, errNotTLS):
+			svc.Status, svc.Reason = facts.StatusError, "the port does not answer with TLS (garbage or truncated records)"
 		}
 		return svc
 	}
@@ -179,6 +186,16 @@ func cmpErr(first, err error) error {
 // did not answer): the version is then left absent, not false.
 var errNetwork = errors.New("network failure")
 
+// errNotTLS marks a reply that is not TLS at all (garbage, or a record cut
+// off mid-way). It is no verdict on any version: a port answering that way
+// must not read as "TLS configured, legacy versions off".
+var errNotTLS = errors.New("reply is not TLS")
+
+func notTLS(err error) bool {
+	var rh tls.RecordHeaderError
+	return errors.As(err, &rh) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
 // enumerate finds the suites a server accepts at one version by offering
 // everything crypto/tls has and removing each chosen suite in turn. An
 // empty result with nil error means the version is refused.
@@ -190,7 +207,7 @@ func enumerate(ctx context.Context, env *collectors.Env, address string, version
 	for round := 0; round <= len(suitesFor(version)); round++ {
 		st, err := handshake(ctx, env, address, version, offer)
 		if err != nil {
-			if errors.Is(err, errNetwork) && len(found) == 0 {
+			if (errors.Is(err, errNetwork) || errors.Is(err, errNotTLS)) && len(found) == 0 {
 				return nil, nil, err
 			}
 			break
@@ -233,6 +250,9 @@ func handshake(ctx context.Context, env *collectors.Env, address string, version
 	if err := conn.HandshakeContext(ctx); err != nil {
 		if isTimeout(err) {
 			return tls.ConnectionState{}, fmt.Errorf("handshake: %w: %w", errNetwork, err)
+		}
+		if notTLS(err) {
+			return tls.ConnectionState{}, fmt.Errorf("handshake: %w: %w", errNotTLS, err)
 		}
 		return tls.ConnectionState{}, fmt.Errorf("handshake: %w", err)
 	}
@@ -284,8 +304,9 @@ func probeRaw(ctx context.Context, env *collectors.Env, address string, version 
 	}
 	ok, suite, err := ParseHelloReply(buf[:n], version)
 	if err != nil {
-		// Something answered that is not SSL/TLS: not this version.
-		return false, 0, nil
+		// Something answered that is not SSL/TLS (or cut off mid-record):
+		// that says nothing about this version.
+		return false, 0, fmt.Errorf("read reply: %w: %w", errNotTLS, err)
 	}
 	return ok, suite, nil
 }
