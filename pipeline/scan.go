@@ -118,6 +118,7 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 		}()
 	}
 	progress := newProgress(cfg, targets.Count())
+	cfg.Log.Info("sweep started", "addresses", targets.Count(), "ports", len(cfg.Ports), "engine", engine.Name())
 	sweepErr := engine.Sweep(ctx, targets, sweepConfig(cfg, progress), func(h scanner.HostResult) {
 		hosts <- h
 	})

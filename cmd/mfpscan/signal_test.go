@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as the mfpscan command, so signal tests
+// run the real main (signal handling, exit codes) without a separate build.
+func TestMain(m *testing.M) {
+	if os.Getenv("MFPSCAN_TEST_RUN_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// startCLI runs mfpscan and returns a channel closed once it logs that the
+// sweep has started, so the test signals a sweep in flight without guessing
+// with sleeps.
+func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append(args, "--log-level", "info")...)
+	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	log := &syncBuffer{}
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		once := false
+		for sc.Scan() {
+			log.add(sc.Text())
+			if !once && strings.Contains(sc.Text(), "sweep started") {
+				once = true
+				close(started)
+			}
+		}
+	}()
+	return cmd, started, log
+}
+
+type syncBuffer struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (b *syncBuffer) add(s string) { b.mu.Lock(); b.lines = append(b.lines, s); b.mu.Unlock() }
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return strings.Join(b.lines, "\n")
+}
+
+func awaitSweep(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, log *syncBuffer) {
+	t.Helper()
+	select {
+	case <-started:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("sweep never started; log:\n%s", log)
+	}
+}
+
+func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(within):
+		_ = cmd.Process.Kill()
+		t.Fatalf("mfpscan did not exit within %s of the signal", within)
+		return -1
+	}
+}
+
+// loopbackSweep is a /16 of loopback addresses: big enough that the sweep is
+// still running when the signal arrives, and nothing leaves the machine.
+func loopbackSweep() string {
+	return "127." + itoa(100+rand.IntN(100)) + ".0.0/16"
+}
+
+func itoa(n int) string {
+	return string(rune('0'+n/100)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10))
+}
+
+func TestSIGINTWritesPartialResults(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	cmd, started, stderr := startCLI(t, "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
+	awaitSweep(t, cmd, started, stderr)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	code := waitExit(t, cmd, 20*time.Second)
+	if code != exitInterrupted {
+		t.Fatalf("exit code %d, want %d (interrupted); stderr:\n%s", code, exitInterrupted, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
+	if err != nil {
+		t.Fatalf("no findings.json after SIGINT: %v", err)
+	}
+	var f struct {
+		Scan struct {
+			Incomplete bool `json:"incomplete"`
+		} `json:"scan"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil || !f.Scan.Incomplete {
+		t.Fatalf("findings.json not marked incomplete (err %v)", err)
+	}
+	for _, name := range []string{"results.sarif", "report.html"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("%s missing after SIGINT: %v", name, err)
+		}
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(out, ".*tmp*"))
+	if len(leftovers) > 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+}
+
+func TestSecondSIGINTExitsAtOnce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	cmd, started, log := startCLI(t, "scan", loopbackSweep(), "--ports", "80", "--rate", "500", "--out", out, "--quiet")
+	awaitSweep(t, cmd, started, log)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	code := waitExit(t, cmd, 5*time.Second)
+	if code != 130 && code != exitInterrupted {
+		t.Fatalf("exit code %d after two SIGINTs, want 130 (or 4 if the first finished first)", code)
+	}
+}
