@@ -17,6 +17,7 @@ func writers() []Writer {
 		HTMLWriter{},
 		JSONWriter{},
 		CSVWriter{},
+		MarkdownWriter{},
 	}
 }
 

@@ -41,3 +41,29 @@ func TestCSV(t *testing.T) {
 		t.Error("formula cell not neutralised")
 	}
 }
+
+// TestCSVGolden pins the layout: a header and one row per device × rule
+// result, in address then rule order.
+func TestCSVGolden(t *testing.T) {
+	run := fixtureRun()
+	var buf bytes.Buffer
+	if err := (CSVWriter{}).Write(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[2]string]bool{}
+	for _, r := range rows[1:] {
+		key := [2]string{r[1], r[5]}
+		if seen[key] {
+			t.Errorf("device %q rule %q appears twice", r[1], r[5])
+		}
+		seen[key] = true
+	}
+	if len(seen) != len(run.Results) {
+		t.Errorf("%d device×rule rows, want %d", len(seen), len(run.Results))
+	}
+	golden(t, "findings.csv", buf.Bytes())
+}

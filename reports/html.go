@@ -113,6 +113,7 @@ type htmlDevice struct {
 	Attrs     []htmlAttr
 	Ports     []string
 	TLS       []htmlTLS
+	HTTP      []facts.HTTPService
 	SNMP      *facts.SNMP
 	RemoteUI  *facts.RemoteUI
 	FW        *facts.Firmware
@@ -220,6 +221,7 @@ func buildHTMLDevice(i int, d *facts.Device, results []policies.Result, ix runIn
 		DeviceID: id.DeviceID,
 		IPClass:  string(d.IPClass),
 		Identity: id.Sources,
+		HTTP:     d.HTTP,
 		SNMP:     d.SNMP,
 		RemoteUI: d.RemoteUI,
 		FW:       d.Firmware,

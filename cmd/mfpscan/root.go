@@ -49,6 +49,8 @@ default-credential checks only with --check-default-credentials.`,
 		newPolicyCommand(g),
 		newLabCommand(g),
 		newDemoCommand(g),
+		newReportCommand(g),
+		newDiffCommand(g),
 		newVersionCommand(),
 	)
 	return root

@@ -10,6 +10,7 @@
   var results = Array.prototype.slice.call(document.querySelectorAll("tr.result"));
   var devices = Array.prototype.slice.call(document.querySelectorAll("details.device"));
   var matrixRows = Array.prototype.slice.call(document.querySelectorAll("#matrix tbody tr.dev"));
+  var kpCells = Array.prototype.slice.call(document.querySelectorAll("#matrix th.kp, #matrix td.cell"));
 
   function apply() {
     var sev = sel.severity.value, st = sel.status.value, kp = sel.point.value, vend = sel.vendor.value;
@@ -28,6 +29,11 @@
     for (var k = 0; k < matrixRows.length; k++) {
       var m = matrixRows[k];
       if (!vend || m.getAttribute("data-vendor") === vend) { m.removeAttribute("hidden"); } else { m.setAttribute("hidden", ""); }
+    }
+    // A chosen key point dims the other matrix columns rather than hiding
+    // them, so the table keeps its shape and the column stays easy to find.
+    for (var c = 0; c < kpCells.length; c++) {
+      kpCells[c].classList.toggle("kp-off", !!kp && kpCells[c].getAttribute("data-point") !== kp);
     }
     $("f-count").textContent = shown + " of " + results.length + " results shown" +
       (data.devices !== undefined ? " across " + data.devices + " devices" : "");
