@@ -118,6 +118,8 @@ deny contains "x" if {
 		{"unknown flag", append(base, "--colour"), "unknown flag"},
 		{"unknown command", []string{"sacn", "127.0.0.1"}, "unknown command"},
 		{"lab outside loopback", []string{"lab", "--subnet", "192.0.2.0/24"}, "must lie inside 127.0.0.0/8"},
+		{"report from nowhere", []string{"report", "--from", filepath.Join(dir, "missing")}, "missing"},
+		{"diff of missing runs", []string{"diff", filepath.Join(dir, "old"), filepath.Join(dir, "new")}, "old"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
