@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,12 +67,21 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 			return nil, UsageError("read --policy %s: %v", p, err)
 		}
 	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	eng, err := policies.Load(ctx, policies.Options{
 		Policies:    cfg.PolicyPaths,
 		DataFiles:   cfg.DataFiles,
 		Waivers:     waivers,
 		Now:         cfg.now(),
 		InputSchema: facts.SchemaJSON,
+		// A rule that fails at evaluation time turns into "review" for that
+		// device; say so, since it usually means a broken custom rule.
+		OnRuleError: func(e policies.RuleError) {
+			log.Warn("rule failed during evaluation", "rule", e.RuleID, "address", e.Address, "location", e.Location, "error", e.Err)
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 )
 
 // CatalogFormats are the formats WriteCatalog accepts.
@@ -87,71 +88,17 @@ func mdCell(s string) string {
 	return strings.ReplaceAll(oneLine(s), "|", `\|`)
 }
 
-func writeCatalogMarkdown(w io.Writer, rules []Rule) error {
+// anchor is the anchor GitHub gives a heading: lower case, spaces to
+// hyphens, punctuation other than hyphens and underscores dropped.
+func anchor(heading string) string {
 	var b strings.Builder
-	b.WriteString("# mfpscan rule catalogue\n\n")
-	fmt.Fprintf(&b, "%d rules, grouped by the key points of Canon's security guide.\n\n", len(rules))
-	b.WriteString("| ID | Severity | Key point | Title | Enabled |\n|---|---|---|---|---|\n")
-	for _, r := range rules {
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %d | %s | %s |\n", r.ID, anchor(r.ID), r.Severity, r.GuidePoint, mdCell(r.Title), yesNo(r.Enabled))
-	}
-	point := -1
-	for _, r := range rules {
-		if r.GuidePoint != point {
-			point = r.GuidePoint
-			fmt.Fprintf(&b, "\n## Key point %d", point)
-			if r.GuideSection != "" {
-				fmt.Fprintf(&b, ": %s", oneLine(r.GuideSection))
-			}
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "\n### %s\n\n", r.ID)
-		fmt.Fprintf(&b, "**%s**\n\n", oneLine(r.Title))
-		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(r.Description))
-		fmt.Fprintf(&b, "- Severity: %s\n", r.Severity)
-		section := ""
-		if r.GuideSection != "" {
-			section = " (" + oneLine(r.GuideSection) + ")"
-		}
-		fmt.Fprintf(&b, "- Guide key point: %d%s\n", r.GuidePoint, section)
-		writeList(&b, "DISA MFD STIG", r.STIG)
-		writeList(&b, "NIST SP 800-53", r.NIST)
-		writeList(&b, "Vendors", r.Vendors)
-		if len(r.Facts) > 0 {
-			quoted := make([]string, len(r.Facts))
-			for i, f := range r.Facts {
-				quoted[i] = "`" + f + "`"
-			}
-			fmt.Fprintf(&b, "- Facts: %s\n", strings.Join(quoted, ", "))
-		}
-		fmt.Fprintf(&b, "- Package: `%s` (%s)\n", r.Package, r.Origin)
-		if !r.Enabled {
-			b.WriteString("- Disabled by organisation data\n")
-		}
-		fmt.Fprintf(&b, "\n**Remediation.** %s\n", oneLine(r.Remediation))
-		if len(r.RelatedResources) > 0 {
-			b.WriteString("\n**Resources.**\n\n")
-			for _, u := range r.RelatedResources {
-				fmt.Fprintf(&b, "- <%s>\n", u)
-			}
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func writeList(b *strings.Builder, label string, items []string) {
-	if len(items) > 0 {
-		fmt.Fprintf(b, "- %s: %s\n", label, strings.Join(items, ", "))
-	}
-}
-
-// anchor is the GitHub-style heading anchor of a rule id.
-func anchor(id string) string {
-	return strings.ToLower(strings.Map(func(r rune) rune {
-		if r == ' ' {
-			return '-'
-		}
-		return r
-	}, id))
+	return b.String()
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"os"
 	"strings"
 	"testing"
 
@@ -58,21 +60,68 @@ func TestWriteCatalogMarkdown(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		"| [TEST-PARAM-001](#test-param-001) | medium | 3 | Organisation-forbidden port is open (fixture) | no |",
-		`| [TEST-STATUS-001](#test-status-001) | high | 5 | pipes \| in \| title | yes |`,
+		"| [TEST-PARAM-001](#test-param-001) | medium | [3](#key-point-3-fixture-firewall-section) | Organisation-forbidden port is open (fixture) *(disabled)* |",
+		`| [TEST-STATUS-001](#test-status-001) | high | [5](#key-point-5-fixture-section) | pipes \| in \| title |`,
+		"By severity: 1 high, 1 medium.",
 		"## Key point 3: Fixture firewall section\n\n### TEST-PARAM-001\n",
 		"## Key point 5: Fixture section\n\n### TEST-STATUS-001\n",
-		"- Guide key point: 5 (Fixture section)",
+		"- Severity: high\n",
 		"- DISA MFD STIG: MFD00.001",
 		"- NIST SP 800-53: CM-7, SC-8",
-		"- Facts: `/snmp`",
+		"- Facts used: `/snmp`",
 		"**Remediation.** Turn SNMP v1 and v2c off.",
-		"- <https://example.invalid/status>",
+		"**Related resources.**\n\n- <https://example.invalid/status>",
 		"- Disabled by organisation data",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestAnchor(t *testing.T) {
+	tests := map[string]string{
+		"MFP-TLS-001": "mfp-tls-001",
+		"Key point 4: Securing the Communication Using Security Protocols": "key-point-4-securing-the-communication-using-security-protocols",
+		"Key point 2: Using (Private) IP_Addresses!":                       "key-point-2-using-private-ip_addresses",
+	}
+	for in, want := range tests {
+		if got := anchor(in); got != want {
+			t.Errorf("anchor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// updateDocs rewrites docs/RULES.md: go test ./policies -run TestRulesDocUpToDate -update
+var updateDocs = flag.Bool("update", false, "rewrite docs/RULES.md from the catalogue")
+
+// rulesDoc is docs/RULES.md relative to this package's directory.
+const rulesDoc = "../docs/RULES.md"
+
+// TestRulesDocUpToDate keeps docs/RULES.md equal to what `mfpscan policy
+// list --format markdown` prints for the embedded catalogue.
+func TestRulesDocUpToDate(t *testing.T) {
+	e, err := Load(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteCatalog(&buf, e.Rules(), "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	if *updateDocs {
+		if err := os.WriteFile(rulesDoc, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(rulesDoc)
+	if err != nil {
+		t.Fatalf("read %s: %v (run `go run ./cmd/mfpscan policy list --format markdown > docs/RULES.md`)", rulesDoc, err)
+	}
+	if !bytes.Equal(got, buf.Bytes()) {
+		t.Errorf("docs/RULES.md is stale: run `go run ./cmd/mfpscan policy list --format markdown > docs/RULES.md`\n(or go test ./policies -run TestRulesDocUpToDate -update)\n%s",
+			cmp.Diff(string(got), buf.String()))
 	}
 }
 

@@ -35,6 +35,11 @@ type Options struct {
 	// `# schemas: - input: schema["facts"]` is type-checked against it, so
 	// a misspelled fact fails to compile with file:line.
 	InputSchema []byte
+	// OnRuleError, when set, hears of every rule that failed at evaluation
+	// time on a device (a conflict, a type error in a custom rule), so the
+	// pipeline can log it. That rule's result is review; the other rules of
+	// the device keep their statuses. It may be called from many goroutines.
+	OnRuleError func(RuleError)
 	// NoBuiltin leaves out the embedded catalogue (and its default data),
 	// for tests of custom policies and for organisations that bring their
 	// own complete rule set.
@@ -50,6 +55,8 @@ type Engine struct {
 	compiler *ast.Compiler // the prepared query runs against it
 	store    storage.Store // read-only after Load
 	query    rego.PreparedEvalQuery
+	perRule  *ruleQueries // fallback after a runtime error; prepared lazily
+	onError  func(RuleError)
 	waivers  []Waiver       // unexpired
 	expired  []Waiver       // past their date
 	data     map[string]any // merged data document
@@ -60,6 +67,7 @@ type ruleEntry struct {
 	rule Rule
 	pkg  ast.Ref
 	sets map[string]bool // deny, review, not_applicable
+	loc  string          // file:line of the package METADATA, for errors
 }
 
 // resultSets are the three rule sets of the contract, in status order.
@@ -100,7 +108,13 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err := checkOverrides(cfg, entries); err != nil {
 		return nil, err
 	}
-	e := &Engine{byID: make(map[string]*ruleEntry, len(entries)), compiler: compiler, data: data}
+	e := &Engine{
+		byID:     make(map[string]*ruleEntry, len(entries)),
+		compiler: compiler,
+		data:     data,
+		perRule:  &ruleQueries{},
+		onError:  opts.OnRuleError,
+	}
 	for _, ent := range entries {
 		ent.rule.Enabled = true
 		if c, ok := cfg[ent.rule.ID]; ok {
@@ -121,7 +135,7 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err := e.setWaivers(opts.Waivers, now()); err != nil {
 		return nil, err
 	}
-	e.store = inmem.NewFromObjectWithOpts(data, inmem.OptRoundTripOnWrite(false))
+	e.store = inmem.NewFromObjectWithOpts(data, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
 	if err := e.prepare(ctx); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/mfpscan/mfpscan/facts"
 )
@@ -120,25 +121,38 @@ func (e *Engine) evaluate(ctx context.Context, raw []byte, key deviceKey) ([]Res
 	if err != nil {
 		return nil, fmt.Errorf("parse facts document: %w", err)
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	out, err := evalQuery(ctx, e.query, input)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, err)
-	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("evaluate policies on %s: query returned %d results, want 1", key.Address, len(rs))
-	}
-	out, ok := rs[0].Bindings[outVar].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("evaluate policies on %s: unexpected result %T", key.Address, rs[0].Bindings[outVar])
+		if cerr := ctx.Err(); cerr != nil || topdown.IsCancel(err) {
+			return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, errors.Join(cerr, err))
+		}
+		// One rule broke the whole query; find it and keep the others.
+		return e.evaluateEachRule(ctx, input, key)
 	}
 	results := make([]Result, 0, len(e.enabled))
 	for _, ent := range e.enabled {
 		sets, _ := out[ent.rule.ID].(map[string]any)
-		res := e.result(ent.rule, sets, key)
-		results = append(results, res)
+		results = append(results, e.result(ent.rule, sets, key))
 	}
 	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
 	return results, nil
+}
+
+// evalQuery runs a query built by buildQuery and returns its out binding:
+// rule id → set name → elements.
+func evalQuery(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) (map[string]any, error) {
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("query returned %d results, want 1", len(rs))
+	}
+	out, ok := rs[0].Bindings[outVar].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("query returned %T, want an object", rs[0].Bindings[outVar])
+	}
+	return out, nil
 }
 
 // result maps a rule's sets to exactly one status, in the contract's order:

@@ -170,20 +170,130 @@ func BenchmarkEvaluateAll(b *testing.B) {
 	b.ReportMetric(float64(len(docs)), "docs/op")
 }
 
+// TestEvaluateRuntimeError checks fault isolation: a custom rule that
+// conflicts on one device makes only that rule, on that device, review; the
+// healthy rules keep their statuses and other devices are untouched.
 func TestEvaluateRuntimeError(t *testing.T) {
-	e := loadFixture(t, Options{Policies: []string{"testdata/runtime"}})
-	ok := device("192.0.2.1", openPort(23))
-	if rs, err := e.Evaluate(context.Background(), ok); err != nil || rs[0].Status != StatusFail {
-		t.Fatalf("one port: %+v, %v", rs, err)
+	ctx := context.Background()
+	var (
+		mu      sync.Mutex
+		reports []RuleError
+	)
+	opts := Options{
+		Policies: []string{"testdata/rules", "testdata/runtime"},
+		OnRuleError: func(re RuleError) {
+			mu.Lock()
+			defer mu.Unlock()
+			reports = append(reports, re)
+		},
 	}
-	both := device("192.0.2.2", func(d *facts.Device) { openPort(23)(d); openPort(21)(d) })
-	_, err := e.Evaluate(context.Background(), both)
-	if err == nil {
-		t.Fatal("conflicting rule outputs did not fail the evaluation")
+	e := loadFixture(t, opts)
+	healthy := loadFixture(t, Options{Policies: []string{"testdata/rules"}})
+
+	withSNMPv1 := func(d *facts.Device) { withSNMP(facts.Bool(true), facts.Bool(false))(d) }
+	one := device("192.0.2.1", func(d *facts.Device) { withSNMPv1(d); openPort(23)(d) })
+	rs, err := e.Evaluate(ctx, one)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, want := range []string{"192.0.2.2", "testdata/runtime/conflict.rego:", "conflict"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error lacks %q: %v", want, err)
+	if got := statusOf(rs, "TEST-CONFLICT-001"); got != StatusFail {
+		t.Fatalf("one port: TEST-CONFLICT-001 is %s, want fail", got)
+	}
+	if len(reports) != 0 {
+		t.Fatalf("healthy device reported rule errors: %v", reports)
+	}
+
+	both := device("192.0.2.2", func(d *facts.Device) { withSNMPv1(d); openPort(23)(d); openPort(21)(d) })
+	// Several goroutines hit the slow path at once: the per-rule queries
+	// are prepared once and shared.
+	const goroutines = 4
+	got := make([][]Result, goroutines)
+	errs := make([]error, goroutines)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() { got[g], errs[g] = e.Evaluate(ctx, both) })
+	}
+	wg.Wait()
+	for g := range goroutines {
+		if errs[g] != nil {
+			t.Fatalf("goroutine %d: conflicting rule failed the whole device: %v", g, errs[g])
+		}
+		if diff := cmp.Diff(got[0], got[g]); diff != "" {
+			t.Fatalf("goroutine %d differs:\n%s", g, diff)
 		}
 	}
+	rs = got[0]
+	broken := resultOf(t, rs, "TEST-CONFLICT-001")
+	if broken.Status != StatusReview || len(broken.Reasons) != 1 {
+		t.Fatalf("broken rule: %+v, want review with one reason", broken)
+	}
+	for _, want := range []string{"TEST-CONFLICT-001", "testdata/runtime/conflict.rego:", "eval_conflict_error"} {
+		if !strings.Contains(broken.Reasons[0], want) {
+			t.Errorf("reason lacks %q: %s", want, broken.Reasons[0])
+		}
+	}
+	// Every other rule gives what an engine without the broken rule gives.
+	want, err := healthy.Evaluate(ctx, both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var others []Result
+	for _, r := range rs {
+		if r.RuleID != "TEST-CONFLICT-001" {
+			others = append(others, r)
+		}
+	}
+	if diff := cmp.Diff(want, others); diff != "" {
+		t.Errorf("healthy rules changed by the broken one (-want +got):\n%s", diff)
+	}
+	if statusOf(others, "TEST-STATUS-001") != StatusFail {
+		t.Errorf("TEST-STATUS-001 lost its fail status: %+v", others)
+	}
+
+	mu.Lock()
+	n := len(reports)
+	first := reports[0]
+	mu.Unlock()
+	if n != goroutines {
+		t.Errorf("%d rule errors reported, want %d (one per evaluation)", n, goroutines)
+	}
+	if first.RuleID != "TEST-CONFLICT-001" || first.Address != "192.0.2.2" || !strings.Contains(first.Location, "conflict.rego:") {
+		t.Errorf("rule error %+v", first)
+	}
+	if !strings.Contains(first.Error(), "TEST-CONFLICT-001") {
+		t.Errorf("RuleError.Error() = %q", first.Error())
+	}
+
+	// A scan over both devices finishes, and the healthy device still fails
+	// the conflict rule normally.
+	all, err := e.EvaluateAll(ctx, []*facts.Device{one, both}, 2)
+	if err != nil {
+		t.Fatalf("EvaluateAll: %v", err)
+	}
+	if len(all) != 2*len(rs) {
+		t.Fatalf("%d results, want %d", len(all), 2*len(rs))
+	}
+	if all[0].Address != "192.0.2.1" || statusOf(all[:len(rs)], "TEST-CONFLICT-001") != StatusFail {
+		t.Errorf("first device: %+v", all[:len(rs)])
+	}
+}
+
+func resultOf(t *testing.T, rs []Result, id string) Result {
+	t.Helper()
+	for _, r := range rs {
+		if r.RuleID == id {
+			return r
+		}
+	}
+	t.Fatalf("no result for %s in %+v", id, rs)
+	return Result{}
+}
+
+func statusOf(rs []Result, id string) Status {
+	for _, r := range rs {
+		if r.RuleID == id {
+			return r.Status
+		}
+	}
+	return ""
 }

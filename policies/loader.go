@@ -240,7 +240,11 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		byID[rule.ID] = pi.file
 		rule.Package = strings.TrimPrefix(key, "data.")
 		rule.Origin = origins[pi.name]
-		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets})
+		loc := pi.file
+		if pi.ann.Location != nil {
+			loc = fmt.Sprintf("%s:%d", pi.file, pi.ann.Location.Row)
+		}
+		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets, loc: loc})
 	}
 	return entries, nil
 }
