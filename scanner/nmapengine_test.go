@@ -1,0 +1,190 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Ullaakut/nmap/v3"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+func TestCheckNmapArgs(t *testing.T) {
+	for _, ok := range [][]string{nil, {"-T4"}, {"--max-rate=100", "--open", "-O", "--reason"}} {
+		if err := CheckNmapArgs(ok); err != nil {
+			t.Errorf("CheckNmapArgs(%q) = %v, want nil", ok, err)
+		}
+	}
+	for _, bad := range []string{
+		"-oX", "-oN", "-oA", "-o", "--script=vuln", "--script", "-sC", "-A", "--resume", "--datadir=/tmp",
+		"--stylesheet", "-iL", "-iR", "--excludefile", "--exclude=10.0.0.1", "--data-string=x", "--data-length=9",
+		"-D1.2.3.4", "-S10.0.0.9", "--proxies=http://x", "10.0.0.1", "scanme.example",
+	} {
+		if err := CheckNmapArgs([]string{"-T4", bad}); err == nil {
+			t.Errorf("CheckNmapArgs accepted %q", bad)
+		}
+	}
+}
+
+func TestNmapArgsBuilt(t *testing.T) {
+	root, user := true, false
+	cfg := SweepConfig{TCPPorts: []int{80, 9100}, UDPProbes: []UDPProbe{SNMPProbe()}}.withDefaults()
+	pfx := []netip.Prefix{netip.MustParsePrefix("192.0.2.0/30")}
+	got := nmapCommandLine(t, &Nmap{Root: &root}, pfx, cfg)
+	for _, want := range []string{"-Pn -n -sS -sU", "-p T:80,T:9100,U:161", "--max-retries 1", "--max-rtt-timeout 1000ms", "--max-rate 5000", "192.0.2.0/30"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("root args %q lack %q", got, want)
+		}
+	}
+	got = nmapCommandLine(t, &Nmap{Root: &user, Args: []string{"-T4"}}, []netip.Prefix{netip.MustParsePrefix("2001:db8::/127")}, cfg)
+	if !strings.Contains(got, "-sT -6 -p T:80,T:9100 ") || strings.Contains(got, "-sU") || !strings.Contains(got, "-T4 2001:db8::/127") {
+		t.Errorf("unprivileged v6 args = %q", got)
+	}
+}
+
+func nmapCommandLine(t *testing.T, e *Nmap, chunk []netip.Prefix, cfg SweepConfig) string {
+	t.Helper()
+	opts := append([]nmap.Option{nmap.WithBinaryPath("/nonexistent/nmap")}, e.nmapOptions(chunk, cfg)...)
+	s, err := nmap.NewScanner(context.Background(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(s.Args(), " ")
+}
+
+func TestNmapResultsFromCapturedXML(t *testing.T) {
+	// testdata/nmap/loopback.xml: nmap 7.93 -sS -sU against 127.0.0.1 with
+	// tcp/18080 open, tcp/18081 closed, udp/16161 silent, udp/16162 closed.
+	b, err := os.ReadFile(filepath.Join("testdata", "nmap", "loopback.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run nmap.Run
+	if err := nmap.Parse(b, &run); err != nil {
+		t.Fatal(err)
+	}
+	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: 16161, Service: "snmp"}}}
+	got := nmapResults(&run, cfg)
+	want := []facts.Port{{Port: 18080, Protocol: "tcp", State: "open"}}
+	if len(got) != 1 || got[0].Addr.String() != "127.0.0.1" || !slices.Equal(got[0].Ports, want) {
+		t.Fatalf("results = %+v, want 127.0.0.1 with %+v", got, want)
+	}
+	cfg.EmitAll = true
+	got = nmapResults(&run, cfg)
+	want = []facts.Port{
+		{Port: 18080, Protocol: "tcp", State: "open"},
+		{Port: 18081, Protocol: "tcp", State: "closed"},
+		{Port: 16161, Protocol: "udp", State: "filtered", Service: "snmp"},
+		{Port: 16162, Protocol: "udp", State: "closed"},
+	}
+	if len(got) != 1 || !slices.Equal(got[0].Ports, want) {
+		t.Fatalf("EmitAll results = %+v, want %+v", got, want)
+	}
+}
+
+func TestNmapMissingBinary(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	err := (&Nmap{}).Sweep(context.Background(), mustTargets(t, "127.0.0.1"), SweepConfig{TCPPorts: []int{80}}, func(HostResult) {})
+	if err == nil || !strings.Contains(err.Error(), "nmap not found in PATH: install it (Debian: apt-get install nmap) or use --engine native") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+// requireRootOrSkip skips tests that need root when run by hand as a normal
+// user; in CI (CI set) they fail instead, so a missing privilege is seen.
+func requireRootOrSkip(t *testing.T) {
+	t.Helper()
+	if os.Getuid() != 0 {
+		if os.Getenv("CI") == "" {
+			t.Skip("needs root (raw sockets for nmap -sS/-sU)")
+		}
+		t.Fatal("needs root in CI")
+	}
+}
+
+func TestNmapMatchesNativeOnLoopback(t *testing.T) {
+	requireRootOrSkip(t)
+	if _, err := exec.LookPath("nmap"); err != nil {
+		t.Fatal("nmap binary missing: install it (apt-get install nmap)")
+	}
+	const host = "127.79.1.1"
+	open1, _ := listen(t, host+":0")
+	open2, _ := listen(t, host+":0")
+	closed := freePortOn(t, host)
+	// A responder on the real SNMP port, so nmap sends its SNMP payload.
+	pc, err := net.ListenPacket("udp", host+":161")
+	if err != nil {
+		t.Fatalf("bind udp/161 on %s: %v", host, err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go serveSNMP(pc, []string{"public"})
+
+	cfg := SweepConfig{
+		TCPPorts: []int{open1, closed, open2}, UDPProbes: []UDPProbe{SNMPProbe()},
+		Timeout: 2 * time.Second, Retries: 1, HostDeadline: 60 * time.Second,
+	}
+	ts := mustTargets(t, host+"-2") // .1 live, .2 silent (closed everywhere)
+	native, err := sweepAll(t, NewNative(), ts, cfg)
+	if err != nil {
+		t.Fatalf("native Sweep: %v", err)
+	}
+	viaNmap, err := sweepAll(t, &Nmap{}, ts, cfg)
+	if err != nil {
+		t.Fatalf("nmap Sweep: %v", err)
+	}
+	want := append(tcpPorts(open1, open2), facts.Port{Port: 161, Protocol: "udp", State: "open", Service: "snmp"})
+	for name, got := range map[string][]HostResult{"native": native, "nmap": viaNmap} {
+		if len(got) != 1 || got[0].Addr.String() != host || !slices.Equal(got[0].Ports, want) {
+			t.Errorf("%s results = %+v, want %s with %+v", name, got, host, want)
+		}
+	}
+}
+
+func TestNmapCancel(t *testing.T) {
+	requireRootOrSkip(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := (&Nmap{}).Sweep(ctx, mustTargets(t, "127.0.0.1"), SweepConfig{TCPPorts: []int{1}}, func(HostResult) {})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v, want context.Canceled", err)
+	}
+}
+
+func freePortOn(t *testing.T, host string) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", host+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return p
+}
+
+// serveSNMP answers v1/v2c GETs with a listed community and v3 discovery.
+func serveSNMP(pc net.PacketConn, communities []string) { serveAgent(pc, communities, true) }
+
+// serveSNMPv1 answers v1/v2c GETs only, like an agent with v3 disabled.
+func serveSNMPv1(pc net.PacketConn, communities []string) { serveAgent(pc, communities, false) }
+
+func serveAgent(pc net.PacketConn, communities []string, v3 bool) {
+	buf := make([]byte, 4096)
+	for {
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		if reply := agentReply(buf[:n], communities, v3); reply != nil {
+			_, _ = pc.WriteTo(reply, from)
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+	"time"
+)
+
+// maxSNMPReads bounds how many stray datagrams one attempt reads before
+// giving up, so a chatty or hostile peer cannot keep a worker forever.
+const maxSNMPReads = 16
+
+// errClass is how a failed probe attempt is read.
+type errClass int
+
+const (
+	classOther       errClass = iota
+	classRefused              // RST / ICMP port unreachable: closed, final
+	classTimeout              // no answer: filtered, retried
+	classUnreachable          // ICMP host/net unreachable: filtered, final
+)
+
+func classify(err error) errClass {
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return classRefused
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return classUnreachable
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		return classTimeout
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return classTimeout
+	}
+	return classOther
+}
+
+func (s *sweep) dial(ctx context.Context, network, address string) (net.Conn, error) {
+	if s.n.Dial != nil {
+		return s.n.Dial(ctx, network, address)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, address)
+}
+
+// run performs one probe with its retries. It touches no scheduler state.
+func (s *sweep) run(ctx context.Context, j job) outcome {
+	var state string
+	var err error
+	if j.p.udp >= 0 {
+		state, err = s.probeSNMP(ctx, j)
+	} else {
+		state, err = s.probeTCP(ctx, j)
+	}
+	if ctx.Err() != nil {
+		return outcome{h: j.h, p: j.p, err: ctx.Err()}
+	}
+	return outcome{h: j.h, p: j.p, state: state, err: err}
+}
+
+// attemptCtx bounds one attempt by the probe timeout and the host deadline.
+func (s *sweep) attemptCtx(ctx context.Context, hostDeadline time.Time) (context.Context, context.CancelFunc) {
+	d := time.Now().Add(s.cfg.Timeout)
+	if hostDeadline.Before(d) {
+		d = hostDeadline
+	}
+	return context.WithDeadline(ctx, d)
+}
+
+// stateTimeout is an attempt that got no answer; the scheduler decides
+// whether to retry it.
+const stateTimeout = "timeout"
+
+// probeTCP makes one connect attempt and closes at once: no byte is ever
+// written, which keeps print ports (9100, 515, 631) from printing anything.
+func (s *sweep) probeTCP(ctx context.Context, j job) (string, error) {
+	address := netip.AddrPortFrom(j.addr, uint16(j.p.port)).String()
+	if err := s.lim.Wait(ctx); err != nil {
+		return "", fmt.Errorf("wait for rate limit: %w", err)
+	}
+	actx, cancel := s.attemptCtx(ctx, j.deadline)
+	conn, err := s.dial(actx, "tcp", address)
+	cancel()
+	if err == nil {
+		_ = conn.Close() // a failed close of a probe socket changes nothing
+		return "open", nil
+	}
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	switch classify(err) {
+	case classRefused:
+		return "closed", nil
+	case classUnreachable:
+		return "filtered", nil
+	case classTimeout:
+		return stateTimeout, nil
+	}
+	return "filtered", fmt.Errorf("probe tcp/%d: %w", j.p.port, err)
+}
+
+// probeSNMP sends the SNMP discovery datagrams once and waits for one
+// decodable reply carrying the request ID. Errors never mention the
+// communities.
+func (s *sweep) probeSNMP(ctx context.Context, j job) (string, error) {
+	u := s.cfg.UDPProbes[j.p.udp]
+	id := rand.Uint32() & 0x7fffffff
+	reqs, err := snmpRequests(u.Communities, id)
+	if err != nil {
+		return "", err
+	}
+	address := netip.AddrPortFrom(j.addr, uint16(j.p.port)).String()
+	state, err := s.snmpAttempt(ctx, j, address, reqs, id)
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	if state == "" && err == nil {
+		return stateTimeout, nil
+	}
+	return state, err
+}
+
+// snmpAttempt returns "" with no error when the attempt timed out.
+func (s *sweep) snmpAttempt(ctx context.Context, j job, address string, reqs [][]byte, id uint32) (string, error) {
+	actx, cancel := s.attemptCtx(ctx, j.deadline)
+	defer cancel()
+	conn, err := s.dial(actx, "udp", address)
+	if err != nil {
+		return s.udpFailure(j, err)
+	}
+	defer conn.Close()
+	deadline, _ := actx.Deadline()
+	if err := conn.SetDeadline(deadline); err != nil {
+		return "", fmt.Errorf("probe udp/%d: set deadline: %w", j.p.port, err)
+	}
+	// Deadlines do not watch ctx: cut the read short on cancellation.
+	stop := context.AfterFunc(actx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	for _, r := range reqs {
+		if err := s.lim.Wait(actx); err != nil {
+			return "", nil
+		}
+		if _, err := conn.Write(r); err != nil {
+			return s.udpFailure(j, err)
+		}
+	}
+	buf := make([]byte, maxSNMPDatagram+1)
+	for range maxSNMPReads {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return s.udpFailure(j, err)
+		}
+		if r, err := parseSNMPReply(buf[:n]); err == nil && r.ID == id {
+			return "open", nil
+		}
+	}
+	return "", nil
+}
+
+func (s *sweep) udpFailure(j job, err error) (string, error) {
+	switch classify(err) {
+	case classRefused:
+		return "closed", nil
+	case classUnreachable:
+		return "filtered", nil
+	case classTimeout:
+		return "", nil
+	}
+	return "filtered", fmt.Errorf("probe udp/%d: %w", j.p.port, err)
+}
