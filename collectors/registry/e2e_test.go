@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -21,21 +22,21 @@ import (
 // against net-snmp's snmpd (configured as an iR-ADV C5535 III with firmware
 // 47.07) and an FTP greeting on loopback, and checks the fused result.
 func TestEngineAgainstSnmpdAndFTP(t *testing.T) {
-	snmpPort := startSnmpd(t, `rocommunity public 127.0.0.1
+	snmpAddr, snmpPort := startSnmpd(t, `rocommunity public default
 sysDescr Canon iR-ADV C5535 III /P
 sysObjectID .1.3.6.1.4.1.1602.4.7
 override .1.3.6.1.4.1.1602.1.1.1.1.0 octet_str "iR-ADV C5535 III"
 override .1.3.6.1.4.1.1602.1.1.1.4.0 octet_str "47.07"
 override .1.3.6.1.4.1.1602.1.2.1.8.1.3.1.1 octet_str "2TQ01234"
 `)
-	ftpPort := ftpGreeter(t, "220 Canon iR-ADV C5535 FTP Print Server V1.40 ready.\r\n")
+	ftpPort := ftpGreeter(t, snmpAddr, "220 Canon iR-ADV C5535 FTP Print Server V1.40 ready.\r\n")
 
 	opts := collectors.Options{Timeout: 500 * time.Millisecond}
 	cs, as := Default(opts)
 	e := collectors.NewEngine(opts, cs, as, nil)
 	roles := collectors.Roles{TCP: map[int]string{ftpPort: collectors.RoleFTP}, SNMPPort: snmpPort}
 	target := &collectors.Target{
-		Addr:  netip.MustParseAddr("127.0.0.1"),
+		Addr:  snmpAddr,
 		Ports: []facts.Port{{Port: ftpPort, Protocol: "tcp", State: "open"}, {Port: snmpPort, Protocol: "udp", State: "open"}},
 		Roles: roles,
 	}
@@ -86,9 +87,9 @@ func attr(a *facts.Attribute) string {
 	return a.Value
 }
 
-func ftpGreeter(t *testing.T, greeting string) int {
+func ftpGreeter(t *testing.T, addr netip.Addr, greeting string) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", netip.AddrPortFrom(addr, 0).String())
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
@@ -110,23 +111,26 @@ func ftpGreeter(t *testing.T, greeting string) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// startSnmpd runs net-snmp's agent on a free loopback port and polls it with
-// a raw v2c GET until it answers. A missing binary fails the test.
-func startSnmpd(t *testing.T, conf string) int {
+// startSnmpd runs net-snmp's agent on a loopback address of its own (so no
+// other test's agent can take the same port between the probe for a free
+// port and the agent's bind) and polls it with a raw v2c GET until it
+// answers. A missing binary fails the test.
+func startSnmpd(t *testing.T, conf string) (netip.Addr, int) {
 	t.Helper()
 	const bin = "/usr/sbin/snmpd"
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("net-snmp agent not installed: %v", err)
 	}
 	dir := t.TempDir()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	addr := netip.AddrFrom4([4]byte{127, 102, byte(rand.IntN(250) + 1), byte(rand.IntN(250) + 1)})
+	pc, err := net.ListenPacket("udp", netip.AddrPortFrom(addr, 0).String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	port := pc.LocalAddr().(*net.UDPAddr).Port
 	pc.Close()
 	confPath := filepath.Join(dir, "snmpd.conf")
-	if err := os.WriteFile(confPath, []byte(fmt.Sprintf("agentAddress udp:127.0.0.1:%d\n%s", port, conf)), 0o600); err != nil {
+	if err := os.WriteFile(confPath, []byte(fmt.Sprintf("agentAddress udp:%s:%d\n%s", addr, port, conf)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
@@ -149,16 +153,16 @@ func startSnmpd(t *testing.T, conf string) int {
 			t.Fatalf("snmpd exited: %v\n%s", err, logs.String())
 		default:
 		}
-		if answers(port, get) {
-			return port
+		if answers(addr, port, get) {
+			return addr, port
 		}
 	}
 	t.Fatalf("snmpd not ready after 10s:\n%s", logs.String())
-	return 0
+	return addr, 0
 }
 
-func answers(port int, msg []byte) bool {
-	c, err := net.Dial("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+func answers(addr netip.Addr, port int, msg []byte) bool {
+	c, err := net.Dial("udp", net.JoinHostPort(addr.String(), strconv.Itoa(port)))
 	if err != nil {
 		return false
 	}

@@ -13,7 +13,7 @@ func TestDefaultOrderAndNames(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Names: %v", err)
 	}
-	want := []string{"snmp", "http", "tls", "ipp", "banner", "fingerprint", "remote_ui", "advisories"}
+	want := []string{"snmp", "http", "tls", "ipp", "banner", "fingerprint", "remote_ui", "advisories", "credentials"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("registry (-want +got):\n%s", diff)
 	}

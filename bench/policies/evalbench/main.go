@@ -30,14 +30,15 @@ func main() {
 	docsPath := flag.String("docs", "", "JSON array of facts documents")
 	opaPath := flag.String("opa", "", "optional `opa eval --format json` output to cross-check")
 	workers := flag.Int("workers", 0, "EvaluateAll workers (0: GOMAXPROCS)")
+	dumpPath := flag.String("dump", "", "optional file to write every result to as JSON, to diff two catalogue versions")
 	flag.Parse()
-	if err := run(context.Background(), *docsPath, *opaPath, *workers); err != nil {
+	if err := run(context.Background(), *docsPath, *opaPath, *dumpPath, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "evalbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, docsPath, opaPath string, workers int) error {
+func run(ctx context.Context, docsPath, opaPath, dumpPath string, workers int) error {
 	if docsPath == "" {
 		return errors.New("check flags: -docs is required")
 	}
@@ -77,6 +78,11 @@ func run(ctx context.Context, docsPath, opaPath string, workers int) error {
 	fmt.Printf("mfpscan: load=%s eval_wall=%s eval_cpu=%s devices_per_s=%.0f peak_rss_mb=%.0f\n",
 		loadDur.Round(time.Millisecond), wall.Round(time.Millisecond), cpu.Round(time.Millisecond),
 		float64(len(docs))/wall.Seconds(), peakRSSMB())
+	if dumpPath != "" {
+		if err := dump(dumpPath, results); err != nil {
+			return err
+		}
+	}
 	if opaPath == "" {
 		return nil
 	}
@@ -97,6 +103,27 @@ func readCapped(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: larger than %d bytes", path, maxInput)
 	}
 	return raw, nil
+}
+
+// dump writes the results, one JSON object per line, so that the output of
+// two catalogue versions can be compared with diff: statuses alone (the
+// cross-check) would miss a changed message or finding.
+func dump(path string, results []policies.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create dump: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	for _, r := range results {
+		if err := enc.Encode(r); err != nil {
+			f.Close()
+			return fmt.Errorf("write dump: %w", err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close dump: %w", err)
+	}
+	return nil
 }
 
 // opaOutput is the part of `opa eval --format json` the check reads:
