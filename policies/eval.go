@@ -24,9 +24,7 @@ const outVar = "out"
 
 // prepare builds and prepares the single query that returns, for every
 // enabled rule, the elements of its deny, review and not_applicable sets.
-// One query for the whole catalogue means one evaluation per device; the
-// comprehensions keep a package that lacks a set (or whose set is
-// undefined) from making the whole query undefined.
+// One query for the whole catalogue means one evaluation per device.
 func (e *Engine) prepare(ctx context.Context) error {
 	q := buildQuery(e.enabled)
 	r := rego.New(
@@ -46,32 +44,49 @@ func (e *Engine) prepare(ctx context.Context) error {
 	return nil
 }
 
+// buildQuery writes the query binding outVar to rule id → set name →
+// elements. The comprehensions keep a package that lacks a set (or whose set
+// is undefined) from making the whole query undefined.
+//
+// A rule's sets are evaluated in status order (not_applicable, deny, review)
+// and a set is only evaluated while every earlier one is empty: result gives
+// a not-applicable rule no findings and a failing rule no review reasons, so
+// the later sets could not change any result, and skipping them roughly
+// halves the work on non-printers and failing devices. The sets that are
+// evaluated are the full sets, so the results are exactly those of
+// evaluating all three.
 func buildQuery(rules []*ruleEntry) string {
-	var b strings.Builder
-	b.WriteString(outVar + " := {")
+	var body, out strings.Builder
+	out.WriteString(outVar + " := {")
 	for i, ent := range rules {
 		if i > 0 {
-			b.WriteString(", ")
+			out.WriteString(", ")
 		}
 		id, _ := json.Marshal(ent.rule.ID)
-		b.Write(id)
-		b.WriteString(": {")
-		first := true
+		out.Write(id)
+		out.WriteString(": {")
+		var earlier []string
 		for _, set := range resultSets {
 			if !ent.sets[set] {
 				continue
 			}
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
+			v := fmt.Sprintf("__s%d_%s", i, set)
 			ref := ent.pkg.Append(ast.StringTerm(set)).String()
-			fmt.Fprintf(&b, "%q: [x | some x in %s]", set, ref)
+			fmt.Fprintf(&body, "%s := [x | ", v)
+			for _, prev := range earlier {
+				fmt.Fprintf(&body, "count(%s) == 0; ", prev)
+			}
+			fmt.Fprintf(&body, "some x in %s]\n", ref)
+			if len(earlier) > 0 {
+				out.WriteString(", ")
+			}
+			fmt.Fprintf(&out, "%q: %s", set, v)
+			earlier = append(earlier, v)
 		}
-		b.WriteString("}")
+		out.WriteString("}")
 	}
-	b.WriteString("}")
-	return b.String()
+	out.WriteString("}")
+	return body.String() + out.String()
 }
 
 // deviceKey is what results and waiver selectors need from a document.

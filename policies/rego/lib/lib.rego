@@ -80,37 +80,47 @@ port_offset := object.get(input, ["scan", "port_offset"], 0)
 # well_known gives the standard port number of a port entry.
 well_known(p) := p.port - port_offset
 
-open_port(port, proto) if {
-	some p in ports
-	well_known(p) == port
-	p.protocol == proto
+# open_index maps protocol → well-known port → indexes in /ports of the open
+# entries (ascending), so a finding can point at /ports/<i>. It is a complete
+# rule, so it is computed once per device and every port rule does lookups
+# instead of scanning input.ports for each port it checks.
+open_index := {proto: {port: [i |
+	some i, p in ports
 	p.state == "open"
+	p.protocol == proto
+	well_known(p) == port
+] |
+	some q in ports
+	q.state == "open"
+	q.protocol == proto
+	port := well_known(q)
+} |
+	some proto in {p.protocol | some p in ports; p.state == "open"}
 }
+
+open_port(port, proto) if open_index[proto][port]
 
 open_tcp(port) if open_port(port, "tcp")
 
 open_udp(port) if open_port(port, "udp")
 
-# open_port_index yields the index in /ports of every open entry for port/proto,
-# so a finding can point at /ports/<i>.
-open_port_index(port, proto) := [i |
-	some i
-	p := ports[i]
-	well_known(p) == port
-	p.protocol == proto
-	p.state == "open"
-]
+# open_port_index yields the indexes in /ports of every open entry for
+# port/proto, in ascending order.
+open_port_index(port, proto) := object.get(open_index, [proto, port], [])
 
 # Discovery results can be trusted to say "closed" only when discovery ran.
 ports_known if collector_ok("discovery")
 
 ports_known if count(ports) > 0
 
+# The sweep's port list (as scanned, i.e. shifted by port_offset); empty when
+# the document does not record it.
+scanned_ports := {p | some p in object.get(input, ["scan", "ports"], [])}
+
 # A TCP port was not in the sweep's port list, so its absence proves nothing.
 port_not_scanned(port) if {
-	scanned := object.get(input, ["scan", "ports"], [])
-	count(scanned) > 0
-	not port + port_offset in scanned
+	count(scanned_ports) > 0
+	not port + port_offset in scanned_ports
 }
 
 # UDP services are only known when the sweep probed UDP at all.
@@ -119,20 +129,24 @@ udp_probed if {
 	p.protocol == "udp"
 }
 
+# The parts of port_review that do not depend on the port, computed once per
+# device.
+ports_unknown_review := {sprintf("open ports unknown: %s", [missing_reason("discovery")]) | not ports_known}
+
+udp_review := {"no UDP services were probed" |
+	ports_known
+	not udp_probed
+} | ports_unknown_review
+
 # port_review returns the reasons a port rule cannot pass for port/proto.
-port_review(port, proto) := (unknown | unscanned) | no_udp if {
-	no_udp := {"no UDP services were probed" |
-		proto == "udp"
-		ports_known
-		not udp_probed
-	}
-	unknown := {sprintf("open ports unknown: %s", [missing_reason("discovery")]) | not ports_known}
-	unscanned := {sprintf("%s port %d was not in the scanned port list", [proto, port]) |
-		proto == "tcp"
-		ports_known
-		port_not_scanned(port)
-	}
-}
+port_review(_, "udp") := udp_review
+
+port_review(port, "tcp") := {sprintf("tcp port %d was not in the scanned port list", [port]) |
+	ports_known
+	port_not_scanned(port)
+} | ports_unknown_review
+
+port_review(_, proto) := ports_unknown_review if not proto in {"tcp", "udp"}
 
 # --- TLS ----------------------------------------------------------------------
 
