@@ -71,7 +71,10 @@ type Config struct {
 	Stdout   io.Writer
 	// Interactive enables the progress bar (a terminal, not --quiet).
 	Interactive bool
-	Now         func() time.Time
+	// Color enables ANSI colour in the terminal summary: stdout is a
+	// terminal and NO_COLOR is not set.
+	Color bool
+	Now   func() time.Time
 }
 
 // ParsePorts reads "80,443,8000-8010" into a sorted, de-duplicated list.

@@ -157,7 +157,7 @@ func printSummary(cfg Config, run *reports.Run) {
 	if cfg.Stdout == nil {
 		return
 	}
-	_ = reports.WriteSummary(cfg.Stdout, run, cfg.Interactive && os.Getenv("NO_COLOR") == "")
+	_ = reports.WriteSummary(cfg.Stdout, run, cfg.Color)
 	for _, f := range cfg.Formats {
 		if f == "html" {
 			fmt.Fprintf(cfg.Stdout, "\nHTML report: %s\n", filepath.Join(cfg.OutDir, "report.html"))

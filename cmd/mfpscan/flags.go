@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/pipeline"
@@ -208,6 +209,9 @@ func commonSetup(cmd *cobra.Command, g *globalFlags, cfg *pipeline.Config) error
 	cfg.Progress = cmd.ErrOrStderr()
 	if f, ok := cmd.ErrOrStderr().(*os.File); ok {
 		cfg.Interactive = g.interactive(f)
+	}
+	if f, ok := cmd.OutOrStdout().(*os.File); ok {
+		cfg.Color = os.Getenv("NO_COLOR") == "" && term.IsTerminal(int(f.Fd()))
 	}
 	if g.quiet {
 		cfg.Progress = nil
