@@ -51,7 +51,17 @@ type request struct {
 // timeout passes, resending the unanswered ones up to s.retries times.
 // Requests left without a reply keep reply == nil; that is not an error.
 func (s *session) exchange(ctx context.Context, reqs []*request) error {
+	return s.exchangeUntil(ctx, reqs, func() bool { return false })
+}
+
+// exchangeUntil is exchange that stops retrying once settled reports true:
+// when an agent answered part of a batch, its silence to the rest is a
+// verdict (wrong community, version off), not packet loss worth a retry.
+func (s *session) exchangeUntil(ctx context.Context, reqs []*request, settled func() bool) error {
 	for attempt := 0; attempt <= s.retries; attempt++ {
+		if attempt > 0 && settled() {
+			return nil
+		}
 		pending := 0
 		for _, r := range reqs {
 			if r.reply != nil {

@@ -5,7 +5,6 @@ package snmp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -91,9 +90,6 @@ func (c Collector) Collect(ctx context.Context, env *collectors.Env, t *collecto
 	if err != nil {
 		return finish(res, err)
 	}
-	if err := p.probeV3(ctx); err != nil && !errors.Is(err, errNoReply) {
-		return finish(res, err)
-	}
 	if first == nil && res.V3 == nil {
 		// Nothing answered at all: no evidence an agent exists, so the
 		// versions stay unknown rather than false.
@@ -143,106 +139,138 @@ type prober struct {
 	tried map[string]bool
 }
 
-// probeCommunities sends one GET of sysDescr per community per version, all
-// at once per round, and records which were answered. Custom communities are
-// only tried while no community has been accepted for that version.
+// probeCommunities sends, in one batch, a GET of sysDescr per well-known
+// community for v2c and v1 plus the v3 discovery probe, so a device costs
+// one timeout however many versions stay silent. Custom communities follow
+// in a second batch only for versions no well-known community opened.
 func (p *prober) probeCommunities(ctx context.Context) (*accepted, error) {
+	n := len(WellKnownCommunities)
+	versions := []gosnmp.SnmpVersion{gosnmp.Version2c, gosnmp.Version1}
+	batch, err := p.newBatch(versions, p.list[:n])
+	if err != nil {
+		return nil, err
+	}
+	v3, err := p.s.discoveryRequest()
+	if err != nil {
+		return nil, err
+	}
+	all := append(batch.requests(), v3)
+	if err := p.s.exchangeUntil(ctx, all, func() bool { return anyReply(all) }); err != nil {
+		return nil, err
+	}
+	p.recordV3(v3)
+	if custom := p.list[n:]; len(custom) > 0 {
+		var open []gosnmp.SnmpVersion
+		for _, v := range versions {
+			if len(batch.accepted(v)) == 0 {
+				open = append(open, v)
+			}
+		}
+		if len(open) > 0 {
+			extra, err := p.newBatch(open, custom)
+			if err != nil {
+				return nil, err
+			}
+			reqs := extra.requests()
+			if err := p.s.exchangeUntil(ctx, reqs, func() bool { return anyReply(all) || anyReply(reqs) }); err != nil {
+				return nil, err
+			}
+			batch.items = append(batch.items, extra.items...)
+		}
+	}
+	return p.record(batch, versions), nil
+}
+
+// record fills the version and community facts from the answered batch and
+// returns the community that opens the identity reads (v2c first).
+func (p *prober) record(b *batch, versions []gosnmp.SnmpVersion) *accepted {
 	var first *accepted
 	seen := map[string]bool{}
-	for _, v := range []gosnmp.SnmpVersion{gosnmp.Version2c, gosnmp.Version1} {
-		names, sysDescr, err := p.probeVersion(ctx, v)
-		if err != nil {
-			return nil, err
-		}
+	for _, v := range versions {
+		names := b.accepted(v)
 		answered := len(names) > 0
 		if v == gosnmp.Version1 {
 			p.res.V1 = facts.Bool(answered)
 		} else {
 			p.res.V2c = facts.Bool(answered)
 		}
-		for _, n := range names {
-			if !seen[n] {
-				seen[n] = true
-				p.res.CommunitiesAccepted = append(p.res.CommunitiesAccepted, n)
+		for _, it := range names {
+			if !seen[it.c.name] {
+				seen[it.c.name] = true
+				p.res.CommunitiesAccepted = append(p.res.CommunitiesAccepted, it.c.name)
 			}
 		}
 		if answered && first == nil {
-			first = &accepted{version: v, value: p.valueOf(names[0])}
-			p.res.SysDescr = sysDescr
+			first = &accepted{version: v, value: names[0].c.value}
+			if len(names[0].r.reply.Variables) == 1 {
+				p.res.SysDescr, _ = ValueString(names[0].r.reply.Variables[0])
+			}
 		}
 	}
 	p.res.CommunitiesTried = len(p.tried)
-	return first, nil
+	return first
 }
 
-func (p *prober) valueOf(name string) string {
-	for _, c := range p.list {
-		if c.name == name {
-			return c.value
-		}
-	}
-	return ""
+// batch is a set of community GETs across versions.
+type batch struct{ items []batchItem }
+
+type batchItem struct {
+	v gosnmp.SnmpVersion
+	c community
+	r *request
 }
 
-// probeVersion tries the well-known communities, then the custom ones if
-// none of those was accepted, and returns the accepted names in list order.
-func (p *prober) probeVersion(ctx context.Context, v gosnmp.SnmpVersion) ([]string, string, error) {
-	n := len(WellKnownCommunities)
-	names, descr, err := p.probeBatch(ctx, v, p.list[:n])
-	if err != nil || len(names) > 0 || len(p.list) == n {
-		return names, descr, err
-	}
-	for _, c := range p.list[n:] {
-		names, descr, err = p.probeBatch(ctx, v, []community{c})
-		if err != nil || len(names) > 0 {
-			return names, descr, err
+func (p *prober) newBatch(versions []gosnmp.SnmpVersion, list []community) (*batch, error) {
+	b := &batch{}
+	for _, v := range versions {
+		for _, c := range list {
+			p.tried[c.name] = true
+			r, err := p.s.communityRequest(v, c.value, gosnmp.GetRequest, []string{OIDSysDescr})
+			if err != nil {
+				return nil, err
+			}
+			b.items = append(b.items, batchItem{v: v, c: c, r: r})
 		}
 	}
-	return nil, "", nil
+	return b, nil
 }
 
-func (p *prober) probeBatch(ctx context.Context, v gosnmp.SnmpVersion, list []community) ([]string, string, error) {
-	reqs := make([]*request, len(list))
-	for i, c := range list {
-		p.tried[c.name] = true
-		r, err := p.s.communityRequest(v, c.value, gosnmp.GetRequest, []string{OIDSysDescr})
-		if err != nil {
-			return nil, "", err
-		}
-		reqs[i] = r
+func (b *batch) requests() []*request {
+	out := make([]*request, len(b.items))
+	for i, it := range b.items {
+		out[i] = it.r
 	}
-	if err := p.s.exchange(ctx, reqs); err != nil {
-		return nil, "", err
-	}
-	var names []string
-	descr := ""
-	for i, r := range reqs {
-		// An agent that answers with an error status (e.g. a v1 agent
-		// without sysDescr) still accepted the community.
-		if r.reply == nil || r.reply.PDUType != gosnmp.GetResponse {
-			continue
-		}
-		names = append(names, list[i].name)
-		if descr == "" && len(r.reply.Variables) == 1 {
-			descr, _ = ValueString(r.reply.Variables[0])
-		}
-	}
-	return names, descr, nil
+	return out
 }
 
-// probeV3 sends the engine discovery probe. Any Report or Response means
+// accepted lists, in list order, the communities version v answered. An
+// agent that answers with an error status (e.g. a v1 agent without
+// sysDescr) still accepted the community.
+func (b *batch) accepted(v gosnmp.SnmpVersion) []batchItem {
+	var out []batchItem
+	for _, it := range b.items {
+		if it.v == v && it.r.reply != nil && it.r.reply.PDUType == gosnmp.GetResponse {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func anyReply(reqs []*request) bool {
+	for _, r := range reqs {
+		if r.reply != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// recordV3 reads the discovery probe's answer. Any Report or Response means
 // the agent speaks v3.
-func (p *prober) probeV3(ctx context.Context) error {
-	r, err := p.s.discoveryRequest()
-	if err != nil {
-		return err
-	}
-	if err := p.s.exchange(ctx, []*request{r}); err != nil {
-		return err
-	}
+func (p *prober) recordV3(r *request) {
 	if r.reply == nil {
 		p.res.V3 = nil
-		return errNoReply
+		return
 	}
 	p.res.V3 = facts.Bool(true)
 	if usm, ok := r.reply.SecurityParameters.(*gosnmp.UsmSecurityParameters); ok {
@@ -251,7 +279,6 @@ func (p *prober) probeV3(ctx context.Context) error {
 			p.res.EngineEnterprise = id.Enterprise
 		}
 	}
-	return nil
 }
 
 // classifyAddr returns the interface entry for a reported address; ok is

@@ -17,6 +17,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
@@ -61,9 +62,29 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 	if len(ports) == 0 {
 		return facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open TLS port", DurationMS: ms(start)}
 	}
+	// Ports are probed side by side: each is a sequence of handshakes that
+	// waits on the device, and the engine's per-host dial limit still
+	// bounds how many connections the device sees at once.
+	results := make([]facts.TLSService, len(ports))
+	var wg sync.WaitGroup
+	for i, port := range ports {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// The engine recovers collector panics only on its own
+			// goroutine; one hostile port must not take the scan down.
+			defer func() {
+				if r := recover(); r != nil {
+					results[i] = facts.TLSService{Port: port, Status: facts.StatusError, Reason: fmt.Sprintf("internal error: %v", r)}
+				}
+			}()
+			results[i] = ScanPort(ctx, env, t.Addr, port)
+		}()
+	}
+	wg.Wait()
 	var summary facts.CollectorStatus
-	for _, port := range ports {
-		svc := ScanPort(ctx, env, t.Addr, port)
+	for i, port := range ports {
+		svc := results[i]
 		// IPP on 631 may be plain: no TLS version accepted means it is not
 		// a TLS port, which the IPP collector reports.
 		if t.Roles.TCP[port] == collectors.RoleIPP && !anyAccepted(svc.Versions) {
