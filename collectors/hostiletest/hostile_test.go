@@ -26,7 +26,10 @@ import (
 const (
 	portOffset      = 21000 // real ports + offset stay below the ephemeral range
 	exchangeTimeout = time.Second
-	hostDeadline    = 8 * time.Second
+	// hostDeadline is stretched under the race detector, which slows the
+	// TLS handshakes of normal devices (lab and collector share this
+	// process and its two cores) by an order of magnitude.
+	hostDeadline = 8 * time.Second * raceFactor
 	// slack covers the engine's one-exchange grace after the deadline and
 	// the analysers, which run after it.
 	slack = exchangeTimeout + 2*time.Second
