@@ -67,7 +67,11 @@ type ruleEntry struct {
 	rule Rule
 	pkg  ast.Ref
 	sets map[string]bool // deny, review, not_applicable
-	loc  string          // file:line of the package METADATA, for errors
+	// partial marks the sets defined only by `contains` rules: such a set is
+	// always defined (empty when no rule body holds), so the query can bind
+	// it directly instead of through a comprehension.
+	partial map[string]bool
+	loc     string // file:line of the package METADATA, for errors
 }
 
 // resultSets are the three rule sets of the contract, in status order.

@@ -23,16 +23,10 @@ import (
 const outVar = "out"
 
 // prepare builds and prepares the single query that returns, for every
-// enabled rule, the elements of its deny, review and not_applicable sets.
+// enabled rule, the elements of its not_applicable, deny and review sets.
 // One query for the whole catalogue means one evaluation per device.
 func (e *Engine) prepare(ctx context.Context) error {
-	q := buildQuery(e.enabled)
-	r := rego.New(
-		rego.Query(q),
-		rego.Compiler(e.compiler),
-		rego.Store(e.store),
-	)
-	pq, err := r.PrepareForEval(ctx)
+	pq, err := e.prepareQuery(ctx, e.enabled)
 	if err != nil {
 		var astErrs ast.Errors
 		if errors.As(err, &astErrs) {
@@ -44,50 +38,72 @@ func (e *Engine) prepare(ctx context.Context) error {
 	return nil
 }
 
-// buildQuery writes the query binding outVar to rule id → set name →
-// elements. The comprehensions keep a package that lacks a set (or whose set
-// is undefined) from making the whole query undefined.
+func (e *Engine) prepareQuery(ctx context.Context, rules []*ruleEntry) (rego.PreparedEvalQuery, error) {
+	return rego.New(
+		rego.Query(buildQuery(rules)),
+		rego.Compiler(e.compiler),
+		rego.Store(e.store),
+		rego.GenerateJSON(keepTerm),
+	).PrepareForEval(ctx)
+}
+
+// keepTerm hands the query's result over as an OPA term: result converts
+// only the elements that decide a status to Go values, instead of OPA
+// converting every set (a large share of the allocations per device).
+func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+// buildQuery writes the query binding outVar to a one-element array holding,
+// per rule (in the order given), the array [not_applicable, deny, review] of
+// that rule's set elements. The comprehensions keep a package that lacks a
+// set (or whose set is undefined) from making the whole query undefined.
+// Everything sits in one outer comprehension so that OPA reports one
+// expression and one binding, not one per set.
 //
-// A rule's sets are evaluated in status order (not_applicable, deny, review)
-// and a set is only evaluated while every earlier one is empty: result gives
-// a not-applicable rule no findings and a failing rule no review reasons, so
-// the later sets could not change any result, and skipping them roughly
-// halves the work on non-printers and failing devices. The sets that are
-// evaluated are the full sets, so the results are exactly those of
-// evaluating all three.
+// A rule's sets are evaluated in status order and a set is only evaluated
+// while every earlier one is empty: result gives a not-applicable rule no
+// findings and a failing rule no review reasons, so the later sets could not
+// change any result. The sets that are evaluated are evaluated in full. A
+// side effect: an evaluation error in a skipped set (e.g. a conflict in the
+// review set of a failing rule) is no longer reported, since that set is
+// never evaluated.
 func buildQuery(rules []*ruleEntry) string {
-	var body, out strings.Builder
-	out.WriteString(outVar + " := {")
+	var body, tuple strings.Builder
 	for i, ent := range rules {
 		if i > 0 {
-			out.WriteString(", ")
+			tuple.WriteString(", ")
 		}
-		id, _ := json.Marshal(ent.rule.ID)
-		out.Write(id)
-		out.WriteString(": {")
+		tuple.WriteString("[")
 		var earlier []string
-		for _, set := range resultSets {
+		for k, set := range resultSets {
+			if k > 0 {
+				tuple.WriteString(", ")
+			}
 			if !ent.sets[set] {
+				tuple.WriteString("[]")
 				continue
 			}
-			v := fmt.Sprintf("__s%d_%s", i, set)
-			ref := ent.pkg.Append(ast.StringTerm(set)).String()
+			v := fmt.Sprintf("%c%d", set[0], i)
+			tuple.WriteString(v)
+			ref := ent.pkg.Append(ast.StringTerm(set))
+			if len(earlier) == 0 && ent.partial[set] {
+				fmt.Fprintf(&body, "%s := %s; ", v, ref)
+				earlier = append(earlier, v)
+				continue
+			}
 			fmt.Fprintf(&body, "%s := [x | ", v)
 			for _, prev := range earlier {
 				fmt.Fprintf(&body, "count(%s) == 0; ", prev)
 			}
-			fmt.Fprintf(&body, "some x in %s]\n", ref)
-			if len(earlier) > 0 {
-				out.WriteString(", ")
-			}
-			fmt.Fprintf(&out, "%q: %s", set, v)
+			fmt.Fprintf(&body, "some x in %s]; ", ref)
 			earlier = append(earlier, v)
 		}
-		out.WriteString("}")
+		tuple.WriteString("]")
 	}
-	out.WriteString("}")
-	return body.String() + out.String()
+	return fmt.Sprintf("%s := [sets | %ssets := [%s]]", outVar, body.String(), tuple.String())
 }
+
+// ruleSets are one rule's set elements, indexed like resultSets.
+type ruleSets [3][]*ast.Term
 
 // deviceKey is what results and waiver selectors need from a document.
 type deviceKey struct {
@@ -136,7 +152,7 @@ func (e *Engine) evaluate(ctx context.Context, raw []byte, key deviceKey) ([]Res
 	if err != nil {
 		return nil, fmt.Errorf("parse facts document: %w", err)
 	}
-	out, err := evalQuery(ctx, e.query, input)
+	out, err := evalQuery(ctx, e.query, input, len(e.enabled))
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil || topdown.IsCancel(err) {
 			return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, errors.Join(cerr, err))
@@ -145,17 +161,16 @@ func (e *Engine) evaluate(ctx context.Context, raw []byte, key deviceKey) ([]Res
 		return e.evaluateEachRule(ctx, input, key)
 	}
 	results := make([]Result, 0, len(e.enabled))
-	for _, ent := range e.enabled {
-		sets, _ := out[ent.rule.ID].(map[string]any)
-		results = append(results, e.result(ent.rule, sets, key))
+	for i, ent := range e.enabled {
+		results = append(results, e.result(ent.rule, out[i], key))
 	}
 	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
 	return results, nil
 }
 
-// evalQuery runs a query built by buildQuery and returns its out binding:
-// rule id → set name → elements.
-func evalQuery(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) (map[string]any, error) {
+// evalQuery runs a query built by buildQuery for n rules and returns each
+// rule's sets.
+func evalQuery(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, n int) ([]ruleSets, error) {
 	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, err
@@ -163,27 +178,54 @@ func evalQuery(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) 
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("query returned %d results, want 1", len(rs))
 	}
-	out, ok := rs[0].Bindings[outVar].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("query returned %T, want an object", rs[0].Bindings[outVar])
+	t, _ := rs[0].Bindings[outVar].(*ast.Term)
+	if t == nil {
+		return nil, fmt.Errorf("query returned %T, want a term", rs[0].Bindings[outVar])
+	}
+	wrap, ok := t.Value.(*ast.Array)
+	if !ok || wrap.Len() != 1 {
+		return nil, fmt.Errorf("query returned %v, want a one-element array", t)
+	}
+	rules, ok := wrap.Elem(0).Value.(*ast.Array)
+	if !ok || rules.Len() != n {
+		return nil, fmt.Errorf("query returned %v, want %d rules", wrap.Elem(0), n)
+	}
+	out := make([]ruleSets, n)
+	for i := range n {
+		sets, ok := rules.Elem(i).Value.(*ast.Array)
+		if !ok || sets.Len() != len(resultSets) {
+			return nil, fmt.Errorf("query returned %v for rule %d, want %d sets", rules.Elem(i), i, len(resultSets))
+		}
+		for k := range resultSets {
+			switch elems := sets.Elem(k).Value.(type) {
+			case *ast.Array:
+				out[i][k] = make([]*ast.Term, elems.Len())
+				for j := range elems.Len() {
+					out[i][k][j] = elems.Elem(j)
+				}
+			case ast.Set:
+				// A set bound directly; Slice is in the order iteration uses.
+				out[i][k] = elems.Slice()
+			default:
+				return nil, fmt.Errorf("query returned %v for a set, want an array or a set", sets.Elem(k))
+			}
+		}
 	}
 	return out, nil
 }
 
 // result maps a rule's sets to exactly one status, in the contract's order:
 // not_applicable, then fail, then review, then pass.
-func (e *Engine) result(rule Rule, sets map[string]any, key deviceKey) Result {
+func (e *Engine) result(rule Rule, sets ruleSets, key deviceKey) Result {
 	res := Result{RuleID: rule.ID, Address: key.Address, DeviceID: key.DeviceID, Severity: rule.Severity}
-	na, _ := sets["not_applicable"].([]any)
-	deny, _ := sets["deny"].([]any)
-	review, _ := sets["review"].([]any)
+	na, deny, review := sets[0], sets[1], sets[2]
 	switch {
 	case len(na) > 0:
 		res.Status = StatusNotApplicable
-		res.Reasons = reasons(na)
+		res.Reasons = reasons(goValues(na))
 	case len(deny) > 0:
 		res.Status = StatusFail
-		for _, d := range deny {
+		for _, d := range goValues(deny) {
 			res.Findings = append(res.Findings, toFinding(d))
 		}
 		if w := e.waiverFor(rule.ID, key); w != nil {
@@ -192,11 +234,27 @@ func (e *Engine) result(rule Rule, sets map[string]any, key deviceKey) Result {
 		}
 	case len(review) > 0:
 		res.Status = StatusReview
-		res.Reasons = reasons(review)
+		res.Reasons = reasons(goValues(review))
 	default:
 		res.Status = StatusPass
 	}
 	return res
+}
+
+// goValues converts set elements to the JSON-like Go values that toFinding
+// and reasons read, as OPA's own result conversion would.
+func goValues(terms []*ast.Term) []any {
+	out := make([]any, len(terms))
+	for i, t := range terms {
+		v, err := ast.JSON(t.Value)
+		if err != nil {
+			// Only non-JSON values (never produced by evaluation) fail; keep
+			// their Rego text rather than drop the element.
+			v = t.String()
+		}
+		out[i] = v
+	}
+	return out
 }
 
 // toFinding accepts a bare message or {"msg", "fact", "evidence"}.

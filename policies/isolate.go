@@ -75,11 +75,7 @@ func (e *Engine) ruleQueries(ctx context.Context) *ruleQueries {
 		rq.queries = make([]rego.PreparedEvalQuery, len(e.enabled))
 		rq.errs = make([]error, len(e.enabled))
 		for i, ent := range e.enabled {
-			pq, err := rego.New(
-				rego.Query(buildQuery([]*ruleEntry{ent})),
-				rego.Compiler(e.compiler),
-				rego.Store(e.store),
-			).PrepareForEval(ctx)
+			pq, err := e.prepareQuery(ctx, []*ruleEntry{ent})
 			if err != nil {
 				rq.errs[i] = fmt.Errorf("prepare query of rule %s: %w", ent.rule.ID, err)
 				continue
@@ -98,9 +94,9 @@ func (e *Engine) evaluateEachRule(ctx context.Context, input ast.Value, key devi
 	results := make([]Result, 0, len(e.enabled))
 	for i, ent := range e.enabled {
 		err := rq.errs[i]
-		var out map[string]any
+		var out []ruleSets
 		if err == nil {
-			out, err = evalQuery(ctx, rq.queries[i], input)
+			out, err = evalQuery(ctx, rq.queries[i], input, 1)
 		}
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {
@@ -120,8 +116,7 @@ func (e *Engine) evaluateEachRule(ctx context.Context, input ast.Value, key devi
 			})
 			continue
 		}
-		sets, _ := out[ent.rule.ID].(map[string]any)
-		results = append(results, e.result(ent.rule, sets, key))
+		results = append(results, e.result(ent.rule, out[0], key))
 	}
 	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
 	return results, nil

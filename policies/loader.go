@@ -184,7 +184,8 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		name  string
 		ref   ast.Ref
 		sets  map[string]bool
-		setAt string // a file defining one of the sets, for errors
+		mixed map[string]bool // sets defined by some rule other than `contains`
+		setAt string          // a file defining one of the sets, for errors
 	}
 	pkgs := map[string]*pkgInfo{}
 	var order []string
@@ -193,7 +194,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		key := m.Package.Path.String()
 		pi, ok := pkgs[key]
 		if !ok {
-			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}}
+			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}, mixed: map[string]bool{}}
 			pkgs[key] = pi
 			order = append(order, key)
 		}
@@ -210,6 +211,9 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 			head := r.Head.Ref()[0].Value
 			if s, ok := head.(ast.Var); ok && isResultSet(string(s)) {
 				pi.sets[string(s)] = true
+				if r.Head.RuleKind() != ast.MultiValue || len(r.Head.Ref()) != 1 {
+					pi.mixed[string(s)] = true
+				}
 				if pi.setAt == "" {
 					pi.setAt = fileOf(nil, name)
 				}
@@ -244,7 +248,11 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		if pi.ann.Location != nil {
 			loc = fmt.Sprintf("%s:%d", pi.file, pi.ann.Location.Row)
 		}
-		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets, loc: loc})
+		partial := map[string]bool{}
+		for set := range pi.sets {
+			partial[set] = !pi.mixed[set]
+		}
+		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets, partial: partial, loc: loc})
 	}
 	return entries, nil
 }

@@ -31,14 +31,24 @@ func main() {
 	opaPath := flag.String("opa", "", "optional `opa eval --format json` output to cross-check")
 	workers := flag.Int("workers", 0, "EvaluateAll workers (0: GOMAXPROCS)")
 	dumpPath := flag.String("dump", "", "optional file to write every result to as JSON, to diff two catalogue versions")
+	var opts policies.Options
+	flag.Func("policy", "custom policy directory or file (repeatable)", func(v string) error {
+		opts.Policies = append(opts.Policies, v)
+		return nil
+	})
+	flag.Func("data", "data file merged over the defaults (repeatable)", func(v string) error {
+		opts.DataFiles = append(opts.DataFiles, v)
+		return nil
+	})
+	flag.BoolVar(&opts.NoBuiltin, "no-builtin", false, "leave out the built-in catalogue (and its default data)")
 	flag.Parse()
-	if err := run(context.Background(), *docsPath, *opaPath, *dumpPath, *workers); err != nil {
+	if err := run(context.Background(), opts, *docsPath, *opaPath, *dumpPath, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "evalbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, docsPath, opaPath, dumpPath string, workers int) error {
+func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath string, workers int) error {
 	if docsPath == "" {
 		return errors.New("check flags: -docs is required")
 	}
@@ -52,7 +62,7 @@ func run(ctx context.Context, docsPath, opaPath, dumpPath string, workers int) e
 	}
 	raw = nil
 	start := time.Now()
-	eng, err := policies.Load(ctx, policies.Options{})
+	eng, err := policies.Load(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("load policies: %w", err)
 	}

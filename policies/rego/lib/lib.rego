@@ -138,15 +138,26 @@ udp_review := {"no UDP services were probed" |
 	not udp_probed
 } | ports_unknown_review
 
-# port_review returns the reasons a port rule cannot pass for port/proto.
-port_review(_, "udp") := udp_review
+# Nothing a port rule could review: open ports are known, UDP was probed and
+# the sweep's port list is not recorded, so no port counts as not scanned.
+# This is the common case, and port_review answers it without more work.
+port_review_none if {
+	ports_known
+	udp_probed
+	count(scanned_ports) == 0
+}
 
-port_review(port, "tcp") := {sprintf("tcp port %d was not in the scanned port list", [port]) |
+# port_review returns the reasons a port rule cannot pass for port/proto.
+port_review(port, proto) := set() if {
+	port_review_none
+} else := udp_review if {
+	proto == "udp"
+} else := {sprintf("tcp port %d was not in the scanned port list", [port]) |
 	ports_known
 	port_not_scanned(port)
-} | ports_unknown_review
-
-port_review(_, proto) := ports_unknown_review if not proto in {"tcp", "udp"}
+} | ports_unknown_review if {
+	proto == "tcp"
+} else := ports_unknown_review
 
 # --- TLS ----------------------------------------------------------------------
 

@@ -42,12 +42,13 @@ deny contains {
 	"evidence": {"port": port, "protocol": proto, "reason": reason},
 } if {
 	some [port, proto, reason] in forbidden
-	some i in lib.open_port_index(port, proto)
+	some i in lib.open_index[proto][port]
 }
 
 note(reason) := sprintf(" (%s)", [reason]) if reason != "" else := ""
 
 review contains reason if {
+	not lib.port_review_none
 	some [port, proto, _] in forbidden
 	some reason in lib.port_review(port, proto)
 }

@@ -35,10 +35,11 @@ deny contains {
 	"evidence": {"port": port, "protocol": proto, "service": object.get(lib.ports[i], "service", ""), "state": "open"},
 } if {
 	some [port, proto, label] in services
-	some i in lib.open_port_index(port, proto)
+	some i in lib.open_index[proto][port]
 }
 
 review contains reason if {
+	not lib.port_review_none
 	some [port, proto, _] in services
 	some reason in lib.port_review(port, proto)
 }
