@@ -85,7 +85,7 @@ func (a *Analyser) Analyse(ctx context.Context, env *collectors.Env, t *collecto
 	}
 
 	creds := &facts.Credentials{}
-	client := newClient(env)
+	client := env.HTTPClient()
 	defer client.CloseIdleConnections()
 	ran := 0
 	for _, at := range plan(doc, t) {

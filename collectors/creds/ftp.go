@@ -60,7 +60,7 @@ func (f *ftpConn) send(cmd string) error {
 // lists, retrieves or stores anything.
 func tryFTP(ctx context.Context, env *collectors.Env, addr netip.Addr, port int) facts.CredentialCheck {
 	check := facts.CredentialCheck{Account: AccountFTPAnonymous, Port: port}
-	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	conn, err := env.Dialer.DialContext(ctx, "tcp", net.JoinHostPort(addr.String(), strconv.Itoa(port)))
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
@@ -33,9 +32,8 @@ const (
 const (
 	// maxLoginBody caps the read of a login response: only markers are
 	// looked for, and a device streaming forever must not hold the scan.
-	maxLoginBody   = 64 << 10
-	defaultTimeout = 10 * time.Second
-	mfLogoutPath   = "/logout.cgi"
+	maxLoginBody = 64 << 10
+	mfLogoutPath = "/logout.cgi"
 )
 
 // loginRequest returns the path and urlencoded body of a login form
@@ -75,32 +73,6 @@ func loginRequest(f formKind, smsPath string, userField bool) (string, string) {
 		v.Set("password", defaultMeapSMSPassword)
 	}
 	return path, v.Encode()
-}
-
-// newClient dials only through the engine's dialer, follows no redirect
-// (the redirect is the verdict) and does not verify certificates: we
-// inspect devices, we do not authenticate them.
-func newClient(env *collectors.Env) *http.Client {
-	tr := &http.Transport{
-		DialContext: env.Dialer.DialContext,
-		// Old Remote UIs speak only TLS 1.0.
-		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // inspection, not trust
-		DisableKeepAlives:      true,
-		ResponseHeaderTimeout:  timeoutOf(env),
-		TLSHandshakeTimeout:    timeoutOf(env),
-		MaxResponseHeaderBytes: 64 << 10,
-	}
-	return &http.Client{
-		Transport:     tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-func timeoutOf(env *collectors.Env) time.Duration {
-	if env.Options.Timeout > 0 {
-		return env.Options.Timeout
-	}
-	return defaultTimeout
 }
 
 func baseURL(addr netip.Addr, port int, useTLS bool, path string) string {
@@ -148,7 +120,7 @@ type judgedResponse struct {
 }
 
 func post(ctx context.Context, env *collectors.Env, c *http.Client, target, body string) (judgedResponse, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
 	if err != nil {
@@ -183,7 +155,7 @@ func logout(ctx context.Context, env *collectors.Env, c *http.Client, target str
 	if !hasSessionCookie(names) {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {

@@ -2,7 +2,6 @@ package httpui
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -24,8 +23,6 @@ const (
 	// classified, never stored.
 	maxProbeBody = 64 << 10
 	maxRedirects = 3
-	// defaultTimeout applies when the engine gives none.
-	defaultTimeout = 10 * time.Second
 )
 
 // wellKnownPages are requested without a session on Canon Remote UIs only,
@@ -78,36 +75,10 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 
 func ms(start time.Time) int64 { return time.Since(start).Milliseconds() }
 
-func timeoutOf(env *collectors.Env) time.Duration {
-	if env.Options.Timeout > 0 {
-		return env.Options.Timeout
-	}
-	return defaultTimeout
-}
-
-// newClient builds a client that dials only through the engine's dialer,
-// never follows redirects by itself and does not trust certificates: we
-// inspect devices, we do not authenticate them.
-func newClient(env *collectors.Env) *http.Client {
-	tr := &http.Transport{
-		DialContext: env.Dialer.DialContext,
-		// Old Remote UIs speak only TLS 1.0; inspecting them needs it.
-		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // inspection, not trust
-		DisableKeepAlives:      true,
-		ResponseHeaderTimeout:  timeoutOf(env),
-		TLSHandshakeTimeout:    timeoutOf(env),
-		MaxResponseHeaderBytes: 64 << 10,
-	}
-	return &http.Client{
-		Transport:     tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
 // fetch GETs u and reads at most limit bytes of the body within one
 // timeout, so neither a slow drip nor an endless body can stall the scan.
 func fetch(ctx context.Context, env *collectors.Env, c *http.Client, u *url.URL, limit int64) (Page, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -160,7 +131,7 @@ func sameHost(base *url.URL, addr netip.Addr, location string) *url.URL {
 
 func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool) facts.HTTPService {
 	svc := facts.HTTPService{Port: port, TLS: useTLS}
-	c := newClient(env)
+	c := env.HTTPClient()
 	u := baseURL(addr, port, useTLS)
 	first, err := fetch(ctx, env, c, u, maxBody)
 	if err != nil {

@@ -3,7 +3,6 @@ package ipp
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -15,8 +14,6 @@ import (
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
 )
-
-const defaultTimeout = 10 * time.Second
 
 // paths are tried in order: /ipp/print is the IPP Everywhere default, "/"
 // what older stacks answer on.
@@ -103,15 +100,8 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	return Attributes{}, firstErr
 }
 
-func timeoutOf(env *collectors.Env) time.Duration {
-	if env.Options.Timeout > 0 {
-		return env.Options.Timeout
-	}
-	return defaultTimeout
-}
-
 func query(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool, path string) (Attributes, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	host := net.JoinHostPort(addr.String(), strconv.Itoa(port))
 	scheme, ippScheme := "http", "ipp"
@@ -127,14 +117,7 @@ func query(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, 
 		return Attributes{}, fmt.Errorf("build request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/ipp")
-	client := &http.Client{
-		Transport: &http.Transport{
-			DialContext:       env.Dialer.DialContext,
-			TLSClientConfig:   &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // inspection, not trust
-			DisableKeepAlives: true,
-		},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	client := env.HTTPClient()
 	resp, err := client.Do(req)
 	if err != nil {
 		return Attributes{}, fmt.Errorf("post %s: %w", path, err)

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
-	"time"
 
 	"github.com/gosnmp/gosnmp"
 
@@ -83,7 +82,7 @@ func (c Collector) Collect(ctx context.Context, env *collectors.Env, t *collecto
 		return finish(res, err)
 	}
 	defer conn.Close()
-	s := newSession(conn, timeoutOf(env), 1)
+	s := newSession(conn, env.Timeout(), 1)
 
 	p := &prober{s: s, res: res, list: communities(env.Options.Communities), tried: map[string]bool{}}
 	first, err := p.probeCommunities(ctx)
@@ -112,13 +111,6 @@ func (c Collector) Collect(ctx context.Context, env *collectors.Env, t *collecto
 // errNoReplyTimeout marks "the agent never answered" as a timeout for
 // collectors.Classify.
 var errNoReplyTimeout = fmt.Errorf("%w to any community or the v3 probe: %w", errNoReply, context.DeadlineExceeded)
-
-func timeoutOf(env *collectors.Env) time.Duration {
-	if env.Options.Timeout > 0 {
-		return env.Options.Timeout
-	}
-	return 2 * time.Second
-}
 
 func finish(res *facts.SNMP, err error) facts.CollectorStatus {
 	st, reason := collectors.Classify(err)

@@ -24,8 +24,6 @@ import (
 	"github.com/mfpscan/mfpscan/facts"
 )
 
-const defaultTimeout = 10 * time.Second
-
 // Version keys of facts.TLSService.Versions.
 const (
 	KeySSL3  = "ssl3"
@@ -113,13 +111,6 @@ func anyAccepted(v map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-func timeoutOf(env *collectors.Env) time.Duration {
-	if env.Options.Timeout > 0 {
-		return env.Options.Timeout
-	}
-	return defaultTimeout
 }
 
 func nowOf(env *collectors.Env) time.Time {
@@ -251,7 +242,7 @@ func enumerate(ctx context.Context, env *collectors.Env, address string, version
 }
 
 func handshake(ctx context.Context, env *collectors.Env, address string, version uint16, suites []uint16) (tls.ConnectionState, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	raw, err := env.Dialer.DialContext(ctx, "tcp", address)
 	if err != nil {
@@ -294,7 +285,7 @@ func rawSuites(version uint16) []uint16 {
 
 // probeRaw sends one hand-built ClientHello and reads the first record back.
 func probeRaw(ctx context.Context, env *collectors.Env, address string, version uint16, suites []uint16) (bool, uint16, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeoutOf(env))
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	conn, err := env.Dialer.DialContext(ctx, "tcp", address)
 	if err != nil {
