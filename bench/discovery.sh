@@ -188,20 +188,21 @@ fi
 if ((large)); then
 	# "Time proportional to addresses / rate": allow twice the probe budget
 	# (10 TCP ports + the SNMP probe per address at the tool's default rate,
-	# read from its --help so it follows the code).
-	if ((have_cli)); then
-		rate="$("$bin/mfpscan" discover --help 2>&1 | sed -n 's/.*--rate .*(default \([0-9.]*\)).*/\1/p' || true)"
-	else
-		# -h exits non-zero (flag.ErrHelp); only its text matters here.
-		rate="$({ "$bin/nativesweep" -h 2>&1 || true; } | sed -n '/^  -rate/{n;s/.*(default \([0-9.]*\)).*/\1/p}')"
-	fi
+	# read from its --help so it follows the code). Both the CLI and the
+	# engine on its own are held to it.
 	addrs=$((1 << (32 - large_bits)))
-	if [[ -n "$rate" ]]; then
-		budget=$(awk -v a="$addrs" -v r="$rate" 'BEGIN { printf "%.1f", 2 * a * 11 / r }')
-		targets+=(-target "wall:$base<=$budget")
-		echo "== $addrs addresses at the default rate $rate/s: twice the probe budget is $budget s" >&2
+	large_target() { # NAME RATE
+		[[ -n "$2" ]] || return 0
+		local budget
+		budget=$(awk -v a="$addrs" -v r="$2" 'BEGIN { printf "%.1f", 2 * a * 11 / r }')
+		targets+=(-target "wall:$1<=$budget" -target "rss:$1<=150")
+		echo "== $1: $addrs addresses at the default rate $2/s: twice the probe budget is $budget s" >&2
+	}
+	if ((have_cli)); then
+		large_target mfpscan "$("$bin/mfpscan" discover --help 2>&1 | sed -n 's/.*--rate .*(default \([0-9.]*\)).*/\1/p' || true)"
 	fi
-	targets+=(-target "rss:$base<=150")
+	# -h exits non-zero (flag.ErrHelp); only its text matters here.
+	large_target native-engine "$({ "$bin/nativesweep" -h 2>&1 || true; } | sed -n '/^  -rate/{n;s/.*(default \([0-9.]*\)).*/\1/p}')"
 elif ((!large)); then
 	if ((have_cli)); then
 		measure mfpscan mfpscan "$work/out/mfpscan.jsonl" 30m -- \
@@ -220,15 +221,26 @@ elif ((!large)); then
 		nmap -n -sS -T5 --min-rate 5000 --max-retries 1 -Pn -p "$ports" -oX "$(nmap_out nmap-sS-tuned)" "$target"
 	targets+=(-target "wall:$base/nmap-sT-tuned<=0.5")
 	# The nmap engine is optional: only measured when this build has it.
-	if ((have_cli)) && in_ns "$bin/mfpscan" discover "$live_first" --engine nmap --json --ports 80 >/dev/null 2>"$work/out/nmap-engine-probe.stderr"; then
+	# The probe run goes through a logging wrapper, so the command line the
+	# engine builds (scanner/nmapengine.go, CLI defaults) is captured rather
+	# than copied here, where it went stale when the defaults changed.
+	mkdir -p "$work/wrap"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s"\nexec "%s" "$@"\n' "$work/nmap-args.log" "$(command -v nmap)" >"$work/wrap/nmap"
+	chmod +x "$work/wrap/nmap"
+	if ((have_cli)) && in_ns env PATH="$work/wrap:$PATH" "$bin/mfpscan" discover "$live_first" --engine nmap --json --ports "$ports" >/dev/null 2>"$work/out/nmap-engine-probe.stderr"; then
 		measure mfpscan-nmap mfpscan "$work/out/mfpscan-nmap.jsonl" 30m -- \
 			"$bin/mfpscan" discover "$target" --json --ports "$ports" --engine nmap
-		# The command the engine runs (scanner/nmapengine.go nmapArgs, as root,
-		# with the CLI's default --rate, --timeout, --host-timeout and
-		# --concurrency), run by hand to bound the engine's overhead. Set
-		# NMAP_ENGINE_EQUIVALENT when the engine's command line changes.
-		tcp_ports="T:${ports//,/,T:}"
-		equivalent="${NMAP_ENGINE_EQUIVALENT:--Pn -n -sS -sU -p $tcp_ports,U:161 --max-retries 1 --max-rtt-timeout 1500ms --host-timeout 60000ms --max-rate 2000 --max-parallelism 512}"
+		# The same command run by hand bounds the engine's overhead: the
+		# captured arguments minus the probe's target and "-oX -", or
+		# NMAP_ENGINE_EQUIVALENT (all arguments but -oX and the target).
+		captured="$(head -n 1 "$work/nmap-args.log" 2>/dev/null || true)"
+		captured="${captured% -oX -}"
+		captured="${captured% "$live_first"/32}"
+		equivalent="${NMAP_ENGINE_EQUIVALENT:-$captured}"
+		if [[ -z "$equivalent" || "$equivalent" == *"$live_first"* ]]; then
+			echo "discovery.sh: could not capture the nmap engine's command line ($equivalent); set NMAP_ENGINE_EQUIVALENT" >&2
+			exit 1
+		fi
 		read -r -a equiv <<<"$equivalent"
 		measure nmap-by-hand nmap "$(nmap_out nmap-by-hand)" 30m -- \
 			nmap "${equiv[@]}" -oX "$(nmap_out nmap-by-hand)" "$target"

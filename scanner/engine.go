@@ -57,10 +57,19 @@ type SweepConfig struct {
 	Concurrency int
 	// PerHost bounds probes in flight against one host.
 	PerHost int
-	// Timeout bounds one probe attempt.
+	// Timeout bounds one probe attempt. First attempts end earlier once
+	// the sweep has measured round trips (see MinTimeout); retries always
+	// get the full Timeout.
 	Timeout time.Duration
-	// Retries is how often a timed-out probe is repeated, on hosts that
-	// answered some other probe; refusals are final. Negative means none.
+	// MinTimeout is the floor of the adaptive timeout: after a few answered
+	// connects, a first attempt waits SRTT + 4·RTTVAR (RFC 6298) clamped to
+	// [MinTimeout, Timeout]. Negative disables adaptation (every attempt
+	// waits Timeout).
+	MinTimeout time.Duration
+	// Retries is how often a timed-out probe is repeated with the full
+	// Timeout, on hosts that answered some other probe; refusals are final.
+	// A first attempt cut short by the adaptive timeout is repeated on such
+	// hosts even when Retries is negative (none).
 	Retries int
 	// HostDeadline bounds the time spent on one host.
 	HostDeadline time.Duration
@@ -78,22 +87,39 @@ type SweepConfig struct {
 // silent addresses, ~10 ports) on an office LAN:
 //   - Rate 5000/s: a /24 × 17 probes is ~4400 probes, under a second of
 //     budget, while a /16 takes minutes, so no switch or IDS sees a flood.
+//     Tokens count packets sent: a TCP probe takes one, an SNMP probe one
+//     per datagram (one per version and community, plus the v3 request).
 //   - Timeout 1s with 1 retry: LAN round trips are under 10ms, so 1s is
 //     generous for slow embedded stacks. Retries go only to hosts that
-//     answered something, so a silent address costs one Timeout per probe
-//     and a lost SYN on a live MFP is still retried.
-//   - Concurrency 2048 (capped by the open-file limit): silent probes hold
-//     a slot for the full Timeout; 2048 slots cover a /24's ~2100 silent
-//     probes in about one Timeout wave.
+//     answered something, so a silent address costs one adaptive timeout
+//     per probe and a lost SYN on a live MFP is still retried, with 1s.
+//   - MinTimeout 100ms: the adaptive timeout of first attempts never drops
+//     below it. It is nmap -T4's min-rtt-timeout (-T5 uses 50ms) and 10× a
+//     LAN round trip, which leaves room for the scanner itself being slow
+//     to notice an answer (Go scheduling and netpoll with 2048 probes in
+//     flight on a loaded machine). On a host that answers anything, the
+//     floor costs no correctness, only retries: its cut probes are retried
+//     with the full Timeout. A host none of whose probes answers within
+//     the adaptive timeout is taken for silent, as nmap does; a higher
+//     floor would cost every silent probe more (a /24 sweep ends one floor
+//     after its last probe is sent). Slots stay
+//     far ahead of the rate (2048 / 100ms ≫ 5000/s), so a sweep of silent
+//     addresses is bound by Rate, not by addresses × timeout.
+//   - Concurrency 2048 (capped by the open-file limit): a /24's ~2100
+//     silent probes fit in about one wave.
 //   - PerHost 8: an MFP never sees more than eight connects at once, which
-//     their TCP stacks (built for several browser sessions) handle; a
-//     silent host's ~10 probes finish in two waves.
+//     their TCP stacks (built for several browser sessions) handle. A
+//     silent address's ~11 probes then take two waves, but with the
+//     adaptive timeout a wave costs MinTimeout, and a /24 sweep is bound by
+//     Rate (its ~2400 probes are half a second of budget) more than by
+//     waves, so a looser limit for not-yet-answering hosts was not needed.
 //   - HostDeadline 30s caps a host whose probes keep timing out.
 const (
 	defaultRate         = 5000
 	defaultConcurrency  = 2048
 	defaultPerHost      = 8
 	defaultTimeout      = time.Second
+	defaultMinTimeout   = 100 * time.Millisecond
 	defaultRetries      = 1
 	defaultHostDeadline = 30 * time.Second
 )
@@ -107,6 +133,7 @@ func DefaultSweepConfig() SweepConfig {
 		Concurrency:  defaultConcurrency,
 		PerHost:      defaultPerHost,
 		Timeout:      defaultTimeout,
+		MinTimeout:   defaultMinTimeout,
 		Retries:      defaultRetries,
 		HostDeadline: defaultHostDeadline,
 	}
@@ -126,6 +153,9 @@ func (cfg SweepConfig) withDefaults() SweepConfig {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = defaultTimeout
+	}
+	if cfg.MinTimeout == 0 {
+		cfg.MinTimeout = defaultMinTimeout
 	}
 	if cfg.Retries == 0 {
 		cfg.Retries = defaultRetries

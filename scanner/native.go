@@ -57,8 +57,8 @@ type hostState struct {
 	open     bool
 	// alive is set once any probe got an answer (open, RST, ICMP). Timed-out
 	// probes are retried only on live hosts: a silent address costs one
-	// Timeout instead of Timeout × (1 + Retries), and a lost SYN on a live
-	// MFP is still retried. Until then they wait in deferred.
+	// adaptive timeout instead of Timeout × (1 + Retries), and a lost SYN
+	// on a live MFP is still retried. Until then they wait in deferred.
 	alive    bool
 	deferred []probe
 	err      error
@@ -75,6 +75,7 @@ type outcome struct {
 	h     *hostState
 	p     probe
 	state string // open, closed, filtered; "" when cancelled
+	short bool   // a timeout by the adaptive timer, shorter than Timeout
 	err   error
 }
 
@@ -83,6 +84,7 @@ type sweep struct {
 	n      *Native
 	cfg    SweepConfig
 	lim    *rate.Limiter
+	rtt    *rttTracker // nil when the timeout does not adapt
 	rng    *rand.Rand
 	emit   func(HostResult)
 	probes []probe
@@ -118,6 +120,9 @@ func (n *Native) Sweep(ctx context.Context, targets *TargetSet, cfg SweepConfig,
 		// A burst of 10ms worth of tokens smooths scheduling jitter without
 		// letting a stalled sweep catch up in one flood.
 		s.lim = rate.NewLimiter(rate.Limit(cfg.Rate), max(1, int(cfg.Rate/100)))
+	}
+	if cfg.MinTimeout > 0 && cfg.MinTimeout < cfg.Timeout {
+		s.rtt = newRTTTracker(cfg.MinTimeout, cfg.Timeout)
 	}
 	// Enough hosts to keep every slot busy twice over, so a few slow hosts
 	// do not idle the sweep.
@@ -253,7 +258,7 @@ func (s *sweep) record(o outcome) {
 	case "":
 		// Cancelled: nothing learned.
 	case stateTimeout:
-		s.timedOut(h, o.p)
+		s.timedOut(h, o.p, o.short)
 	default:
 		if o.state != "filtered" && !h.alive {
 			h.alive = true
@@ -264,15 +269,16 @@ func (s *sweep) record(o outcome) {
 		}
 		s.addPort(h, o.p, o.state)
 	}
-	if len(h.pending) > 0 && h.inflight < s.cfg.PerHost {
-		s.setReady(h, true)
-	}
+	s.setReady(h, len(h.pending) > 0 && h.inflight < s.cfg.PerHost)
 	s.maybeFinish(h)
 }
 
-func (s *sweep) timedOut(h *hostState, p probe) {
+// timedOut handles an attempt without an answer. One cut short by the
+// adaptive timeout never counts as final: only an attempt that waited the
+// full Timeout can call a port on a live host filtered.
+func (s *sweep) timedOut(h *hostState, p probe, short bool) {
 	switch {
-	case p.attempt >= s.cfg.Retries:
+	case p.attempt >= s.cfg.Retries && !short:
 		s.addPort(h, p, "filtered")
 	case h.alive:
 		s.retry(h, p)

@@ -175,8 +175,8 @@ func benchChild(t *testing.T) {
 	if nmapOpen != 256 {
 		t.Logf("nmap output (head):\n%s", out[:min(len(out), 1500)])
 	}
-	// One Timeout wave for the silent probes plus scheduling: well under the
-	// several seconds nmap -sT -T4 needs on such a subnet.
+	// The rate budget plus one adaptive timeout for the last silent probes:
+	// well under the many seconds nmap -sT -T4 needs on such a subnet.
 	if native > 4*time.Second {
 		t.Errorf("native sweep took %v, want under 4s", native)
 	}

@@ -53,25 +53,17 @@ func (s *sweep) dial(ctx context.Context, network, address string) (net.Conn, er
 // run performs one probe with its retries. It touches no scheduler state.
 func (s *sweep) run(ctx context.Context, j job) outcome {
 	var state string
+	var short bool
 	var err error
 	if j.p.udp >= 0 {
-		state, err = s.probeSNMP(ctx, j)
+		state, short, err = s.probeSNMP(ctx, j)
 	} else {
-		state, err = s.probeTCP(ctx, j)
+		state, short, err = s.probeTCP(ctx, j)
 	}
 	if ctx.Err() != nil {
 		return outcome{h: j.h, p: j.p, err: ctx.Err()}
 	}
-	return outcome{h: j.h, p: j.p, state: state, err: err}
-}
-
-// attemptCtx bounds one attempt by the probe timeout and the host deadline.
-func (s *sweep) attemptCtx(ctx context.Context, hostDeadline time.Time) (context.Context, context.CancelFunc) {
-	d := time.Now().Add(s.cfg.Timeout)
-	if hostDeadline.Before(d) {
-		d = hostDeadline
-	}
-	return context.WithDeadline(ctx, d)
+	return outcome{h: j.h, p: j.p, state: state, short: short, err: err}
 }
 
 // stateTimeout is an attempt that got no answer; the scheduler decides
@@ -80,57 +72,76 @@ const stateTimeout = "timeout"
 
 // probeTCP makes one connect attempt and closes at once: no byte is ever
 // written, which keeps print ports (9100, 515, 631) from printing anything.
-func (s *sweep) probeTCP(ctx context.Context, j job) (string, error) {
+// Both a SYN-ACK and a RST measure a round trip for the adaptive timeout.
+// It reports whether a timeout came from the adaptive timer.
+func (s *sweep) probeTCP(ctx context.Context, j job) (string, bool, error) {
 	address := netip.AddrPortFrom(j.addr, uint16(j.p.port)).String()
 	if err := s.lim.Wait(ctx); err != nil {
-		return "", fmt.Errorf("wait for rate limit: %w", err)
+		return "", false, fmt.Errorf("wait for rate limit: %w", err)
 	}
-	actx, cancel := s.attemptCtx(ctx, j.deadline)
-	conn, err := s.dial(actx, "tcp", address)
-	cancel()
+	a := s.startAttempt(ctx, j)
+	conn, err := s.dial(a.ctx, "tcp", address)
+	rtt := time.Since(a.start)
+	short := a.end()
 	if err == nil {
 		_ = conn.Close() // a failed close of a probe socket changes nothing
-		return "open", nil
+		s.rtt.observe(rtt)
+		return "open", false, nil
 	}
 	if ctx.Err() != nil {
-		return "", ctx.Err()
+		return "", false, ctx.Err()
 	}
 	switch classify(err) {
 	case classRefused:
-		return "closed", nil
+		s.rtt.observe(rtt)
+		return "closed", false, nil
 	case classUnreachable:
-		return "filtered", nil
+		return "filtered", false, nil
 	case classTimeout:
-		return stateTimeout, nil
+		return stateTimeout, short, nil
 	}
-	return "filtered", fmt.Errorf("probe tcp/%d: %w", j.p.port, err)
+	if short {
+		// The watcher cancelled the dial, which reads as context.Canceled.
+		return stateTimeout, true, nil
+	}
+	return "filtered", false, fmt.Errorf("probe tcp/%d: %w", j.p.port, err)
 }
 
 // probeSNMP sends the SNMP discovery datagrams once and waits for one
 // decodable reply carrying the request ID. Errors never mention the
-// communities.
-func (s *sweep) probeSNMP(ctx context.Context, j job) (string, error) {
+// communities. Agents answer from application code, so their replies are
+// not used as round-trip samples; the adaptive timeout still bounds the
+// first attempt, and a live host's cut probe is retried with the full one.
+func (s *sweep) probeSNMP(ctx context.Context, j job) (string, bool, error) {
 	u := s.cfg.UDPProbes[j.p.udp]
 	id := rand.Uint32() & 0x7fffffff
 	reqs, err := snmpRequests(u.Communities, id)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	address := netip.AddrPortFrom(j.addr, uint16(j.p.port)).String()
-	state, err := s.snmpAttempt(ctx, j, address, reqs, id)
+	// Rate tokens for every datagram are taken before the attempt starts,
+	// so a queue at the limiter is not mistaken for a silent agent.
+	for range reqs {
+		if err := s.lim.Wait(ctx); err != nil {
+			return "", false, fmt.Errorf("wait for rate limit: %w", err)
+		}
+	}
+	a := s.startAttempt(ctx, j)
+	state, err := s.snmpAttempt(a.ctx, j, address, reqs, id)
+	short := a.end()
 	if ctx.Err() != nil {
-		return "", ctx.Err()
+		return "", false, ctx.Err()
 	}
-	if state == "" && err == nil {
-		return stateTimeout, nil
+	if (state == "" && err == nil) || (short && state != "open" && state != "closed") {
+		return stateTimeout, short, nil
 	}
-	return state, err
+	return state, false, err
 }
 
-// snmpAttempt returns "" with no error when the attempt timed out.
-func (s *sweep) snmpAttempt(ctx context.Context, j job, address string, reqs [][]byte, id uint32) (string, error) {
-	actx, cancel := s.attemptCtx(ctx, j.deadline)
-	defer cancel()
+// snmpAttempt returns "" with no error when the attempt timed out; actx
+// bounds the attempt.
+func (s *sweep) snmpAttempt(actx context.Context, j job, address string, reqs [][]byte, id uint32) (string, error) {
 	conn, err := s.dial(actx, "udp", address)
 	if err != nil {
 		return s.udpFailure(j, err)
@@ -144,9 +155,6 @@ func (s *sweep) snmpAttempt(ctx context.Context, j job, address string, reqs [][
 	stop := context.AfterFunc(actx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	for _, r := range reqs {
-		if err := s.lim.Wait(actx); err != nil {
-			return "", nil
-		}
 		if _, err := conn.Write(r); err != nil {
 			return s.udpFailure(j, err)
 		}

@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Overrides for tuning experiments; the benchmark itself sets none.
 	cfg := scanner.DefaultSweepConfig()
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "probe timeout")
+	fs.DurationVar(&cfg.MinTimeout, "min-timeout", cfg.MinTimeout, "floor of the adaptive probe timeout (negative: no adaptation)")
 	fs.IntVar(&cfg.Retries, "retries", cfg.Retries, "retries of a timed-out probe (negative: none)")
 	fs.IntVar(&cfg.PerHost, "per-host", cfg.PerHost, "probes in flight per host")
 	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "probes in flight")
