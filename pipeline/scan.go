@@ -152,8 +152,13 @@ func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
 	}
 }
 
+// snmpCommunities is what discovery tries: "public" (the default almost
+// every agent keeps) and the operator's own. The SNMP collector later tries
+// every well-known community on each live host, so a device reachable only
+// with "private" is still assessed; discovery just finds it by its TCP ports.
+// Fewer datagrams per address matter: the sweep is bound by the probe rate.
 func snmpCommunities(cfg Config) []string {
-	return append([]string{"public", "private", "canon_admin", "canon_user"}, cfg.Collect.Communities...)
+	return append([]string{"public"}, cfg.Collect.Communities...)
 }
 
 func newEngine(cfg Config) (scanner.Engine, error) {
