@@ -45,9 +45,12 @@ type Config struct {
 	Ports      []int
 	Roles      collectors.Roles
 	// PortOffset is the lab's port shift, recorded in the scan metadata.
-	PortOffset   int
-	Rate         float64
-	Timeout      time.Duration
+	PortOffset int
+	Rate       float64
+	Timeout    time.Duration
+	// MinTimeout is the floor of the adaptive probe timeout (0: the
+	// engine's default; negative: adaptation off).
+	MinTimeout   time.Duration
 	HostDeadline time.Duration
 	Concurrency  int
 	PerHost      int

@@ -146,6 +146,7 @@ func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,
 		Timeout:      cfg.Timeout,
+		MinTimeout:   cfg.MinTimeout,
 		Retries:      1,
 		HostDeadline: cfg.HostDeadline,
 		Progress:     p.update,

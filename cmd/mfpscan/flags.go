@@ -26,6 +26,7 @@ type sweepFlags struct {
 	ports        string
 	rate         float64
 	timeout      time.Duration
+	minTimeout   time.Duration
 	hostDeadline time.Duration
 	concurrency  int
 	perHost      int
@@ -44,6 +45,7 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ports, "ports", "", "TCP ports to probe, e.g. 80,443,8000-8010 (default: the MFP port set)")
 	fs.Float64Var(&f.rate, "rate", def.Rate, "global probe rate limit, probes per second")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "timeout of one probe or protocol exchange")
+	fs.DurationVar(&f.minTimeout, "min-timeout", def.MinTimeout, "floor of the adaptive probe timeout learnt from replies; negative turns adaptation off")
 	fs.DurationVar(&f.hostDeadline, "host-timeout", def.HostDeadline, "deadline for everything done to one host")
 	fs.IntVar(&f.concurrency, "concurrency", def.Concurrency, "probes in flight at once (capped by the open-file limit)")
 	fs.IntVar(&f.perHost, "per-host", def.PerHost, "probes in flight at once per host (printers dislike bursts)")
@@ -92,6 +94,7 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 		return pipeline.UsageError("--concurrency and --per-host must be at least 1")
 	}
 	cfg.Rate, cfg.Timeout, cfg.HostDeadline = f.rate, f.timeout, f.hostDeadline
+	cfg.MinTimeout = f.minTimeout
 	cfg.Concurrency, cfg.PerHost = f.concurrency, f.perHost
 	return nil
 }
