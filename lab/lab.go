@@ -4,8 +4,8 @@
 // Each simulated device gets its own address in Config.Subnet (default
 // 127.77.0.0/24, devices from .10 up; Linux routes all of 127.0.0.0/8 to lo,
 // so no setup is needed) and binds its listeners only there. Real ports
-// below 1024 need root; Config.PortOffset shifts every port (TCP and the SNMP
-// UDP port) by a constant so an unprivileged user can run the lab:
+// below 1024 need root; Config.PortOffset shifts every port (TCP and the UDP
+// ports of SNMP, WS-Discovery and SLP) by a constant so an unprivileged user can run the lab:
 //
 //	fleet, err := lab.Start(ctx, lab.Config{PortOffset: 10000})
 //	if err != nil { ... }
@@ -59,13 +59,16 @@ type Config struct {
 
 // Device describes one running simulated device.
 type Device struct {
-	Name        string // unique in the fleet: the profile name, suffixed "-2", "-3" for repeats
-	Profile     string
-	Addr        netip.Addr
-	TCPPorts    []int          // bound ports (offset applied), sorted
-	Roles       map[int]string // bound TCP port → collector role ("http", "https", "ftp", "raw", "lpd", "ipp", "ipps")
-	SNMPPort    int            // UDP port of the SNMP agent (offset applied); 0 when the device has none
-	Description string
+	Name     string // unique in the fleet: the profile name, suffixed "-2", "-3" for repeats
+	Profile  string
+	Addr     netip.Addr
+	TCPPorts []int          // bound ports (offset applied), sorted
+	Roles    map[int]string // bound TCP port → collector role ("http", "https", "ftp", "raw", "lpd", "ipp", "ipps")
+	SNMPPort int            // UDP port of the SNMP agent (offset applied); 0 when the device has none
+	// WSDPort and SLPPort are the WS-Discovery and SLP UDP ports (offset
+	// applied); 0 when the device does not answer them.
+	WSDPort, SLPPort int
+	Description      string
 	// Ground truth, for end-to-end tests of the scanner. Empty when the
 	// device does not claim the fact (the web server is no printer).
 	Vendor, Model, Firmware, Serial string
@@ -204,6 +207,9 @@ func (p plannedDevice) device(offset int) Device {
 	if p.snmp != nil {
 		d.SNMPPort = snmpPort + offset
 	}
+	if p.discovery {
+		d.WSDPort, d.SLPPort = wsdPort+offset, slpPort+offset
+	}
 	return d
 }
 
@@ -275,6 +281,7 @@ func lastAddr(p netip.Prefix) netip.Addr {
 type boundDevice struct {
 	tcp  []net.Listener // parallel to profile.tcp
 	snmp *net.UDPConn
+	disc *discoverySockets // nil unless the profile answers WSD and SLP
 }
 
 // bindAll binds every socket first, so a failure leaves nothing serving.
@@ -292,6 +299,13 @@ func bindAll(ctx context.Context, f *Fleet, plan []plannedDevice, offset int) ([
 			}
 			f.closers = append(f.closers, ln)
 			out[i].tcp = append(out[i].tcp, ln)
+		}
+		if p.discovery {
+			ds, err := bindDiscovery(ctx, f, &lc, p, offset)
+			if err != nil {
+				return nil, err
+			}
+			out[i].disc = ds
 		}
 		if p.snmp == nil {
 			continue
@@ -342,6 +356,9 @@ func (f *Fleet) serveDevice(dev *deviceRuntime, b boundDevice) {
 			defer f.wg.Done()
 			dev.agent.serve(b.snmp)
 		}()
+	}
+	if b.disc != nil {
+		f.serveDiscovery(dev, b.disc)
 	}
 }
 

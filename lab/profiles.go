@@ -107,7 +107,10 @@ type profile struct {
 	tcp         []listenerSpec
 	tls         *tlsSpec
 	snmp        *snmpSpec
-	ftpBanner   string
+	// discovery answers WS-Discovery (3702/udp) and SLP (427/udp) probes,
+	// as Canon devices do by default.
+	discovery bool
+	ftpBanner string
 	// hostile selects a broken or malicious behaviour (hostile.go) that
 	// replaces the normal services; zero for the well-behaved profiles.
 	hostile hostileKind
@@ -147,7 +150,7 @@ func profiles() []profile {
 	return []profile{
 		{
 			name:        ProfileFactory,
-			description: "Canon imageRUNNER ADVANCE C5535i III as shipped: HTTP and HTTPS Remote UI without login, TLS 1.0-1.2, SNMP v1/v2c public+private, FTP, LPD, raw, IPP",
+			description: "Canon imageRUNNER ADVANCE C5535i III as shipped: HTTP and HTTPS Remote UI without login, TLS 1.0-1.2, SNMP v1/v2c public+private, FTP, LPD, raw, IPP, WSD and SLP discovery",
 			id: identity{
 				vendor: "Canon", model: "iR-ADV C5535 III", firmware: "47.07", serial: "XKM01234",
 				sysDescr: "Canon iR-ADV C5535 III /P", sysObjectID: "1.3.6.1.4.1.1602.4.7",
@@ -163,6 +166,7 @@ func profiles() []profile {
 				minVersion: tls.VersionTLS10, maxVersion: tls.VersionTLS12, suites: factorySuites,
 			},
 			snmp:      &snmpSpec{v1: true, v2c: true, communities: []string{"public", "private"}},
+			discovery: true,
 			ftpBanner: "220 Canon iR-ADV C5535 III FTP Print Server V2.10 ready.",
 		},
 		{
@@ -185,7 +189,7 @@ func profiles() []profile {
 		},
 		{
 			name:        ProfileMF,
-			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw",
+			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD and SLP discovery",
 			id: identity{
 				vendor: "Canon", model: "MF750C Series", firmware: "03.07", serial: "WGD12345",
 				sysDescr: "Canon MF750C Series /P", sysObjectID: "1.3.6.1.4.1.1602.4.2",
@@ -197,7 +201,8 @@ func profiles() []profile {
 				subjectCN: "Canon Imaging Product", key: keyRSA2048,
 				minVersion: tls.VersionTLS12, maxVersion: tls.VersionTLS12,
 			},
-			snmp: &snmpSpec{v1: true, communities: []string{"public"}},
+			snmp:      &snmpSpec{v1: true, communities: []string{"public"}},
+			discovery: true,
 		},
 		{
 			name:        ProfileHP,

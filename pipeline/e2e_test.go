@@ -134,6 +134,10 @@ func TestEndToEndLab(t *testing.T) {
 	expect("ir-adv-hardened", "fw.known_advisory", policies.StatusPass)
 	expect("mf-small-office", "fw.known_advisory", policies.StatusFail)
 	expect("mf-small-office", "snmp.default_communities", policies.StatusFail)
+	// WS-Discovery and SLP answer on the factory and MF profiles only.
+	expect("ir-adv-factory", "svc.discovery_services", policies.StatusFail)
+	expect("mf-small-office", "svc.discovery_services", policies.StatusFail)
+	expect("ir-adv-hardened", "svc.discovery_services", policies.StatusPass)
 	// Points the network cannot show stay in review without attestations.
 	for _, rule := range []string{"phy.access_controlled_room", "int.firmware_verification", "log.audit_log_forwarded", "pol.security_policy_applied"} {
 		expect("ir-adv-factory", rule, policies.StatusReview)

@@ -84,13 +84,19 @@ func startLab(ctx context.Context, lc lab.Config) (*lab.Fleet, error) {
 
 func printFleet(w io.Writer, fleet *lab.Fleet, offset int) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "DEVICE\tADDRESS\tTCP PORTS\tSNMP\tWHAT\n")
+	fmt.Fprintf(tw, "DEVICE\tADDRESS\tTCP PORTS\tUDP PORTS\tWHAT\n")
 	for _, d := range fleet.Devices() {
-		snmp := "-"
-		if d.SNMPPort != 0 {
-			snmp = fmt.Sprintf("udp/%d", d.SNMPPort)
+		var udp []int
+		for _, p := range []int{d.SNMPPort, d.SLPPort, d.WSDPort} {
+			if p != 0 {
+				udp = append(udp, p)
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Addr, joinInts(d.TCPPorts), snmp, d.Description)
+		udpText := "-"
+		if len(udp) > 0 {
+			udpText = joinInts(udp)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Addr, joinInts(d.TCPPorts), udpText, d.Description)
 	}
 	tw.Flush()
 	if offset != 0 {

@@ -138,10 +138,16 @@ func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scann
 	return doc
 }
 
+// sweepConfig probes SNMP plus the WS-Discovery and SLP services the guide
+// asks to disable (one datagram each). The discovery ports move with
+// cfg.PortOffset, the lab's shift (0 on real networks).
 func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
+	wsd, slp := scanner.WSDProbe(), scanner.SLPProbe()
+	wsd.Port += cfg.PortOffset
+	slp.Port += cfg.PortOffset
 	return scanner.SweepConfig{
 		TCPPorts:     cfg.Ports,
-		UDPProbes:    []scanner.UDPProbe{{Port: cfg.Roles.SNMPPort, Service: "snmp", Communities: snmpCommunities(cfg)}},
+		UDPProbes:    []scanner.UDPProbe{{Port: cfg.Roles.SNMPPort, Service: "snmp", Communities: snmpCommunities(cfg)}, wsd, slp},
 		Rate:         cfg.Rate,
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,

@@ -32,9 +32,10 @@ type HostResult struct {
 // UDPProbe asks for one UDP service on a port.
 type UDPProbe struct {
 	Port int
-	// Service is the protocol spoken; only "snmp" is implemented.
+	// Service is the protocol spoken: "snmp", "wsd" (WS-Discovery Probe) or
+	// "slp" (SLPv2 Service Request).
 	Service string
-	// Communities are tried with v2c and v1 GETs; they are secrets and are
+	// Communities (snmp only) are tried with v2c and v1 GETs; they are secrets and are
 	// never logged or put in errors.
 	Communities []string
 }
@@ -88,7 +89,8 @@ type SweepConfig struct {
 //   - Rate 5000/s: a /24 × 17 probes is ~4400 probes, under a second of
 //     budget, while a /16 takes minutes, so no switch or IDS sees a flood.
 //     Tokens count packets sent: a TCP probe takes one, an SNMP probe one
-//     per datagram (one per version and community, plus the v3 request).
+//     per datagram (one per version and community, plus the v3 request),
+//     a WSD or SLP probe one.
 //   - Timeout 1s with 1 retry: LAN round trips are under 10ms, so 1s is
 //     generous for slow embedded stacks. Retries go only to hosts that
 //     answered something, so a silent address costs one adaptive timeout

@@ -22,8 +22,8 @@ import (
 type DialFunc func(ctx context.Context, network, address string) (net.Conn, error)
 
 // Native is the built-in connect sweep: a TCP connect (then close, never a
-// byte written) per port and an SNMP GET / v3 discovery datagram per UDP
-// probe. It needs no privileges.
+// byte written) per port and, per UDP probe, an SNMP GET / v3 discovery, a
+// WS-Discovery Probe or an SLP Service Request. It needs no privileges.
 type Native struct {
 	// Dial opens probe connections; nil uses a plain net.Dialer. Tests
 	// inject dialers that block or fail on purpose.
@@ -163,7 +163,7 @@ func buildProbes(cfg SweepConfig) ([]probe, error) {
 		if u.Port < 1 || u.Port > 65535 {
 			return nil, fmt.Errorf("sweep: invalid UDP port %d", u.Port)
 		}
-		if u.Service != "snmp" {
+		if !knownUDPService(u.Service) {
 			return nil, fmt.Errorf("sweep: unsupported UDP probe %q", u.Service)
 		}
 		out = append(out, probe{udp: i, port: u.Port})
@@ -302,7 +302,7 @@ func (s *sweep) addPort(h *hostState, p probe, state string) {
 	}
 	proto, service := "tcp", ServiceName("tcp", p.port)
 	if p.udp >= 0 {
-		proto, service = "udp", s.cfg.UDPProbes[p.udp].Service
+		proto, service = "udp", s.cfg.UDPProbes[p.udp].portService()
 	}
 	h.ports = append(h.ports, facts.Port{Port: p.port, Protocol: proto, State: state, Service: service})
 }

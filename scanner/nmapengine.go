@@ -195,7 +195,7 @@ func nmapResults(run *nmap.Run, cfg SweepConfig) []HostResult {
 	emitAll := cfg.EmitAll
 	udpService := map[int]string{}
 	for _, u := range cfg.UDPProbes {
-		udpService[u.Port] = u.Service
+		udpService[u.Port] = u.portService()
 	}
 	var out []HostResult
 	for _, h := range run.Hosts {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
@@ -12,9 +11,9 @@ import (
 	"time"
 )
 
-// maxSNMPReads bounds how many stray datagrams one attempt reads before
+// maxUDPReads bounds how many stray datagrams one attempt reads before
 // giving up, so a chatty or hostile peer cannot keep a worker forever.
-const maxSNMPReads = 16
+const maxUDPReads = 16
 
 // errClass is how a failed probe attempt is read.
 type errClass int
@@ -56,7 +55,7 @@ func (s *sweep) run(ctx context.Context, j job) outcome {
 	var short bool
 	var err error
 	if j.p.udp >= 0 {
-		state, short, err = s.probeSNMP(ctx, j)
+		state, short, err = s.probeUDP(ctx, j)
 	} else {
 		state, short, err = s.probeTCP(ctx, j)
 	}
@@ -107,28 +106,27 @@ func (s *sweep) probeTCP(ctx context.Context, j job) (string, bool, error) {
 	return "filtered", false, fmt.Errorf("probe tcp/%d: %w", j.p.port, err)
 }
 
-// probeSNMP sends the SNMP discovery datagrams once and waits for one
-// decodable reply carrying the request ID. Errors never mention the
-// communities. Agents answer from application code, so their replies are
-// not used as round-trip samples; the adaptive timeout still bounds the
-// first attempt, and a live host's cut probe is retried with the full one.
-func (s *sweep) probeSNMP(ctx context.Context, j job) (string, bool, error) {
-	u := s.cfg.UDPProbes[j.p.udp]
-	id := rand.Uint32() & 0x7fffffff
-	reqs, err := snmpRequests(u.Communities, id)
+// probeUDP sends the datagrams of one UDP probe (SNMP, WSD or SLP) once
+// and waits for one reply that the probe's parser accepts and that carries
+// the attempt's ID. Errors never mention SNMP communities. Agents answer
+// from application code, so their replies are not used as round-trip
+// samples; the adaptive timeout still bounds the first attempt, and a live
+// host's cut probe is retried with the full one.
+func (s *sweep) probeUDP(ctx context.Context, j job) (string, bool, error) {
+	ex, err := newUDPExchange(s.cfg.UDPProbes[j.p.udp])
 	if err != nil {
 		return "", false, err
 	}
 	address := netip.AddrPortFrom(j.addr, uint16(j.p.port)).String()
 	// Rate tokens for every datagram are taken before the attempt starts,
 	// so a queue at the limiter is not mistaken for a silent agent.
-	for range reqs {
+	for range ex.reqs {
 		if err := s.lim.Wait(ctx); err != nil {
 			return "", false, fmt.Errorf("wait for rate limit: %w", err)
 		}
 	}
 	a := s.startAttempt(ctx, j)
-	state, err := s.snmpAttempt(a.ctx, j, address, reqs, id)
+	state, err := s.udpAttempt(a.ctx, j, address, ex)
 	short := a.end()
 	if ctx.Err() != nil {
 		return "", false, ctx.Err()
@@ -139,9 +137,9 @@ func (s *sweep) probeSNMP(ctx context.Context, j job) (string, bool, error) {
 	return state, false, err
 }
 
-// snmpAttempt returns "" with no error when the attempt timed out; actx
+// udpAttempt returns "" with no error when the attempt timed out; actx
 // bounds the attempt.
-func (s *sweep) snmpAttempt(actx context.Context, j job, address string, reqs [][]byte, id uint32) (string, error) {
+func (s *sweep) udpAttempt(actx context.Context, j job, address string, ex udpExchange) (string, error) {
 	conn, err := s.dial(actx, "udp", address)
 	if err != nil {
 		return s.udpFailure(j, err)
@@ -154,18 +152,20 @@ func (s *sweep) snmpAttempt(actx context.Context, j job, address string, reqs []
 	// Deadlines do not watch ctx: cut the read short on cancellation.
 	stop := context.AfterFunc(actx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	for _, r := range reqs {
+	for _, r := range ex.reqs {
 		if _, err := conn.Write(r); err != nil {
 			return s.udpFailure(j, err)
 		}
 	}
-	buf := make([]byte, maxSNMPDatagram+1)
-	for range maxSNMPReads {
+	// One byte over the cap makes an oversized datagram fail the parser's
+	// length check instead of being parsed truncated.
+	buf := make([]byte, ex.maxReply+1)
+	for range maxUDPReads {
 		n, err := conn.Read(buf)
 		if err != nil {
 			return s.udpFailure(j, err)
 		}
-		if r, err := parseSNMPReply(buf[:n]); err == nil && r.ID == id {
+		if ex.match(buf[:n]) {
 			return "open", nil
 		}
 	}
