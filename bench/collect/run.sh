@@ -19,7 +19,7 @@ usage() {
 	cat <<'USAGE'
 usage: bench/collect/run.sh [--devices N] [--keep] [--timeout D] [--mfpscan-args "ARGS"]
   --devices N        lab devices, cycling the five default profiles (default 256, max 500)
-  --timeout D        kill either tool after D (Go duration, default 60m)
+  --timeout D        kill either tool after D (Go duration, default 120m: nmap needs ~70m for 256)
   --mfpscan-args S   extra arguments for `mfpscan scan` (e.g. "--per-host 16")
   --keep             keep the work directory (outputs, logs)
   (MFPSCAN_BIN=PATH uses a prebuilt mfpscan instead of building one)
@@ -27,7 +27,7 @@ Needs root (network namespace), ip, nmap and go.
 USAGE
 }
 
-devices=256 keep=0 timeout=60m extra=""
+devices=256 keep=0 timeout=120m extra=""
 while (($#)); do
 	case "$1" in
 	--devices) devices="${2:?--devices needs a value}"; shift ;;
