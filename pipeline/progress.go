@@ -14,6 +14,10 @@ type progress struct {
 	mu    sync.Mutex
 	bar   *progressbar.ProgressBar
 	found int
+	// collecting is set once the sweep ended and the bar counts the
+	// devices still being inspected.
+	collecting bool
+	done       int
 }
 
 func newProgress(cfg Config, total uint64) *progress {
@@ -43,11 +47,43 @@ func (p *progress) update(done, _ uint64, found int) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.collecting {
+		return
+	}
 	if found != p.found {
 		p.found = found
 		p.bar.Describe(fmt.Sprintf("sweeping, %d found", found))
 	}
 	_ = p.bar.Set64(int64(done))
+}
+
+// sweepDone switches the bar to counting inspected devices, out of the
+// hosts the sweep found.
+func (p *progress) sweepDone(hosts int) {
+	if p == nil || p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.collecting = true
+	_ = p.bar.Finish()
+	p.bar.ChangeMax(hosts)
+	p.bar.Reset()
+	p.bar.Describe("inspecting devices")
+	_ = p.bar.Set(p.done)
+}
+
+// collected records that n devices have been inspected.
+func (p *progress) collected(n int) {
+	if p == nil || p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done = n
+	if p.collecting {
+		_ = p.bar.Set(n)
+	}
 }
 
 func (p *progress) finish() {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
@@ -98,6 +99,7 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 	ce.Dialer = collectors.NewDialer(collectOpts.Timeout, cfg.PerHost)
 	ce.HostTimeout = cfg.HostDeadline
 
+	progress := newProgress(cfg, targets.Count())
 	hosts := make(chan scanner.HostResult, collectWorkers)
 	var (
 		mu   sync.Mutex
@@ -113,16 +115,22 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 				att.Apply(doc)
 				mu.Lock()
 				docs = append(docs, doc)
+				collected := len(docs)
 				mu.Unlock()
+				progress.collected(collected)
 			}
 		}()
 	}
-	progress := newProgress(cfg, targets.Count())
 	cfg.Log.Info("sweep started", "addresses", targets.Count(), "ports", len(cfg.Ports), "engine", engine.Name())
+	var found atomic.Int64
 	sweepErr := engine.Sweep(ctx, targets, sweepConfig(cfg, progress), func(h scanner.HostResult) {
+		found.Add(1)
 		hosts <- h
 	})
 	close(hosts)
+	// Hosts found late in the sweep are still being inspected: say so
+	// rather than sit silent.
+	progress.sweepDone(int(found.Load()))
 	wg.Wait()
 	progress.finish()
 	return docs, sweepErr

@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mfpscan/mfpscan/policies"
 )
@@ -100,17 +100,23 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 	}
 	ix := indexRun(run)
 	rows, ruleFails := summaryRows(run, ix)
-	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "ADDRESS\tDEVICE\tCRITICAL\tHIGH\tMEDIUM\tLOW\tINFO\tWAIVED")
+	// Widths come from the visible text: ANSI colour codes take bytes but no
+	// columns, which a tabwriter would count.
+	table := [][]string{{"ADDRESS", "DEVICE", "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "WAIVED"}}
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n",
+		table = append(table, []string{
 			Sanitize(r.addr, maxCell), nonEmpty(Sanitize(r.model, maxCell), "-"),
-			paint(ansiRed+ansiBold, fmt.Sprint(r.fails["critical"])),
-			paint(ansiRed, fmt.Sprint(r.fails["high"])),
-			paint(ansiYel, fmt.Sprint(r.fails["medium"])),
-			r.fails["low"], r.fails["info"], r.waived)
+			fmt.Sprint(r.fails["critical"]), fmt.Sprint(r.fails["high"]), fmt.Sprint(r.fails["medium"]),
+			fmt.Sprint(r.fails["low"]), fmt.Sprint(r.fails["info"]), fmt.Sprint(r.waived),
+		})
 	}
-	if err := tw.Flush(); err != nil {
+	colours := map[int]string{2: ansiRed + ansiBold, 3: ansiRed, 4: ansiYel}
+	if err := writeTable(w, table, func(row, col int, cell string) string {
+		if row == 0 || colours[col] == "" {
+			return cell
+		}
+		return paint(colours[col], cell)
+	}); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 
@@ -132,6 +138,29 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 		fmt.Fprintln(w, paint(ansiYel, "\nThe scan is incomplete: it was interrupted or hit its deadline."))
 	}
 	return nil
+}
+
+// writeTable prints rows in columns two spaces apart, padding by visible
+// width; style may wrap a cell (already sanitised) in colour codes.
+func writeTable(w io.Writer, rows [][]string, style func(row, col int, cell string) string) error {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for c, cell := range r {
+			widths[c] = max(widths[c], utf8.RuneCountInString(cell))
+		}
+	}
+	var b strings.Builder
+	for i, r := range rows {
+		for c, cell := range r {
+			b.WriteString(style(i, c, cell))
+			if c < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[c]-utf8.RuneCountInString(cell)+2))
+			}
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func writeTopRules(w io.Writer, ruleFails map[string]int, ix runIndex) {
