@@ -109,7 +109,9 @@ open_udp(port) if open_port(port, "udp")
 open_port_index(port, proto) := object.get(open_index, [proto, port], [])
 
 # Discovery results can be trusted to say "closed" only when discovery ran.
-ports_known if collector_ok("discovery")
+# (An input reference rather than collector_ok: OPA's rule index then skips
+# bodies whose status does not match, without evaluating them.)
+ports_known if input.collectors.discovery.status == "ok"
 
 ports_known if count(ports) > 0
 
@@ -207,24 +209,62 @@ certificates contains [i, cert] if {
 	cert := tls_services[i].certificate
 }
 
+# --- credentials --------------------------------------------------------------
+
+credential_checks := object.get(object.get(input, "credentials", {}), "checks", [])
+
+# [index, check] of every check whose login was accepted (usually none), so
+# each credential rule scans this short list instead of every check.
+accepted_checks := [[i, c] | some i, c in credential_checks; c.accepted == true]
+
+# Accounts with at least one check that gave a yes/no answer.
+tried_accounts := {c.account | some c in credential_checks; is_boolean(c.accepted)}
+
+# The review reason every credential rule gives when the checks did not run.
+credentials_not_run := sprintf("default-credential checks not run: %s", [missing_reason("credentials")])
+
+# --- services with their own applicability ---------------------------------------
+
+# Reasons that make an SNMP rule (and a Remote UI rule, below) not applicable
+# besides mfp_not_applicable. A rule whose not_applicable only copies lib sets
+# has it evaluated once per device for every rule with the same sources (see
+# policies/eval.go), instead of once per rule.
+snmp_not_applicable contains "SNMP agent does not answer (snmp collector: closed)" if input.collectors.snmp.status == "closed"
+
+remote_ui_not_applicable contains "no Remote UI found" if input.remote_ui.present == false
+
 # --- attestations ---------------------------------------------------------------
 
-attestation(key) := object.get(object.get(input, "attestations", {}), key, null)
+attestations := object.get(input, "attestations", {})
+
+attestation(key) := object.get(attestations, key, null)
+
+# The attestations file named in evidence.
+attestation_source := object.get(attestations, "source", "")
 
 # attestation_deny / attestation_review implement the common shape of
 # organisation-attested checks: false fails, missing is reviewed, true passes.
-attestation_deny(key, msg) := {{"msg": msg, "fact": sprintf("/attestations/%s", [key]), "evidence": {key: false, "source": object.get(input, ["attestations", "source"], "")}}} if {
+attestation_deny(key, msg) := {attestation_finding(key, msg)} if {
 	attestation(key) == false
 } else := set()
 
-attestation_review(key, what) := {sprintf("not attested: %s (set %s in the attestations file)", [what, key])} if {
+attestation_review(key, what) := {attestation_missing(key, what)} if {
 	not is_boolean(attestation(key))
 } else := set()
+
+# The finding and the review reason of the shape above, for rules that test
+# input.attestations.<key> themselves: a plain reference is much cheaper to
+# evaluate than a function call, and these are only built when they apply.
+# The built-in rules write the review reason out as a constant string (no
+# sprintf per device); it must read as attestation_missing would make it.
+attestation_finding(key, msg) := {"msg": msg, "fact": sprintf("/attestations/%s", [key]), "evidence": {key: false, "source": attestation_source}}
+
+attestation_missing(key, what) := sprintf("not attested: %s (set %s in the attestations file)", [what, key])
 
 # A device without any TLS service makes TLS-configuration rules not
 # applicable (whether plain HTTP is acceptable is judged by the Remote UI rules).
 tls_not_applicable contains "no TLS service found (tls collector: closed)" if {
-	collector_status("tls") == "closed"
+	input.collectors.tls.status == "closed"
 	count(tls_services) == 0
 }
 

@@ -34,8 +34,9 @@ deny contains {
 	"fact": sprintf("/tls/%d/certificate/default_canon_subject", [i]),
 	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "default_canon_subject": cert.default_canon_subject},
 } if {
-	some [i, cert] in lib.certificates
+	some i in lib.tls_tested
 	t := lib.tls_services[i]
+	cert := t.certificate
 	cert.default_canon_subject == true
 }
 

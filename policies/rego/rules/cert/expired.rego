@@ -33,8 +33,9 @@ deny contains {
 	"fact": sprintf("/tls/%d/certificate/expired", [i]),
 	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "expired": cert.expired},
 } if {
-	some [i, cert] in lib.certificates
+	some i in lib.tls_tested
 	t := lib.tls_services[i]
+	cert := t.certificate
 	cert.expired == true
 }
 

@@ -35,16 +35,18 @@ deny contains {
 	"fact": sprintf("/tls/%d/certificate/fermat_weak", [i]),
 	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "fermat_weak": cert.fermat_weak},
 } if {
-	some [i, cert] in lib.certificates
+	some i in lib.tls_tested
 	t := lib.tls_services[i]
+	cert := t.certificate
 	cert.fermat_weak == true
 }
 
 review contains sprintf("port %d: RSA key was not tested for Fermat factorisation", [t.port]) if {
-	some [i, cert] in lib.certificates
+	some i in lib.tls_tested
 	t := lib.tls_services[i]
+	cert := t.certificate
 	cert.key_type == "RSA"
-	not is_boolean(cert.fermat_weak)
+	not is_boolean(object.get(cert, "fermat_weak", null))
 }
 
 review contains reason if some reason in lib.tls_review_certs

@@ -39,3 +39,10 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"tls": [object.union(fixtures.canon.tls[0], {"certificate": {"fermat_weak": true}})]})
 	fixtures.status(fermat_weak) == "not_applicable" with input as doc
 }
+
+# An RSA certificate without fermat_weak was not tested: review, never pass.
+test_review_fermat_absent if {
+	doc := json.remove(fixtures.canon, ["tls/0/certificate/fermat_weak"])
+	r := fermat_weak with input as doc
+	r.review == {"port 443: RSA key was not tested for Fermat factorisation"}
+}

@@ -35,8 +35,9 @@ deny contains {
 	"fact": sprintf("/tls/%d/certificate/self_signed", [i]),
 	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "self_signed": cert.self_signed},
 } if {
-	some [i, cert] in lib.certificates
+	some i in lib.tls_tested
 	t := lib.tls_services[i]
+	cert := t.certificate
 	cert.self_signed == true
 }
 

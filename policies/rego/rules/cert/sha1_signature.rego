@@ -34,8 +34,9 @@ deny contains {
 	"fact": sprintf("/tls/%d/certificate/signature_algorithm", [i]),
 	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "signature_algorithm": cert.signature_algorithm},
 } if {
-	some [i, cert] in lib.certificates
+	some i in lib.tls_tested
 	t := lib.tls_services[i]
+	cert := t.certificate
 	weak_signature(cert)
 }
 

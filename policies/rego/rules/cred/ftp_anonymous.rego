@@ -26,22 +26,18 @@ not_applicable contains reason if some reason in lib.mfp_not_applicable
 
 account := "ftp_anonymous"
 
-checks := [[i, c] | some i, c in object.get(object.get(input, "credentials", {}), "checks", []); c.account == account]
-
 deny contains {
 	"msg": sprintf("%s accepted an anonymous FTP login", [lib.device_label]),
 	"fact": sprintf("/credentials/checks/%d/accepted", [i]),
 	"evidence": {"account": account, "port": object.get(c, "port", 0), "accepted": true},
 } if {
-	some [i, c] in checks
-	c.accepted == true
+	some [i, c] in lib.accepted_checks
+	c.account == account
 }
 
-review contains sprintf("default-credential checks not run: %s", [lib.missing_reason("credentials")]) if {
-	not input.credentials.status == "ok"
-}
+review contains lib.credentials_not_run if not input.credentials.status == "ok"
 
 review contains sprintf("%s was not tried", [account]) if {
 	input.credentials.status == "ok"
-	count([c | some [_, c] in checks; is_boolean(c.accepted)]) == 0
+	not lib.tried_accounts[account]
 }

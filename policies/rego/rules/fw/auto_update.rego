@@ -26,6 +26,6 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-deny contains f if some f in lib.attestation_deny("auto_firmware_update", "scheduled firmware update is enabled: attested false")
+deny contains lib.attestation_finding("auto_firmware_update", "scheduled firmware update is enabled: attested false") if input.attestations.auto_firmware_update == false
 
-review contains r if some r in lib.attestation_review("auto_firmware_update", "scheduled firmware update is enabled")
+review contains "not attested: scheduled firmware update is enabled (set auto_firmware_update in the attestations file)" if not is_boolean(object.get(lib.attestations, "auto_firmware_update", null))

@@ -26,6 +26,6 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-deny contains f if some f in lib.attestation_deny("firmware_verification", "firmware modification detection is enabled: attested false")
+deny contains lib.attestation_finding("firmware_verification", "firmware modification detection is enabled: attested false") if input.attestations.firmware_verification == false
 
-review contains r if some r in lib.attestation_review("firmware_verification", "firmware modification detection is enabled")
+review contains "not attested: firmware modification detection is enabled (set firmware_verification in the attestations file)" if not is_boolean(object.get(lib.attestations, "firmware_verification", null))

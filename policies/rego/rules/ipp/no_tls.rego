@@ -41,14 +41,17 @@ deny contains {
 	"fact": sprintf("/ports/%d", [i]),
 	"evidence": {"port": 631},
 } if {
+	input.collectors.ipp.status == "ok"
 	count(object.get(input, "ipp", [])) == 0
-	lib.collector_ok("ipp")
 	some i in lib.open_port_index(631, "tcp")
 }
 
 review contains sprintf("IPP not examined: %s", [lib.missing_reason("ipp")]) if {
 	lib.open_tcp(631)
-	not lib.collector_ok("ipp")
+	not input.collectors.ipp.status == "ok"
 }
 
-review contains r if some r in lib.port_review(631, "tcp")
+review contains r if {
+	not lib.port_review_none
+	some r in lib.port_review(631, "tcp")
+}

@@ -25,6 +25,6 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-deny contains f if some f in lib.attestation_deny("audit_log_forwarded", "audit log is forwarded to a syslog/SIEM server: attested false")
+deny contains lib.attestation_finding("audit_log_forwarded", "audit log is forwarded to a syslog/SIEM server: attested false") if input.attestations.audit_log_forwarded == false
 
-review contains r if some r in lib.attestation_review("audit_log_forwarded", "audit log is forwarded to a syslog/SIEM server")
+review contains "not attested: audit log is forwarded to a syslog/SIEM server (set audit_log_forwarded in the attestations file)" if not is_boolean(object.get(lib.attestations, "audit_log_forwarded", null))

@@ -26,8 +26,6 @@ package mfpscan.rules.net.public_address
 
 import data.mfpscan.lib
 
-global_classes := {"public", "ipv6_global"}
-
 not_applicable contains r if some r in lib.mfp_not_applicable
 
 deny contains {
@@ -35,7 +33,7 @@ deny contains {
 	"fact": "/ip_class",
 	"evidence": {"address": input.address, "ip_class": input.ip_class},
 } if {
-	input.ip_class in global_classes
+	input.ip_class in {"public", "ipv6_global"}
 }
 
 deny contains {
@@ -45,7 +43,7 @@ deny contains {
 } if {
 	some i
 	iface := input.interfaces[i]
-	iface.ip_class in global_classes
+	iface.ip_class in {"public", "ipv6_global"}
 	iface.address != input.address
 }
 

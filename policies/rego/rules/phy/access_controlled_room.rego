@@ -25,6 +25,6 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-deny contains f if some f in lib.attestation_deny("access_controlled_room", "device is in an access-controlled room: attested false")
+deny contains lib.attestation_finding("access_controlled_room", "device is in an access-controlled room: attested false") if input.attestations.access_controlled_room == false
 
-review contains r if some r in lib.attestation_review("access_controlled_room", "device is in an access-controlled room")
+review contains "not attested: device is in an access-controlled room (set access_controlled_room in the attestations file)" if not is_boolean(object.get(lib.attestations, "access_controlled_room", null))

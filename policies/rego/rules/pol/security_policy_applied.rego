@@ -27,6 +27,6 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-deny contains f if some f in lib.attestation_deny("security_policy_applied", "the Canon Security Policy settings are applied: attested false")
+deny contains lib.attestation_finding("security_policy_applied", "the Canon Security Policy settings are applied: attested false") if input.attestations.security_policy_applied == false
 
-review contains r if some r in lib.attestation_review("security_policy_applied", "the Canon Security Policy settings are applied")
+review contains "not attested: the Canon Security Policy settings are applied (set security_policy_applied in the attestations file)" if not is_boolean(object.get(lib.attestations, "security_policy_applied", null))

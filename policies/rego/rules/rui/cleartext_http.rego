@@ -27,7 +27,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "no Remote UI found" if input.remote_ui.present == false
+not_applicable contains reason if some reason in lib.remote_ui_not_applicable
 
 deny contains {
 	"msg": sprintf("Remote UI answers over cleartext HTTP on port(s) %v", [object.get(input.remote_ui, "http_ports", [])]),
@@ -41,5 +41,5 @@ review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http"
 
 review contains "Remote UI found but whether it answers over plain HTTP was not determined" if {
 	input.remote_ui.present == true
-	not is_boolean(input.remote_ui.cleartext_reachable)
+	not is_boolean(object.get(input, ["remote_ui", "cleartext_reachable"], null))
 }

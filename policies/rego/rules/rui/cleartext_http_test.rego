@@ -31,3 +31,9 @@ test_not_applicable_absent if {
 	doc := object.union(fixtures.canon, {"remote_ui": {"present": false, "cleartext_reachable": null}})
 	fixtures.status(cleartext_http) == "not_applicable" with input as doc
 }
+
+# An absent cleartext_reachable (the facts omit unknown booleans) is unknown, like null.
+test_review_absent if {
+	doc := json.remove(fixtures.canon, ["remote_ui/cleartext_reachable"])
+	fixtures.status(cleartext_http) == "review" with input as doc
+}

@@ -21,3 +21,9 @@ test_not_applicable_no_tls if {
 	doc := object.union(fixtures.canon, {"remote_ui": {"tls_ports": [], "hsts": null}})
 	fixtures.status(no_hsts) == "not_applicable" with input as doc
 }
+
+# An absent hsts (the facts omit unknown booleans) is unknown, like null.
+test_review_absent if {
+	doc := json.remove(fixtures.canon, ["remote_ui/hsts"])
+	fixtures.status(no_hsts) == "review" with input as doc
+}

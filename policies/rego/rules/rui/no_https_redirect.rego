@@ -25,7 +25,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "no Remote UI found" if input.remote_ui.present == false
+not_applicable contains reason if some reason in lib.remote_ui_not_applicable
 
 not_applicable contains "Remote UI has no plain HTTP port" if {
 	input.remote_ui.present == true
@@ -44,5 +44,5 @@ review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http"
 
 review contains "whether the Remote UI redirects to HTTPS was not determined" if {
 	input.remote_ui.present == true
-	not is_boolean(input.remote_ui.redirects_to_https)
+	not is_boolean(object.get(input, ["remote_ui", "redirects_to_https"], null))
 }

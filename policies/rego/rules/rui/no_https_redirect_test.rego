@@ -22,3 +22,9 @@ test_not_applicable_https_only if {
 	doc := object.union(fixtures.canon, {"remote_ui": {"http_ports": [], "redirects_to_https": null}})
 	fixtures.status(no_https_redirect) == "not_applicable" with input as doc
 }
+
+# An absent redirects_to_https (the facts omit unknown booleans) is unknown, like null.
+test_review_absent if {
+	doc := json.remove(fixtures.canon, ["remote_ui/redirects_to_https"])
+	fixtures.status(no_https_redirect) == "review" with input as doc
+}

@@ -29,7 +29,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "no Remote UI found" if input.remote_ui.present == false
+not_applicable contains reason if some reason in lib.remote_ui_not_applicable
 
 open_modes := {
 	"none": "the Remote UI portal opens without a login page",

@@ -25,7 +25,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "no Remote UI found" if input.remote_ui.present == false
+not_applicable contains reason if some reason in lib.remote_ui_not_applicable
 
 not_applicable contains sprintf("Remote UI login mode is %s, not user name + password", [mode]) if {
 	mode := object.get(input.remote_ui, "login_mode", "")
@@ -50,5 +50,5 @@ review contains "Remote UI login mode unknown, so the OTP step could not be judg
 
 review contains "whether the login asks for a one-time password was not determined" if {
 	input.remote_ui.login_mode == "user_password"
-	not is_boolean(input.remote_ui.otp_step)
+	not is_boolean(object.get(input, ["remote_ui", "otp_step"], null))
 }

@@ -21,3 +21,9 @@ test_not_applicable_pin_login if {
 	doc := object.union(fixtures.canon, {"remote_ui": {"login_mode": "system_manager_pin", "otp_step": false}})
 	fixtures.status(no_otp) == "not_applicable" with input as doc
 }
+
+# An absent otp_step (the facts omit unknown booleans) is unknown, like null.
+test_review_otp_absent if {
+	doc := json.remove(fixtures.canon, ["remote_ui/otp_step"])
+	fixtures.status(no_otp) == "review" with input as doc
+}

@@ -30,7 +30,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "no Remote UI found" if input.remote_ui.present == false
+not_applicable contains reason if some reason in lib.remote_ui_not_applicable
 
 deny contains {
 	"msg": sprintf("Remote UI page %s is readable without logging in", [page]),

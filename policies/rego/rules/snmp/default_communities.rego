@@ -28,7 +28,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "SNMP agent does not answer (snmp collector: closed)" if lib.collector_status("snmp") == "closed"
+not_applicable contains reason if some reason in lib.snmp_not_applicable
 
 defaults := {c | some c in lib.param("default_snmp_communities", ["public", "private", "canon_admin", "canon_user"])}
 
@@ -46,7 +46,7 @@ review contains sprintf("SNMP communities not tested: %s", [lib.missing_reason("
 }
 
 review contains "no SNMP community was tried" if {
-	lib.collector_ok("snmp")
+	input.collectors.snmp.status == "ok"
 	object.get(input.snmp, "communities_tried", 0) == 0
 	object.get(input.snmp, "v3", false) != true
 }

@@ -25,3 +25,10 @@ test_not_applicable_snmp_closed if {
 	doc := object.remove(fixtures.with_collector(fixtures.canon, "snmp", "closed"), ["snmp"])
 	fixtures.status(v1_enabled) == "not_applicable" with input as doc
 }
+
+# An absent snmp object is unknown, like a null v1: review, never pass.
+test_review_snmp_absent if {
+	doc := object.remove(fixtures.with_collector(fixtures.canon, "snmp", "timeout"), ["snmp"])
+	r := v1_enabled with input as doc
+	r.review == {"SNMPv1 not tested: snmp collector: timeout (test)"}
+}

@@ -25,7 +25,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "SNMP agent does not answer (snmp collector: closed)" if lib.collector_status("snmp") == "closed"
+not_applicable contains reason if some reason in lib.snmp_not_applicable
 
 deny contains {
 	"msg": sprintf("SNMPv2c answers on %d/udp", [object.get(input.snmp, "port", 161)]),
@@ -37,10 +37,10 @@ deny contains {
 
 review contains sprintf("SNMPv2c not tested: %s", [lib.missing_reason("snmp")]) if {
 	not lib.collector_status("snmp") in {"ok", "closed"}
-	not is_boolean(input.snmp.v2c)
+	not is_boolean(object.get(input, ["snmp", "v2c"], null))
 }
 
 review contains "SNMPv2c not tested although the SNMP agent answered" if {
-	lib.collector_ok("snmp")
-	not is_boolean(input.snmp.v2c)
+	input.collectors.snmp.status == "ok"
+	not is_boolean(object.get(input, ["snmp", "v2c"], null))
 }

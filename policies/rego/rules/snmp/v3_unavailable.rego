@@ -24,7 +24,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-not_applicable contains "SNMP agent does not answer (snmp collector: closed)" if lib.collector_status("snmp") == "closed"
+not_applicable contains reason if some reason in lib.snmp_not_applicable
 
 not_applicable contains "SNMPv1 and v2c are off: nothing needs SNMPv3 as a replacement" if {
 	input.snmp.v1 == false
@@ -42,6 +42,6 @@ deny contains {
 }
 
 review contains sprintf("SNMPv3 support not tested: %s", [lib.missing_reason("snmp")]) if {
-	not is_boolean(input.snmp.v3)
+	not is_boolean(object.get(input, ["snmp", "v3"], null))
 	not lib.collector_status("snmp") == "closed"
 }

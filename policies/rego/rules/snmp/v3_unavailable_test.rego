@@ -22,3 +22,10 @@ test_review_v3_untested if {
 test_not_applicable_legacy_off if {
 	fixtures.status(v3_unavailable) == "not_applicable" with input as fixtures.canon
 }
+
+# An absent snmp object is unknown: review, never pass.
+test_review_snmp_absent if {
+	doc := object.remove(fixtures.with_collector(fixtures.canon, "snmp", "timeout"), ["snmp"])
+	r := v3_unavailable with input as doc
+	r.review == {"SNMPv3 support not tested: snmp collector: timeout (test)"}
+}

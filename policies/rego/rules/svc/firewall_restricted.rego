@@ -26,6 +26,6 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-deny contains f if some f in lib.attestation_deny("firewall_restricted", "access to the device is restricted by a firewall: attested false")
+deny contains lib.attestation_finding("firewall_restricted", "access to the device is restricted by a firewall: attested false") if input.attestations.firewall_restricted == false
 
-review contains r if some r in lib.attestation_review("firewall_restricted", "access to the device is restricted by a firewall")
+review contains "not attested: access to the device is restricted by a firewall (set firewall_restricted in the attestations file)" if not is_boolean(object.get(lib.attestations, "firewall_restricted", null))

@@ -23,19 +23,18 @@ package mfpscan.rules.svc.smtp
 
 import data.mfpscan.lib
 
-# [port, protocol, service label] checked by this rule.
+# [port, protocol, service label] checked by this rule. deny spells each entry
+# out as a body of its own (a constant message, a direct open_index lookup),
+# which evaluates much cheaper than a loop over this list: keep both in step.
 services := [[25, "tcp", "SMTP"]]
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
 deny contains {
-	"msg": sprintf("%s open on %d/%s", [label, port, proto]),
+	"msg": "SMTP open on 25/tcp",
 	"fact": sprintf("/ports/%d", [i]),
-	"evidence": {"port": port, "protocol": proto, "service": object.get(lib.ports[i], "service", ""), "state": "open"},
-} if {
-	some [port, proto, label] in services
-	some i in lib.open_index[proto][port]
-}
+	"evidence": {"port": 25, "protocol": "tcp", "service": object.get(lib.ports[i], "service", ""), "state": "open"},
+} if some i in lib.open_index.tcp[25]
 
 review contains reason if {
 	not lib.port_review_none

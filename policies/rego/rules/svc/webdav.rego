@@ -45,4 +45,4 @@ deny contains {
 	contains(lower(object.get(p, "service", "")), "webdav")
 }
 
-review contains sprintf("WebDAV not examined: %s", [lib.missing_reason("http")]) if not lib.collector_ok("http")
+review contains sprintf("WebDAV not examined: %s", [lib.missing_reason("http")]) if not input.collectors.http.status == "ok"

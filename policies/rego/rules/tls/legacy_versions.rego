@@ -34,10 +34,8 @@ deny contains {
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
-	some v in legacy
+	some v in {"ssl3", "tls1_0", "tls1_1"}
 	t.versions[v] == true
 }
-
-legacy := {"ssl3", "tls1_0", "tls1_1"}
 
 review contains reason if some reason in lib.tls_review

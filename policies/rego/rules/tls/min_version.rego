@@ -35,9 +35,10 @@ deny contains {
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
+	min_order := lib.tls_version_order[lib.min_tls_version]
 	some v, accepted in t.versions
 	accepted == true
-	lib.tls_below(v, lib.min_tls_version)
+	lib.tls_version_order[v] < min_order
 }
 
 review contains reason if some reason in lib.tls_review

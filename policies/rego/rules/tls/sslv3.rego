@@ -39,7 +39,7 @@ deny contains {
 review contains sprintf("TLS port %d: SSL 3.0 support was not tested", [t.port]) if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
-	not is_boolean(t.versions.ssl3)
+	not is_boolean(object.get(t, ["versions", "ssl3"], null))
 }
 
 review contains reason if some reason in lib.tls_review

@@ -39,3 +39,10 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"tls": [object.union(fixtures.canon.tls[0], {"versions": {"ssl3": true}})]})
 	fixtures.status(sslv3) == "not_applicable" with input as doc
 }
+
+# A tested port whose versions omit ssl3 was not tested for it: review.
+test_review_ssl3_absent if {
+	doc := json.remove(fixtures.canon, ["tls/0/versions/ssl3"])
+	r := sslv3 with input as doc
+	r.review == {"TLS port 443: SSL 3.0 support was not tested"}
+}

@@ -28,8 +28,6 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-good := {"wpa2", "wpa3", "disabled"}
-
 wireless := lower(object.get(input, ["attestations", "wireless_security"], ""))
 
 deny contains {
@@ -38,7 +36,7 @@ deny contains {
 	"evidence": {"wireless_security": wireless, "source": object.get(input, ["attestations", "source"], "")},
 } if {
 	wireless != ""
-	not wireless in good
+	not wireless in {"wpa2", "wpa3", "disabled"}
 }
 
 review contains "not attested: wireless LAN security (set wireless_security in the attestations file)" if wireless == ""

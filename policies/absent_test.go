@@ -1,0 +1,82 @@
+package policies
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestAbsentBooleanFactNeverPasses removes, one at a time, each boolean
+// fact a passing rule declares in its METADATA (custom.facts) and checks
+// that the rule no longer passes: the facts documents omit unknown
+// booleans, and an unknown fact must give review, never pass. (In Rego,
+// `not is_boolean(input.a.b)` is false when b is absent, which once let
+// such rules pass.)
+func TestAbsentBooleanFactNeverPasses(t *testing.T) {
+	e := loadBuiltin(t)
+	ctx := context.Background()
+	checked := 0
+	for _, dev := range loadDocs(t, inputFixture) {
+		raw, err := json.Marshal(dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := e.EvaluateJSON(ctx, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rule := range e.Rules() {
+			if statusOf(before, rule.ID) != StatusPass {
+				continue
+			}
+			for _, path := range rule.Facts {
+				doc, ok := withoutBoolean(t, raw, path)
+				if !ok {
+					continue
+				}
+				after, err := e.EvaluateJSON(ctx, doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checked++
+				if got := statusOf(after, rule.ID); got == StatusPass {
+					t.Errorf("%s: %s passes with %s absent", dev.Address, rule.ID, path)
+				}
+			}
+		}
+	}
+	t.Logf("%d rule × fact cases", checked)
+	if checked < 50 {
+		t.Fatalf("only %d rule × fact cases checked; the fixture no longer exercises boolean facts", checked)
+	}
+}
+
+// withoutBoolean returns the document with the boolean at the JSON pointer
+// path removed, or false when there is no boolean there.
+func withoutBoolean(t *testing.T, raw []byte, path string) ([]byte, bool) {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	parent := doc
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := parent[p].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		parent = next
+	}
+	last := parts[len(parts)-1]
+	if _, ok := parent[last].(bool); !ok {
+		return nil, false
+	}
+	delete(parent, last)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, true
+}
