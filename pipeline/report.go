@@ -114,7 +114,9 @@ func checkOutDir(dir string) error {
 func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
 	eng := prep.policies
 	slices.SortFunc(docs, func(a, b *facts.Device) int { return compareAddr(a.Address, b.Address) })
+	restoreGC := policies.RelaxGC()
 	results, err := eng.EvaluateAll(ctx, docs, 0)
+	restoreGC()
 	if err != nil {
 		return nil, fmt.Errorf("evaluate policies: %w", err)
 	}

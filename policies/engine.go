@@ -10,7 +10,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
-	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/util"
@@ -54,7 +53,7 @@ type Engine struct {
 	enabled  []*ruleEntry  // evaluated rules, in query order
 	compiler *ast.Compiler // the prepared query runs against it
 	store    storage.Store // read-only after Load
-	query    rego.PreparedEvalQuery
+	query    catalogueQuery
 	perRule  *ruleQueries // fallback after a runtime error; prepared lazily
 	onError  func(RuleError)
 	waivers  []Waiver       // unexpired
@@ -71,7 +70,12 @@ type ruleEntry struct {
 	// always defined (empty when no rule body holds), so the query can bind
 	// it directly instead of through a comprehension.
 	partial map[string]bool
-	loc     string // file:line of the package METADATA, for errors
+	// alias holds, for a set whose every rule only copies the elements of
+	// other data (`not_applicable contains r if some r in
+	// lib.mfp_not_applicable`), the documents it copies. The query reads
+	// those directly, so rules sharing a set definition share one evaluation.
+	alias map[string][]ast.Ref
+	loc   string // file:line of the package METADATA, for errors
 }
 
 // resultSets are the three rule sets of the contract, in status order.

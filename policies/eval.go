@@ -13,94 +13,10 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/mfpscan/mfpscan/facts"
 )
-
-// outVar is the query variable holding every rule's sets.
-const outVar = "out"
-
-// prepare builds and prepares the single query that returns, for every
-// enabled rule, the elements of its not_applicable, deny and review sets.
-// One query for the whole catalogue means one evaluation per device.
-func (e *Engine) prepare(ctx context.Context) error {
-	pq, err := e.prepareQuery(ctx, e.enabled)
-	if err != nil {
-		var astErrs ast.Errors
-		if errors.As(err, &astErrs) {
-			return compileError("prepare policy query", astErrs)
-		}
-		return fmt.Errorf("prepare policy query: %w", err)
-	}
-	e.query = pq
-	return nil
-}
-
-func (e *Engine) prepareQuery(ctx context.Context, rules []*ruleEntry) (rego.PreparedEvalQuery, error) {
-	return rego.New(
-		rego.Query(buildQuery(rules)),
-		rego.Compiler(e.compiler),
-		rego.Store(e.store),
-		rego.GenerateJSON(keepTerm),
-	).PrepareForEval(ctx)
-}
-
-// keepTerm hands the query's result over as an OPA term: result converts
-// only the elements that decide a status to Go values, instead of OPA
-// converting every set (a large share of the allocations per device).
-func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
-
-// buildQuery writes the query binding outVar to a one-element array holding,
-// per rule (in the order given), the array [not_applicable, deny, review] of
-// that rule's set elements. The comprehensions keep a package that lacks a
-// set (or whose set is undefined) from making the whole query undefined.
-// Everything sits in one outer comprehension so that OPA reports one
-// expression and one binding, not one per set.
-//
-// A rule's sets are evaluated in status order and a set is only evaluated
-// while every earlier one is empty: result gives a not-applicable rule no
-// findings and a failing rule no review reasons, so the later sets could not
-// change any result. The sets that are evaluated are evaluated in full. A
-// side effect: an evaluation error in a skipped set (e.g. a conflict in the
-// review set of a failing rule) is no longer reported, since that set is
-// never evaluated.
-func buildQuery(rules []*ruleEntry) string {
-	var body, tuple strings.Builder
-	for i, ent := range rules {
-		if i > 0 {
-			tuple.WriteString(", ")
-		}
-		tuple.WriteString("[")
-		var earlier []string
-		for k, set := range resultSets {
-			if k > 0 {
-				tuple.WriteString(", ")
-			}
-			if !ent.sets[set] {
-				tuple.WriteString("[]")
-				continue
-			}
-			v := fmt.Sprintf("%c%d", set[0], i)
-			tuple.WriteString(v)
-			ref := ent.pkg.Append(ast.StringTerm(set))
-			if len(earlier) == 0 && ent.partial[set] {
-				fmt.Fprintf(&body, "%s := %s; ", v, ref)
-				earlier = append(earlier, v)
-				continue
-			}
-			fmt.Fprintf(&body, "%s := [x | ", v)
-			for _, prev := range earlier {
-				fmt.Fprintf(&body, "count(%s) == 0; ", prev)
-			}
-			fmt.Fprintf(&body, "some x in %s]; ", ref)
-			earlier = append(earlier, v)
-		}
-		tuple.WriteString("]")
-	}
-	return fmt.Sprintf("%s := [sets | %ssets := [%s]]", outVar, body.String(), tuple.String())
-}
 
 // ruleSets are one rule's set elements, indexed like resultSets.
 type ruleSets [3][]*ast.Term
@@ -130,29 +46,30 @@ func (e *Engine) Evaluate(ctx context.Context, dev *facts.Device) ([]Result, err
 	if dev == nil {
 		return nil, errors.New("evaluate: nil device")
 	}
-	raw, err := json.Marshal(dev)
+	input, err := inputValue(dev)
 	if err != nil {
 		return nil, fmt.Errorf("encode facts document: %w", err)
 	}
-	return e.evaluate(ctx, raw, keyOf(dev))
+	return e.evaluate(ctx, input, keyOf(dev))
 }
 
 // EvaluateJSON is Evaluate for an encoded facts document, e.g. a saved
-// facts/<address>.json.
+// facts/<address>.json. The rules see the document as written, including
+// any field the facts types do not know.
 func (e *Engine) EvaluateJSON(ctx context.Context, doc []byte) ([]Result, error) {
 	var dev facts.Device
 	if err := json.Unmarshal(doc, &dev); err != nil {
 		return nil, fmt.Errorf("decode facts document: %w", err)
 	}
-	return e.evaluate(ctx, doc, keyOf(&dev))
-}
-
-func (e *Engine) evaluate(ctx context.Context, raw []byte, key deviceKey) ([]Result, error) {
-	input, err := ast.ValueFromReader(bytes.NewReader(raw))
+	input, err := ast.ValueFromReader(bytes.NewReader(doc))
 	if err != nil {
 		return nil, fmt.Errorf("parse facts document: %w", err)
 	}
-	out, err := evalQuery(ctx, e.query, input, len(e.enabled))
+	return e.evaluate(ctx, input, keyOf(&dev))
+}
+
+func (e *Engine) evaluate(ctx context.Context, input ast.Value, key deviceKey) ([]Result, error) {
+	out, err := evalQuery(ctx, e.query, input)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil || topdown.IsCancel(err) {
 			return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, errors.Join(cerr, err))
@@ -166,52 +83,6 @@ func (e *Engine) evaluate(ctx context.Context, raw []byte, key deviceKey) ([]Res
 	}
 	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
 	return results, nil
-}
-
-// evalQuery runs a query built by buildQuery for n rules and returns each
-// rule's sets.
-func evalQuery(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, n int) ([]ruleSets, error) {
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, err
-	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("query returned %d results, want 1", len(rs))
-	}
-	t, _ := rs[0].Bindings[outVar].(*ast.Term)
-	if t == nil {
-		return nil, fmt.Errorf("query returned %T, want a term", rs[0].Bindings[outVar])
-	}
-	wrap, ok := t.Value.(*ast.Array)
-	if !ok || wrap.Len() != 1 {
-		return nil, fmt.Errorf("query returned %v, want a one-element array", t)
-	}
-	rules, ok := wrap.Elem(0).Value.(*ast.Array)
-	if !ok || rules.Len() != n {
-		return nil, fmt.Errorf("query returned %v, want %d rules", wrap.Elem(0), n)
-	}
-	out := make([]ruleSets, n)
-	for i := range n {
-		sets, ok := rules.Elem(i).Value.(*ast.Array)
-		if !ok || sets.Len() != len(resultSets) {
-			return nil, fmt.Errorf("query returned %v for rule %d, want %d sets", rules.Elem(i), i, len(resultSets))
-		}
-		for k := range resultSets {
-			switch elems := sets.Elem(k).Value.(type) {
-			case *ast.Array:
-				out[i][k] = make([]*ast.Term, elems.Len())
-				for j := range elems.Len() {
-					out[i][k][j] = elems.Elem(j)
-				}
-			case ast.Set:
-				// A set bound directly; Slice is in the order iteration uses.
-				out[i][k] = elems.Slice()
-			default:
-				return nil, fmt.Errorf("query returned %v for a set, want an array or a set", sets.Elem(k))
-			}
-		}
-	}
-	return out, nil
 }
 
 // result maps a rule's sets to exactly one status, in the contract's order:

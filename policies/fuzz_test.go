@@ -83,7 +83,7 @@ func BenchmarkEvaluatePerRuleQuery(b *testing.B) {
 	}
 	queries := make([]rego.PreparedEvalQuery, len(e.enabled))
 	for i, ent := range e.enabled {
-		pq, err := rego.New(rego.Query(buildQuery([]*ruleEntry{ent})), rego.Compiler(e.compiler), rego.Store(e.store)).PrepareForEval(ctx)
+		pq, err := rego.New(rego.Query(buildQuery([]*ruleEntry{ent}).text), rego.Compiler(e.compiler), rego.Store(e.store)).PrepareForEval(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

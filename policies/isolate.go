@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
@@ -62,7 +61,7 @@ func newRuleError(ent *ruleEntry, key deviceKey, err error) RuleError {
 // query, so they are prepared on first use, once, for all goroutines.
 type ruleQueries struct {
 	once    sync.Once
-	queries []rego.PreparedEvalQuery
+	queries []catalogueQuery
 	errs    []error // a rule whose query could not be prepared
 }
 
@@ -72,7 +71,7 @@ func (e *Engine) ruleQueries(ctx context.Context) *ruleQueries {
 		// Preparation must not inherit the first caller's cancellation: its
 		// outcome is kept for every later device.
 		ctx := context.WithoutCancel(ctx)
-		rq.queries = make([]rego.PreparedEvalQuery, len(e.enabled))
+		rq.queries = make([]catalogueQuery, len(e.enabled))
 		rq.errs = make([]error, len(e.enabled))
 		for i, ent := range e.enabled {
 			pq, err := e.prepareQuery(ctx, []*ruleEntry{ent})
@@ -96,7 +95,7 @@ func (e *Engine) evaluateEachRule(ctx context.Context, input ast.Value, key devi
 		err := rq.errs[i]
 		var out []ruleSets
 		if err == nil {
-			out, err = evalQuery(ctx, rq.queries[i], input, 1)
+			out, err = evalQuery(ctx, rq.queries[i], input)
 		}
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {

@@ -185,6 +185,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		ref   ast.Ref
 		sets  map[string]bool
 		mixed map[string]bool // sets defined by some rule other than `contains`
+		alias aliasSources    // sets made only of copies of other data
 		setAt string          // a file defining one of the sets, for errors
 	}
 	pkgs := map[string]*pkgInfo{}
@@ -194,7 +195,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		key := m.Package.Path.String()
 		pi, ok := pkgs[key]
 		if !ok {
-			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}, mixed: map[string]bool{}}
+			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}, mixed: map[string]bool{}, alias: aliasSources{}}
 			pkgs[key] = pi
 			order = append(order, key)
 		}
@@ -214,6 +215,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 				if r.Head.RuleKind() != ast.MultiValue || len(r.Head.Ref()) != 1 {
 					pi.mixed[string(s)] = true
 				}
+				pi.alias.add(string(s), r)
 				if pi.setAt == "" {
 					pi.setAt = fileOf(nil, name)
 				}
@@ -252,7 +254,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		for set := range pi.sets {
 			partial[set] = !pi.mixed[set]
 		}
-		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets, partial: partial, loc: loc})
+		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets, partial: partial, alias: pi.alias.complete(), loc: loc})
 	}
 	return entries, nil
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -41,14 +42,21 @@ func main() {
 		return nil
 	})
 	flag.BoolVar(&opts.NoBuiltin, "no-builtin", false, "leave out the built-in catalogue (and its default data)")
+	cpuProfile := flag.String("cpuprofile", "", "optional file to write a CPU profile of the evaluation to")
+	defaultGC := flag.Bool("default-gc", false, "keep Go's default GC target instead of the pipeline's policies.RelaxGC")
 	flag.Parse()
-	if err := run(context.Background(), opts, *docsPath, *opaPath, *dumpPath, *workers); err != nil {
+	if !*defaultGC {
+		// As the pipeline does around EvaluateAll (GOGC, when set, still
+		// wins); the process ends after the evaluation, so nothing restores it.
+		policies.RelaxGC()
+	}
+	if err := run(context.Background(), opts, *docsPath, *opaPath, *dumpPath, *cpuProfile, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "evalbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath string, workers int) error {
+func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath, cpuProfile string, workers int) error {
 	if docsPath == "" {
 		return errors.New("check flags: -docs is required")
 	}
@@ -68,6 +76,10 @@ func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath
 	}
 	loadDur := time.Since(start)
 
+	stopProfile, err := startProfile(cpuProfile)
+	if err != nil {
+		return err
+	}
 	cpu0 := cpuTime()
 	start = time.Now()
 	results, err := eng.EvaluateAll(ctx, docs, workers)
@@ -76,6 +88,7 @@ func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath
 	}
 	wall := time.Since(start)
 	cpu := cpuTime() - cpu0
+	stopProfile()
 
 	fails := 0
 	for _, r := range results {
@@ -97,6 +110,22 @@ func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath
 		return nil
 	}
 	return crossCheck(eng, docs, results, opaPath)
+}
+
+// startProfile profiles the evaluation only, not the loading of documents.
+func startProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func readCapped(path string) ([]byte, error) {
