@@ -80,3 +80,74 @@ func withoutBoolean(t *testing.T, raw []byte, path string) ([]byte, bool) {
 	}
 	return out, true
 }
+
+// TestMissingSectionNeverPasses removes, one at a time, each section of the
+// facts a collector fills, marks that collector timed out (as the pipeline
+// records it), and checks that no rule whose declared facts all lie in that
+// section passes: with its facts missing, a rule can be not applicable or
+// reviewed, but it cannot claim the device is fine. (A rule that also
+// declares facts elsewhere may legitimately decide on those, e.g. IPP
+// without TLS passes when the open ports show no IPP port at all.)
+func TestMissingSectionNeverPasses(t *testing.T) {
+	e := loadBuiltin(t)
+	ctx := context.Background()
+	sections := map[string]string{ // section → collector that fills it
+		"ports":       "discovery",
+		"tls":         "tls",
+		"snmp":        "snmp",
+		"remote_ui":   "http",
+		"ipp":         "ipp",
+		"firmware":    "advisories",
+		"credentials": "credentials",
+	}
+	checked := 0
+	for _, dev := range loadDocs(t, inputFixture) {
+		raw, err := json.Marshal(dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for section, collector := range sections {
+			var doc map[string]any
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				t.Fatal(err)
+			}
+			delete(doc, section)
+			collectors, _ := doc["collectors"].(map[string]any)
+			if collectors == nil {
+				collectors = map[string]any{}
+				doc["collectors"] = collectors
+			}
+			collectors[collector] = map[string]any{"status": "timeout", "reason": "test"}
+			mutated, err := json.Marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, err := e.EvaluateJSON(ctx, mutated)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, rule := range e.Rules() {
+				if !readsOnly(rule, section) {
+					continue
+				}
+				checked++
+				if got := statusOf(rs, rule.ID); got == StatusPass {
+					t.Errorf("%s: %s passes with /%s missing (%s collector timed out)", dev.Address, rule.ID, section, collector)
+				}
+			}
+		}
+	}
+	if checked < 300 {
+		t.Fatalf("only %d rule × section cases checked", checked)
+	}
+}
+
+// readsOnly reports whether every fact rule declares lies in section.
+func readsOnly(rule Rule, section string) bool {
+	for _, f := range rule.Facts {
+		if f != "/"+section && !strings.HasPrefix(f, "/"+section+"/") {
+			return false
+		}
+	}
+	return len(rule.Facts) > 0
+}

@@ -26,3 +26,11 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"cleartext": [{"service": "webdav", "port": 8080}]})
 	fixtures.status(webdav) == "not_applicable" with input as doc
 }
+
+# The http collector found no WebDAV, but the open ports are unknown, so a
+# WebDAV server elsewhere is not ruled out.
+test_review_ports_unknown if {
+	doc := object.union(fixtures.with_collector(fixtures.canon, "discovery", "timeout"), {"ports": []})
+	r := webdav with input as doc
+	r.review == {"open ports unknown: discovery collector: timeout (test)"}
+}
