@@ -39,3 +39,10 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"tls": [object.union(fixtures.canon.tls[0], {"versions": {"tls1_0": true}})]})
 	fixtures.status(legacy_versions) == "not_applicable" with input as doc
 }
+
+# A tested port whose TLS 1.0 probe failed (no tls1_0 key) is not a pass.
+test_review_version_untested if {
+	doc := json.remove(fixtures.canon, ["tls/0/versions/tls1_0"])
+	r := legacy_versions with input as doc
+	r.review == {"TLS port 443: TLS 1.0 support was not tested"}
+}

@@ -39,3 +39,12 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"tls": [object.union(fixtures.canon.tls[0], {"versions": {"tls1_1": true}})]})
 	fixtures.status(min_version) == "not_applicable" with input as doc
 }
+
+# A tested port whose TLS 1.1 probe failed (no tls1_1 key) is not a pass
+# while TLS 1.2 is the minimum; a version at or above the minimum does not
+# matter.
+test_review_version_untested if {
+	doc := json.remove(fixtures.canon, ["tls/0/versions/tls1_1", "tls/0/versions/tls1_3"])
+	r := min_version with input as doc
+	r.review == {"TLS port 443: TLS 1.1 support was not tested"}
+}
