@@ -23,10 +23,10 @@ func (remoteUIAnalyser) Analyse(_ context.Context, _ *collectors.Env, _ *collect
 	st, ok := doc.Collectors["http"]
 	if !ok || (st.Status != facts.StatusOK && st.Status != facts.StatusClosed) {
 		// Unknown is not absent: without HTTP facts RemoteUI stays nil.
-		return facts.CollectorStatus{Status: facts.StatusSkipped, Reason: "http not collected", DurationMS: ms(start)}
+		return facts.CollectorStatus{Status: facts.StatusSkipped, Reason: "http not collected", DurationMS: collectors.ElapsedMS(start)}
 	}
 	doc.RemoteUI = FuseRemoteUI(doc.HTTP, doc.Identity.IsPrinter != nil && *doc.Identity.IsPrinter)
-	return facts.CollectorStatus{Status: facts.StatusOK, DurationMS: ms(start)}
+	return facts.CollectorStatus{Status: facts.StatusOK, DurationMS: collectors.ElapsedMS(start)}
 }
 
 // loginOpenness orders login modes from the most open; the fused mode is the

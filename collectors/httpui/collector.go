@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
@@ -43,7 +42,7 @@ func New() collectors.Collector { return collector{} }
 func (collector) Name() string { return "http" }
 
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
-	start := time.Now()
+	summary := collectors.NewPortSummary()
 	type portRole struct {
 		port int
 		tls  bool
@@ -55,25 +54,14 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 	for _, p := range t.OpenTCP(collectors.RoleHTTPS) {
 		ports = append(ports, portRole{p, true})
 	}
-	if len(ports) == 0 {
-		return facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open http or https port", DurationMS: ms(start)}
-	}
-	var summary facts.CollectorStatus
 	for _, p := range ports {
 		svc := collectPort(ctx, env, t.Addr, p.port, p.tls)
 		out.HTTP = append(out.HTTP, svc)
 		addHints(out, svc)
-		if svc.Status == facts.StatusOK {
-			summary = facts.CollectorStatus{Status: facts.StatusOK}
-		} else if summary.Status == "" {
-			summary = facts.CollectorStatus{Status: svc.Status, Reason: fmt.Sprintf("port %d: %s", svc.Port, svc.Reason)}
-		}
+		summary.Add(svc.Port, svc.Status, svc.Reason)
 	}
-	summary.DurationMS = ms(start)
-	return summary
+	return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open http or https port"})
 }
-
-func ms(start time.Time) int64 { return time.Since(start).Milliseconds() }
 
 // fetch GETs u and reads at most limit bytes of the body within one
 // timeout, so neither a slow drip nor an endless body can stall the scan.

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
-	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
@@ -27,7 +26,7 @@ func New() collectors.Collector { return collector{} }
 func (collector) Name() string { return "ipp" }
 
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
-	start := time.Now()
+	summary := collectors.NewPortSummary()
 	type portMode struct {
 		port     int
 		plainToo bool
@@ -39,10 +38,6 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 	for _, p := range t.OpenTCP(collectors.RoleIPPS) {
 		ports = append(ports, portMode{p, false})
 	}
-	if len(ports) == 0 {
-		return facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open ipp or ipps port", DurationMS: ms(start)}
-	}
-	var summary facts.CollectorStatus
 	for _, p := range ports {
 		attrs, err := collectPort(ctx, env, t.Addr, p.port, p.plainToo)
 		svc := attrs.Service
@@ -57,17 +52,10 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 			}
 		}
 		out.IPP = append(out.IPP, svc)
-		if svc.Status == facts.StatusOK {
-			summary = facts.CollectorStatus{Status: facts.StatusOK}
-		} else if summary.Status == "" {
-			summary = facts.CollectorStatus{Status: svc.Status, Reason: fmt.Sprintf("port %d: %s", p.port, svc.Reason)}
-		}
+		summary.Add(p.port, svc.Status, svc.Reason)
 	}
-	summary.DurationMS = ms(start)
-	return summary
+	return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open ipp or ipps port"})
 }
-
-func ms(start time.Time) int64 { return time.Since(start).Milliseconds() }
 
 // collectPort tries plain IPP first on an ipp port (631 may be either) and
 // TLS otherwise, each on every path, and keeps the first answer.

@@ -51,14 +51,14 @@ func New() collectors.Collector { return collector{} }
 func (collector) Name() string { return "tls" }
 
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
-	start := time.Now()
+	summary := collectors.NewPortSummary()
 	var ports []int
 	for _, role := range []string{collectors.RoleHTTPS, collectors.RoleIPPS, collectors.RoleLDAPS, collectors.RoleIPP} {
 		ports = append(ports, t.OpenTCP(role)...)
 	}
 	slices.Sort(ports)
 	if len(ports) == 0 {
-		return facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open TLS port", DurationMS: ms(start)}
+		return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open TLS port"})
 	}
 	// Ports are probed side by side: each is a sequence of handshakes that
 	// waits on the device, and the engine's per-host dial limit still
@@ -80,7 +80,6 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 		}()
 	}
 	wg.Wait()
-	var summary facts.CollectorStatus
 	for i, port := range ports {
 		svc := results[i]
 		// IPP on 631 may be plain: no TLS version accepted means it is not
@@ -89,20 +88,10 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 			continue
 		}
 		out.TLS = append(out.TLS, svc)
-		if svc.Status == facts.StatusOK {
-			summary = facts.CollectorStatus{Status: facts.StatusOK}
-		} else if summary.Status == "" {
-			summary = facts.CollectorStatus{Status: svc.Status, Reason: fmt.Sprintf("port %d: %s", port, svc.Reason)}
-		}
+		summary.Add(port, svc.Status, svc.Reason)
 	}
-	if summary.Status == "" {
-		summary = facts.CollectorStatus{Status: facts.StatusSkipped, Reason: "ipp port does not speak TLS"}
-	}
-	summary.DurationMS = ms(start)
-	return summary
+	return summary.Status(facts.CollectorStatus{Status: facts.StatusSkipped, Reason: "ipp port does not speak TLS"})
 }
-
-func ms(start time.Time) int64 { return time.Since(start).Milliseconds() }
 
 func anyAccepted(v map[string]bool) bool {
 	for _, ok := range v {
