@@ -39,6 +39,11 @@ type Options struct {
 	// pipeline can log it. That rule's result is review; the other rules of
 	// the device keep their statuses. It may be called from many goroutines.
 	OnRuleError func(RuleError)
+	// Evaluator chooses how the catalogue is evaluated: EvaluatorAuto (the
+	// default) compiles it to WebAssembly when possible, EvaluatorTopdown
+	// interprets it with OPA's topdown evaluator, EvaluatorCompiled requires
+	// the compiled form. Results are the same either way.
+	Evaluator string
 	// NoBuiltin leaves out the embedded catalogue (and its default data),
 	// for tests of custom policies and for organisations that bring their
 	// own complete rule set.
@@ -54,7 +59,8 @@ type Engine struct {
 	compiler *ast.Compiler // the prepared query runs against it
 	store    storage.Store // read-only after Load
 	query    catalogueQuery
-	perRule  *ruleQueries // fallback after a runtime error; prepared lazily
+	compiled *compiledEvaluator // nil: topdown only
+	perRule  *ruleQueries       // fallback after a runtime error; prepared lazily
 	onError  func(RuleError)
 	waivers  []Waiver       // unexpired
 	expired  []Waiver       // past their date
@@ -145,6 +151,9 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e.store = inmem.NewFromObjectWithOpts(data, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
 	if err := e.prepare(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.compile(ctx, opts.Evaluator, src.modules); err != nil {
 		return nil, err
 	}
 	return e, nil

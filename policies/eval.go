@@ -46,11 +46,19 @@ func (e *Engine) Evaluate(ctx context.Context, dev *facts.Device) ([]Result, err
 	if dev == nil {
 		return nil, errors.New("evaluate: nil device")
 	}
+	key := keyOf(dev)
+	if e.compiled != nil {
+		if doc, err := json.Marshal(dev); err == nil {
+			if res, ok := e.evaluateCompiled(ctx, doc, key); ok {
+				return res, nil
+			}
+		}
+	}
 	input, err := inputValue(dev)
 	if err != nil {
 		return nil, fmt.Errorf("encode facts document: %w", err)
 	}
-	return e.evaluate(ctx, input, keyOf(dev))
+	return e.evaluate(ctx, input, key)
 }
 
 // EvaluateJSON is Evaluate for an encoded facts document, e.g. a saved
@@ -61,11 +69,28 @@ func (e *Engine) EvaluateJSON(ctx context.Context, doc []byte) ([]Result, error)
 	if err := json.Unmarshal(doc, &dev); err != nil {
 		return nil, fmt.Errorf("decode facts document: %w", err)
 	}
+	key := keyOf(&dev)
+	if e.compiled != nil {
+		if res, ok := e.evaluateCompiled(ctx, doc, key); ok {
+			return res, nil
+		}
+	}
 	input, err := ast.ValueFromReader(bytes.NewReader(doc))
 	if err != nil {
 		return nil, fmt.Errorf("parse facts document: %w", err)
 	}
-	return e.evaluate(ctx, input, keyOf(&dev))
+	return e.evaluate(ctx, input, key)
+}
+
+// evaluateCompiled evaluates with the compiled catalogue; false means it
+// could not (an error of any kind), and topdown is to decide instead, so
+// that errors are reported, and isolated per rule, in one place.
+func (e *Engine) evaluateCompiled(ctx context.Context, doc []byte, key deviceKey) ([]Result, bool) {
+	out, err := e.compiled.evaluate(ctx, doc)
+	if err != nil {
+		return nil, false
+	}
+	return e.results(out, key), true
 }
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value, key deviceKey) ([]Result, error) {
@@ -77,12 +102,17 @@ func (e *Engine) evaluate(ctx context.Context, input ast.Value, key deviceKey) (
 		// One rule broke the whole query; find it and keep the others.
 		return e.evaluateEachRule(ctx, input, key)
 	}
+	return e.results(out, key), nil
+}
+
+// results maps every enabled rule's sets to its result, sorted by rule id.
+func (e *Engine) results(out []ruleSets, key deviceKey) []Result {
 	results := make([]Result, 0, len(e.enabled))
 	for i, ent := range e.enabled {
 		results = append(results, e.result(ent.rule, out[i], key))
 	}
 	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
-	return results, nil
+	return results
 }
 
 // result maps a rule's sets to exactly one status, in the contract's order:

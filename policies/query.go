@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -270,20 +271,32 @@ func evalQuery(ctx context.Context, q catalogueQuery, input ast.Value) ([]ruleSe
 	if t == nil {
 		return nil, fmt.Errorf("query returned %T, want a term", rs[0].Bindings[outVar])
 	}
+	return q.plan.decode(t, false)
+}
+
+// decode reads each rule's sets out of the value the query binds to outVar.
+// sortSets orders every set's elements as OPA orders a set's; values that
+// came through JSON (from the compiled evaluator) have lost that order.
+func (plan queryPlan) decode(t *ast.Term, sortSets bool) ([]ruleSets, error) {
 	wrap, ok := t.Value.(*ast.Array)
 	if !ok || wrap.Len() != 1 {
 		return nil, fmt.Errorf("query returned %v, want a one-element array", t)
 	}
 	slots, ok := wrap.Elem(0).Value.(*ast.Array)
-	if !ok || slots.Len() != q.plan.slots {
-		return nil, fmt.Errorf("query returned %v, want %d slots", wrap.Elem(0), q.plan.slots)
+	if !ok || slots.Len() != plan.slots {
+		return nil, fmt.Errorf("query returned %v, want %d slots", wrap.Elem(0), plan.slots)
 	}
-	out := make([]ruleSets, len(q.plan.sets))
-	for i, locs := range q.plan.sets {
+	out := make([]ruleSets, len(plan.sets))
+	for i, locs := range plan.sets {
 		for k, loc := range locs {
-			if out[i][k], err = setAt(slots, loc); err != nil {
+			elems, err := setAt(slots, loc)
+			if err != nil {
 				return nil, err
 			}
+			if sortSets {
+				slices.SortFunc(elems, ast.TermValueCompare)
+			}
+			out[i][k] = elems
 		}
 	}
 	return out, nil

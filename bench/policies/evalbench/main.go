@@ -42,6 +42,7 @@ func main() {
 		return nil
 	})
 	flag.BoolVar(&opts.NoBuiltin, "no-builtin", false, "leave out the built-in catalogue (and its default data)")
+	flag.StringVar(&opts.Evaluator, "evaluator", "", "policies.Options.Evaluator: empty (compiled when possible, as the pipeline), topdown or compiled")
 	cpuProfile := flag.String("cpuprofile", "", "optional file to write a CPU profile of the evaluation to")
 	defaultGC := flag.Bool("default-gc", false, "keep Go's default GC target instead of the pipeline's policies.RelaxGC")
 	flag.Parse()
@@ -96,8 +97,8 @@ func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath
 			fails++
 		}
 	}
-	fmt.Printf("mfpscan: devices=%d rules=%d results=%d fail=%d gomaxprocs=%d\n",
-		len(docs), len(eng.Rules()), len(results), fails, runtime.GOMAXPROCS(0))
+	fmt.Printf("mfpscan: devices=%d rules=%d results=%d fail=%d gomaxprocs=%d evaluator=%s\n",
+		len(docs), len(eng.Rules()), len(results), fails, runtime.GOMAXPROCS(0), eng.Evaluator())
 	fmt.Printf("mfpscan: load=%s eval_wall=%s eval_cpu=%s devices_per_s=%.0f peak_rss_mb=%.0f\n",
 		loadDur.Round(time.Millisecond), wall.Round(time.Millisecond), cpu.Round(time.Millisecond),
 		float64(len(docs))/wall.Seconds(), peakRSSMB())

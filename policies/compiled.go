@@ -1,0 +1,157 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/mfpscan/mfpscan/policies/wasm"
+)
+
+// Evaluators (Options.Evaluator).
+const (
+	// EvaluatorAuto compiles the catalogue to WebAssembly when it can and
+	// uses OPA's topdown evaluator otherwise.
+	EvaluatorAuto = ""
+	// EvaluatorTopdown always uses OPA's topdown evaluator.
+	EvaluatorTopdown = "topdown"
+	// EvaluatorCompiled requires the compiled catalogue; Load fails when
+	// the policies cannot be compiled.
+	EvaluatorCompiled = "compiled"
+)
+
+// compiledPackage holds the generated rule with the catalogue query, for
+// OPA's Wasm compiler, which compiles rules, not queries.
+const (
+	compiledPackage    = "mfpscan.internal.compiled"
+	compiledEntrypoint = "mfpscan/internal/compiled/result"
+)
+
+// compiledEvaluator runs the catalogue query compiled to WebAssembly. OPA's
+// topdown evaluator interprets the policy's syntax tree for every device;
+// the compiled policy is machine code (through wazero) and evaluates the
+// built-in catalogue several times faster (docs/benchmarks/policies.md). It
+// gives the same results: the engine falls back to topdown for a device on
+// any error here, and TestCompiledMatchesTopdown compares the two.
+type compiledEvaluator struct {
+	policy *wasm.Policy
+	plan   queryPlan
+
+	mu   sync.Mutex
+	idle []*wasm.VM // one VM serves one evaluation at a time
+}
+
+// newCompiledEvaluator compiles modules plus the catalogue query of plan.
+func newCompiledEvaluator(ctx context.Context, modules map[string]*ast.Module, data map[string]any, plan queryPlan) (*compiledEvaluator, error) {
+	src := fmt.Sprintf("package %s\n\nresult := %s if {\n\t%s\n}\n", compiledPackage, outVar, plan.text)
+	wrapper, err := ast.ParseModuleWithOpts("mfpscan-internal-compiled.rego", src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, fmt.Errorf("parse compiled query: %w", err)
+	}
+	all := make(map[string]*ast.Module, len(modules)+1)
+	for name, m := range modules {
+		all[name] = m
+	}
+	all["mfpscan-internal-compiled.rego"] = wrapper
+	raw, err := wasm.Compile(ctx, all, Capabilities(), compiledEntrypoint)
+	if err != nil {
+		return nil, err
+	}
+	dataJSON, err := json.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("encode data for the compiled policies: %w", err)
+	}
+	ev := &compiledEvaluator{policy: wasm.NewPolicy(raw, dataJSON, compiledEntrypoint, Capabilities()), plan: plan}
+	// Instantiate once now, so that a policy the runtime cannot run is
+	// found at load time rather than on every device.
+	vm, err := ev.policy.NewVM(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ev.idle = append(ev.idle, vm)
+	return ev, nil
+}
+
+// evaluate returns each rule's sets for the JSON document doc.
+func (c *compiledEvaluator) evaluate(ctx context.Context, doc []byte) ([]ruleSets, error) {
+	vm, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := vm.Eval(ctx, doc)
+	if err != nil {
+		vm.Close(context.WithoutCancel(ctx)) // its state is unknown after an error
+		return nil, err
+	}
+	c.put(vm)
+	rs, err := ast.ValueFromReader(bytes.NewReader(out))
+	if err != nil {
+		return nil, fmt.Errorf("decode compiled result: %w", err)
+	}
+	set, ok := rs.(*ast.Array)
+	if !ok || set.Len() != 1 {
+		return nil, fmt.Errorf("compiled result %v: want one result", rs)
+	}
+	obj, ok := set.Elem(0).Value.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("compiled result %v: want an object", set.Elem(0))
+	}
+	t := obj.Get(ast.InternedTerm("result"))
+	if t == nil {
+		return nil, fmt.Errorf("compiled result %v: no result", obj)
+	}
+	return c.plan.decode(t, true)
+}
+
+func (c *compiledEvaluator) get(ctx context.Context) (*wasm.VM, error) {
+	c.mu.Lock()
+	if n := len(c.idle); n > 0 {
+		vm := c.idle[n-1]
+		c.idle = c.idle[:n-1]
+		c.mu.Unlock()
+		return vm, nil
+	}
+	c.mu.Unlock()
+	return c.policy.NewVM(context.WithoutCancel(ctx))
+}
+
+func (c *compiledEvaluator) put(vm *wasm.VM) {
+	c.mu.Lock()
+	c.idle = append(c.idle, vm)
+	c.mu.Unlock()
+}
+
+// compile sets up the compiled evaluator as evaluator asks.
+func (e *Engine) compile(ctx context.Context, evaluator string, modules map[string]*ast.Module) error {
+	switch evaluator {
+	case EvaluatorTopdown:
+		return nil
+	case EvaluatorAuto, EvaluatorCompiled:
+	default:
+		return fmt.Errorf("load policies: unknown evaluator %q (want %q or %q)", evaluator, EvaluatorTopdown, EvaluatorCompiled)
+	}
+	c, err := newCompiledEvaluator(ctx, modules, e.data, e.query.plan)
+	if err != nil {
+		if evaluator == EvaluatorCompiled {
+			return fmt.Errorf("load policies: %w", err)
+		}
+		// Some policy the Wasm compiler does not support (e.g. a custom
+		// rule using a builtin it lacks): topdown evaluates everything.
+		return nil
+	}
+	e.compiled = c
+	return nil
+}
+
+// Evaluator says which evaluator the engine uses: EvaluatorCompiled or
+// EvaluatorTopdown.
+func (e *Engine) Evaluator() string {
+	if e.compiled != nil {
+		return EvaluatorCompiled
+	}
+	return EvaluatorTopdown
+}
