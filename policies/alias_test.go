@@ -208,7 +208,7 @@ func naiveResults(t *testing.T, e *Engine, dev *facts.Device) []Result {
 	for _, ent := range e.enabled {
 		var sets ruleSets
 		for k, set := range resultSets {
-			if k > 0 && len(sets[k-1]) > 0 {
+			if k > 0 && sets[k-1].len() > 0 {
 				break
 			}
 			q := fmt.Sprintf("x := [e | some e in %s]", ent.pkg.Append(ast.StringTerm(set)))
@@ -218,7 +218,7 @@ func naiveResults(t *testing.T, e *Engine, dev *facts.Device) []Result {
 			}
 			if len(rs) == 1 {
 				for _, v := range rs[0].Bindings["x"].([]any) {
-					sets[k] = append(sets[k], ast.NewTerm(ast.MustInterfaceToValue(v)))
+					sets[k].terms = append(sets[k].terms, ast.NewTerm(ast.MustInterfaceToValue(v)))
 				}
 			}
 		}

@@ -1,13 +1,14 @@
 package policies
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/mfpscan/mfpscan/policies/wasm"
 )
@@ -88,23 +89,85 @@ func (c *compiledEvaluator) evaluate(ctx context.Context, doc []byte) ([]ruleSet
 		return nil, err
 	}
 	c.put(vm)
-	rs, err := ast.ValueFromReader(bytes.NewReader(out))
-	if err != nil {
+	var rs []struct {
+		Result []any `json:"result"`
+	}
+	if err := util.UnmarshalJSON(out, &rs); err != nil {
 		return nil, fmt.Errorf("decode compiled result: %w", err)
 	}
-	set, ok := rs.(*ast.Array)
-	if !ok || set.Len() != 1 {
-		return nil, fmt.Errorf("compiled result %v: want one result", rs)
+	if len(rs) != 1 || len(rs[0].Result) != 1 {
+		return nil, fmt.Errorf("decode compiled result %.200s: want one result, a one-element array", out)
 	}
-	obj, ok := set.Elem(0).Value.(ast.Object)
+	slots, ok := rs[0].Result[0].([]any)
+	if !ok || len(slots) != c.plan.slots {
+		return nil, fmt.Errorf("decode compiled result %.200s: want %d slots", out, c.plan.slots)
+	}
+	sets := make([]ruleSets, len(c.plan.sets))
+	for i, locs := range c.plan.sets {
+		for k, loc := range locs {
+			elems, err := jsonSetAt(slots, loc)
+			if err != nil {
+				return nil, err
+			}
+			if sets[i][k].values, err = inSetOrder(elems); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return sets, nil
+}
+
+// jsonSetAt is setAt for the compiled result, where sets arrive as arrays.
+func jsonSetAt(slots []any, loc setLoc) ([]any, error) {
+	if loc.slot < 0 {
+		return nil, nil
+	}
+	v := slots[loc.slot]
+	if loc.inGroup >= 0 {
+		group, ok := v.([]any)
+		if !ok || len(group) > 1 {
+			return nil, fmt.Errorf("compiled result: %v for a group, want at most one tuple", v)
+		}
+		if len(group) == 0 {
+			return nil, nil
+		}
+		tuple, ok := group[0].([]any)
+		if !ok || loc.inGroup >= len(tuple) {
+			return nil, fmt.Errorf("compiled result: %v for a group tuple, want at least %d sets", group[0], loc.inGroup+1)
+		}
+		v = tuple[loc.inGroup]
+	}
+	elems, ok := v.([]any)
 	if !ok {
-		return nil, fmt.Errorf("compiled result %v: want an object", set.Elem(0))
+		return nil, fmt.Errorf("compiled result: %v for a set, want an array", v)
 	}
-	t := obj.Get(ast.InternedTerm("result"))
-	if t == nil {
-		return nil, fmt.Errorf("compiled result %v: no result", obj)
+	return elems, nil
+}
+
+// inSetOrder puts elements in the order OPA iterates a set (its term
+// order), which JSON from the compiled policy does not keep, so that
+// findings come out in the same order whichever evaluator ran.
+func inSetOrder(elems []any) ([]any, error) {
+	if len(elems) < 2 {
+		return elems, nil
 	}
-	return c.plan.decode(t, true)
+	type keyed struct {
+		key ast.Value
+		val any
+	}
+	ks := make([]keyed, len(elems))
+	for i, el := range elems {
+		k, err := ast.InterfaceToValue(el)
+		if err != nil {
+			return nil, fmt.Errorf("compiled result: %w", err)
+		}
+		ks[i] = keyed{k, el}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return ast.Compare(a.key, b.key) })
+	for i := range ks {
+		elems[i] = ks[i].val
+	}
+	return elems, nil
 }
 
 func (c *compiledEvaluator) get(ctx context.Context) (*wasm.VM, error) {

@@ -19,7 +19,25 @@ import (
 )
 
 // ruleSets are one rule's set elements, indexed like resultSets.
-type ruleSets [3][]*ast.Term
+type ruleSets [3]setElems
+
+// setElems are the elements of one set: OPA terms from topdown, or the Go
+// values JSON gives (from the compiled evaluator), already in OPA's order.
+type setElems struct {
+	terms  []*ast.Term
+	values []any
+}
+
+func (s setElems) len() int { return len(s.terms) + len(s.values) }
+
+// goValues returns the elements as the JSON-like Go values that toFinding
+// and reasons read.
+func (s setElems) goValues() []any {
+	if s.values != nil {
+		return s.values
+	}
+	return goValues(s.terms)
+}
 
 // deviceKey is what results and waiver selectors need from a document.
 type deviceKey struct {
@@ -121,21 +139,21 @@ func (e *Engine) result(rule Rule, sets ruleSets, key deviceKey) Result {
 	res := Result{RuleID: rule.ID, Address: key.Address, DeviceID: key.DeviceID, Severity: rule.Severity}
 	na, deny, review := sets[0], sets[1], sets[2]
 	switch {
-	case len(na) > 0:
+	case na.len() > 0:
 		res.Status = StatusNotApplicable
-		res.Reasons = reasons(goValues(na))
-	case len(deny) > 0:
+		res.Reasons = reasons(na.goValues())
+	case deny.len() > 0:
 		res.Status = StatusFail
-		for _, d := range goValues(deny) {
+		for _, d := range deny.goValues() {
 			res.Findings = append(res.Findings, toFinding(d))
 		}
 		if w := e.waiverFor(rule.ID, key); w != nil {
 			res.Status = StatusWaived
 			res.Waiver = w
 		}
-	case len(review) > 0:
+	case review.len() > 0:
 		res.Status = StatusReview
-		res.Reasons = reasons(goValues(review))
+		res.Reasons = reasons(review.goValues())
 	default:
 		res.Status = StatusPass
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -271,13 +270,11 @@ func evalQuery(ctx context.Context, q catalogueQuery, input ast.Value) ([]ruleSe
 	if t == nil {
 		return nil, fmt.Errorf("query returned %T, want a term", rs[0].Bindings[outVar])
 	}
-	return q.plan.decode(t, false)
+	return q.plan.decode(t)
 }
 
 // decode reads each rule's sets out of the value the query binds to outVar.
-// sortSets orders every set's elements as OPA orders a set's; values that
-// came through JSON (from the compiled evaluator) have lost that order.
-func (plan queryPlan) decode(t *ast.Term, sortSets bool) ([]ruleSets, error) {
+func (plan queryPlan) decode(t *ast.Term) ([]ruleSets, error) {
 	wrap, ok := t.Value.(*ast.Array)
 	if !ok || wrap.Len() != 1 {
 		return nil, fmt.Errorf("query returned %v, want a one-element array", t)
@@ -293,10 +290,7 @@ func (plan queryPlan) decode(t *ast.Term, sortSets bool) ([]ruleSets, error) {
 			if err != nil {
 				return nil, err
 			}
-			if sortSets {
-				slices.SortFunc(elems, ast.TermValueCompare)
-			}
-			out[i][k] = elems
+			out[i][k] = setElems{terms: elems}
 		}
 	}
 	return out, nil

@@ -178,18 +178,16 @@ func (v *VM) resolveEntrypoint(ctx context.Context, fn api.Function) error {
 	return nil
 }
 
-// Eval evaluates the entrypoint with the JSON document input and returns
+// Eval evaluates the entrypoint with the JSON document input, which must be
+// valid JSON (opa_eval treats a document it cannot parse as an undefined
+// input, without a word; the policies package only passes documents it has
+// encoded or decoded itself), and returns
 // the result set as JSON: [{"result": value}], or [] when undefined. Any
 // error (an abort, a failed builtin that halts, a cancelled context) leaves
 // the VM unusable; the caller should close it.
 func (v *VM) Eval(ctx context.Context, input []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
-	}
-	// opa_eval would evaluate a document it cannot parse as an undefined
-	// input, without a word.
-	if !json.Valid(input) {
-		return nil, errors.New("evaluate: input is not valid JSON")
 	}
 	inAddr := v.heapStart
 	end := inAddr + uint32(len(input))
