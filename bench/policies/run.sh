@@ -54,6 +54,8 @@ GOMAXPROCS=2 "$work/evalbench" -docs "$work/docs.json" -opa "$work/opa.json" | t
 # the pipeline (and evalbench, by default) applies around the evaluation.
 echo "informational, Go's default GC target (-default-gc):"
 GOMAXPROCS=2 "$work/evalbench" -default-gc -docs "$work/docs.json" | sed 's/^/  /'
+echo "informational, OPA's topdown evaluator instead of the compiled catalogue (-evaluator topdown):"
+GOMAXPROCS=2 "$work/evalbench" -evaluator topdown -docs "$work/docs.json" | sed 's/^/  /'
 
 python3 - "$n" "$work/opa.json" "$work/opa.time" "$work/mfpscan.txt" <<'PY'
 import json, re, sys
