@@ -59,6 +59,7 @@ type Config struct {
 
 	PolicyPaths    []string
 	DataFiles      []string
+	Evaluator      string // policies.Options.Evaluator
 	WaiversFile    string
 	Attestations   string
 	BaselineFile   string

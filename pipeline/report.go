@@ -74,6 +74,7 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 	eng, err := policies.Load(ctx, policies.Options{
 		Policies:    cfg.PolicyPaths,
 		DataFiles:   cfg.DataFiles,
+		Evaluator:   cfg.Evaluator,
 		Waivers:     waivers,
 		Now:         cfg.now(),
 		InputSchema: facts.SchemaJSON,
@@ -86,6 +87,7 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
 	}
+	log.Debug("policies loaded", "rules", len(eng.Rules()), "evaluator", eng.Evaluator())
 	return eng, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/pipeline"
+	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/scanner"
 )
 
@@ -110,6 +111,7 @@ type reportFlags struct {
 	failOn         string
 	site           string
 	omitSuppressed bool
+	evaluator      string
 }
 
 func (f *reportFlags) register(fs *pflag.FlagSet) {
@@ -122,6 +124,7 @@ func (f *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
 	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
 	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	fs.StringVar(&f.evaluator, "evaluator", "auto", "policy evaluator: auto (compiled to WebAssembly; OPA's topdown if a policy cannot be compiled), compiled, topdown")
 }
 
 func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
@@ -142,6 +145,14 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
 	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
 	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.omitSuppressed
+	switch f.evaluator {
+	case "auto":
+		cfg.Evaluator = policies.EvaluatorAuto
+	case policies.EvaluatorCompiled, policies.EvaluatorTopdown:
+		cfg.Evaluator = f.evaluator
+	default:
+		return pipeline.UsageError("unknown --evaluator %q (want auto, compiled or topdown)", f.evaluator)
+	}
 	return nil
 }
 

@@ -103,6 +103,7 @@ deny contains "x" if {
 		{"negative rate", append(base, "--rate", "-1"), "--rate must be positive"},
 		{"unknown format", append(base, "--format", "pdf"), `unknown report format "pdf"`},
 		{"unknown severity", append(base, "--fail-on", "severe"), `unknown severity "severe"`},
+		{"unknown evaluator", append(base, "--evaluator", "jit"), `unknown --evaluator "jit"`},
 		{"unknown engine", append(base, "--engine", "masscan"), `unknown --engine "masscan"`},
 		{"nmap args without nmap", append(base, "--nmap-args", "-T4"), "--nmap-args needs --engine nmap"},
 		{"nmap script refused", append(base, "--engine", "nmap", "--nmap-args", "--script=vuln"), "not allowed"},
