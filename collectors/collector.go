@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
@@ -29,6 +30,28 @@ func (t *Target) OpenTCP(role string) []int {
 		if p.Protocol == "tcp" && p.State == "open" && t.Roles.TCP[p.Port] == role {
 			out = append(out, p.Port)
 		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RolePort is an open TCP port found by OpenTCPPair, with whether it has
+// the secure one of the two roles.
+type RolePort struct {
+	Port   int
+	Secure bool
+}
+
+// OpenTCPPair returns the open TCP ports of a plain role and of its TLS
+// counterpart (http and https, ipp and ipps): the plain ones first, each
+// group in port order, as collectors that speak both probe them.
+func (t *Target) OpenTCPPair(plain, secure string) []RolePort {
+	var out []RolePort
+	for _, p := range t.OpenTCP(plain) {
+		out = append(out, RolePort{Port: p})
+	}
+	for _, p := range t.OpenTCP(secure) {
+		out = append(out, RolePort{Port: p, Secure: true})
 	}
 	return out
 }

@@ -42,3 +42,27 @@ func TestPortSummary(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenTCPPair(t *testing.T) {
+	tgt := &Target{
+		Ports: []facts.Port{
+			{Port: 8443, Protocol: "tcp", State: "open"},
+			{Port: 443, Protocol: "tcp", State: "open"},
+			{Port: 80, Protocol: "tcp", State: "open"},
+			{Port: 8000, Protocol: "tcp", State: "closed"},
+			{Port: 631, Protocol: "tcp", State: "open"},
+		},
+		Roles: Roles{TCP: map[int]string{80: RoleHTTP, 8000: RoleHTTP, 443: RoleHTTPS, 8443: RoleHTTPS, 631: RoleIPP}},
+	}
+	got := tgt.OpenTCPPair(RoleHTTP, RoleHTTPS)
+	want := []RolePort{{Port: 80}, {Port: 443, Secure: true}, {Port: 8443, Secure: true}}
+	if len(got) != len(want) {
+		t.Fatalf("OpenTCPPair = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("OpenTCPPair = %v, want %v", got, want)
+			break
+		}
+	}
+}

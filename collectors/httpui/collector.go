@@ -43,19 +43,8 @@ func (collector) Name() string { return "http" }
 
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
 	summary := collectors.NewPortSummary()
-	type portRole struct {
-		port int
-		tls  bool
-	}
-	var ports []portRole
-	for _, p := range t.OpenTCP(collectors.RoleHTTP) {
-		ports = append(ports, portRole{p, false})
-	}
-	for _, p := range t.OpenTCP(collectors.RoleHTTPS) {
-		ports = append(ports, portRole{p, true})
-	}
-	for _, p := range ports {
-		svc := collectPort(ctx, env, t.Addr, p.port, p.tls)
+	for _, p := range t.OpenTCPPair(collectors.RoleHTTP, collectors.RoleHTTPS) {
+		svc := collectPort(ctx, env, t.Addr, p.Port, p.Secure)
 		out.HTTP = append(out.HTTP, svc)
 		addHints(out, svc)
 		summary.Add(svc.Port, svc.Status, svc.Reason)

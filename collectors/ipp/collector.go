@@ -27,32 +27,22 @@ func (collector) Name() string { return "ipp" }
 
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
 	summary := collectors.NewPortSummary()
-	type portMode struct {
-		port     int
-		plainToo bool
-	}
-	var ports []portMode
-	for _, p := range t.OpenTCP(collectors.RoleIPP) {
-		ports = append(ports, portMode{p, true})
-	}
-	for _, p := range t.OpenTCP(collectors.RoleIPPS) {
-		ports = append(ports, portMode{p, false})
-	}
-	for _, p := range ports {
-		attrs, err := collectPort(ctx, env, t.Addr, p.port, p.plainToo)
+	for _, p := range t.OpenTCPPair(collectors.RoleIPP, collectors.RoleIPPS) {
+		// 631 may speak plain IPP or TLS; an ipps port only TLS.
+		attrs, err := collectPort(ctx, env, t.Addr, p.Port, !p.Secure)
 		svc := attrs.Service
-		svc.Port = p.port
+		svc.Port = p.Port
 		if err != nil {
 			svc.Status, svc.Reason = collectors.Classify(err)
 		} else {
 			svc.Status = facts.StatusOK
-			addHints(out, attrs, p.port)
+			addHints(out, attrs, p.Port)
 			if !svc.TLS {
-				out.Cleartext = append(out.Cleartext, facts.CleartextService{Service: "ipp", Port: p.port})
+				out.Cleartext = append(out.Cleartext, facts.CleartextService{Service: "ipp", Port: p.Port})
 			}
 		}
 		out.IPP = append(out.IPP, svc)
-		summary.Add(p.port, svc.Status, svc.Reason)
+		summary.Add(p.Port, svc.Status, svc.Reason)
 	}
 	return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open ipp or ipps port"})
 }
