@@ -202,8 +202,11 @@ func (v *VM) Eval(ctx context.Context, input []byte) ([]byte, error) {
 	if !v.mem.Write(inAddr, input) {
 		return nil, errors.New("evaluate: write input")
 	}
+	// As for a topdown query, builtin state lives for one evaluation: the
+	// context, "now", and the builtins' cache.
 	v.bctx.Context = ctx
 	v.bctx.Time = ast.NumberTerm(json.Number(fmt.Sprint(time.Now().UnixNano())))
+	v.bctx.Cache = make(builtins.Cache)
 	addr, err := call(ctx, v.fnEval, 0, uint64(v.entrypoint), uint64(v.dataAddr), uint64(inAddr), uint64(len(input)), uint64(end), 0)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
