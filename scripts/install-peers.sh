@@ -16,8 +16,24 @@ if ((${#missing[@]})); then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # snmpd's package starts a system agent on UDP 161; the tests run their own.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop snmpd >/dev/null 2>&1 || true; fi
-pkill -x snmpd >/dev/null 2>&1 || true
+# Stop only the package's agent, through its service manager, or by the PID in
+# the package's own pid file: never by process name.
+stop_package_snmpd() {
+	if [[ -d /run/systemd/system ]]; then
+		systemctl stop snmpd.service >/dev/null 2>&1 || true
+		return
+	fi
+	if command -v service >/dev/null 2>&1; then
+		service snmpd stop >/dev/null 2>&1 || true
+	fi
+	local pidfile=/run/snmpd.pid pid
+	[[ -r $pidfile ]] || return 0
+	pid=$(<"$pidfile")
+	if [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/exe && $(readlink /proc/$pid/exe) == /usr/sbin/snmpd ]]; then
+		kill "$pid" 2>/dev/null || true
+	fi
+}
+stop_package_snmpd
 
 multitool=tools/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [[ ! -x $multitool ]]; then
@@ -27,7 +43,11 @@ if [[ ! -x $multitool ]]; then
 	chmod u+x "$multitool"
 fi
 
-if ! command -v staticcheck >/dev/null 2>&1 && [[ ! -x "$(go env GOPATH)/bin/staticcheck" ]]; then
-	echo "installing staticcheck"
-	go install honnef.co/go/tools/cmd/staticcheck@2026.1
+# Pinned to a version the Go module proxy serves (its 2026.1 tag is refused).
+staticcheck_version=v0.8.2
+gobin=$(go env GOBIN)
+gobin=${gobin:-$(go env GOPATH)/bin}
+if ! "$gobin/staticcheck" -version 2>/dev/null | grep -q "($staticcheck_version)"; then
+	echo "installing staticcheck $staticcheck_version"
+	go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
 fi

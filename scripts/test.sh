@@ -5,7 +5,8 @@
 # run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PATH:$(go env GOPATH)/bin"
+gobin=$(go env GOBIN)
+export PATH="${gobin:-$(go env GOPATH)/bin}:$PATH"
 
 scripts/install-peers.sh
 

@@ -23,8 +23,13 @@ func readDER(t testing.TB, name string) []byte {
 	return b
 }
 
+// fixtureNow lies inside every fixture certificate's validity (the shortest,
+// canon_imaging_sha1_rsa1024.der, is valid 2026-11-26 10:35 to 2026-11-27 10:35 UTC),
+// so the tests do not depend on the day they run.
+var fixtureNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
 func TestParseCertificate(t *testing.T) {
-	now := time.Now()
+	now := fixtureNow
 	tests := []struct {
 		file     string
 		keyType  string
@@ -105,8 +110,8 @@ func signedCert(t testing.TB, pub *rsa.PublicKey, signer *rsa.PrivateKey, cn str
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
 		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
+		NotBefore:    fixtureNow.Add(-time.Hour),
+		NotAfter:     fixtureNow.Add(24 * time.Hour),
 		IPAddresses:  nil,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, pub, signer)
@@ -125,11 +130,11 @@ func TestFermatWeak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := CertificateFacts(signedCert(t, closePrimeModulus(t), strong, "Canon iR-ADV C3325"), time.Now())
+	c := CertificateFacts(signedCert(t, closePrimeModulus(t), strong, "Canon iR-ADV C3325"), fixtureNow)
 	if c.FermatWeak == nil || !*c.FermatWeak || c.SelfSigned {
 		t.Errorf("close-prime key: weak %v self-signed %v", c.FermatWeak, c.SelfSigned)
 	}
-	c = CertificateFacts(signedCert(t, &strong.PublicKey, strong, "printer"), time.Now())
+	c = CertificateFacts(signedCert(t, &strong.PublicKey, strong, "printer"), fixtureNow)
 	if c.FermatWeak == nil || *c.FermatWeak || !c.SelfSigned {
 		t.Errorf("random key: weak %v self-signed %v", c.FermatWeak, c.SelfSigned)
 	}
@@ -213,7 +218,7 @@ func FuzzParseCertificate(f *testing.F) {
 	for _, n := range []string{"canon_iradv_rsa2048.der", "canon_imaging_sha1_rsa1024.der", "ecdsa_p256.der", "ed25519.der"} {
 		f.Add(readDER(f, n))
 	}
-	now := time.Now()
+	now := fixtureNow
 	f.Fuzz(func(t *testing.T, der []byte) {
 		c, err := ParseCertificate(der, now)
 		if err == nil && (c.SHA256 == "" || c.KeyType == "") {
