@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gosnmp/gosnmp"
+
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // netsnmp runs a net-snmp command-line tool against the lab. The tools are
@@ -17,10 +19,7 @@ import (
 // fails the test instead of skipping it.
 func netsnmp(t *testing.T, tool string, args ...string) (string, error) {
 	t.Helper()
-	path, err := exec.LookPath(tool)
-	if err != nil {
-		t.Fatalf("%s not installed (Debian package snmp): %v", tool, err)
-	}
+	path := testpeer.Path(t, tool, "Debian package snmp")
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	// -On: numeric OIDs, so no MIB files are needed; -t 1 -r 0 keeps
@@ -30,7 +29,7 @@ func netsnmp(t *testing.T, tool string, args ...string) (string, error) {
 	cmd.Env = append(cmd.Environ(), "MIBS=", "MIBDIRS=/nonexistent")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	err := cmd.Run()
 	return out.String(), err
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // TestFullDiskIsAClearError evaluates saved facts (no network) into a tiny
@@ -22,12 +23,8 @@ import (
 // mount namespace, so the test re-runs itself under `unshare -m` (root).
 func TestFullDiskIsAClearError(t *testing.T) {
 	if os.Getenv("MFPSCAN_IN_MOUNTNS") != "1" {
-		if os.Geteuid() != 0 {
-			if os.Getenv("CI") != "" {
-				t.Fatal("this test needs root (a private tmpfs); CI runs as root")
-			}
-			t.Skip("needs root for a private tmpfs")
-		}
+		testpeer.Root(t, "a private tmpfs in a mount namespace")
+		testpeer.Path(t, "unshare", "Debian package util-linux")
 		cmd := exec.Command("unshare", "-m", "--propagation", "private", os.Args[0], "-test.run=^TestFullDiskIsAClearError$", "-test.v", "-test.count=1")
 		cmd.Env = append(os.Environ(), "MFPSCAN_IN_MOUNTNS=1")
 		out, err := cmd.CombinedOutput()

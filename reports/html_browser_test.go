@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // Payloads that set a flag on the harness window if they ever execute.
@@ -132,10 +133,7 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	// CI installs chromium (scripts/install-peers.sh); its absence is a
-	// broken machine, not a reason to skip the only test of the live page.
-	t.Fatal("chromium not found: install the Debian chromium package")
-	return ""
+	return testpeer.Path(t, "chromium", "Debian package chromium")
 }
 
 func runChromium(t *testing.T, bin string, args ...string) []byte {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // The filtered case needs packets that vanish, which loopback never does.
@@ -35,9 +36,7 @@ func TestNativeFilteredInNetns(t *testing.T) {
 	}
 	requireRootOrSkip(t)
 	for _, tool := range []string{"unshare", "ip", "nft"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s missing (Debian: util-linux, iproute2, nftables): %v", tool, err)
-		}
+		testpeer.Path(t, tool, "Debian packages util-linux, iproute2, nftables")
 	}
 	cmd := exec.Command("unshare", "-n", "--", os.Args[0], "-test.run=^TestNativeFilteredInNetns$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), netnsChildEnv+"=1")

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/Ullaakut/nmap/v3"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 func TestCheckNmapArgs(t *testing.T) {
@@ -99,23 +99,16 @@ func TestNmapMissingBinary(t *testing.T) {
 	}
 }
 
-// requireRootOrSkip skips tests that need root when run by hand as a normal
-// user; in CI (CI set) they fail instead, so a missing privilege is seen.
+// requireRootOrSkip stops tests that need root when run as a normal user: a
+// skip by hand, a failure where peers are required.
 func requireRootOrSkip(t *testing.T) {
 	t.Helper()
-	if os.Getuid() != 0 {
-		if os.Getenv("CI") == "" {
-			t.Skip("needs root (raw sockets for nmap -sS/-sU)")
-		}
-		t.Fatal("needs root in CI")
-	}
+	testpeer.Root(t, "raw sockets for nmap -sS/-sU, network namespaces")
 }
 
 func TestNmapMatchesNativeOnLoopback(t *testing.T) {
 	requireRootOrSkip(t)
-	if _, err := exec.LookPath("nmap"); err != nil {
-		t.Fatal("nmap binary missing: install it (apt-get install nmap)")
-	}
+	testpeer.Path(t, "nmap", "Debian package nmap")
 	const host = "127.79.1.1"
 	open1, _ := listen(t, host+":0")
 	open2, _ := listen(t, host+":0")

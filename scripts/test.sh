@@ -9,6 +9,9 @@ gobin=$(go env GOBIN)
 export PATH="${gobin:-$(go env GOPATH)/bin}:$PATH"
 
 scripts/install-peers.sh
+# Every test that runs a real peer must find it: a missing peer fails here,
+# where a contributor's plain `go test ./...` would skip it (internal/testpeer).
+export MFPSCAN_REQUIRE_PEERS=1
 
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go'))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 type loopbackDialer struct{ t *testing.T }
@@ -73,11 +74,8 @@ func waitFor(t *testing.T, ready func() bool) {
 // announcement leaves the host. "-n localhost" binds 127.0.0.1 and ::1 only.
 func ippevePrinter(t *testing.T) int {
 	t.Helper()
-	for _, bin := range []string{"ippeveprinter", "dbus-daemon"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Fatalf("%s is required (Debian cups-ipp-utils, dbus): %v", bin, err)
-		}
-	}
+	testpeer.Path(t, "ippeveprinter", "Debian package cups-ipp-utils")
+	testpeer.Path(t, "dbus-daemon", "Debian package dbus")
 	dir := t.TempDir()
 	bus := filepath.Join(dir, "bus")
 	start(t, "dbus-daemon", nil, "--session", "--nofork", "--address=unix:path="+bus)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // TestEngineAgainstSnmpdAndFTP runs the default registry through the engine
@@ -114,13 +115,11 @@ func ftpGreeter(t *testing.T, addr netip.Addr, greeting string) int {
 // startSnmpd runs net-snmp's agent on a loopback address of its own (so no
 // other test's agent can take the same port between the probe for a free
 // port and the agent's bind) and polls it with a raw v2c GET until it
-// answers. A missing binary fails the test.
+// answers. A missing binary skips or fails it (testpeer).
 func startSnmpd(t *testing.T, conf string) (netip.Addr, int) {
 	t.Helper()
 	const bin = "/usr/sbin/snmpd"
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("net-snmp agent not installed: %v", err)
-	}
+	testpeer.File(t, bin, "Debian package snmpd")
 	dir := t.TempDir()
 	addr := netip.AddrFrom4([4]byte{127, 102, byte(rand.IntN(250) + 1), byte(rand.IntN(250) + 1)})
 	pc, err := net.ListenPacket("udp", netip.AddrPortFrom(addr, 0).String())

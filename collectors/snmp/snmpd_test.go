@@ -17,20 +17,19 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
-// snmpdPath is net-snmp's agent. The tests run it for real: a missing binary
-// fails them, because these tests are what show the collector against the
-// agent users meet.
+// snmpdPath is net-snmp's agent. The tests run it for real, because they are
+// what show the collector against the agent users meet; a missing binary
+// skips them by hand and fails them in the full suite (testpeer).
 const snmpdPath = "/usr/sbin/snmpd"
 
 // startSnmpd runs snmpd in the foreground on 127.0.0.1 with the given config
 // lines and waits until ready answers true.
 func startSnmpd(t *testing.T, conf string, ready func(port int) bool) int {
 	t.Helper()
-	if _, err := os.Stat(snmpdPath); err != nil {
-		t.Fatalf("net-snmp agent not installed: %v", err)
-	}
+	testpeer.File(t, snmpdPath, "Debian package snmpd")
 	dir := t.TempDir()
 	port := freeUDPPort(t)
 	conf = fmt.Sprintf("agentAddress udp:127.0.0.1:%d\n%s", port, conf)

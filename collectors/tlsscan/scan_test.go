@@ -24,6 +24,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 type loopbackDialer struct{ t *testing.T }
@@ -242,12 +243,8 @@ func mustPKCS8(t *testing.T, key *rsa.PrivateKey) []byte {
 }
 
 func TestScanMatchesSSLScan(t *testing.T) {
-	if _, err := exec.LookPath("sslscan"); err != nil {
-		t.Fatalf("sslscan is required: %v", err)
-	}
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Fatalf("openssl is required: %v", err)
-	}
+	testpeer.Path(t, "sslscan", "Debian package sslscan")
+	testpeer.Path(t, "openssl", "Debian package openssl")
 	legacy := "DEFAULT:@SECLEVEL=0"
 	tests := []struct {
 		name string

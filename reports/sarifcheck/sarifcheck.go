@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // EnvMultitool names the environment variable that overrides the Multitool
@@ -216,13 +218,11 @@ func CheckSchema(schemaPath string, doc []byte) error {
 
 // Validate fails t when the SARIF file at path breaks the 2.1.0 JSON Schema
 // or draws any error-level result from the Multitool ("Sarif;Gh" rules). A
-// missing Multitool is a failure, not a skip: CI installs it.
+// missing Multitool skips t, except where peers are required (the full suite
+// and CI), where it fails.
 func Validate(t testing.TB, path string) {
 	t.Helper()
-	tool, err := FindMultitool()
-	if err != nil {
-		t.Fatalf("sarifcheck: %v", err)
-	}
+	tool := Require(t)
 	doc, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("sarifcheck: read %s: %v", path, err)
@@ -245,4 +245,14 @@ func Validate(t testing.TB, path string) {
 	if len(errs) > 0 {
 		t.Errorf("sarifcheck: %s: %d Multitool error(s):\n%s", path, len(errs), strings.Join(errs, "\n"))
 	}
+}
+
+// Require returns the Multitool's path, or stops t through testpeer.Missing.
+func Require(t testing.TB) string {
+	t.Helper()
+	tool, err := FindMultitool()
+	if err != nil {
+		testpeer.Missing(t, "SARIF Multitool", "npm ci in tools/sarif", err)
+	}
+	return tool
 }

@@ -21,10 +21,7 @@ const bad = `{
 }`
 
 func TestRunReportsErrors(t *testing.T) {
-	tool, err := FindMultitool()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tool := Require(t)
 	p := filepath.Join(t.TempDir(), "bad.sarif")
 	if err := os.WriteFile(p, []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
@@ -52,10 +49,7 @@ func TestRunReportsErrors(t *testing.T) {
 }
 
 func TestCheckSchema(t *testing.T) {
-	tool, err := FindMultitool()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tool := Require(t)
 	schema := SchemaPath(tool)
 	if err := CheckSchema(schema, []byte(bad)); err != nil {
 		t.Errorf("schema-valid log rejected: %v", err)
