@@ -13,6 +13,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/scanner"
 )
 
 // LabOptions configure the simulated fleet.
@@ -136,7 +137,10 @@ func Demo(ctx context.Context, cfg Config, o LabOptions) error {
 	cfg.Engine = "native"
 	cfg.Roles = roles
 	cfg.PortOffset = lc.PortOffset
-	cfg.Ports = roles.Ports()
+	cfg.Ports = nil
+	for _, p := range scanner.DefaultTCPPorts() {
+		cfg.Ports = append(cfg.Ports, p+lc.PortOffset)
+	}
 	cfg.MaxHosts = 1 << 16
 	if cfg.Rate == 0 {
 		cfg.Rate = 5000

@@ -115,7 +115,7 @@ func checkOutDir(dir string) error {
 // It is shared by scan, eval and demo so the three produce the same files.
 func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
 	eng := prep.policies
-	slices.SortFunc(docs, func(a, b *facts.Device) int { return compareAddr(a.Address, b.Address) })
+	slices.SortFunc(docs, func(a, b *facts.Device) int { return facts.CompareAddress(a.Address, b.Address) })
 	restoreGC := policies.RelaxGC()
 	results, err := eng.EvaluateAll(ctx, docs, 0)
 	restoreGC()

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/netip"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -287,25 +285,13 @@ feed:
 	return all, nil
 }
 
-// SortResults orders results by device address (numerically when both are
-// IP addresses), then rule id.
+// SortResults orders results by device address (facts.CompareAddress, the
+// order of every report), then rule id.
 func SortResults(rs []Result) {
 	sort.SliceStable(rs, func(i, j int) bool {
-		if c := compareAddress(rs[i].Address, rs[j].Address); c != 0 {
+		if c := facts.CompareAddress(rs[i].Address, rs[j].Address); c != 0 {
 			return c < 0
 		}
 		return rs[i].RuleID < rs[j].RuleID
 	})
-}
-
-func compareAddress(a, b string) int {
-	if a == b {
-		return 0
-	}
-	pa, ea := netip.ParseAddr(a)
-	pb, eb := netip.ParseAddr(b)
-	if ea == nil && eb == nil {
-		return pa.Compare(pb)
-	}
-	return strings.Compare(a, b)
 }

@@ -54,6 +54,7 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 
 // apply validates the sweep flags into cfg.
 func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
+	def := scanner.DefaultSweepConfig()
 	if len(targets) == 0 {
 		return pipeline.UsageError("no targets given (e.g. 10.0.0.0/24, 10.1.2.10-50, printer.example.org, @targets.txt)")
 	}
@@ -83,7 +84,7 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 		}
 		cfg.Ports = ports
 	} else {
-		cfg.Ports = cfg.Roles.Ports()
+		cfg.Ports = def.TCPPorts
 	}
 	if f.rate <= 0 {
 		return pipeline.UsageError("--rate must be positive, got %v", f.rate)

@@ -77,10 +77,7 @@ func grab(ctx context.Context, env *collectors.Env, host string, p probe) facts.
 	if p.role == collectors.RoleRaw && env.Options.ProbePJL {
 		b.Service = "pjl"
 	}
-	timeout := env.Options.Timeout
-	if timeout <= 0 {
-		timeout = 3 * time.Second
-	}
+	timeout := env.Timeout()
 	conn, err := env.Dialer.DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(p.port)))
 	if err != nil {
 		b.Status, b.Reason = collectors.Classify(err)
