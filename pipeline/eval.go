@@ -58,7 +58,7 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, UsageError("read facts: %v", err)
+			return nil, Usagef("read facts: %v", err)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -74,11 +74,11 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, UsageError("read facts directory %s: %v", p, err)
+			return nil, Usagef("read facts directory %s: %v", p, err)
 		}
 	}
 	if len(files) == 0 {
-		return nil, UsageError("no facts files (*.json) found in %s", strings.Join(paths, ", "))
+		return nil, Usagef("no facts files (*.json) found in %s", strings.Join(paths, ", "))
 	}
 	slices.Sort(files)
 	docs := make([]*facts.Device, 0, len(files))
@@ -89,7 +89,7 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 			return nil, err
 		}
 		if prev, dup := seen[d.Address]; dup {
-			return nil, UsageError("%s: device %s already read from %s", f, d.Address, prev)
+			return nil, Usagef("%s: device %s already read from %s", f, d.Address, prev)
 		}
 		seen[d.Address] = f
 		docs = append(docs, d)
@@ -100,22 +100,22 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 func readFactsFile(path string) (*facts.Device, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, UsageError("read facts: %v", err)
+		return nil, Usagef("read facts: %v", err)
 	}
 	defer fh.Close()
 	raw, err := io.ReadAll(io.LimitReader(fh, maxFactsFile+1))
 	if err != nil {
-		return nil, UsageError("read facts %s: %v", path, err)
+		return nil, Usagef("read facts %s: %v", path, err)
 	}
 	if len(raw) > maxFactsFile {
-		return nil, UsageError("%s: larger than %d MiB, not a facts document", path, maxFactsFile>>20)
+		return nil, Usagef("%s: larger than %d MiB, not a facts document", path, maxFactsFile>>20)
 	}
 	if err := facts.Validate(raw); err != nil {
-		return nil, UsageError("%s: %v", path, err)
+		return nil, Usagef("%s: %v", path, err)
 	}
 	var d facts.Device
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, UsageError("%s: %v", path, err)
+		return nil, Usagef("%s: %v", path, err)
 	}
 	return &d, nil
 }
@@ -125,7 +125,7 @@ func PolicyList(ctx context.Context, w io.Writer, paths, data []string, format s
 	switch format {
 	case "table", "json", "markdown":
 	default:
-		return UsageError("unknown --format %q (valid: table, json, markdown)", format)
+		return Usagef("unknown --format %q (valid: table, json, markdown)", format)
 	}
 	eng, err := loadPolicies(ctx, Config{PolicyPaths: paths, DataFiles: data})
 	if err != nil {
@@ -138,12 +138,12 @@ func PolicyList(ctx context.Context, w io.Writer, paths, data []string, format s
 func PolicyTest(ctx context.Context, w io.Writer, paths []string) error {
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			return UsageError("read %s: %v", p, err)
+			return Usagef("read %s: %v", p, err)
 		}
 	}
 	passed, failed, err := policies.RunRegoTests(ctx, paths, w)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
 	if failed > 0 {

@@ -32,10 +32,10 @@ const nonRootOffset = 10000
 func (o LabOptions) config() (lab.Config, error) {
 	prefix, err := netip.ParsePrefix(o.Subnet)
 	if err != nil {
-		return lab.Config{}, UsageError("parse --subnet %q: %v", o.Subnet, err)
+		return lab.Config{}, Usagef("parse --subnet %q: %v", o.Subnet, err)
 	}
 	if !netip.MustParsePrefix("127.0.0.0/8").Contains(prefix.Addr()) || prefix.Bits() < 8 {
-		return lab.Config{}, UsageError("--subnet %s must lie inside 127.0.0.0/8: the lab only ever uses loopback", o.Subnet)
+		return lab.Config{}, Usagef("--subnet %s must lie inside 127.0.0.0/8: the lab only ever uses loopback", o.Subnet)
 	}
 	offset := o.PortOffset
 	if offset < 0 {
@@ -45,7 +45,7 @@ func (o LabOptions) config() (lab.Config, error) {
 		}
 	}
 	if offset > 65535-47546 {
-		return lab.Config{}, UsageError("--port-offset %d moves ports past 65535 (maximum %d)", offset, 65535-47546)
+		return lab.Config{}, Usagef("--port-offset %d moves ports past 65535 (maximum %d)", offset, 65535-47546)
 	}
 	return lab.Config{Subnet: prefix, PortOffset: offset, Profiles: o.Profiles}, nil
 }
@@ -76,7 +76,7 @@ func startLab(ctx context.Context, lc lab.Config) (*lab.Fleet, error) {
 	fleet, err := lab.Start(ctx, lc)
 	if err != nil {
 		if errors.Is(err, syscall.EACCES) || errors.Is(err, os.ErrPermission) {
-			return nil, UsageError("start lab: %v (ports below 1024 need root; use --port-offset %d)", err, nonRootOffset)
+			return nil, Usagef("start lab: %v (ports below 1024 need root; use --port-offset %d)", err, nonRootOffset)
 		}
 		return nil, fmt.Errorf("start lab: %w", err)
 	}

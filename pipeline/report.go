@@ -58,13 +58,13 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 	if cfg.WaiversFile != "" {
 		w, err := policies.LoadWaivers(cfg.WaiversFile, cfg.now()())
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+			return nil, Usage(err)
 		}
 		waivers = w
 	}
 	for _, p := range cfg.PolicyPaths {
 		if _, err := os.Stat(p); err != nil {
-			return nil, UsageError("read --policy %s: %v", p, err)
+			return nil, Usagef("read --policy %s: %v", p, err)
 		}
 	}
 	log := cfg.Log
@@ -85,7 +85,7 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, Usage(err)
 	}
 	log.Debug("policies loaded", "rules", len(eng.Rules()), "evaluator", eng.Evaluator())
 	return eng, nil
@@ -101,11 +101,11 @@ func (c Config) now() func() time.Time {
 // checkOutDir fails early, before any probe, when --out cannot be written.
 func checkOutDir(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "facts"), 0o755); err != nil {
-		return UsageError("create output directory: %v", err)
+		return Usagef("create output directory: %v", err)
 	}
 	probe, err := os.CreateTemp(dir, ".mfpscan-write-check-*")
 	if err != nil {
-		return UsageError("output directory %s is not writable: %v", dir, err)
+		return Usagef("output directory %s is not writable: %v", dir, err)
 	}
 	probe.Close()
 	return os.Remove(probe.Name())
@@ -151,7 +151,7 @@ func writersFor(cfg Config) ([]reports.Writer, error) {
 	if cfg.BaselineFile != "" {
 		b, err := os.ReadFile(cfg.BaselineFile)
 		if err != nil {
-			return nil, UsageError("read --baseline: %v", err)
+			return nil, Usagef("read --baseline: %v", err)
 		}
 		sarifOpts.Baseline = b
 	}
@@ -163,7 +163,7 @@ func writersFor(cfg Config) ([]reports.Writer, error) {
 		}
 		w, err := reports.Get(name)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+			return nil, Usage(err)
 		}
 		ws = append(ws, w)
 	}

@@ -34,7 +34,7 @@ func Scan(ctx context.Context, cfg Config) error {
 	}
 	targets, err := scanner.ParseTargetsContext(ctx, cfg.Targets, cfg.Excludes, scanner.TargetOptions{MaxHosts: cfg.MaxHosts, AllowLarge: cfg.AllowLarge})
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	att, err := loadAttestations(cfg.Attestations)
 	if err != nil {
@@ -175,7 +175,7 @@ func newEngine(cfg Config) (scanner.Engine, error) {
 	switch cfg.Engine {
 	case "nmap":
 		if err := scanner.CheckNmapArgs(cfg.NmapArgs); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+			return nil, Usage(err)
 		}
 		return &scanner.Nmap{Args: cfg.NmapArgs}, nil
 	default:
@@ -196,7 +196,7 @@ func loadAttestations(path string) (*attest.Set, error) {
 	}
 	set, err := attest.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, Usage(err)
 	}
 	return set, nil
 }

@@ -56,7 +56,7 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 	def := scanner.DefaultSweepConfig()
 	if len(targets) == 0 {
-		return pipeline.UsageError("no targets given (e.g. 10.0.0.0/24, 10.1.2.10-50, printer.example.org, @targets.txt)")
+		return pipeline.Usagef("no targets given (e.g. 10.0.0.0/24, 10.1.2.10-50, printer.example.org, @targets.txt)")
 	}
 	cfg.Targets = targets
 	cfg.Excludes = append([]string(nil), f.excludes...)
@@ -68,11 +68,11 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 	case "native", "nmap":
 		cfg.Engine = f.engine
 	default:
-		return pipeline.UsageError("unknown --engine %q (valid: native, nmap)", f.engine)
+		return pipeline.Usagef("unknown --engine %q (valid: native, nmap)", f.engine)
 	}
 	if f.nmapArgs != "" {
 		if f.engine != "nmap" {
-			return pipeline.UsageError("--nmap-args needs --engine nmap")
+			return pipeline.Usagef("--nmap-args needs --engine nmap")
 		}
 		cfg.NmapArgs = strings.Fields(f.nmapArgs)
 	}
@@ -87,13 +87,13 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 		cfg.Ports = def.TCPPorts
 	}
 	if f.rate <= 0 {
-		return pipeline.UsageError("--rate must be positive, got %v", f.rate)
+		return pipeline.Usagef("--rate must be positive, got %v", f.rate)
 	}
 	if f.timeout <= 0 || f.hostDeadline <= 0 {
-		return pipeline.UsageError("--timeout and --host-timeout must be positive")
+		return pipeline.Usagef("--timeout and --host-timeout must be positive")
 	}
 	if f.concurrency < 1 || f.perHost < 1 {
-		return pipeline.UsageError("--concurrency and --per-host must be at least 1")
+		return pipeline.Usagef("--concurrency and --per-host must be at least 1")
 	}
 	cfg.Rate, cfg.Timeout, cfg.HostDeadline = f.rate, f.timeout, f.hostDeadline
 	cfg.MinTimeout = f.minTimeout
@@ -138,10 +138,10 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 		return err
 	}
 	if strings.TrimSpace(f.out) == "" {
-		return pipeline.UsageError("--out must not be empty")
+		return pipeline.Usagef("--out must not be empty")
 	}
 	if f.site == "" || strings.ContainsAny(f.site, "/ ") {
-		return pipeline.UsageError("--site %q must be a non-empty name without '/' or spaces", f.site)
+		return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", f.site)
 	}
 	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
 	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
@@ -152,7 +152,7 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	case policies.EvaluatorCompiled, policies.EvaluatorTopdown:
 		cfg.Evaluator = f.evaluator
 	default:
-		return pipeline.UsageError("unknown --evaluator %q (want auto, compiled or topdown)", f.evaluator)
+		return pipeline.Usagef("unknown --evaluator %q (want auto, compiled or topdown)", f.evaluator)
 	}
 	return nil
 }
@@ -192,7 +192,7 @@ func (f *collectFlags) apply(cfg *pipeline.Config) error {
 func readCommunities(path string) ([]string, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, pipeline.UsageError("read --snmp-communities: %v", err)
+		return nil, pipeline.Usagef("read --snmp-communities: %v", err)
 	}
 	defer fh.Close()
 	var out []string
@@ -203,12 +203,12 @@ func readCommunities(path string) ([]string, error) {
 			continue
 		}
 		if len(s) > 255 {
-			return nil, pipeline.UsageError("%s:%d: community longer than 255 bytes", path, line)
+			return nil, pipeline.Usagef("%s:%d: community longer than 255 bytes", path, line)
 		}
 		out = append(out, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, pipeline.UsageError("read --snmp-communities %s: %v", path, err)
+		return nil, pipeline.Usagef("read --snmp-communities %s: %v", path, err)
 	}
 	return out, nil
 }

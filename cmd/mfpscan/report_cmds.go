@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,15 +14,6 @@ import (
 
 // maxBaselineFile bounds the --baseline SARIF read by report --from.
 const maxBaselineFile = 256 << 20
-
-// inputError turns a reports input error (missing or malformed run files)
-// into a usage error, so it exits 2 like any other bad argument.
-func inputError(err error) error {
-	if errors.Is(err, reports.ErrBadInput) {
-		return pipeline.UsageError("%v", err)
-	}
-	return err
-}
 
 func newReportCommand(g *globalFlags) *cobra.Command {
 	var from, out, formats, site, baseline string
@@ -39,7 +29,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			if strings.TrimSpace(from) == "" {
-				return pipeline.UsageError("--from is required: the output directory of an earlier scan or eval")
+				return pipeline.Usagef("--from is required: the output directory of an earlier scan or eval")
 			}
 			if out == "" {
 				out = from
@@ -49,7 +39,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			if site == "" || strings.ContainsAny(site, "/ ") {
-				return pipeline.UsageError("--site %q must be a non-empty name without '/' or spaces", site)
+				return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", site)
 			}
 			opts := reports.RerenderOptions{Site: site, SARIF: reports.SARIFOptions{OmitSuppressed: omitSuppressed}}
 			if baseline != "" {
@@ -59,7 +49,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 				}
 				opts.SARIF.Baseline = b
 			}
-			return inputError(reports.Rerender(cmd.Context(), from, out, fs, opts))
+			return reports.Rerender(cmd.Context(), from, out, fs, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -75,15 +65,15 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 func readBaseline(path string) ([]byte, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, pipeline.UsageError("read --baseline: %v", err)
+		return nil, pipeline.Usagef("read --baseline: %v", err)
 	}
 	defer fh.Close()
 	b, err := io.ReadAll(io.LimitReader(fh, maxBaselineFile+1))
 	if err != nil {
-		return nil, pipeline.UsageError("read --baseline %s: %v", path, err)
+		return nil, pipeline.Usagef("read --baseline %s: %v", path, err)
 	}
 	if len(b) > maxBaselineFile {
-		return nil, pipeline.UsageError("read --baseline %s: larger than %d MiB", path, maxBaselineFile>>20)
+		return nil, pipeline.Usagef("read --baseline %s: larger than %d MiB", path, maxBaselineFile>>20)
 	}
 	return b, nil
 }
@@ -106,15 +96,15 @@ did not reach are listed as unseen, not fixed.`,
 				return err
 			}
 			if !validDiffFormat(format) {
-				return pipeline.UsageError("unknown --format %q (valid: %s)", format, strings.Join(reports.DiffFormats(), ", "))
+				return pipeline.Usagef("unknown --format %q (valid: %s)", format, strings.Join(reports.DiffFormats(), ", "))
 			}
 			prev, err := reports.LoadFindings(args[0])
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			cur, err := reports.LoadFindings(args[1])
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			d := reports.Diff(prev, cur)
 			if err := reports.WriteDiff(cmd.OutOrStdout(), d, format); err != nil {
