@@ -13,9 +13,6 @@ import (
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
-
 type globalFlags struct {
 	logLevel string
 	quiet    bool
@@ -23,6 +20,7 @@ type globalFlags struct {
 
 func newRootCommand() *cobra.Command {
 	g := &globalFlags{}
+	v := readVersion()
 	root := &cobra.Command{
 		Use:   "mfpscan",
 		Short: "Agentless security scanner for office multifunction printers",
@@ -47,8 +45,9 @@ default-credential checks only with --check-default-credentials.`,
 		newDemoCommand(g),
 		newReportCommand(g),
 		newDiffCommand(g),
-		newVersionCommand(),
+		newVersionCommand(v),
 	)
+	setVersion(root, v)
 	usageErrors(root)
 	return root
 }
@@ -105,16 +104,4 @@ func (g *globalFlags) logger(w io.Writer) (*slog.Logger, error) {
 // interactive reports whether a progress bar makes sense on w.
 func (g *globalFlags) interactive(w *os.File) bool {
 	return !g.quiet && term.IsTerminal(int(w.Fd()))
-}
-
-func newVersionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "mfpscan %s\n", version)
-			return err
-		},
-	}
 }
