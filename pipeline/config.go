@@ -125,6 +125,21 @@ func parsePort(s string) (int, error) {
 	return p, nil
 }
 
+// CheckOutDir validates an --out value. "-" (standard output) is refused:
+// a run is a directory, not one stream — the SARIF locates every result in
+// the device's facts file written beside it, and findings, facts and the
+// HTML report belong together — so no format can stand alone on stdout.
+// Use `discover --json` or `diff` for output on stdout.
+func CheckOutDir(dir string) error {
+	switch strings.TrimSpace(dir) {
+	case "":
+		return Usagef("--out must not be empty")
+	case "-":
+		return Usagef("--out - (standard output) is not supported: reports are written to a directory (the SARIF points into the facts files beside it); give a directory")
+	}
+	return nil
+}
+
 // ParseFormats reads "sarif,html,json".
 func ParseFormats(spec string, available []string) ([]string, error) {
 	var out []string

@@ -100,6 +100,9 @@ func (c Config) now() func() time.Time {
 
 // checkOutDir fails early, before any probe, when --out cannot be written.
 func checkOutDir(dir string) error {
+	if err := CheckOutDir(dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "facts"), 0o755); err != nil {
 		return Usagef("create output directory: %v", err)
 	}

@@ -137,8 +137,8 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(f.out) == "" {
-		return pipeline.Usagef("--out must not be empty")
+	if err := pipeline.CheckOutDir(f.out); err != nil {
+		return err
 	}
 	if f.site == "" || strings.ContainsAny(f.site, "/ ") {
 		return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", f.site)

@@ -31,7 +31,11 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 			if strings.TrimSpace(from) == "" {
 				return pipeline.Usagef("--from is required: the output directory of an earlier scan or eval")
 			}
-			if out == "" {
+			if cmd.Flags().Changed("out") {
+				if err := pipeline.CheckOutDir(out); err != nil {
+					return err
+				}
+			} else {
 				out = from
 			}
 			fs, err := pipeline.ParseFormats(formats, reports.Formats())
