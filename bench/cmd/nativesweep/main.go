@@ -1,5 +1,6 @@
 // Command nativesweep runs the native discovery engine directly with
-// scanner.DefaultSweepConfig (only the TCP ports replaced) and prints what
+// scanner.DefaultSweepConfig (the port table's defaults, only the TCP ports
+// replaced when -ports is given) and prints what
 // it finds in the format of `mfpscan discover --json`. The benchmark uses it
 // to tell the engine's own defaults apart from the CLI's flag defaults.
 package main
