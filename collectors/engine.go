@@ -71,7 +71,8 @@ type collected struct {
 // the host deadline is recorded with that status.
 func (e *Engine) Collect(ctx context.Context, t *Target) *facts.Device {
 	doc := BaseDocument(t)
-	env := &Env{Dialer: e.Dialer, Options: e.opts, Log: e.log.With("host", t.Addr.String())}
+	guard := printGuard{Dialer: e.Dialer, roles: t.Roles, allowPJL: e.opts.ProbePJL}
+	env := &Env{Dialer: guard, Options: e.opts, Log: e.log.With("host", t.Addr.String())}
 
 	hostCtx, cancel := context.WithTimeout(ctx, e.HostTimeout)
 	defer cancel()

@@ -17,10 +17,6 @@ import (
 	"github.com/mfpscan/mfpscan/facts"
 )
 
-// pjlInfoID asks a raw print port for its model, wrapped in Universal Exit
-// Language so the printer treats it as a PJL job header and prints nothing.
-const pjlInfoID = "\x1b%-12345X@PJL INFO ID\r\n\x1b%-12345X"
-
 // Collector is the banner collector.
 type Collector struct{}
 
@@ -91,7 +87,7 @@ func grab(ctx context.Context, env *collectors.Env, host string, p probe) facts.
 		b.Status = facts.StatusOK
 		return b
 	case "pjl":
-		if err := send(conn, timeout, pjlInfoID); err != nil {
+		if err := send(conn, timeout, collectors.PJLInfoID); err != nil {
 			b.Status, b.Reason = collectors.Classify(err)
 			return b
 		}
