@@ -1,13 +1,12 @@
-// Command factcount compares the collection benchmark's two runs
-// (bench/collect/run.sh): wall time and peak RSS from benchtool's result
-// files, and the facts per device each tool reported (package factcount),
+// Command compare checks the collection benchmark's two runs
+// (bench/collect/run.sh): wall time and peak RSS from bench/cmd/measure's
+// result files, and the facts per device each tool reported (package factcount),
 // overall and per lab profile. It prints the table and the issue 4 verdict
 // (at least 3× faster than nmap while collecting more facts) and exits 1
 // when a run is missing or broken; a missed target is reported, not an error.
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,54 +18,45 @@ import (
 	"text/tabwriter"
 
 	"github.com/mfpscan/mfpscan/bench/collect/internal/factcount"
+	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
+	"github.com/mfpscan/mfpscan/bench/internal/measure"
 )
-
-// truth is the part of collectlab's truth file used here.
-type truth struct {
-	Devices []struct {
-		Address string `json:"address"`
-		Profile string `json:"profile"`
-	} `json:"devices"`
-}
-
-// result is the part of a benchtool result file used here.
-type result struct {
-	WallSeconds float64 `json:"wall_seconds"`
-	MaxRSSKB    int64   `json:"max_rss_kb"`
-	ExitCode    int     `json:"exit_code"`
-	TimedOut    bool    `json:"timed_out"`
-}
 
 // toolRun is one tool's measurement and facts, keyed by address.
 type toolRun struct {
 	name    string
-	res     result
+	res     measure.Result
 	devices map[string]factcount.Device
 }
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "factcount:", err)
+		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
 	}
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("factcount", flag.ContinueOnError)
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	truthPath := fs.String("truth", "", "collectlab truth JSON (required)")
+	truthPath := fs.String("truth", "", "bench/cmd/benchlab truth JSON (required)")
 	factsDir := fs.String("mfpscan", "", "mfpscan facts directory (OUT/facts, required)")
-	mfpResult := fs.String("mfpscan-result", "", "benchtool result of the mfpscan run (required)")
+	mfpResult := fs.String("mfpscan-result", "", "measurement of the mfpscan run (required)")
 	nmapXML := fs.String("nmap", "", "nmap -oX output (required)")
-	nmapResult := fs.String("nmap-result", "", "benchtool result of the nmap run (required)")
+	nmapResult := fs.String("nmap-result", "", "measurement of the nmap run (required)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("parse flags: %w", err)
 	}
 	if *truthPath == "" || *factsDir == "" || *mfpResult == "" || *nmapXML == "" || *nmapResult == "" {
 		return errors.New("parse flags: -truth, -mfpscan, -mfpscan-result, -nmap and -nmap-result are required")
 	}
-	var tr truth
-	if err := readJSON(*truthPath, &tr); err != nil {
+	f, err := os.Open(*truthPath)
+	if err != nil {
+		return fmt.Errorf("open truth: %w", err)
+	}
+	tr, err := labtruth.ParseTruth(f)
+	f.Close()
+	if err != nil {
 		return err
 	}
 	mfp, err := loadMfpscan(*factsDir, *mfpResult)
@@ -81,22 +71,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("decode %s: %w", path, err)
-	}
-	return nil
-}
-
 func loadMfpscan(dir, resultPath string) (toolRun, error) {
 	t := toolRun{name: "mfpscan", devices: map[string]factcount.Device{}}
-	if err := readJSON(resultPath, &t.res); err != nil {
+	res, err := measure.Read(resultPath)
+	if err != nil {
 		return t, err
 	}
+	t.res = res
 	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return t, fmt.Errorf("list facts: %w", err)
@@ -126,9 +107,11 @@ func countFile(path string, count func(io.Reader) (factcount.Device, error)) (fa
 
 func loadNmap(path, resultPath string) (toolRun, error) {
 	t := toolRun{name: "nmap", devices: map[string]factcount.Device{}}
-	if err := readJSON(resultPath, &t.res); err != nil {
+	res, err := measure.Read(resultPath)
+	if err != nil {
 		return t, err
 	}
+	t.res = res
 	f, err := os.Open(path)
 	if err != nil {
 		return t, fmt.Errorf("open nmap xml: %w", err)
@@ -151,7 +134,7 @@ type stats struct {
 	byCategory     map[string]int
 }
 
-func summarize(tr truth, t toolRun) stats {
+func summarize(tr labtruth.Truth, t toolRun) stats {
 	s := stats{byProfile: map[string][2]int{}, byCategory: map[string]int{}}
 	for _, dev := range tr.Devices {
 		d, ok := t.devices[dev.Address]
@@ -170,7 +153,7 @@ func summarize(tr truth, t toolRun) stats {
 	return s
 }
 
-func report(w io.Writer, tr truth, mfp, nm toolRun) {
+func report(w io.Writer, tr labtruth.Truth, mfp, nm toolRun) {
 	n := len(tr.Devices)
 	ms, ns := summarize(tr, mfp), summarize(tr, nm)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -184,7 +167,7 @@ func report(w io.Writer, tr truth, mfp, nm toolRun) {
 			exit += " (timed out)"
 		}
 		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%s\t%d/%d\t%d\t%.1f\n", r.t.name, r.t.res.WallSeconds,
-			float64(r.t.res.MaxRSSKB)/1024, exit, r.s.covered, n, r.s.total, perDevice(r.s.total, n))
+			r.t.res.RSSMB(), exit, r.s.covered, n, r.s.total, perDevice(r.s.total, n))
 	}
 	tw.Flush()
 

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
 )
 
 func key(a string, p int) Key { return Key{Addr: netip.MustParseAddr(a), Port: p} }
@@ -76,14 +78,11 @@ func TestParseNmapXML(t *testing.T) {
 	}
 }
 
-func TestParseTruth(t *testing.T) {
-	got, err := ParseTruth(strings.NewReader(`{"open_ports":[{"address":"127.88.0.10","port":21},{"address":"127.88.0.10","port":9100}]}`))
+func TestFromTruth(t *testing.T) {
+	got, err := FromTruth(labtruth.Truth{Devices: []labtruth.Device{{Address: "127.88.0.10", TCPPorts: []int{21, 9100}}, {Address: "127.88.0.11"}}})
 	checkResult(t, got, err, []Key{key("127.88.0.10", 21), key("127.88.0.10", 9100)}, "")
-	if _, err := ParseTruth(strings.NewReader(`{"open_ports":[]}`)); err == nil || !strings.Contains(err.Error(), "no open ports") {
-		t.Errorf("empty truth: err = %v, want no open ports", err)
-	}
-	if _, err := ParseTruth(strings.NewReader(`[`)); err == nil {
-		t.Error("broken truth: no error")
+	if _, err := FromTruth(labtruth.Truth{Devices: []labtruth.Device{{Address: "127.88.0.10"}}}); err == nil || !strings.Contains(err.Error(), "no open ports") {
+		t.Errorf("truth without ports: err = %v, want no open ports", err)
 	}
 }
 
@@ -112,7 +111,19 @@ func TestDiff(t *testing.T) {
 // The captured run: 32 lab devices × 8 ports; the engine found exactly them,
 // and the nmap sample's two live hosts hold 16 of the truth's ports.
 func TestCapturedRun(t *testing.T) {
-	truth := mustParse(t, "truth-24.json", ParseTruth)
+	f, err := os.Open(filepath.Join("..", "..", "..", "internal", "labtruth", "testdata", "truth-24.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := labtruth.ParseTruth(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := FromTruth(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(truth) != 256 {
 		t.Fatalf("truth has %d ports, want 256", len(truth))
 	}

@@ -15,7 +15,7 @@ import (
 func writeRun(t *testing.T, mfpWall, nmapWall string) []string {
 	t.Helper()
 	dir := t.TempDir()
-	src := filepath.Join("..", "..", "internal", "factcount", "testdata")
+	src := filepath.Join("..", "internal", "factcount", "testdata")
 	facts := filepath.Join(dir, "facts")
 	if err := os.Mkdir(facts, 0o755); err != nil {
 		t.Fatal(err)

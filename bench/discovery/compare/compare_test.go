@@ -2,15 +2,14 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/mfpscan/mfpscan/bench/internal/portset"
+	"github.com/mfpscan/mfpscan/bench/discovery/internal/portset"
+	"github.com/mfpscan/mfpscan/bench/internal/measure"
 )
 
 func TestParseTarget(t *testing.T) {
@@ -57,9 +56,9 @@ func TestParseRunSpec(t *testing.T) {
 
 func TestCheckTargets(t *testing.T) {
 	rows := []row{
-		{Name: "mfpscan", Result: runResult{WallSeconds: 1, MaxRSSKB: 100 * 1024}},
-		{Name: "nmap", Result: runResult{WallSeconds: 4}},
-		{Name: "broken", Result: runResult{WallSeconds: 0.1}, Missing: make([]portset.Key, 1)},
+		{Name: "mfpscan", Result: measure.Result{WallSeconds: 1, MaxRSSKB: 100 * 1024}},
+		{Name: "nmap", Result: measure.Result{WallSeconds: 4}},
+		{Name: "broken", Result: measure.Result{WallSeconds: 0.1}, Missing: make([]portset.Key, 1)},
 	}
 	targets := []string{
 		"wall:mfpscan/nmap<=0.5", // 0.25: met
@@ -87,35 +86,34 @@ func TestCheckTargets(t *testing.T) {
 }
 
 // writeRun leaves a tool's output and measurement where report reads them.
-func writeRun(t *testing.T, dir, name, output string, res runResult) string {
+func writeRun(t *testing.T, dir, name, output string, res measure.Result) string {
 	t.Helper()
 	out := filepath.Join(dir, name+".out")
 	result := filepath.Join(dir, name+".result.json")
-	b, _ := json.Marshal(res)
 	if err := os.WriteFile(out, []byte(output), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(result, b, 0o644); err != nil {
+	if err := measure.Write(result, res); err != nil {
 		t.Fatal(err)
 	}
 	return name + ":mfpscan:" + out + ":" + result
 }
 
-func TestReportCommand(t *testing.T) {
+func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	truth := filepath.Join(dir, "truth.json")
-	if err := os.WriteFile(truth, []byte(`{"open_ports":[{"address":"127.88.0.10","port":80},{"address":"127.88.0.10","port":443}]}`), 0o644); err != nil {
+	if err := os.WriteFile(truth, []byte(`{"devices":[{"address":"127.88.0.10","tcp_ports":[80,443]}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	both := `{"address":"127.88.0.10","port":80,"protocol":"tcp","state":"open"}
 {"address":"127.88.0.10","port":443,"protocol":"tcp","state":"open"}
 `
-	good := writeRun(t, dir, "mfpscan", both, runResult{WallSeconds: 0.5, MaxRSSKB: 20480})
-	slow := writeRun(t, dir, "slow", both, runResult{WallSeconds: 2})
+	good := writeRun(t, dir, "mfpscan", both, measure.Result{WallSeconds: 0.5, MaxRSSKB: 20480})
+	slow := writeRun(t, dir, "slow", both, measure.Result{WallSeconds: 2})
 	md := filepath.Join(dir, "table.md")
 
 	var out, errOut bytes.Buffer
-	err := reportCommand([]string{"-truth", truth, "-markdown", md, "-target", "wall:mfpscan/slow<=0.5", good, slow}, &out, &errOut)
+	err := run([]string{"-truth", truth, "-markdown", md, "-target", "wall:mfpscan/slow<=0.5", good, slow}, &out, &errOut)
 	if err != nil {
 		t.Fatalf("report: %v\n%s", err, errOut.String())
 	}
@@ -129,12 +127,12 @@ func TestReportCommand(t *testing.T) {
 	}
 
 	// One port short, a failed exit and a missing output each fail the run.
-	short := writeRun(t, dir, "short", both[:strings.Index(both, "\n")+1], runResult{WallSeconds: 1})
-	failed := writeRun(t, dir, "failed", both, runResult{WallSeconds: 1, ExitCode: 3})
+	short := writeRun(t, dir, "short", both[:strings.Index(both, "\n")+1], measure.Result{WallSeconds: 1})
+	failed := writeRun(t, dir, "failed", both, measure.Result{WallSeconds: 1, ExitCode: 3})
 	for _, bad := range []string{short, failed, "gone:nmap:" + filepath.Join(dir, "nope.xml") + ":" + filepath.Join(dir, "slow.result.json")} {
 		out.Reset()
 		errOut.Reset()
-		err := reportCommand([]string{"-truth", truth, good, bad}, &out, &errOut)
+		err := run([]string{"-truth", truth, good, bad}, &out, &errOut)
 		if !errors.Is(err, errMismatch) {
 			t.Errorf("%s: err = %v, want mismatch\n%s", bad, err, out.String())
 		}
@@ -144,43 +142,5 @@ func TestReportCommand(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "no output") {
 		t.Errorf("missing output not named:\n%s", out.String())
-	}
-}
-
-func TestRunCommandMeasures(t *testing.T) {
-	dir := t.TempDir()
-	res := filepath.Join(dir, "r.json")
-	stdout := filepath.Join(dir, "out")
-	var errOut bytes.Buffer
-	// A failing tool is recorded, not an error: the report shows it.
-	err := runCommand(context.Background(), []string{"-result", res, "-stdout", stdout, "--", "sh", "-c", "echo hi; exit 7"}, &errOut)
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	var r runResult
-	b, _ := os.ReadFile(res)
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
-	if r.ExitCode != 7 || r.WallSeconds <= 0 || r.MaxRSSKB <= 0 || r.TimedOut {
-		t.Errorf("result = %+v, want exit 7, positive wall and RSS", r)
-	}
-	if got, _ := os.ReadFile(stdout); string(got) != "hi\n" {
-		t.Errorf("stdout = %q", got)
-	}
-
-	err = runCommand(context.Background(), []string{"-result", res, "-timeout", "50ms", "--", "sh", "-c", "exec sleep 5"}, &errOut)
-	if err != nil {
-		t.Fatalf("run with timeout: %v", err)
-	}
-	b, _ = os.ReadFile(res)
-	r = runResult{}
-	_ = json.Unmarshal(b, &r)
-	if !r.TimedOut || r.WallSeconds > 4 {
-		t.Errorf("result = %+v, want timed out early", r)
-	}
-
-	if err := runCommand(context.Background(), []string{"-result", res, "--", filepath.Join(dir, "no-such-tool")}, &errOut); err == nil {
-		t.Error("missing command: no error")
 	}
 }

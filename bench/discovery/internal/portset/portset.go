@@ -17,6 +17,8 @@ import (
 	"io"
 	"net/netip"
 	"slices"
+
+	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
 )
 
 // MaxInput caps what a parser reads; a /16 sweep's output is far below it.
@@ -184,36 +186,19 @@ func ParseNmapXML(r io.Reader) (Set, error) {
 	return out, nil
 }
 
-// Truth is the ground truth written by bench/cmd/benchlab.
-type Truth struct {
-	Profile   string   `json:"profile"`
-	Subnet    string   `json:"subnet"`
-	Live      []string `json:"live"`
-	OpenPorts []struct {
-		Address string `json:"address"`
-		Port    int    `json:"port"`
-	} `json:"open_ports"`
-}
-
-// ParseTruth reads benchlab's ground truth and returns its open ports. An
-// empty truth is an error: a benchmark against nothing proves nothing.
-func ParseTruth(r io.Reader) (Set, error) {
-	b, err := readCapped(r)
-	if err != nil {
-		return nil, err
-	}
-	var t Truth
-	if err := json.Unmarshal(b, &t); err != nil {
-		return nil, fmt.Errorf("parse truth: %w", err)
-	}
+// FromTruth returns the open ports of the lab's ground truth. A truth
+// without any is an error: a benchmark against nothing proves nothing.
+func FromTruth(t labtruth.Truth) (Set, error) {
 	out := Set{}
-	for _, p := range t.OpenPorts {
-		if err := out.add(p.Address, p.Port); err != nil {
-			return nil, fmt.Errorf("parse truth: %w", err)
+	for _, d := range t.Devices {
+		for _, p := range d.TCPPorts {
+			if err := out.add(d.Address, p); err != nil {
+				return nil, fmt.Errorf("read truth: %w", err)
+			}
 		}
 	}
 	if len(out) == 0 {
-		return nil, errors.New("parse truth: no open ports")
+		return nil, errors.New("read truth: no open ports")
 	}
 	return out, nil
 }

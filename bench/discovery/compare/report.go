@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/mfpscan/mfpscan/bench/internal/portset"
+	"github.com/mfpscan/mfpscan/bench/discovery/internal/portset"
+	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
+	"github.com/mfpscan/mfpscan/bench/internal/measure"
 )
 
 // runSpec names one tool run and where its output and measurement are.
@@ -34,7 +35,7 @@ func parseRunSpec(s string) (runSpec, error) {
 // row is one line of the results table.
 type row struct {
 	Name    string
-	Result  runResult
+	Result  measure.Result
 	Found   int
 	Missing []portset.Key
 	Extra   []portset.Key
@@ -60,15 +61,12 @@ func (r row) verdict() string {
 // becomes a row with a Problem.
 func evaluate(truth portset.Set, spec runSpec) row {
 	r := row{Name: spec.Name}
-	b, err := os.ReadFile(spec.Result)
+	res, err := measure.Read(spec.Result)
 	if err != nil {
 		r.Problem = "no measurement"
 		return r
 	}
-	if err := json.Unmarshal(b, &r.Result); err != nil {
-		r.Problem = "bad measurement"
-		return r
-	}
+	r.Result = res
 	f, err := os.Open(spec.Output)
 	if err != nil {
 		r.Problem = "no output"
@@ -96,11 +94,11 @@ func evaluate(truth portset.Set, spec runSpec) row {
 	return r
 }
 
-// reportCommand implements `benchtool report`.
-func reportCommand(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+// run implements the command.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	truthPath := fs.String("truth", "", "ground truth JSON from benchlab (required)")
+	truthPath := fs.String("truth", "", "ground truth JSON from bench/cmd/benchlab (required)")
 	base := fs.String("base", "mfpscan", "run whose wall time the ratios divide by")
 	mdPath := fs.String("markdown", "", "also write the table as Markdown here")
 	var targets []target
@@ -112,17 +110,21 @@ func reportCommand(args []string, stdout, stderr io.Writer) error {
 		return err
 	})
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("parse report flags: %w", err)
+		return fmt.Errorf("parse flags: %w", err)
 	}
 	if *truthPath == "" || fs.NArg() == 0 {
-		return errors.New("parse report flags: usage: benchtool report -truth FILE RUN [RUN]")
+		return errors.New("parse flags: usage: compare -truth FILE RUN [RUN]")
 	}
 	f, err := os.Open(*truthPath)
 	if err != nil {
 		return fmt.Errorf("open truth: %w", err)
 	}
-	truth, err := portset.ParseTruth(f)
+	lt, err := labtruth.ParseTruth(f)
 	f.Close()
+	if err != nil {
+		return err
+	}
+	truth, err := portset.FromTruth(lt)
 	if err != nil {
 		return err
 	}
@@ -183,7 +185,7 @@ func (t table) renderText(w io.Writer) {
 	fmt.Fprintf(tw, "tool\twall s\tpeak RSS MB\topen ports found\tcorrect (truth %d)\twall / %s\n", t.Truth, t.Base)
 	for _, r := range t.Rows {
 		fmt.Fprintf(tw, "%s\t%.2f\t%.1f\t%d\t%s\t%s\n", r.Name, r.Result.WallSeconds,
-			float64(r.Result.MaxRSSKB)/1024, r.Found, r.verdict(), t.ratio(r))
+			r.Result.RSSMB(), r.Found, r.verdict(), t.ratio(r))
 	}
 	_ = tw.Flush()
 	for _, tr := range t.Targets {
@@ -196,7 +198,7 @@ func (t table) renderMarkdown(w io.Writer) {
 	fmt.Fprintln(w, "|---|---:|---:|---:|---|---:|")
 	for _, r := range t.Rows {
 		fmt.Fprintf(w, "| %s | %.2f | %.1f | %d | %s | %s |\n", r.Name, r.Result.WallSeconds,
-			float64(r.Result.MaxRSSKB)/1024, r.Found, r.verdict(), t.ratio(r))
+			r.Result.RSSMB(), r.Found, r.verdict(), t.ratio(r))
 	}
 	if len(t.Targets) > 0 {
 		fmt.Fprintln(w)

@@ -36,17 +36,6 @@ func FuzzParseNmapXML(f *testing.F) {
 	})
 }
 
-func FuzzParseTruth(f *testing.F) {
-	addSeeds(f, "truth-24.json")
-	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := ParseTruth(strings.NewReader(string(b)))
-		checkSet(t, s, err)
-		if err == nil && len(s) == 0 {
-			t.Fatal("empty truth accepted")
-		}
-	})
-}
-
 func checkSet(t *testing.T, s Set, err error) {
 	t.Helper()
 	if err != nil {

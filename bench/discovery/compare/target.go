@@ -44,7 +44,7 @@ type targetResult struct {
 
 func (t target) value(r row) float64 {
 	if t.Kind == "rss" {
-		return float64(r.Result.MaxRSSKB) / 1024
+		return r.Result.RSSMB()
 	}
 	return r.Result.WallSeconds
 }

@@ -2,7 +2,7 @@
 // CLI's defaults) under the CPU profiler, and splits the wall time into
 // sweep + collection (until the last host was collected) and evaluation +
 // reports (the rest). It exists to find out where the collection benchmark
-// (bench/collect/run.sh) spends its time; run it against collectlab inside
+// (bench/collect/run.sh) spends its time; run it against bench/cmd/benchlab inside
 // the same kind of namespace:
 //
 //	collectprof -subnet 127.90.0.0/23 -out DIR -cpuprofile cpu.out
