@@ -17,27 +17,18 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
 	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
 	"github.com/mfpscan/mfpscan/lab"
 	"github.com/mfpscan/mfpscan/reports"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	err := run(ctx, os.Args[1:], os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchlab:", err)
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(cli.Main("benchlab", run)) }
 
 // run serves the fleet until ctx ends.
-func run(ctx context.Context, args []string, stderr io.Writer) error {
+func run(ctx context.Context, args []string, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("benchlab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	subnet := fs.String("subnet", "127.88.0.0/24", "loopback subnet; devices take .10 upwards")

@@ -25,7 +25,7 @@ func startLab(t *testing.T, args ...string) (labtruth.Truth, string, func() erro
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append(args, "-truth", truthPath, "-targets", targetsPath), io.Discard)
+		done <- run(ctx, append(args, "-truth", truthPath, "-targets", targetsPath), io.Discard, io.Discard)
 	}()
 	stop := func() error { cancel(); return <-done }
 	deadline := time.Now().Add(3 * time.Minute) // 247 devices, each with its own certificates, on a busy machine
@@ -128,7 +128,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-truth", "x", "-subnet", "10.0.0.0/24"},      // lab refuses non-loopback
 		{"-truth", "x", "-profiles", "no-such-device"}, // unknown profile
 	} {
-		if err := run(context.Background(), args, io.Discard); err == nil {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run(%q): no error", args)
 		}
 	}

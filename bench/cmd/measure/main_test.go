@@ -13,7 +13,7 @@ import (
 func TestRunWritesResultAndStdout(t *testing.T) {
 	dir := t.TempDir()
 	res, out := filepath.Join(dir, "r.json"), filepath.Join(dir, "out")
-	if err := run(context.Background(), []string{"-result", res, "-stdout", out, "--", "sh", "-c", "echo hi; exit 7"}, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"-result", res, "-stdout", out, "--", "sh", "-c", "echo hi; exit 7"}, io.Discard, io.Discard); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	r, err := measure.Read(res)
@@ -32,7 +32,7 @@ func TestRunRejectsBadArgs(t *testing.T) {
 		{"-result", filepath.Join(dir, "r")}, // no command
 		{"-result", filepath.Join(dir, "r"), "--", filepath.Join(dir, "no-such-tool")},
 	} {
-		if err := run(context.Background(), args, io.Discard); err == nil {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run(%q): no error", args)
 		}
 	}

@@ -17,26 +17,17 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"runtime/pprof"
 	"sync"
-	"syscall"
 	"time"
 
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/scanner"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "collectprof:", err)
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(cli.Main("collectprof", run)) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	def := scanner.DefaultSweepConfig()

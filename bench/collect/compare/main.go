@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/mfpscan/mfpscan/bench/collect/internal/factcount"
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
 	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
 	"github.com/mfpscan/mfpscan/bench/internal/measure"
 )
@@ -29,14 +31,9 @@ type toolRun struct {
 	devices map[string]factcount.Device
 }
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "compare:", err)
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(cli.Main("compare", run)) }
 
-func run(args []string, stdout, stderr io.Writer) error {
+func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	truthPath := fs.String("truth", "", "bench/cmd/benchlab truth JSON (required)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func TestReport(t *testing.T) {
 		{"10", "20", "2.00× faster than nmap (want ≥ 3×): MISSED"},
 	} {
 		var out bytes.Buffer
-		if err := run(writeRun(t, tc.mfp, tc.nmap), &out, io.Discard); err != nil {
+		if err := run(context.Background(), writeRun(t, tc.mfp, tc.nmap), &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 		got := out.String()
@@ -66,12 +67,12 @@ func TestReport(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	args := writeRun(t, "1", "1")
-	if err := run(args[:4], io.Discard, io.Discard); err == nil {
+	if err := run(context.Background(), args[:4], io.Discard, io.Discard); err == nil {
 		t.Error("missing flags: no error")
 	}
 	bad := append([]string(nil), args...)
 	bad[len(bad)-3] = filepath.Join(t.TempDir(), "missing.xml") // -nmap
-	if err := run(bad, io.Discard, io.Discard); err == nil {
+	if err := run(context.Background(), bad, io.Discard, io.Discard); err == nil {
 		t.Error("missing nmap output: no error")
 	}
 }

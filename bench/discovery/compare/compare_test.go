@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -113,7 +114,7 @@ func TestRun(t *testing.T) {
 	md := filepath.Join(dir, "table.md")
 
 	var out, errOut bytes.Buffer
-	err := run([]string{"-truth", truth, "-markdown", md, "-target", "wall:mfpscan/slow<=0.5", good, slow}, &out, &errOut)
+	err := run(context.Background(), []string{"-truth", truth, "-markdown", md, "-target", "wall:mfpscan/slow<=0.5", good, slow}, &out, &errOut)
 	if err != nil {
 		t.Fatalf("report: %v\n%s", err, errOut.String())
 	}
@@ -132,7 +133,7 @@ func TestRun(t *testing.T) {
 	for _, bad := range []string{short, failed, "gone:nmap:" + filepath.Join(dir, "nope.xml") + ":" + filepath.Join(dir, "slow.result.json")} {
 		out.Reset()
 		errOut.Reset()
-		err := run([]string{"-truth", truth, good, bad}, &out, &errOut)
+		err := run(context.Background(), []string{"-truth", truth, good, bad}, &out, &errOut)
 		if !errors.Is(err, errMismatch) {
 			t.Errorf("%s: err = %v, want mismatch\n%s", bad, err, out.String())
 		}

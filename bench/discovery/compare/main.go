@@ -9,20 +9,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
+
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
 )
 
-// errMismatch makes the process exit 1 without an extra message: the table
-// already says what is wrong.
-var errMismatch = errors.New("open ports differ from the ground truth")
+// errMismatch exits 1 without an extra message: the table already says
+// what is wrong.
+var errMismatch = fmt.Errorf("open ports differ from the ground truth: %w", cli.ErrReported)
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, errMismatch) {
-			fmt.Fprintln(os.Stderr, "compare:", err)
-		}
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(cli.Main("compare", run)) }

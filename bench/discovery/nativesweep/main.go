@@ -12,11 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"strconv"
-	"strings"
-	"syscall"
 
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
+	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/scanner"
 )
 
@@ -28,15 +26,7 @@ type line struct {
 	Service  string `json:"service"`
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "nativesweep:", err)
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(cli.Main("nativesweep", run)) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("nativesweep", flag.ContinueOnError)
@@ -61,14 +51,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.UDPProbes = nil
 	}
 	if *ports != "" {
-		cfg.TCPPorts = nil
-		for _, s := range strings.Split(*ports, ",") {
-			p, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil {
-				return fmt.Errorf("parse port %q: %w", s, err)
-			}
-			cfg.TCPPorts = append(cfg.TCPPorts, p)
+		list, err := pipeline.ParsePorts(*ports)
+		if err != nil {
+			return err
 		}
+		cfg.TCPPorts = list
 	}
 	targets, err := scanner.ParseTargetsContext(ctx, fs.Args(), nil, scanner.TargetOptions{AllowLarge: true})
 	if err != nil {
