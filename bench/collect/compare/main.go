@@ -47,12 +47,7 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if *truthPath == "" || *factsDir == "" || *mfpResult == "" || *nmapXML == "" || *nmapResult == "" {
 		return errors.New("parse flags: -truth, -mfpscan, -mfpscan-result, -nmap and -nmap-result are required")
 	}
-	f, err := os.Open(*truthPath)
-	if err != nil {
-		return fmt.Errorf("open truth: %w", err)
-	}
-	tr, err := labtruth.ParseTruth(f)
-	f.Close()
+	tr, err := labtruth.ReadFile(*truthPath)
 	if err != nil {
 		return err
 	}

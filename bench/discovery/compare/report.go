@@ -116,12 +116,7 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if *truthPath == "" || fs.NArg() == 0 {
 		return errors.New("parse flags: usage: compare -truth FILE RUN [RUN]")
 	}
-	f, err := os.Open(*truthPath)
-	if err != nil {
-		return fmt.Errorf("open truth: %w", err)
-	}
-	lt, err := labtruth.ParseTruth(f)
-	f.Close()
+	lt, err := labtruth.ReadFile(*truthPath)
 	if err != nil {
 		return err
 	}

@@ -5,13 +5,13 @@
 package labtruth
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 
-	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/bench/internal/jsonfile"
 )
 
 // MaxInput caps a truth file; 4096 devices take well under a megabyte.
@@ -34,30 +34,24 @@ type Device struct {
 
 // Write stores t at path atomically, so a script polling for the file never
 // reads half of it.
-func Write(path string, t Truth) error {
-	b, err := json.MarshalIndent(t, "", "  ")
+func Write(path string, t Truth) error { return jsonfile.Write(path, t) }
+
+// ReadFile is ParseTruth of the file at path.
+func ReadFile(path string) (Truth, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("encode truth: %w", err)
+		return Truth{}, fmt.Errorf("open truth: %w", err)
 	}
-	return reports.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
+	defer f.Close()
+	return ParseTruth(f)
 }
 
 // ParseTruth reads a truth file. A truth without devices is an error, as is
 // an address or port that cannot be real: a benchmark against nothing, or
 // against garbage, proves nothing.
 func ParseTruth(r io.Reader) (Truth, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
-	if err != nil {
-		return Truth{}, fmt.Errorf("read truth: %w", err)
-	}
-	if len(b) > MaxInput {
-		return Truth{}, fmt.Errorf("read truth: larger than %d bytes", MaxInput)
-	}
 	var t Truth
-	if err := json.Unmarshal(b, &t); err != nil {
+	if err := jsonfile.Decode(r, MaxInput, &t); err != nil {
 		return Truth{}, fmt.Errorf("parse truth: %w", err)
 	}
 	if len(t.Devices) == 0 {

@@ -18,12 +18,7 @@ func TestWriteThenParse(t *testing.T) {
 	if err := Write(path, want); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	got, err := ParseTruth(f)
+	got, err := ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +47,10 @@ func TestParseTruthRefuses(t *testing.T) {
 // namespace (real ports), as bench/discovery/run.sh starts it: 32 devices
 // with 8 listening ports each.
 func TestCapturedTruth(t *testing.T) {
-	tr := mustRead(t, filepath.Join("testdata", "truth-24.json"))
+	tr, err := ReadFile(filepath.Join("testdata", "truth-24.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ports := 0
 	for _, d := range tr.Devices {
 		ports += len(d.TCPPorts)
@@ -60,20 +58,6 @@ func TestCapturedTruth(t *testing.T) {
 	if len(tr.Devices) != 32 || ports != 256 || tr.Devices[0].Address != "127.88.0.10" {
 		t.Errorf("truth has %d devices from %s, %d ports; want 32 from 127.88.0.10, 256", len(tr.Devices), tr.Devices[0].Address, ports)
 	}
-}
-
-func mustRead(t *testing.T, path string) Truth {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr, err := ParseTruth(f)
-	if err != nil {
-		t.Fatalf("parse %s: %v", path, err)
-	}
-	return tr
 }
 
 // ParseTruth must return a truth with devices or an error, never panic,

@@ -6,16 +6,14 @@ package measure
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"syscall"
 	"time"
 
-	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/bench/internal/jsonfile"
 )
 
 // maxResult caps a result file; a real one is a few hundred bytes.
@@ -61,34 +59,11 @@ func Run(ctx context.Context, argv []string, stdout, stderr io.Writer, timeout t
 }
 
 // Write stores r at path atomically.
-func Write(path string, r Result) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode result: %w", err)
-	}
-	return reports.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
-}
+func Write(path string, r Result) error { return jsonfile.Write(path, r) }
 
 // Read loads a result that Write stored.
 func Read(path string) (Result, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Result{}, fmt.Errorf("open result: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxResult+1))
-	if err != nil {
-		return Result{}, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(b) > maxResult {
-		return Result{}, fmt.Errorf("read %s: larger than %d bytes", path, maxResult)
-	}
 	var r Result
-	if err := json.Unmarshal(b, &r); err != nil {
-		return Result{}, fmt.Errorf("decode %s: %w", path, err)
-	}
-	return r, nil
+	err := jsonfile.Read(path, maxResult, &r)
+	return r, err
 }

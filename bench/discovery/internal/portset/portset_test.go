@@ -111,12 +111,7 @@ func TestDiff(t *testing.T) {
 // The captured run: 32 lab devices × 8 ports; the engine found exactly them,
 // and the nmap sample's two live hosts hold 16 of the truth's ports.
 func TestCapturedRun(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", "..", "internal", "labtruth", "testdata", "truth-24.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := labtruth.ParseTruth(f)
-	f.Close()
+	tr, err := labtruth.ReadFile(filepath.Join("..", "..", "..", "internal", "labtruth", "testdata", "truth-24.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
