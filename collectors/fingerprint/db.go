@@ -32,7 +32,8 @@ const (
 // anything longer is device junk.
 const maxInput = 1024
 
-// Fingerprint is one entry of the data file.
+// Fingerprint is one entry of the data file. Model, Firmware and Serial are
+// templates: $1.. expand capture groups of Pattern.
 type Fingerprint struct {
 	ID         string `yaml:"id"`
 	Source     string `yaml:"source"`
@@ -40,6 +41,8 @@ type Fingerprint struct {
 	Vendor     string `yaml:"vendor"`
 	Family     string `yaml:"family"`
 	Model      string `yaml:"model"`
+	Firmware   string `yaml:"firmware"`
+	Serial     string `yaml:"serial"`
 	Printer    *bool  `yaml:"printer"`
 	MFP        *bool  `yaml:"mfp"`
 	NotPrinter bool   `yaml:"not_printer"`
@@ -99,6 +102,8 @@ type Match struct {
 	Vendor     string
 	Family     string
 	Model      string
+	Firmware   string
+	Serial     string
 	Printer    *bool
 	MFP        *bool
 	NotPrinter bool
@@ -126,9 +131,13 @@ func (db *DB) Match(source, value string) []Match {
 		}
 		m := Match{ID: fp.ID, Vendor: fp.Vendor, Family: fp.Family, Printer: fp.Printer, MFP: fp.MFP,
 			NotPrinter: fp.NotPrinter, Confidence: facts.Confidence(fp.Confidence)}
-		if fp.Model != "" {
-			m.Model = strings.TrimSpace(string(fp.re.ExpandString(nil, fp.Model, value, idx)))
+		expand := func(tmpl string) string {
+			if tmpl == "" {
+				return ""
+			}
+			return strings.TrimSpace(string(fp.re.ExpandString(nil, tmpl, value, idx)))
 		}
+		m.Model, m.Firmware, m.Serial = expand(fp.Model), expand(fp.Firmware), expand(fp.Serial)
 		out = append(out, m)
 	}
 	return out

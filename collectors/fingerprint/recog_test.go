@@ -11,7 +11,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/mfpscan/mfpscan/collectors/snmp"
 	"github.com/mfpscan/mfpscan/facts"
 )
 
@@ -77,18 +76,17 @@ func recogVendor(v string) string {
 }
 
 // pipelineDoc builds the document the collectors would leave for one piece
-// of evidence, including the hints the SNMP collector derives itself.
+// of evidence (the SNMP collector leaves sysDescr to this package).
 func pipelineDoc(source, value string) *facts.Device {
 	if source == "telnet_banner" {
 		return &facts.Device{Banners: []facts.Banner{{Port: 23, Service: "telnet", Text: value}}}
 	}
-	d := docWith(source, value)
-	if source == SourceSysDescr {
-		for _, h := range snmp.DescrHints(value) {
-			d.Identity.Sources = append(d.Identity.Sources, facts.IdentityHint{Field: h.Field, Value: h.Value, Source: "snmp:1.3.6.1.2.1.1.1.0", Confidence: facts.ConfidenceHigh})
-		}
+	if source == SourceFTPBanner && !strings.HasPrefix(value, "220") {
+		// recog keeps the FTP greeting without its reply code; the banner
+		// collector records the whole line.
+		value = "220 " + value
 	}
-	return d
+	return docWith(source, value)
 }
 
 var reSeriesSuffix = regexp.MustCompile(`(?i)\s+series$`)
