@@ -25,6 +25,14 @@ const (
 	SchemeController = "controller"
 )
 
+// Coverage values written to facts.Firmware.AdvisoryCoverage.
+const (
+	CoverageCovered       = "model_line_covered"
+	CoverageNotCovered    = "model_line_not_covered"
+	CoverageVendorMissing = "vendor_not_covered"
+	CoverageModelUnknown  = "model_unknown"
+)
+
 // Advisory statuses written to facts.Firmware.AdvisoryStatus.
 const (
 	StatusVulnerable  = "vulnerable"
@@ -181,6 +189,19 @@ func (g *Group) judge(v *Version) verdict {
 	return undecided
 }
 
+// Covers reports whether any advisory group names the model line at all.
+func (d *Data) Covers(model string) bool {
+	model = NormaliseModel(model)
+	for _, a := range d.Advisories {
+		for _, g := range a.Groups {
+			if model != "" && g.matches(model) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Evaluate returns the advisory status of a model at a firmware version
 // (empty when unknown) and the advisories that apply.
 func (d *Data) Evaluate(model, version string) (string, []facts.Advisory) {
@@ -252,13 +273,27 @@ func (a *Analyser) Analyse(_ context.Context, _ *collectors.Env, _ *collectors.T
 		model = m.Value
 	}
 	reason := ""
-	if v := doc.Identity.Vendor; v != nil && v.Value != "Canon" {
+	switch v := doc.Identity.Vendor; {
+	case v != nil && v.Value != "Canon":
 		// The data file only holds Canon advisories.
 		fw.AdvisoryStatus, fw.Advisories = StatusUnknown, nil
+		fw.AdvisoryCoverage = CoverageVendorMissing
 		reason = "no advisory data for vendor " + v.Value
-	} else {
+	case model == "":
+		fw.AdvisoryStatus, fw.Advisories = StatusUnknown, nil
+		fw.AdvisoryCoverage = CoverageModelUnknown
+		reason = "model unknown"
+	case !a.data.Covers(model):
+		// Silence of the data about a model line is no evidence that the
+		// line is unaffected.
+		fw.AdvisoryStatus, fw.Advisories = StatusUnknown, nil
+		fw.AdvisoryCoverage = CoverageNotCovered
+		reason = "no advisory data for this model line (" + NormaliseModel(model) + ")"
+	default:
+		fw.AdvisoryCoverage = CoverageCovered
 		fw.AdvisoryStatus, fw.Advisories = a.data.Evaluate(model, fw.Version)
 	}
+	fw.AdvisoryNote = reason
 	doc.Firmware = fw
 	return facts.CollectorStatus{Status: facts.StatusOK, Reason: reason}
 }
