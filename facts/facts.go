@@ -346,15 +346,15 @@ type Firmware struct {
 	Source  string `json:"source,omitempty"`
 	// AdvisoryStatus is "vulnerable", "not_affected" or "unknown" (no
 	// version, or no rule for this model).
-	AdvisoryStatus string     `json:"advisory_status"`
+	AdvisoryStatus string `json:"advisory_status"`
 	// AdvisoryCoverage says whether the advisory data speaks about this
 	// device at all: "model_line_covered", "model_line_not_covered",
 	// "vendor_not_covered" or "model_unknown". Only a covered model line
 	// can be "not_affected".
 	AdvisoryCoverage string `json:"advisory_coverage,omitempty"`
 	// AdvisoryNote explains an uncovered result for reports.
-	AdvisoryNote string `json:"advisory_note,omitempty"`
-	Advisories     []Advisory `json:"advisories,omitempty"`
+	AdvisoryNote string     `json:"advisory_note,omitempty"`
+	Advisories   []Advisory `json:"advisories,omitempty"`
 	// AdvisoryData is the version of the advisory data file used.
 	AdvisoryData string `json:"advisory_data,omitempty"`
 }
