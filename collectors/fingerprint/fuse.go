@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"strings"
 
+	"github.com/mfpscan/mfpscan/collectors/ipp"
 	"github.com/mfpscan/mfpscan/facts"
 )
 
@@ -19,7 +20,9 @@ func Fuse(db *DB, doc *facts.Device) {
 		id.Sources = appendNew(id.Sources, hintsFrom(db.Match(ev.source, ev.value), ev.where)...)
 	}
 	for _, h := range doc.IPP {
-		for _, v := range h.FirmwareVersion {
+		// The entry is chosen by its label (ipp.FirmwareEntry): the "IPP"
+		// version a printer lists is not its firmware.
+		if v, _, ok := ipp.FirmwareEntry(h.FirmwareName, h.FirmwareVersion); ok {
 			id.Sources = appendNew(id.Sources, facts.IdentityHint{Field: "firmware", Value: v, Source: "ipp:printer-firmware-string-version", Confidence: facts.ConfidenceMedium})
 		}
 	}
