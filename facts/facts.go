@@ -184,6 +184,10 @@ type HTTPService struct {
 	Markers []string `json:"markers,omitempty"`
 	// Pages are well-known paths requested without a session, status only.
 	Pages []PageProbe `json:"pages,omitempty"`
+	// DeviceFirmware is the firmware version a Remote UI device-information
+	// page shows without a login, with the path it was read from.
+	DeviceFirmware     string `json:"device_firmware,omitempty"`
+	DeviceFirmwarePath string `json:"device_firmware_path,omitempty"`
 }
 
 // Login modes of a Remote UI, from open to strongest.

@@ -26,6 +26,9 @@ const (
 	SourcePJLID        = "pjl_id"
 	SourceIPPMakeModel = "ipp_make_model"
 	SourceModel        = "model"
+	// SourceSNMPEngine is the IANA enterprise number in the SNMPv3 engine
+	// ID, readable even when every v1/v2c community is refused.
+	SourceSNMPEngine = "snmp_engine"
 )
 
 // maxInput bounds the text a pattern is run on; evidence strings are short,
@@ -60,7 +63,7 @@ type DB struct {
 var validSources = map[string]bool{
 	SourceSysDescr: true, SourceSysObjectID: true, SourceHTTPServer: true, SourceHTTPTitle: true,
 	SourceCertSubject: true, SourceFTPBanner: true, SourceSMTPBanner: true, SourcePJLID: true,
-	SourceIPPMakeModel: true, SourceModel: true,
+	SourceIPPMakeModel: true, SourceModel: true, SourceSNMPEngine: true,
 }
 
 // Load parses and compiles a fingerprint file.

@@ -6,6 +6,7 @@ package fingerprint
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/collectors"
@@ -57,6 +58,9 @@ func gather(doc *facts.Device) []evidence {
 		// hrDeviceDescr names the printer in the same "Vendor Model" layout
 		// as many sysDescr strings (and names it where sysDescr is generic).
 		ev = append(ev, evidence{SourceSysDescr, s.Values[oidHrDeviceDescr], "snmp:" + oidHrDeviceDescr})
+		if s.EngineEnterprise > 0 {
+			ev = append(ev, evidence{SourceSNMPEngine, strconv.Itoa(s.EngineEnterprise), "snmp:v3-engine-id"})
+		}
 	}
 	for _, h := range doc.HTTP {
 		ev = append(ev, evidence{SourceHTTPServer, h.Server, fmt.Sprintf("http:%d:server", h.Port)},

@@ -182,3 +182,23 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+func TestEngineIDNamesVendorWhenCommunitiesAreRefused(t *testing.T) {
+	db, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		enterprise int
+		want       string
+	}{{1602, "Canon"}, {4976, "Canon"}, {8072, ""}} {
+		doc := &facts.Device{SNMP: &facts.SNMP{EngineEnterprise: tc.enterprise}}
+		Fuse(db, doc)
+		if got := val(doc.Identity.Vendor); got != tc.want {
+			t.Errorf("engine enterprise %d: vendor %q, want %q", tc.enterprise, got, tc.want)
+		}
+		if doc.Identity.IsPrinter != nil {
+			t.Errorf("engine enterprise %d: is_printer %v; an engine ID alone does not tell", tc.enterprise, *doc.Identity.IsPrinter)
+		}
+	}
+}
