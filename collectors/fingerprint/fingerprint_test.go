@@ -202,3 +202,21 @@ func TestEngineIDNamesVendorWhenCommunitiesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectorOfAPrinterMakerIsNotAPrinter(t *testing.T) {
+	db, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &facts.Device{SNMP: &facts.SNMP{SysDescr: "EPSON Projector EB-2250U", SysObjectID: "1.3.6.1.4.1.1248.4.1.1"}}
+	Fuse(db, doc)
+	if doc.Identity.IsPrinter == nil || *doc.Identity.IsPrinter || val(doc.Identity.Vendor) != "Epson" {
+		t.Errorf("projector: is_printer %v vendor %q, want false Epson", doc.Identity.IsPrinter, val(doc.Identity.Vendor))
+	}
+	// The same enterprise with a printer's sysDescr stays a printer.
+	doc = &facts.Device{SNMP: &facts.SNMP{SysDescr: "EPSON AL-C2900; Net 96.51,ESS 201103101328,IOT 04.00.00", SysObjectID: "1.3.6.1.4.1.1248.1.1.2.1.3.21.38"}}
+	Fuse(db, doc)
+	if doc.Identity.IsPrinter == nil || !*doc.Identity.IsPrinter || val(doc.Identity.Model) != "AL-C2900" {
+		t.Errorf("printer: is_printer %v model %q", doc.Identity.IsPrinter, val(doc.Identity.Model))
+	}
+}
