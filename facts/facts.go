@@ -103,6 +103,11 @@ type Device struct {
 	// Collectors holds each collector's outcome for this device, keyed by
 	// collector name.
 	Collectors map[string]CollectorStatus `json:"collectors"`
+
+	// Incomplete is set when the run was interrupted before this device's
+	// collection finished: facts missing here were not collected, which
+	// proves nothing about the device.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // CollectorStatus is one collector's outcome on one device.

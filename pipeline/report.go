@@ -134,6 +134,11 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	if failed > 0 {
 		run.ExitCode = 1
 	}
+	// An interrupted run exits with ExitInterrupted; the SARIF invocation
+	// must say the same (executionSuccessful false), not "success".
+	if scan.Incomplete {
+		run.ExitCode = ExitInterrupted
+	}
 	written, err := reports.WriteWith(ctx, cfg.OutDir, run, prep.writers)
 	if err != nil {
 		return nil, fmt.Errorf("write reports: %w", err)
