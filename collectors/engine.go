@@ -69,7 +69,10 @@ type collected struct {
 // the host deadline is recorded with that status.
 func (e *Engine) Collect(ctx context.Context, t *Target) *facts.Device {
 	doc := BaseDocument(t)
-	env := &Env{Dialer: e.Dialer, Options: e.opts, Log: e.log.With("host", t.Addr.String())}
+	// The print-port guard sits between every collector and the dialer, so
+	// no collector, redirect or analyser can write to a print port.
+	dialer := GuardPrintPorts(e.Dialer, t.Roles, e.opts.ProbePJL)
+	env := &Env{Dialer: dialer, Options: e.opts, Log: e.log.With("host", t.Addr.String())}
 
 	hostCtx, cancel := context.WithTimeout(ctx, e.HostTimeout)
 	defer cancel()
