@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // ErrBadInput marks errors caused by the files a user pointed at (missing,
@@ -33,8 +33,9 @@ const (
 	// maxFindingsFile bounds findings.json; a /16 with every rule is far
 	// below this.
 	maxFindingsFile = 256 << 20
-	// maxFactsFileSize bounds one facts document.
-	maxFactsFileSize = 16 << 20
+	// maxFactsFileSize bounds one facts document, the cap EncodeFacts
+	// applies on write.
+	maxFactsFileSize = facts.MaxFileBytes
 	// maxFactsFiles bounds the facts directory walk (a /16 sweep).
 	maxFactsFiles = 1 << 16
 )
@@ -168,18 +169,12 @@ func loadFactsDir(ctx context.Context, dir string) ([]*facts.Device, error) {
 }
 
 // readCapped reads a whole file of at most max bytes.
+// Only regular files are read: a FIFO planted in a facts directory would
+// otherwise hang report --from.
 func readCapped(path string, max int64) ([]byte, error) {
-	fh, err := os.Open(path)
+	raw, err := inputfile.Read(path, max)
 	if err != nil {
-		return nil, badInput("%w", err)
-	}
-	defer fh.Close()
-	raw, err := io.ReadAll(io.LimitReader(fh, max+1))
-	if err != nil {
-		return nil, badInput("read %s: %w", path, err)
-	}
-	if int64(len(raw)) > max {
-		return nil, badInput("read %s: larger than %d MiB", path, max>>20)
+		return nil, badInput("read %w", err)
 	}
 	return raw, nil
 }
