@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/policies"
 )
 
 // ErrBadInput marks errors caused by the files a user pointed at (missing,
@@ -114,7 +116,42 @@ func LoadFindings(path string) (*Findings, error) {
 		return nil, badInput("read findings %s: schema_version %q, want %q (is this an mfpscan findings.json?)",
 			path, f.SchemaVersion, FindingsSchemaVersion)
 	}
+	if err := validateFindings(&f); err != nil {
+		return nil, badInput("read findings %s: %w", path, err)
+	}
 	return &f, nil
+}
+
+// validStatuses are the outcomes a result can have.
+var validStatuses = []policies.Status{
+	policies.StatusPass, policies.StatusFail, policies.StatusReview,
+	policies.StatusNotApplicable, policies.StatusWaived,
+}
+
+// validateFindings checks what report writers and diff branch on: a
+// hand-edited or foreign findings.json with an unknown status or severity
+// would otherwise be counted under no heading, or as a pass.
+func validateFindings(f *Findings) error {
+	for i, r := range f.Rules {
+		if r.ID == "" {
+			return fmt.Errorf("rules[%d]: no id", i)
+		}
+		if policies.SeverityRank(r.Severity) == 0 {
+			return fmt.Errorf("rules[%d] (%s): severity %q is not one of %s", i, r.ID, r.Severity, strings.Join(policies.Severities, "|"))
+		}
+	}
+	for i, r := range f.Results {
+		if r.RuleID == "" {
+			return fmt.Errorf("results[%d]: no rule_id", i)
+		}
+		if !slices.Contains(validStatuses, r.Status) {
+			return fmt.Errorf("results[%d] (%s): status %q is not one of pass|fail|review|not_applicable|waived", i, r.RuleID, r.Status)
+		}
+		if policies.SeverityRank(r.Severity) == 0 {
+			return fmt.Errorf("results[%d] (%s): severity %q is not one of %s", i, r.RuleID, r.Severity, strings.Join(policies.Severities, "|"))
+		}
+	}
+	return nil
 }
 
 // loadFactsDir reads every *.json under dir; a missing directory means a
