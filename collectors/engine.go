@@ -43,6 +43,7 @@ func NewEngine(opts Options, collectors []Collector, analysers []Analyser, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	log = newRedactLogger(log, opts.secrets())
 	host := 30 * opts.Timeout
 	if host < 10*time.Second {
 		host = 10 * time.Second
@@ -91,6 +92,9 @@ func (e *Engine) Collect(ctx context.Context, t *Target) *facts.Device {
 	for _, a := range e.analysers {
 		doc.Collectors[a.Name()] = runAnalyser(ctx, a, env, t, doc)
 	}
+	// Last, so no collector or analyser can leave a secret a device
+	// echoed back (a sysDescr repeating the community, a banner, a title).
+	RedactDocument(doc, e.opts.secrets())
 	return doc
 }
 
