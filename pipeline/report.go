@@ -57,12 +57,16 @@ func prepare(ctx context.Context, cfg Config) (*prepared, error) {
 func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 	// The policy loader opens these itself; checking first means a FIFO or
 	// device fails at once instead of blocking the run.
-	for _, p := range append([]string{cfg.WaiversFile}, cfg.DataFiles...) {
-		if p == "" {
+	checks := [][2]string{{"--waivers", cfg.WaiversFile}}
+	for _, p := range cfg.DataFiles {
+		checks = append(checks, [2]string{"--data", p})
+	}
+	for _, c := range checks {
+		if c[1] == "" {
 			continue
 		}
-		if err := inputfile.Check(p); err != nil {
-			return nil, UsageError("read %s: %v", p, err)
+		if err := inputfile.Check(c[1]); err != nil {
+			return nil, UsageError("read %s: %v", c[0], err)
 		}
 	}
 	var waivers []policies.Waiver
