@@ -85,6 +85,7 @@ func TestBrokenInputsStopBeforeTheFirstPacket(t *testing.T) {
 		{"data FIFO", []string{"--data", fifo}},
 		{"attestations FIFO", []string{"--attestations", fifo}},
 		{"communities FIFO", []string{"--snmp-communities", fifo}},
+		{"exclude file FIFO", []string{"--exclude-file", fifo}},
 	}
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		cases = append(cases,
