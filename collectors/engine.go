@@ -98,6 +98,8 @@ func (e *Engine) Collect(ctx context.Context, t *Target) *facts.Device {
 	return doc
 }
 
+const hostDeadlineReason = "host deadline exceeded"
+
 // runCollectors starts every collector and waits for all of them, or for the
 // host deadline plus one exchange timeout of grace. A collector still running
 // then is recorded as timed out and its scratch document is never read.
@@ -105,7 +107,7 @@ func (e *Engine) runCollectors(ctx context.Context, env *Env, t *Target) []colle
 	out := make([]collected, len(e.collectors))
 	ch := make(chan collected, len(e.collectors))
 	for i, c := range e.collectors {
-		out[i] = collected{index: i, status: facts.CollectorStatus{Status: facts.StatusTimeout, Reason: "host deadline exceeded"}}
+		out[i] = collected{index: i, status: facts.CollectorStatus{Status: facts.StatusTimeout, Reason: hostDeadlineReason}}
 		go func() { ch <- runCollector(ctx, i, c, env, t) }()
 	}
 	var grace <-chan time.Time
@@ -120,6 +122,14 @@ func (e *Engine) runCollectors(ctx context.Context, env *Env, t *Target) []colle
 			}
 		case <-grace:
 			e.log.Warn("collectors overran the host deadline", "host", t.Addr, "pending", pending)
+			if errors.Is(ctx.Err(), context.Canceled) {
+				// Stopped by the run, not by the device being slow.
+				for i := range out {
+					if out[i].doc == nil && out[i].status.Reason == hostDeadlineReason {
+						out[i].status.Reason = "interrupted before the collector finished"
+					}
+				}
+			}
 			return out
 		}
 	}
