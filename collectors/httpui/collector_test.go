@@ -16,31 +16,11 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
-// loopbackDialer refuses anything but loopback, so a redirect bug cannot
-// send traffic elsewhere.
-type loopbackDialer struct {
-	t     *testing.T
-	dials []string
-}
-
-func (d *loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return nil, fmt.Errorf("split address: %w", err)
-	}
-	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
-		d.t.Errorf("dial to non-loopback %q", address)
-		return nil, fmt.Errorf("dial %s: not loopback", address)
-	}
-	d.dials = append(d.dials, address)
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
 func newEnv(t *testing.T) *collectors.Env {
-	return &collectors.Env{Dialer: &loopbackDialer{t: t}, Options: collectors.Options{Timeout: 2 * time.Second}}
+	return &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 2 * time.Second}}
 }
 
 func portOf(t *testing.T, srv *httptest.Server) int {
