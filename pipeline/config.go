@@ -25,6 +25,10 @@ var ErrUsage = errors.New("usage error")
 // collected has been written.
 var ErrInterrupted = errors.New("interrupted")
 
+// ExitInterrupted is the exit code of an interrupted run (ErrInterrupted),
+// recorded in the SARIF invocation so the file and the process agree.
+const ExitInterrupted = 4
+
 // ErrChecksFailed is returned when a check the operator asked for failed
 // (e.g. Rego unit tests); it exits like findings do.
 var ErrChecksFailed = errors.New("checks failed")

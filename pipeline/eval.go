@@ -12,13 +12,10 @@ import (
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 )
-
-// maxFactsFile caps one facts document read from disk; real ones are a few
-// kilobytes.
-const maxFactsFile = 16 << 20
 
 // Eval evaluates saved facts files (or directories of them) and writes the
 // same reports scan would, without touching the network.
@@ -97,18 +94,14 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 	return docs, nil
 }
 
+// readFactsFile reads one facts document: a regular file (a FIFO would
+// hang the run) under facts.MaxFileBytes, valid against the schema, and
+// small enough once re-encoded that the facts file eval writes for it reads
+// back; a compact document can grow several-fold when indented.
 func readFactsFile(path string) (*facts.Device, error) {
-	fh, err := os.Open(path)
+	raw, err := inputfile.Read(path, facts.MaxFileBytes)
 	if err != nil {
 		return nil, UsageError("read facts: %v", err)
-	}
-	defer fh.Close()
-	raw, err := io.ReadAll(io.LimitReader(fh, maxFactsFile+1))
-	if err != nil {
-		return nil, UsageError("read facts %s: %v", path, err)
-	}
-	if len(raw) > maxFactsFile {
-		return nil, UsageError("%s: larger than %d MiB, not a facts document", path, maxFactsFile>>20)
 	}
 	if err := facts.Validate(raw); err != nil {
 		return nil, UsageError("%s: %v", path, err)
@@ -116,6 +109,9 @@ func readFactsFile(path string) (*facts.Device, error) {
 	var d facts.Device
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return nil, UsageError("%s: %v", path, err)
+	}
+	if _, err := reports.EncodeFacts(&d); err != nil {
+		return nil, UsageError("%s: rewritten, this document would not read back: %v", path, err)
 	}
 	return &d, nil
 }

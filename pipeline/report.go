@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 )
@@ -54,6 +55,20 @@ func prepare(ctx context.Context, cfg Config) (*prepared, error) {
 // loadPolicies compiles the catalogue and custom rules, with data and waivers.
 // It runs before any probe so a broken policy stops the run with nothing sent.
 func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
+	// The policy loader opens these itself; checking first means a FIFO or
+	// device fails at once instead of blocking the run.
+	checks := [][2]string{{"--waivers", cfg.WaiversFile}}
+	for _, p := range cfg.DataFiles {
+		checks = append(checks, [2]string{"--data", p})
+	}
+	for _, c := range checks {
+		if c[1] == "" {
+			continue
+		}
+		if err := inputfile.Check(c[1]); err != nil {
+			return nil, UsageError("read %s: %v", c[0], err)
+		}
+	}
 	var waivers []policies.Waiver
 	if cfg.WaiversFile != "" {
 		w, err := policies.LoadWaivers(cfg.WaiversFile, cfg.now()())
@@ -134,6 +149,11 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	if failed > 0 {
 		run.ExitCode = 1
 	}
+	// An interrupted run exits with ExitInterrupted; the SARIF invocation
+	// must say the same (executionSuccessful false), not "success".
+	if scan.Incomplete {
+		run.ExitCode = ExitInterrupted
+	}
 	written, err := reports.WriteWith(ctx, cfg.OutDir, run, prep.writers)
 	if err != nil {
 		return nil, fmt.Errorf("write reports: %w", err)
@@ -149,9 +169,9 @@ func writersFor(cfg Config) ([]reports.Writer, error) {
 	var sarifOpts reports.SARIFOptions
 	sarifOpts.OmitSuppressed = cfg.OmitSuppressed
 	if cfg.BaselineFile != "" {
-		b, err := os.ReadFile(cfg.BaselineFile)
+		b, err := ReadBaseline(cfg.BaselineFile)
 		if err != nil {
-			return nil, UsageError("read --baseline: %v", err)
+			return nil, err
 		}
 		sarifOpts.Baseline = b
 	}
@@ -168,6 +188,20 @@ func writersFor(cfg Config) ([]reports.Writer, error) {
 		ws = append(ws, w)
 	}
 	return ws, nil
+}
+
+// ReadBaseline reads and checks a --baseline SARIF log (regular file,
+// capped, a SARIF 2.1.0 log), so a broken one stops the run before the
+// first probe rather than after the sweep.
+func ReadBaseline(path string) ([]byte, error) {
+	b, err := inputfile.Read(path, reports.MaxBaselineFile)
+	if err != nil {
+		return nil, UsageError("read --baseline: %v", err)
+	}
+	if err := reports.CheckBaseline(b); err != nil {
+		return nil, UsageError("--baseline %s: %v", path, err)
+	}
+	return b, nil
 }
 
 func countAtOrAbove(results []policies.Result, threshold string) int {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"github.com/mfpscan/mfpscan/collectors/advisories"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -12,6 +12,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/advisories"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/scanner"
@@ -196,17 +198,26 @@ func (f *collectFlags) apply(cfg *pipeline.Config) error {
 	return nil
 }
 
+// maxCommunitiesFile caps --snmp-communities.
+const maxCommunitiesFile = 1 << 20
+
 // readCommunities reads one community per line. The values are secrets: an
 // error names the file and line, never the value.
 func readCommunities(path string) ([]string, error) {
-	fh, err := os.Open(path)
+	// A regular file only (a FIFO would block), and capped: a community
+	// list is short.
+	fh, err := inputfile.Open(path)
 	if err != nil {
 		return nil, pipeline.UsageError("read --snmp-communities: %v", err)
 	}
 	defer fh.Close()
 	var out []string
-	sc := bufio.NewScanner(fh)
+	sc := bufio.NewScanner(io.LimitReader(fh, maxCommunitiesFile+1))
+	read := 0
 	for line := 1; sc.Scan(); line++ {
+		if read += len(sc.Bytes()) + 1; read > maxCommunitiesFile {
+			return nil, pipeline.UsageError("read --snmp-communities %s: larger than %d KiB", path, maxCommunitiesFile>>10)
+		}
 		s := strings.TrimSpace(sc.Text())
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue

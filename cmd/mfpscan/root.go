@@ -36,6 +36,10 @@ It is read-only towards devices: no SNMP SET, no setting changes, no print jobs;
 default-credential checks only with --check-default-credentials.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Runs before every subcommand, ahead of any input or network.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return checkFiniteFlags(cmd.Flags())
+		},
 	}
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but results and errors")
