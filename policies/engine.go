@@ -107,6 +107,9 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if schema == nil {
 		schema = facts.SchemaJSON
 	}
+	if err := checkSchemaAnnotations(src.modules); err != nil {
+		return nil, err
+	}
 	compiler, err := compileModules(src.modules, schema)
 	if err != nil {
 		return nil, err
@@ -159,7 +162,7 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// compileModules compiles every module once with network builtins removed
+// compileModules compiles every module once in the sandbox (Capabilities)
 // and the facts schema available to `# schemas:` annotations.
 func compileModules(modules map[string]*ast.Module, schema []byte) (*ast.Compiler, error) {
 	c := ast.NewCompiler().
@@ -183,26 +186,6 @@ func compileModules(modules map[string]*ast.Module, schema []byte) (*ast.Compile
 	return c, nil
 }
 
-// Capabilities are OPA's capabilities for this version minus http.send and
-// every net.* builtin: policies judge collected facts, they never reach the
-// network themselves.
-func Capabilities() *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	kept := caps.Builtins[:0]
-	for _, b := range caps.Builtins {
-		if isNetworkBuiltin(b.Name) {
-			continue
-		}
-		kept = append(kept, b)
-	}
-	caps.Builtins = kept
-	return caps
-}
-
-func isNetworkBuiltin(name string) bool {
-	return name == "http.send" || strings.HasPrefix(name, "net.")
-}
-
 // compileError turns OPA's errors into one error listing `file:line:
 // message` per problem, so a policy author can jump to each.
 func compileError(what string, errs ast.Errors) error {
@@ -219,13 +202,8 @@ func formatASTError(e *ast.Error) string {
 	if e.Code != "" {
 		msg = e.Code + ": " + msg
 	}
-	if strings.Contains(e.Message, "undefined function") {
-		for _, f := range []string{"http.send", "net."} {
-			if strings.Contains(e.Message, f) {
-				msg += " (network builtins are disabled in mfpscan policies)"
-				break
-			}
-		}
+	if hint := deniedHint(undefinedFunction(e.Message)); hint != "" {
+		msg += " (" + hint + ")"
 	}
 	if e.Location == nil {
 		return msg

@@ -42,6 +42,9 @@ func RunRegoTests(ctx context.Context, paths []string, w io.Writer) (passed, fai
 	for name, m := range res.ParsedModules() {
 		modules[name] = m
 	}
+	if err := checkSchemaAnnotations(modules); err != nil {
+		return 0, 0, err
+	}
 	data, err := builtinDefaults()
 	if err != nil {
 		return 0, 0, err
