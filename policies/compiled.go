@@ -47,18 +47,17 @@ type compiledEvaluator struct {
 }
 
 // newCompiledEvaluator compiles modules plus the catalogue query of plan.
-func newCompiledEvaluator(ctx context.Context, modules map[string]*ast.Module, data map[string]any, plan queryPlan) (*compiledEvaluator, error) {
+// The builtin calls of the custom modules go through strict aliases (see
+// strictModules).
+func newCompiledEvaluator(ctx context.Context, modules map[string]*ast.Module, custom map[string]bool, data map[string]any, plan queryPlan) (*compiledEvaluator, error) {
 	src := fmt.Sprintf("package %s\n\nresult := %s if {\n\t%s\n}\n", compiledPackage, outVar, plan.text)
 	wrapper, err := ast.ParseModuleWithOpts("mfpscan-internal-compiled.rego", src, ast.ParserOptions{RegoVersion: ast.RegoV1})
 	if err != nil {
 		return nil, fmt.Errorf("parse compiled query: %w", err)
 	}
-	all := make(map[string]*ast.Module, len(modules)+1)
-	for name, m := range modules {
-		all[name] = m
-	}
+	all, aliases := strictModules(modules, custom)
 	all["mfpscan-internal-compiled.rego"] = wrapper
-	raw, err := wasm.Compile(ctx, all, Capabilities(), compiledEntrypoint)
+	raw, err := wasm.Compile(ctx, all, strictCapabilities(Capabilities(), aliases), compiledEntrypoint)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +65,7 @@ func newCompiledEvaluator(ctx context.Context, modules map[string]*ast.Module, d
 	if err != nil {
 		return nil, fmt.Errorf("encode data for the compiled policies: %w", err)
 	}
-	ev := &compiledEvaluator{policy: wasm.NewPolicy(raw, dataJSON, compiledEntrypoint, Capabilities()), plan: plan}
+	ev := &compiledEvaluator{policy: wasm.NewPolicy(raw, dataJSON, compiledEntrypoint, Capabilities(), aliases), plan: plan}
 	// Instantiate once now, so that a policy the runtime cannot run is
 	// found at load time rather than on every device.
 	vm, err := ev.policy.NewVM(ctx)
@@ -189,7 +188,7 @@ func (c *compiledEvaluator) put(vm *wasm.VM) {
 }
 
 // compile sets up the compiled evaluator as evaluator asks.
-func (e *Engine) compile(ctx context.Context, evaluator string, modules map[string]*ast.Module) error {
+func (e *Engine) compile(ctx context.Context, evaluator string, modules map[string]*ast.Module, custom map[string]bool) error {
 	switch evaluator {
 	case EvaluatorTopdown:
 		return nil
@@ -197,7 +196,7 @@ func (e *Engine) compile(ctx context.Context, evaluator string, modules map[stri
 	default:
 		return fmt.Errorf("load policies: unknown evaluator %q (want %q or %q)", evaluator, EvaluatorTopdown, EvaluatorCompiled)
 	}
-	c, err := newCompiledEvaluator(ctx, modules, e.data, e.query.plan)
+	c, err := newCompiledEvaluator(ctx, modules, custom, e.data, e.query.plan)
 	if err != nil {
 		if evaluator == EvaluatorCompiled {
 			return fmt.Errorf("load policies: %w", err)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -44,6 +46,9 @@ type Options struct {
 	// interprets it with OPA's topdown evaluator, EvaluatorCompiled requires
 	// the compiled form. Results are the same either way.
 	Evaluator string
+	// Logger hears, at debug level, of every device the compiled evaluator
+	// handed to topdown and why; nil discards.
+	Logger *slog.Logger
 	// NoBuiltin leaves out the embedded catalogue (and its default data),
 	// for tests of custom policies and for organisations that bring their
 	// own complete rule set.
@@ -62,6 +67,9 @@ type Engine struct {
 	compiled *compiledEvaluator // nil: topdown only
 	perRule  *ruleQueries       // fallback after a runtime error; prepared lazily
 	onError  func(RuleError)
+	log      *slog.Logger
+	// fallbacks counts devices the compiled evaluator handed to topdown.
+	fallbacks atomic.Int64
 	waivers  []Waiver       // unexpired
 	expired  []Waiver       // past their date
 	data     map[string]any // merged data document
@@ -131,6 +139,10 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 		data:     data,
 		perRule:  &ruleQueries{},
 		onError:  opts.OnRuleError,
+		log:      opts.Logger,
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
 	}
 	for _, ent := range entries {
 		ent.rule.Enabled = true
@@ -156,7 +168,7 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err := e.prepare(ctx); err != nil {
 		return nil, err
 	}
-	if err := e.compile(ctx, opts.Evaluator, src.modules); err != nil {
+	if err := e.compile(ctx, opts.Evaluator, src.modules, src.custom()); err != nil {
 		return nil, err
 	}
 	return e, nil

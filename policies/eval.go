@@ -66,10 +66,11 @@ func (e *Engine) Evaluate(ctx context.Context, dev *facts.Device) ([]Result, err
 	}
 	key := keyOf(dev)
 	if e.compiled != nil {
-		if doc, err := json.Marshal(dev); err == nil {
-			if res, ok := e.evaluateCompiled(ctx, doc, key); ok {
-				return res, nil
-			}
+		doc, err := json.Marshal(dev)
+		if err != nil {
+			e.fellBack(key, fmt.Errorf("encode facts document: %w", err))
+		} else if res, ok := e.evaluateCompiled(ctx, doc, key); ok {
+			return res, nil
 		}
 	}
 	input, err := inputValue(dev)
@@ -106,9 +107,29 @@ func (e *Engine) EvaluateJSON(ctx context.Context, doc []byte) ([]Result, error)
 func (e *Engine) evaluateCompiled(ctx context.Context, doc []byte, key deviceKey) ([]Result, bool) {
 	out, err := e.compiled.evaluate(ctx, doc)
 	if err != nil {
+		e.fellBack(key, err)
 		return nil, false
 	}
 	return e.results(out, key), true
+}
+
+// fellBack records that topdown evaluates a device the compiled evaluator
+// could not: a broken custom rule, a failing builtin, a cancelled context.
+func (e *Engine) fellBack(key deviceKey, reason error) {
+	e.fallbacks.Add(1)
+	e.log.Debug("compiled evaluator fell back to topdown", "address", key.Address, "reason", reason)
+}
+
+// Stats are counters of an engine's evaluations so far.
+type Stats struct {
+	// CompiledFallbacks counts devices the compiled evaluator handed to
+	// topdown after an error.
+	CompiledFallbacks int64 `json:"compiled_fallbacks"`
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() Stats {
+	return Stats{CompiledFallbacks: e.fallbacks.Load()}
 }
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value, key deviceKey) ([]Result, error) {

@@ -56,6 +56,17 @@ func loadSources(opts Options) (*sources, error) {
 	return src, nil
 }
 
+// custom names the modules that are not part of the embedded catalogue.
+func (s *sources) custom() map[string]bool {
+	out := map[string]bool{}
+	for name, origin := range s.origins {
+		if origin != OriginBuiltin {
+			out[name] = true
+		}
+	}
+	return out
+}
+
 func (s *sources) add(name string, m *ast.Module, origin string) {
 	s.modules[name] = m
 	s.origins[name] = origin

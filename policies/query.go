@@ -43,6 +43,10 @@ func (e *Engine) prepareQuery(ctx context.Context, rules []*ruleEntry) (catalogu
 		rego.Compiler(e.compiler),
 		rego.Store(e.store),
 		rego.GenerateJSON(keepTerm),
+		rego.Capabilities(Capabilities()),
+		// A builtin that fails raises an error, which turns the rule into
+		// review (evaluateEachRule); undefined would let the rule pass.
+		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(ctx)
 	return catalogueQuery{pq: pq, plan: plan}, err
 }

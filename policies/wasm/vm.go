@@ -30,18 +30,52 @@ type Policy struct {
 	entrypoint string
 	cache      wazero.CompilationCache // compiles the module once for every VM
 	parser     ast.ParserOptions
+	aliases    map[string]string // imported builtin name → OPA builtin it runs
 }
 
 // NewPolicy prepares raw (from Compile) to be run with the JSON data
-// document data, at entrypoint (e.g. "pkg/rule").
-func NewPolicy(raw, data []byte, entrypoint string, caps *ast.Capabilities) *Policy {
+// document data, at entrypoint (e.g. "pkg/rule"). aliases names, for a
+// builtin the policy imports under another name, the OPA builtin that
+// implements it.
+func NewPolicy(raw, data []byte, entrypoint string, caps *ast.Capabilities, aliases map[string]string) *Policy {
 	return &Policy{
 		raw:        raw,
 		data:       data,
 		entrypoint: entrypoint,
 		cache:      wazero.NewCompilationCache(),
 		parser:     ast.ParserOptions{Capabilities: caps, RegoVersion: ast.RegoV1},
+		aliases:    aliases,
 	}
+}
+
+// The OPA Wasm ABI this runtime speaks: major version 1, minor 2 or later
+// (opa_eval, the one-call evaluation).
+const (
+	abiMajor    = 1
+	abiMinorMin = 2
+)
+
+// checkABI reads the ABI version the module declares in its
+// opa_wasm_abi_version and opa_wasm_abi_minor_version globals and refuses
+// one this runtime does not speak, before anything is called.
+func checkABI(mod api.Module) error {
+	major, okMajor := abiGlobal(mod, "opa_wasm_abi_version")
+	minor, okMinor := abiGlobal(mod, "opa_wasm_abi_minor_version")
+	if !okMajor || !okMinor {
+		return errors.New("instantiate policy: no OPA Wasm ABI version exported")
+	}
+	if major != abiMajor || minor < abiMinorMin {
+		return fmt.Errorf("instantiate policy: OPA Wasm ABI %d.%d, want %d.%d or a later %d.x", major, minor, abiMajor, abiMinorMin, abiMajor)
+	}
+	return nil
+}
+
+func abiGlobal(mod api.Module, name string) (uint32, bool) {
+	g := mod.ExportedGlobal(name)
+	if g == nil {
+		return 0, false
+	}
+	return uint32(g.Get()), true
 }
 
 // VM is one instance of a policy, with its own memory. It is not safe for
@@ -114,6 +148,9 @@ func (v *VM) instantiate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("instantiate policy: %w", err)
 	}
+	if err := checkABI(mod); err != nil {
+		return err
+	}
 	if v.mem = mod.Memory(); v.mem == nil {
 		return errors.New("instantiate policy: no memory")
 	}
@@ -150,11 +187,15 @@ func (v *VM) resolveBuiltins(ctx context.Context, fn api.Function) error {
 	}
 	v.builtins = make(map[int32]builtinImpl, len(ids))
 	for n, id := range ids {
-		f := topdown.GetBuiltin(n)
+		impl := n
+		if a, ok := v.policy.aliases[n]; ok {
+			impl = a
+		}
+		f := topdown.GetBuiltin(impl)
 		if f == nil {
 			return fmt.Errorf("builtin %s: no host implementation", n)
 		}
-		v.builtins[id] = builtinImpl{name: n, fn: f}
+		v.builtins[id] = builtinImpl{name: impl, fn: f}
 	}
 	v.bctx = topdown.BuiltinContext{
 		Context:      ctx,
