@@ -70,9 +70,9 @@ type Engine struct {
 	log      *slog.Logger
 	// fallbacks counts devices the compiled evaluator handed to topdown.
 	fallbacks atomic.Int64
-	waivers  []Waiver       // unexpired
-	expired  []Waiver       // past their date
-	data     map[string]any // merged data document
+	waivers   []Waiver       // unexpired
+	expired   []Waiver       // past their date
+	data      map[string]any // merged data document
 }
 
 // ruleEntry links a catalogue rule to the sets its package defines.
