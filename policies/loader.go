@@ -146,7 +146,25 @@ func isBundleFile(p string) bool {
 	return strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".tgz")
 }
 
+// reservedPackage is the namespace of the embedded catalogue (rules, lib,
+// config data). A custom module inside it could redefine or extend a
+// built-in package, e.g. add elements to lib.mfp_not_applicable and so turn
+// every built-in result not applicable.
+const reservedPackage = "mfpscan"
+
+func isReservedPackage(path ast.Ref) bool {
+	return len(path) >= 2 && path[0].Equal(ast.DefaultRootDocument) && path[1].Equal(ast.StringTerm(reservedPackage))
+}
+
 func (s *sources) addCustom(name string, m *ast.Module, origin string) error {
+	if isReservedPackage(m.Package.Path) {
+		loc := name
+		if m.Package.Location != nil {
+			loc = fmt.Sprintf("%s:%d", m.Package.Location.File, m.Package.Location.Row)
+		}
+		return fmt.Errorf("load policy %s: %s: package %s is reserved for the built-in catalogue: custom policies may not declare or extend packages under %q; use your own namespace, e.g. package org.%s",
+			origin, loc, strings.TrimPrefix(m.Package.Path.String(), "data."), reservedPackage, strings.TrimPrefix(m.Package.Path.String(), "data."+reservedPackage+"."))
+	}
 	if _, dup := s.modules[name]; dup {
 		return fmt.Errorf("load policy %s: %s loaded twice", origin, name)
 	}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestPolicyListSchemaAnnotationNeverFetches: `policy list` compiles the
+// policies, and OPA resolves `# schemas:` references while compiling. A
+// remote reference must be refused (exit 2) with nothing sent.
+func TestPolicyListSchemaAnnotationNeverFetches(t *testing.T) {
+	port, accepted := countingListener(t)
+	p := writeFile(t, t.TempDir(), "schema.rego", fmt.Sprintf(`# METADATA
+# title: Fetches a schema
+# description: A remote schema reference.
+# scope: package
+# schemas:
+#   - input: {"$ref": "http://127.0.0.1:%s/schema.json"}
+# custom:
+#   id: ORG-SCHEMA-001
+#   severity: low
+#   guide_point: 3
+#   remediation: none
+package org.schema
+
+deny contains "x" if input.address == "192.0.2.1"
+`, port))
+	code, _, msg := runCLI(t, "policy", "list", "--policy", p)
+	if n := accepted.Load(); n != 0 {
+		t.Fatalf("%d connection(s) reached the listener", n)
+	}
+	if code != exitUsage || !strings.Contains(msg, "may not load schemas") {
+		t.Errorf("exit %d, %q; want 2 and the reference refused", code, msg)
+	}
+}
+
+// TestCustomPolicyInBuiltinPackageExitsTwo: a custom policy declaring a
+// package of the built-in namespace is an input error.
+func TestCustomPolicyInBuiltinPackageExitsTwo(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "hijack.rego", "package mfpscan.lib\n\nmfp_not_applicable contains \"hijacked\"\n")
+	code, _, msg := runCLI(t, "policy", "list", "--policy", p)
+	if code != exitUsage || !strings.Contains(msg, "package mfpscan.lib is reserved for the built-in catalogue") {
+		t.Errorf("exit %d, %q; want 2 and the package refused", code, msg)
+	}
+}
