@@ -46,6 +46,9 @@ func buildData(defaults map[string]any, bundles []namedDoc, files []string) (map
 		if err := checkReservedData(b.name, m); err != nil {
 			return nil, err
 		}
+		if err := checkParams(b.name, m); err != nil {
+			return nil, err
+		}
 		mergeInto(data, m)
 	}
 	for _, f := range files {
@@ -54,6 +57,9 @@ func buildData(defaults map[string]any, bundles []namedDoc, files []string) (map
 			return nil, err
 		}
 		if err := checkReservedData(f, doc); err != nil {
+			return nil, err
+		}
+		if err := checkParams(f, doc); err != nil {
 			return nil, err
 		}
 		mergeInto(data, doc)

@@ -44,3 +44,13 @@ func TestCustomPolicyInBuiltinPackageExitsTwo(t *testing.T) {
 		t.Errorf("exit %d, %q; want 2 and the package refused", code, msg)
 	}
 }
+
+// TestWronglyTypedDataExitsTwo: a --data value of the wrong type is exit 2,
+// naming the key and the file.
+func TestWronglyTypedDataExitsTwo(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "org.yaml", "mfpscan:\n  config:\n    default_snmp_communities: \"public\"\n")
+	code, _, msg := runCLI(t, "policy", "list", "--data", p)
+	if code != exitUsage || !strings.Contains(msg, "mfpscan.config.default_snmp_communities") || !strings.Contains(msg, p) {
+		t.Errorf("exit %d, %q; want 2 naming the key and %s", code, msg, p)
+	}
+}
