@@ -88,6 +88,9 @@ func checkReservedData(name string, doc map[string]any) error {
 }
 
 func readDataFile(path string) (map[string]any, error) {
+	if err := regularFile("read data file", path, maxDataFile); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read data file: %w", err)

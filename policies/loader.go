@@ -112,7 +112,22 @@ func (s *sources) loadPolicyPath(p string) error {
 		return fmt.Errorf("load policy %s: %w", p, err)
 	}
 	switch {
-	case isBundleFile(p):
+	case isBundleFile(p) && !info.IsDir():
+		if err := checkBundle(p); err != nil {
+			return err
+		}
+		return s.loadBundle(p)
+	case info.IsDir():
+		if err := checkPolicyTree(p, hasManifest(p)); err != nil {
+			return err
+		}
+	case strings.HasSuffix(p, ".rego"):
+		if err := checkRegular("load policy", p, info, maxPolicyFile); err != nil {
+			return err
+		}
+	}
+	switch {
+	case isBundleFile(p) && !info.IsDir():
 		return s.loadBundle(p)
 	case info.IsDir() && hasManifest(p):
 		// An unpacked bundle: load it as one so its data comes along.
