@@ -13,6 +13,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies/internal/input"
 )
 
 // TestAliasSource checks which compiled rules count as copies of another
@@ -200,7 +201,7 @@ func mustEval(t *testing.T, e *Engine, dev *facts.Device) []Result {
 func naiveResults(t *testing.T, e *Engine, dev *facts.Device) []Result {
 	t.Helper()
 	ctx := context.Background()
-	input, err := inputValue(dev)
+	in, err := input.Value(dev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func naiveResults(t *testing.T, e *Engine, dev *facts.Device) []Result {
 				break
 			}
 			q := fmt.Sprintf("x := [e | some e in %s]", ent.pkg.Append(ast.StringTerm(set)))
-			rs, err := rego.New(rego.Query(q), rego.Compiler(e.compiler), rego.Store(e.store), rego.ParsedInput(input)).Eval(ctx)
+			rs, err := rego.New(rego.Query(q), rego.Compiler(e.compiler), rego.Store(e.store), rego.ParsedInput(in)).Eval(ctx)
 			if err != nil {
 				t.Fatalf("%s %s: %v", ent.rule.ID, set, err)
 			}

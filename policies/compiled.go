@@ -10,7 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 
-	"github.com/mfpscan/mfpscan/policies/wasm"
+	"github.com/mfpscan/mfpscan/policies/internal/wasm"
 )
 
 // Evaluators (Options.Evaluator).

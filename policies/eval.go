@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies/internal/input"
 )
 
 // ruleSets are one rule's set elements, indexed like resultSets.
@@ -73,11 +74,11 @@ func (e *Engine) Evaluate(ctx context.Context, dev *facts.Device) ([]Result, err
 			return res, nil
 		}
 	}
-	input, err := inputValue(dev)
+	in, err := input.Value(dev)
 	if err != nil {
 		return nil, fmt.Errorf("encode facts document: %w", err)
 	}
-	return e.evaluate(ctx, input, key)
+	return e.evaluate(ctx, in, key)
 }
 
 // EvaluateJSON is Evaluate for an encoded facts document, e.g. a saved
