@@ -17,6 +17,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies/internal/compiled"
+	"github.com/mfpscan/mfpscan/policies/internal/query"
 )
 
 // Options configure Load.
@@ -64,8 +66,8 @@ type Engine struct {
 	compiler *ast.Compiler // the prepared query runs against it
 	store    storage.Store // read-only after Load
 	query    catalogueQuery
-	compiled *compiledEvaluator // nil: topdown only
-	perRule  *ruleQueries       // fallback after a runtime error; prepared lazily
+	compiled *compiled.Evaluator // nil: topdown only
+	perRule  *ruleQueries        // fallback after a runtime error; prepared lazily
 	onError  func(RuleError)
 	log      *slog.Logger
 	// fallbacks counts devices the compiled evaluator handed to topdown.
@@ -78,22 +80,12 @@ type Engine struct {
 // ruleEntry links a catalogue rule to the sets its package defines.
 type ruleEntry struct {
 	rule Rule
-	pkg  ast.Ref
-	sets map[string]bool // deny, review, not_applicable
-	// partial marks the sets defined only by `contains` rules: such a set is
-	// always defined (empty when no rule body holds), so the query can bind
-	// it directly instead of through a comprehension.
-	partial map[string]bool
-	// alias holds, for a set whose every rule only copies the elements of
-	// other data (`not_applicable contains r if some r in
-	// lib.mfp_not_applicable`), the documents it copies. The query reads
-	// those directly, so rules sharing a set definition share one evaluation.
-	alias map[string][]ast.Ref
-	loc   string // file:line of the package METADATA, for errors
+	q    query.Rule
+	loc  string // file:line of the package METADATA, for errors
 }
 
 // resultSets are the three rule sets of the contract, in status order.
-var resultSets = []string{"not_applicable", "deny", "review"}
+var resultSets = query.ResultSets
 
 // Load reads the embedded catalogue and the custom policies, compiles them
 // once, merges the data documents, checks the waivers and prepares the one

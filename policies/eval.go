@@ -106,10 +106,16 @@ func (e *Engine) EvaluateJSON(ctx context.Context, doc []byte) ([]Result, error)
 // could not (an error of any kind), and topdown is to decide instead, so
 // that errors are reported, and isolated per rule, in one place.
 func (e *Engine) evaluateCompiled(ctx context.Context, doc []byte, key deviceKey) ([]Result, bool) {
-	out, err := e.compiled.evaluate(ctx, doc)
+	sets, err := e.compiled.Evaluate(ctx, doc)
 	if err != nil {
 		e.fellBack(key, err)
 		return nil, false
+	}
+	out := make([]ruleSets, len(sets))
+	for i, rs := range sets {
+		for k, vals := range rs {
+			out[i][k] = setElems{values: vals}
+		}
 	}
 	return e.results(out, key), true
 }

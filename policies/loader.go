@@ -11,6 +11,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
+
+	"github.com/mfpscan/mfpscan/policies/internal/query"
 )
 
 // OriginBuiltin marks catalogue rules embedded in the binary.
@@ -228,9 +230,9 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		name  string
 		ref   ast.Ref
 		sets  map[string]bool
-		mixed map[string]bool // sets defined by some rule other than `contains`
-		alias aliasSources    // sets made only of copies of other data
-		setAt string          // a file defining one of the sets, for errors
+		mixed map[string]bool    // sets defined by some rule other than `contains`
+		alias query.AliasSources // sets made only of copies of other data
+		setAt string             // a file defining one of the sets, for errors
 	}
 	pkgs := map[string]*pkgInfo{}
 	var order []string
@@ -239,7 +241,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		key := m.Package.Path.String()
 		pi, ok := pkgs[key]
 		if !ok {
-			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}, mixed: map[string]bool{}, alias: aliasSources{}}
+			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}, mixed: map[string]bool{}, alias: query.AliasSources{}}
 			pkgs[key] = pi
 			order = append(order, key)
 		}
@@ -259,7 +261,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 				if r.Head.RuleKind() != ast.MultiValue || len(r.Head.Ref()) != 1 {
 					pi.mixed[string(s)] = true
 				}
-				pi.alias.add(string(s), r)
+				pi.alias.Add(string(s), r)
 				if pi.setAt == "" {
 					pi.setAt = fileOf(nil, name)
 				}
@@ -298,7 +300,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		for set := range pi.sets {
 			partial[set] = !pi.mixed[set]
 		}
-		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets, partial: partial, alias: pi.alias.complete(), loc: loc})
+		entries = append(entries, &ruleEntry{rule: rule, q: query.Rule{Pkg: pi.ref, Sets: pi.sets, Partial: partial, Alias: pi.alias.Complete()}, loc: loc})
 	}
 	return entries, nil
 }

@@ -1,4 +1,4 @@
-package policies
+package compiled
 
 import (
 	"strings"
