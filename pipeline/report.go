@@ -78,6 +78,7 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 		Waivers:     waivers,
 		Now:         cfg.now(),
 		InputSchema: facts.SchemaJSON,
+		Logger:      log,
 		// A rule that fails at evaluation time turns into "review" for that
 		// device; say so, since it usually means a broken custom rule.
 		OnRuleError: func(e policies.RuleError) {
@@ -129,6 +130,10 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 		Results:        results,
 		ExpiredWaivers: eng.ExpiredWaivers(),
 		Site:           cfg.Site,
+	}
+	if n := eng.Stats().CompiledFallbacks; n > 0 {
+		run.CompiledFallbacks = n
+		cfg.Log.Info("compiled evaluator fell back to topdown", "devices", n)
 	}
 	failed := countAtOrAbove(results, cfg.FailOn)
 	if failed > 0 {
