@@ -48,6 +48,15 @@ type Options struct {
 	// interprets it with OPA's topdown evaluator, EvaluatorCompiled requires
 	// the compiled form. Results are the same either way.
 	Evaluator string
+	// DeviceBudget bounds the evaluation of one device (and, when its rules
+	// are run one by one to isolate a failure, of each rule): a rule that
+	// runs over gives review with the reason. 0 means DefaultDeviceBudget,
+	// negative no limit.
+	DeviceBudget time.Duration
+	// MemoryBudget bounds the Go heap, in bytes, while EvaluateAll runs:
+	// past it, the devices in evaluation get review and the batch goes on.
+	// 0 means DefaultMemoryBudget, negative no limit.
+	MemoryBudget int64
 	// Logger hears, at debug level, of every device the compiled evaluator
 	// handed to topdown and why; nil discards.
 	Logger *slog.Logger
@@ -60,16 +69,18 @@ type Options struct {
 // Engine holds the compiled catalogue and one prepared query for it. It is
 // read-only after Load, so Evaluate may be called from many goroutines.
 type Engine struct {
-	rules    []Rule // catalogue, sorted by guide point then id
-	byID     map[string]*ruleEntry
-	enabled  []*ruleEntry  // evaluated rules, in query order
-	compiler *ast.Compiler // the prepared query runs against it
-	store    storage.Store // read-only after Load
-	query    catalogueQuery
-	compiled *compiled.Evaluator // nil: topdown only
-	perRule  *ruleQueries        // fallback after a runtime error; prepared lazily
-	onError  func(RuleError)
-	log      *slog.Logger
+	rules     []Rule // catalogue, sorted by guide point then id
+	byID      map[string]*ruleEntry
+	enabled   []*ruleEntry  // evaluated rules, in query order
+	compiler  *ast.Compiler // the prepared query runs against it
+	store     storage.Store // read-only after Load
+	query     catalogueQuery
+	compiled  *compiled.Evaluator // nil: topdown only
+	perRule   *ruleQueries        // fallback after a runtime error; prepared lazily
+	onError   func(RuleError)
+	log       *slog.Logger
+	budget    time.Duration // per device; 0: none
+	memBudget uint64        // heap bytes during EvaluateAll; 0: none
 	// fallbacks counts devices the compiled evaluator handed to topdown.
 	fallbacks atomic.Int64
 	waivers   []Waiver       // unexpired
@@ -135,6 +146,18 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case opts.DeviceBudget == 0:
+		e.budget = DefaultDeviceBudget
+	case opts.DeviceBudget > 0:
+		e.budget = opts.DeviceBudget
+	}
+	switch {
+	case opts.MemoryBudget == 0:
+		e.memBudget = DefaultMemoryBudget
+	case opts.MemoryBudget > 0:
+		e.memBudget = uint64(opts.MemoryBudget)
 	}
 	for _, ent := range entries {
 		ent.rule.Enabled = true

@@ -110,10 +110,11 @@ func (a abort) Error() string { return "policy aborted: " + a.msg }
 
 // NewVM instantiates the policy and loads its data.
 func (p *Policy) NewVM(ctx context.Context) (*VM, error) {
-	// No WithCloseOnContextDone: it watches the context on every call into
-	// wasm, and a device's evaluation is a matter of a millisecond; Eval
-	// checks the context before it starts instead.
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(p.cache))
+	// WithCloseOnContextDone: a policy that loops or builds a huge value
+	// must stop when its context ends (the engine's time and memory
+	// budgets, an interrupt); the VM is closed then, and the caller drops
+	// it.
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(p.cache).WithCloseOnContextDone(true))
 	v := &VM{policy: p, runtime: rt}
 	if err := v.instantiate(ctx); err != nil {
 		rt.Close(ctx)
