@@ -41,7 +41,10 @@ type Evaluator struct {
 
 // New compiles modules plus the catalogue query of plan, for the sandbox
 // caps, with the JSON data document data. The builtin calls of the modules
-// named in custom go through strict aliases (see strictModules).
+// named in custom go through strict aliases (see strictModules), and, when
+// there are any, evaluations stop when their context ends (the engine's
+// budgets); the embedded catalogue alone is trusted to finish, and runs
+// without that cost.
 func New(ctx context.Context, modules map[string]*ast.Module, custom map[string]bool, caps func() *ast.Capabilities, data map[string]any, plan query.Plan) (*Evaluator, error) {
 	src := fmt.Sprintf("package %s\n\nresult := %s if {\n\t%s\n}\n", compiledPackage, query.OutVar, plan.Text)
 	wrapper, err := ast.ParseModuleWithOpts("mfpscan-internal-compiled.rego", src, ast.ParserOptions{RegoVersion: ast.RegoV1})
@@ -58,7 +61,7 @@ func New(ctx context.Context, modules map[string]*ast.Module, custom map[string]
 	if err != nil {
 		return nil, fmt.Errorf("encode data for the compiled policies: %w", err)
 	}
-	ev := &Evaluator{policy: wasm.NewPolicy(raw, dataJSON, compiledEntrypoint, caps(), aliases), plan: plan}
+	ev := &Evaluator{policy: wasm.NewPolicy(raw, dataJSON, compiledEntrypoint, caps(), aliases, len(custom) > 0), plan: plan}
 	// Instantiate once now, so that a policy the runtime cannot run is
 	// found at load time rather than on every device.
 	vm, err := ev.policy.NewVM(ctx)

@@ -31,13 +31,18 @@ type Policy struct {
 	cache      wazero.CompilationCache // compiles the module once for every VM
 	parser     ast.ParserOptions
 	aliases    map[string]string // imported builtin name → OPA builtin it runs
+	// interruptible makes evaluations stop when their context ends.
+	interruptible bool
 }
 
 // NewPolicy prepares raw (from Compile) to be run with the JSON data
 // document data, at entrypoint (e.g. "pkg/rule"). aliases names, for a
 // builtin the policy imports under another name, the OPA builtin that
-// implements it.
-func NewPolicy(raw, data []byte, entrypoint string, caps *ast.Capabilities, aliases map[string]string) *Policy {
+// implements it. interruptible makes an evaluation stop when its context
+// ends, at a cost: wazero then checks for termination in the compiled code
+// and watches the context on every call into the module, which doubled the
+// CPU time of the built-in catalogue.
+func NewPolicy(raw, data []byte, entrypoint string, caps *ast.Capabilities, aliases map[string]string, interruptible bool) *Policy {
 	return &Policy{
 		raw:        raw,
 		data:       data,
@@ -45,6 +50,8 @@ func NewPolicy(raw, data []byte, entrypoint string, caps *ast.Capabilities, alia
 		cache:      wazero.NewCompilationCache(),
 		parser:     ast.ParserOptions{Capabilities: caps, RegoVersion: ast.RegoV1},
 		aliases:    aliases,
+
+		interruptible: interruptible,
 	}
 }
 
@@ -110,11 +117,11 @@ func (a abort) Error() string { return "policy aborted: " + a.msg }
 
 // NewVM instantiates the policy and loads its data.
 func (p *Policy) NewVM(ctx context.Context) (*VM, error) {
-	// WithCloseOnContextDone: a policy that loops or builds a huge value
-	// must stop when its context ends (the engine's time and memory
-	// budgets, an interrupt); the VM is closed then, and the caller drops
-	// it.
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(p.cache).WithCloseOnContextDone(true))
+	// With interruptible, a policy that loops or builds a huge value stops
+	// when its context ends (the engine's time and memory budgets, an
+	// interrupt); the VM is closed then, and the caller drops it. Without
+	// it, Eval checks the context before it starts.
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(p.cache).WithCloseOnContextDone(p.interruptible))
 	v := &VM{policy: p, runtime: rt}
 	if err := v.instantiate(ctx); err != nil {
 		rt.Close(ctx)
