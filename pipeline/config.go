@@ -61,9 +61,13 @@ type Config struct {
 
 	Collect collectors.Options
 
-	PolicyPaths    []string
-	DataFiles      []string
-	Evaluator      string // policies.Options.Evaluator
+	PolicyPaths []string
+	DataFiles   []string
+	Evaluator   string // policies.Options.Evaluator
+	// EvalTimeout and EvalMemory are the policy evaluation budgets:
+	// per device, and of the process's heap in bytes (0: the defaults).
+	EvalTimeout    time.Duration
+	EvalMemory     int64
 	WaiversFile    string
 	Attestations   string
 	BaselineFile   string

@@ -40,10 +40,12 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 		scan = *docs[0].Scan
 	}
 	run, err := evaluateAndReport(ctx, cfg, prep, scan, docs)
+	if run != nil {
+		printSummary(cfg, run)
+	}
 	if err != nil {
 		return err
 	}
-	printSummary(cfg, run)
 	return failOnError(cfg, run)
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -87,12 +88,15 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	eng, err := policies.Load(ctx, policies.Options{
-		Policies:    cfg.PolicyPaths,
-		DataFiles:   cfg.DataFiles,
-		Evaluator:   cfg.Evaluator,
-		Waivers:     waivers,
-		Now:         cfg.now(),
-		InputSchema: facts.SchemaJSON,
+		Policies:     cfg.PolicyPaths,
+		DataFiles:    cfg.DataFiles,
+		Evaluator:    cfg.Evaluator,
+		Waivers:      waivers,
+		Now:          cfg.now(),
+		InputSchema:  facts.SchemaJSON,
+		Logger:       log,
+		DeviceBudget: cfg.EvalTimeout,
+		MemoryBudget: cfg.EvalMemory,
 		// A rule that fails at evaluation time turns into "review" for that
 		// device; say so, since it usually means a broken custom rule.
 		OnRuleError: func(e policies.RuleError) {
@@ -128,13 +132,23 @@ func checkOutDir(dir string) error {
 
 // evaluateAndReport runs the policies over docs and writes every report.
 // It is shared by scan, eval and demo so the three produce the same files.
+// When ctx ends during the evaluation, the results decided so far are
+// written, marked incomplete, and the error returned with the run wraps
+// ErrInterrupted.
 func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
 	eng := prep.policies
 	slices.SortFunc(docs, func(a, b *facts.Device) int { return compareAddr(a.Address, b.Address) })
 	restoreGC := policies.RelaxGC()
+	cfg.Log.Info("policy evaluation started", "devices", len(docs), "evaluator", eng.Evaluator())
 	results, err := eng.EvaluateAll(ctx, docs, 0)
 	restoreGC()
-	if err != nil {
+	var stopped error
+	switch {
+	case errors.Is(err, policies.ErrIncomplete):
+		stopped = fmt.Errorf("%w: policy evaluation stopped early: %v; what was decided is written to %s, marked incomplete", ErrInterrupted, err, cfg.OutDir)
+		scan.Incomplete = true
+		ctx = context.WithoutCancel(ctx)
+	case err != nil:
 		return nil, fmt.Errorf("evaluate policies: %w", err)
 	}
 	run := &reports.Run{
@@ -144,6 +158,10 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 		Results:        results,
 		ExpiredWaivers: eng.ExpiredWaivers(),
 		Site:           cfg.Site,
+	}
+	if n := eng.Stats().CompiledFallbacks; n > 0 {
+		run.CompiledFallbacks = n
+		cfg.Log.Info("compiled evaluator fell back to topdown", "devices", n)
 	}
 	failed := countAtOrAbove(results, cfg.FailOn)
 	if failed > 0 {
@@ -161,7 +179,7 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	for _, p := range written {
 		cfg.Log.Debug("wrote report", "path", p)
 	}
-	return run, nil
+	return run, stopped
 }
 
 // writersFor builds the writers of cfg.Formats, with the SARIF options.

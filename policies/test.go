@@ -23,8 +23,17 @@ func RunRegoTests(ctx context.Context, paths []string, w io.Writer) (passed, fai
 		return 0, 0, fmt.Errorf("run rego tests: no paths given")
 	}
 	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
+		info, err := os.Stat(p)
+		if err != nil {
 			return 0, 0, fmt.Errorf("run rego tests: %w", err)
+		}
+		if info.IsDir() {
+			err = checkPolicyTree(p, true)
+		} else {
+			err = checkRegular("run rego tests", p, info, maxPolicyFile)
+		}
+		if err != nil {
+			return 0, 0, err
 		}
 	}
 	res, err := regoLoader().All(paths)
@@ -41,6 +50,9 @@ func RunRegoTests(ctx context.Context, paths []string, w io.Writer) (passed, fai
 	}
 	for name, m := range res.ParsedModules() {
 		modules[name] = m
+	}
+	if err := checkSchemaAnnotations(modules); err != nil {
+		return 0, 0, err
 	}
 	data, err := builtinDefaults()
 	if err != nil {

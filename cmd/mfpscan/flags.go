@@ -115,6 +115,8 @@ type reportFlags struct {
 	site           string
 	omitSuppressed bool
 	evaluator      string
+	evalTimeout    time.Duration
+	evalMemoryMiB  int64
 }
 
 func (f *reportFlags) register(fs *pflag.FlagSet) {
@@ -127,6 +129,8 @@ func (f *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
 	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
 	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	fs.DurationVar(&f.evalTimeout, "eval-timeout", policies.DefaultDeviceBudget, "policy evaluation time budget per device (and per rule when finding a slow one); a rule over it gives review")
+	fs.Int64Var(&f.evalMemoryMiB, "eval-memory", policies.DefaultMemoryBudget>>20, "memory budget of policy evaluation, MiB of heap; devices being evaluated when it is exceeded give review")
 	fs.StringVar(&f.evaluator, "evaluator", "auto", "policy evaluator: auto (compiled to WebAssembly; OPA's topdown if a policy cannot be compiled), compiled, topdown")
 }
 
@@ -148,6 +152,13 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
 	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
 	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.omitSuppressed
+	if f.evalTimeout <= 0 {
+		return pipeline.UsageError("--eval-timeout must be positive, got %v", f.evalTimeout)
+	}
+	if f.evalMemoryMiB < 64 || f.evalMemoryMiB > 1<<30 {
+		return pipeline.UsageError("--eval-memory must be between 64 and %d MiB, got %d", 1<<30, f.evalMemoryMiB)
+	}
+	cfg.EvalTimeout, cfg.EvalMemory = f.evalTimeout, f.evalMemoryMiB<<20
 	switch f.evaluator {
 	case "auto":
 		cfg.Evaluator = policies.EvaluatorAuto
