@@ -196,4 +196,3 @@ func fileDigest(t testing.TB, path string) [32]byte {
 	}
 	return sha256.Sum256(b)
 }
-

@@ -82,4 +82,3 @@ func (g *globalFlags) logger(w io.Writer) (*slog.Logger, error) {
 func (g *globalFlags) interactive(w *os.File) bool {
 	return !g.quiet && term.IsTerminal(int(w.Fd()))
 }
-
