@@ -15,6 +15,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
 )
 
 // ErrUsage marks errors in the operator's input (exit code 2: nothing was
@@ -79,6 +80,9 @@ type Config struct {
 	// terminal and NO_COLOR is not set.
 	Color bool
 	Now   func() time.Time
+	// Observe, when set, receives each evaluated run (interrupted ones too)
+	// and the number of addresses swept, for run metrics.
+	Observe func(run *reports.Run, swept uint64)
 }
 
 // ParsePorts reads "80,443,8000-8010" into a sorted, de-duplicated list.

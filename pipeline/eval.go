@@ -46,6 +46,9 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Observe != nil {
+		cfg.Observe(run, 0)
+	}
 	printSummary(cfg, run)
 	return failOnError(cfg, run)
 }

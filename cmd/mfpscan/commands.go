@@ -12,6 +12,7 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 	var sf sweepFlags
 	var rf reportFlags
 	var cf collectFlags
+	var mf metricsFlags
 	cmd := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Sweep, collect facts, evaluate policies and write reports",
@@ -32,12 +33,16 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 			if err := cf.apply(&cfg); err != nil {
 				return err
 			}
-			return pipeline.Scan(cmd.Context(), cfg)
+			if err := mf.attach(&cfg); err != nil {
+				return err
+			}
+			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Scan(cmd.Context(), cfg))
 		},
 	}
 	sf.register(cmd.Flags())
 	rf.register(cmd.Flags())
 	cf.register(cmd.Flags())
+	mf.register(cmd.Flags())
 	return cmd
 }
 
@@ -68,6 +73,7 @@ func newDiscoverCommand(g *globalFlags) *cobra.Command {
 func newEvalCommand(g *globalFlags) *cobra.Command {
 	var rf reportFlags
 	var attestations string
+	var mf metricsFlags
 	cmd := &cobra.Command{
 		Use:     "eval FACTS...",
 		Short:   "Evaluate saved facts files or directories (no network)",
@@ -82,10 +88,14 @@ func newEvalCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			cfg.Attestations = attestations
-			return pipeline.Eval(cmd.Context(), cfg, args)
+			if err := mf.attach(&cfg); err != nil {
+				return err
+			}
+			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Eval(cmd.Context(), cfg, args))
 		},
 	}
 	rf.register(cmd.Flags())
+	mf.register(cmd.Flags())
 	cmd.Flags().StringVar(&attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
 	return cmd
 }
