@@ -115,14 +115,7 @@ func newPolicyCommand(g *globalFlags) *cobra.Command {
 	list.Flags().StringVar(&format, "format", "table", "table, json or markdown")
 	list.Flags().StringArrayVar(&paths, "policy", nil, "custom policy directory, .rego file or bundle (repeatable)")
 	list.Flags().StringArrayVar(&data, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
-	test := &cobra.Command{
-		Use:   "test PATH...",
-		Short: "Run the *_test.rego unit tests of an organisation's rules",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return pipeline.PolicyTest(cmd.Context(), cmd.OutOrStdout(), args)
-		},
-	}
+	test := newPolicyTestCommand()
 	cmd.AddCommand(list, test)
 	return cmd
 }
