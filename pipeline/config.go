@@ -58,7 +58,10 @@ type Config struct {
 
 	Collect collectors.Options
 
-	PolicyPaths    []string
+	PolicyPaths []string
+	// BundleKey, when set, requires every PolicyPaths entry to be an OPA
+	// bundle signed with it.
+	BundleKey      *policies.BundleKey
 	DataFiles      []string
 	Evaluator      string // policies.Options.Evaluator
 	WaiversFile    string

@@ -13,6 +13,7 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 	var rf reportFlags
 	var cf collectFlags
 	var mf metricsFlags
+	var bk bundleKeyFlags
 	cmd := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Sweep, collect facts, evaluate policies and write reports",
@@ -33,6 +34,9 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 			if err := cf.apply(&cfg); err != nil {
 				return err
 			}
+			if err := bk.apply(&cfg); err != nil {
+				return err
+			}
 			if err := mf.attach(&cfg); err != nil {
 				return err
 			}
@@ -43,6 +47,7 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 	rf.register(cmd.Flags())
 	cf.register(cmd.Flags())
 	mf.register(cmd.Flags())
+	bk.register(cmd.Flags())
 	return cmd
 }
 
@@ -74,6 +79,7 @@ func newEvalCommand(g *globalFlags) *cobra.Command {
 	var rf reportFlags
 	var attestations string
 	var mf metricsFlags
+	var bk bundleKeyFlags
 	cmd := &cobra.Command{
 		Use:     "eval FACTS...",
 		Short:   "Evaluate saved facts files or directories (no network)",
@@ -88,6 +94,9 @@ func newEvalCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			cfg.Attestations = attestations
+			if err := bk.apply(&cfg); err != nil {
+				return err
+			}
 			if err := mf.attach(&cfg); err != nil {
 				return err
 			}
@@ -96,6 +105,7 @@ func newEvalCommand(g *globalFlags) *cobra.Command {
 	}
 	rf.register(cmd.Flags())
 	mf.register(cmd.Flags())
+	bk.register(cmd.Flags())
 	cmd.Flags().StringVar(&attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
 	return cmd
 }
