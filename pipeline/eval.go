@@ -41,6 +41,11 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	}
 	run, err := evaluateAndReport(ctx, cfg, prep, scan, docs)
 	if run != nil {
+		// An interrupted evaluation still has a run: metrics and the summary
+		// describe what was decided.
+		if cfg.Observe != nil {
+			cfg.Observe(run, 0)
+		}
 		printSummary(cfg, run)
 	}
 	if err != nil {
@@ -134,16 +139,25 @@ func PolicyList(ctx context.Context, w io.Writer, paths, data []string, format s
 
 // PolicyTest runs the *_test.rego files under paths.
 func PolicyTest(ctx context.Context, w io.Writer, paths []string) error {
+	return PolicyTestWith(ctx, w, paths, policies.TestOptions{})
+}
+
+// PolicyTestWith is PolicyTest with a report format (text, json, junit, tap)
+// and per-rule coverage. Only the text report ends in the "N passed, M
+// failed" line; the others stay machine-readable.
+func PolicyTestWith(ctx context.Context, w io.Writer, paths []string, opts policies.TestOptions) error {
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
 			return UsageError("read %s: %v", p, err)
 		}
 	}
-	passed, failed, err := policies.RunRegoTests(ctx, paths, w)
+	passed, failed, err := policies.RunRegoTestsWith(ctx, paths, w, opts)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
+	if opts.Format == "" || opts.Format == "text" {
+		fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
+	}
 	if failed > 0 {
 		return fmt.Errorf("%w: %d Rego test(s) failed", ErrChecksFailed, failed)
 	}

@@ -89,6 +89,7 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 	}
 	eng, err := policies.Load(ctx, policies.Options{
 		Policies:     cfg.PolicyPaths,
+		BundleKey:    cfg.BundleKey,
 		DataFiles:    cfg.DataFiles,
 		Evaluator:    cfg.Evaluator,
 		Waivers:      waivers,

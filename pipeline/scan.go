@@ -61,6 +61,9 @@ func Scan(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Observe != nil {
+		cfg.Observe(run, targets.Count())
+	}
 	printSummary(cfg, run)
 	if interrupted {
 		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete", ErrInterrupted, len(docs), cfg.OutDir)

@@ -26,6 +26,9 @@ type Options struct {
 	// Policies are custom policy paths: directories (every *.rego below,
 	// *_test.rego excluded), single .rego files, or OPA bundles (.tar.gz).
 	Policies []string
+	// BundleKey, when set, requires every custom policy to be an OPA bundle
+	// signed with this key.
+	BundleKey *BundleKey
 	// DataFiles are YAML or JSON documents deep-merged over the embedded
 	// defaults, in order.
 	DataFiles []string

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/loader"
 
 	"github.com/mfpscan/mfpscan/policies/internal/query"
@@ -28,6 +29,9 @@ type sources struct {
 	origins     map[string]string // module name → "builtin" or the policy path
 	builtinData map[string]any
 	bundleData  []namedDoc
+	// verify, when set, is the key every custom policy bundle must be
+	// signed with (Options.BundleKey).
+	verify *bundle.VerificationConfig
 }
 
 // namedDoc is a data document with the file it came from, for errors.
@@ -38,6 +42,13 @@ type namedDoc struct {
 
 func loadSources(opts Options) (*sources, error) {
 	src := &sources{modules: map[string]*ast.Module{}, origins: map[string]string{}}
+	if opts.BundleKey != nil {
+		vc, err := opts.BundleKey.config()
+		if err != nil {
+			return nil, err
+		}
+		src.verify = vc
+	}
 	if !opts.NoBuiltin {
 		mods, err := loadBuiltinModules(false)
 		if err != nil {
@@ -114,6 +125,8 @@ func (s *sources) loadPolicyPath(p string) error {
 		return fmt.Errorf("load policy %s: %w", p, err)
 	}
 	switch {
+	case s.verify != nil && !isBundleFile(p):
+		return fmt.Errorf("load policy %s: with a verification key every policy must be a signed .tar.gz bundle", p)
 	case isBundleFile(p) && !info.IsDir():
 		if err := checkBundle(p); err != nil {
 			return err
@@ -192,7 +205,11 @@ func (s *sources) addCustom(name string, m *ast.Module, origin string) error {
 // loadBundle reads an OPA bundle tarball: its modules join the catalogue and
 // its data is merged between the defaults and the --data files.
 func (s *sources) loadBundle(p string) error {
-	b, err := regoLoader().AsBundle(p)
+	l := regoLoader()
+	if s.verify != nil {
+		l = l.WithBundleVerificationConfig(s.verify)
+	}
+	b, err := l.AsBundle(p)
 	if err != nil {
 		return loaderError("load bundle "+p, err)
 	}
