@@ -32,8 +32,6 @@ func main() {
 func run() int {
 	ctx, stop := signalContext()
 	defer stop()
-	// Facts and reports record the version of the binary that wrote them.
-	pipeline.Version = readVersion().Version
 	err := newRootCommand().ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mfpscan:", oneLine(err))

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,9 +9,6 @@ import (
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/reports"
 )
-
-// maxBaselineFile bounds the --baseline SARIF read by report --from.
-const maxBaselineFile = 256 << 20
 
 func newReportCommand(g *globalFlags) *cobra.Command {
 	var from, out, formats, site, baseline string
@@ -67,19 +62,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 }
 
 func readBaseline(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, pipeline.Usagef("read --baseline: %v", err)
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxBaselineFile+1))
-	if err != nil {
-		return nil, pipeline.Usagef("read --baseline %s: %v", path, err)
-	}
-	if len(b) > maxBaselineFile {
-		return nil, pipeline.Usagef("read --baseline %s: larger than %d MiB", path, maxBaselineFile>>20)
-	}
-	return b, nil
+	return pipeline.ReadBaseline(path)
 }
 
 func newDiffCommand(g *globalFlags) *cobra.Command {

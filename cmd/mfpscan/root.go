@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/mfpscan/mfpscan/internal/buildinfo"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
@@ -20,7 +22,7 @@ type globalFlags struct {
 
 func newRootCommand() *cobra.Command {
 	g := &globalFlags{}
-	v := readVersion()
+	pipeline.Version = buildinfo.Read().Version
 	root := &cobra.Command{
 		Use:   "mfpscan",
 		Short: "Agentless security scanner for office multifunction printers",
@@ -33,6 +35,10 @@ It is read-only towards devices: no SNMP SET, no setting changes, no print jobs;
 default-credential checks only with --check-default-credentials.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Runs before every subcommand, ahead of any input or network.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return checkFiniteFlags(cmd.Flags())
+		},
 	}
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but results and errors")
@@ -46,11 +52,21 @@ default-credential checks only with --check-default-credentials.`,
 		newDemoCommand(g),
 		newReportCommand(g),
 		newDiffCommand(g),
-		newVersionCommand(v),
+		newVersionCommand(),
 	)
-	setVersion(root, v)
+	setVersionFlag(root)
 	usageErrors(root)
 	return root
+}
+
+// setVersionFlag gives root --version, printing what `mfpscan version` prints.
+func setVersionFlag(root *cobra.Command) {
+	var b bytes.Buffer
+	if err := writeVersion(&b, buildinfo.Read(), false); err != nil {
+		b.WriteString("mfpscan " + buildinfo.Read().Version + "\n")
+	}
+	root.Version = b.String()
+	root.SetVersionTemplate("{{.Version}}")
 }
 
 // usageErrors makes every refusal of cobra's a *pipeline.UsageError, so

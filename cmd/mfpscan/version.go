@@ -1,87 +1,51 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
-	"runtime/debug"
-	"strings"
+	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/internal/buildinfo"
 )
 
-// version, when set at build time with -ldflags "-X main.version=...",
-// overrides the module version from the build information (for packagers
-// that build outside the module cache and outside git).
-var version string
-
-// buildVersion is what `mfpscan version` and `mfpscan --version` print.
-type buildVersion struct {
-	Version   string // main module version, "devel" when not stamped
-	Commit    string // vcs.revision, "unknown" when not built from git
-	Modified  bool   // vcs.modified: built from a tree with local changes
-	Catalogue string // policies.CatalogueVersion
-	Go        string
-}
-
-// readVersion reads the build information the Go toolchain embeds in the
-// binary: the main module version and, when built inside a git checkout, the
-// commit and whether the tree was modified.
-func readVersion() buildVersion {
-	bi, ok := debug.ReadBuildInfo()
-	return versionFrom(bi, ok, version, policies.CatalogueVersion())
-}
-
-func versionFrom(bi *debug.BuildInfo, ok bool, override, catalogue string) buildVersion {
-	v := buildVersion{Version: "devel", Commit: "unknown", Catalogue: catalogue, Go: "unknown"}
-	if ok && bi != nil {
-		if mv := bi.Main.Version; mv != "" && mv != "(devel)" {
-			v.Version = mv
-		}
-		v.Go = bi.GoVersion
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				v.Commit = s.Value
-			case "vcs.modified":
-				v.Modified = s.Value == "true"
-			}
-		}
-	}
-	if override != "" {
-		v.Version = override
-	}
-	return v
-}
-
-func (v buildVersion) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "mfpscan %s\n", v.Version)
-	commit := v.Commit
-	if v.Modified {
-		commit += " (modified)"
-	}
-	fmt.Fprintf(&b, "commit: %s\n", commit)
-	fmt.Fprintf(&b, "rule catalogue: %s\n", v.Catalogue)
-	fmt.Fprintf(&b, "go: %s\n", v.Go)
-	return b.String()
-}
-
-// setVersion gives root the --version flag; it prints what the version
-// command prints.
-func setVersion(root *cobra.Command, v buildVersion) {
-	root.Version = v.String()
-	root.SetVersionTemplate("{{.Version}}")
-}
-
-func newVersionCommand(v buildVersion) *cobra.Command {
-	return &cobra.Command{
+func newVersionCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version, commit and rule catalogue version",
+		Short: "Print the version, commit, build settings and rule catalogue version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprint(cmd.OutOrStdout(), v.String())
-			return err
+			return writeVersion(cmd.OutOrStdout(), buildinfo.Read(), asJSON)
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the build information as one JSON object")
+	return cmd
+}
+
+// writeVersion prints the version on its own first line ("mfpscan VERSION"),
+// the form scripts grep for, then the details.
+func writeVersion(w io.Writer, in buildinfo.Info, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		return enc.Encode(in)
+	}
+	commit := in.Commit
+	if commit == "" {
+		commit = "unknown"
+	}
+	if in.CommitTime != "" {
+		commit += " (" + in.CommitTime + ")"
+	}
+	if in.Modified {
+		commit += ", modified"
+	}
+	cgo := in.CGO
+	if cgo == "" {
+		cgo = "unknown"
+	}
+	_, err := fmt.Fprintf(w, "mfpscan %s\ncommit:    %s\nbuild:     %s, CGO_ENABLED=%s, trimpath=%t\ncatalogue: %s\n",
+		in.Version, commit, in.GoVersion, cgo, in.Trimpath, in.Catalogue)
+	return err
 }

@@ -73,8 +73,16 @@ func grab(ctx context.Context, env *collectors.Env, host string, p probe) facts.
 	if p.role == collectors.RoleRaw && env.Options.ProbePJL {
 		b.Service = "pjl"
 	}
-	timeout := env.Timeout()
-	conn, err := env.Dialer.DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(p.port)))
+	timeout := env.Options.Timeout
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	dialCtx := ctx
+	if b.Service == "pjl" {
+		// The one write a print port may receive, on the port it names.
+		dialCtx = collectors.GrantPJL(ctx, p.port)
+	}
+	conn, err := env.Dialer.DialContext(dialCtx, "tcp", net.JoinHostPort(host, strconv.Itoa(p.port)))
 	if err != nil {
 		b.Status, b.Reason = collectors.Classify(err)
 		return b
