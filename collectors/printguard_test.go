@@ -39,12 +39,16 @@ func recorder(t *testing.T) (int, <-chan string) {
 type writer struct {
 	port    int
 	payload string
+	grant   bool // dial as the banner collector does for its PJL probe
 	err     error
 }
 
 func (*writer) Name() string { return "writer" }
 
 func (w *writer) Collect(ctx context.Context, env *Env, t *Target, _ *facts.Device) facts.CollectorStatus {
+	if w.grant {
+		ctx = GrantPJL(ctx, w.port)
+	}
 	conn, err := env.Dialer.DialContext(ctx, "tcp", net.JoinHostPort(t.Addr.String(), strconv.Itoa(w.port)))
 	if err != nil {
 		w.err = err
@@ -63,20 +67,22 @@ func TestPrintPortsConnectOnly(t *testing.T) {
 		name     string
 		role     string
 		pjl      bool
+		grant    bool
 		payload  string
 		wantSent bool
 	}{
-		{"raw refuses a print job", RoleRaw, false, "%!PS\nshowpage\n", false},
-		{"raw refuses PJL without opt-in", RoleRaw, false, PJLInfoID, false},
-		{"raw takes PJL INFO ID with opt-in", RoleRaw, true, PJLInfoID, true},
-		{"raw refuses other bytes even with opt-in", RoleRaw, true, "GET / HTTP/1.0\r\n\r\n", false},
-		{"lpd refuses everything", RoleLPD, true, PJLInfoID, false},
-		{"http is not guarded", RoleHTTP, false, "GET / HTTP/1.0\r\n\r\n", true},
+		{"raw refuses a print job", RoleRaw, false, true, "%!PS\nshowpage\n", false},
+		{"raw refuses PJL without opt-in", RoleRaw, false, true, PJLInfoID, false},
+		{"raw refuses PJL without the probe's grant", RoleRaw, true, false, PJLInfoID, false},
+		{"raw takes PJL INFO ID with opt-in and grant", RoleRaw, true, true, PJLInfoID, true},
+		{"raw refuses other bytes even with opt-in", RoleRaw, true, true, "GET / HTTP/1.0\r\n\r\n", false},
+		{"lpd refuses PJL without a grant", RoleLPD, true, false, PJLInfoID, false},
+		{"http is not guarded", RoleHTTP, false, false, "GET / HTTP/1.0\r\n\r\n", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			port, got := recorder(t)
-			w := &writer{port: port, payload: tt.payload}
+			w := &writer{port: port, payload: tt.payload, grant: tt.grant}
 			e := NewEngine(Options{ProbePJL: tt.pjl}, []Collector{w}, nil, nil)
 			e.Collect(context.Background(), &Target{
 				Addr:  netip.MustParseAddr("127.0.0.1"),
