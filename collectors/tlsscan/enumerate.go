@@ -39,7 +39,7 @@ type versionResult struct {
 	reason string // why unknown
 	// incomplete says why an accepted version's suite list may miss some.
 	incomplete string
-	suites []uint16
+	suites     []uint16
 	// hello is one accepting ServerHello (for renegotiation_info).
 	hello Flight
 }

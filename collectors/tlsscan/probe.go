@@ -82,7 +82,9 @@ func readFlight(conn io.Reader, wantCert bool) (Flight, error) {
 	chunk := make([]byte, 16384)
 	var f Flight
 	for {
-		n, rerr := conn.Read(chunk)
+		// Never read past the limit: a chain just over it must not slip in
+		// with the last read.
+		n, rerr := conn.Read(chunk[:min(len(chunk), limit-len(buf))])
 		buf = append(buf, chunk[:n]...)
 		var complete bool
 		var err error
