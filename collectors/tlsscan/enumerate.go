@@ -2,6 +2,7 @@ package tlsscan
 
 import (
 	"context"
+	"fmt"
 	"crypto/ecdh"
 	"crypto/rand"
 	"slices"
@@ -10,9 +11,10 @@ import (
 )
 
 // chunkSize is how many suites one ClientHello offers. Some stacks choke on
-// long suite lists; small chunks also let one version's chunks run side by
-// side.
-const chunkSize = 32
+// long suite lists (testssl.sh stays under 128); 64 keeps a hello near 512
+// bytes and needs 3 hellos for TLS 1.0 and 6 for TLS 1.2 to cover the
+// registry, which run side by side.
+const chunkSize = 64
 
 // suitesForVersion lists what a hello for version offers: every registered
 // suite up to TLS 1.2; before TLS 1.2 only the suites those versions define
@@ -59,6 +61,7 @@ func (p *porter) enumerate(ctx context.Context, version uint16) versionResult {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer recoverAs(&results[i])
 			results[i] = p.drain(ctx, version, slices.Clone(c))
 		}()
 	}
@@ -174,6 +177,11 @@ func (p *porter) groups13(ctx context.Context, suites []uint16) (names []string,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if recover() != nil {
+					got[i] = unknown
+				}
+			}()
 			f, err := p.exchange(ctx, HelloSpec{Version: versionTLS13, Suites: suites, Groups: []uint16{g.id}}, false)
 			v, _ := judge(f, err, versionTLS13, suites)
 			if v == accepted && f.HRR && f.Group != g.id {
@@ -207,4 +215,13 @@ func usableForCert(ids []uint16) []uint16 {
 		out = append(out, id)
 	}
 	return out
+}
+
+// recoverAs turns a panic in one probe goroutine into an unknown result:
+// the engine recovers collector panics only on its own goroutine, and one
+// hostile reply must not take the scan down.
+func recoverAs(r *versionResult) {
+	if v := recover(); v != nil {
+		*r = versionResult{state: unknown, reason: fmt.Sprintf("internal error: %v", v)}
+	}
 }

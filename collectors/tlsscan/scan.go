@@ -107,7 +107,7 @@ func nowOf(env *collectors.Env) time.Time {
 }
 
 // Evidence names the method in the facts.
-const Evidence = "raw ClientHellos: every IANA suite per version in chunks of 32, TLS 1.3 suites and groups; certificate from the TLS 1.2 flight or crypto/tls"
+const Evidence = "raw ClientHellos: every IANA suite per version in chunks of 64, TLS 1.3 suites and groups; certificate from the TLS 1.2 flight or crypto/tls"
 
 // ScanPort probes one port: every version, the suites of each, the leaf
 // certificate and the server's handling of preference, compression,
@@ -129,12 +129,14 @@ func ScanPortName(ctx context.Context, env *collectors.Env, addr netip.Addr, nam
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer recoverAs(&results[i])
 			results[i] = p.enumerate(ctx, lv.v)
 		}()
 	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer recoverAs(&results[len(legacyVersions)])
 		results[len(legacyVersions)] = p.enumerate13(ctx)
 	}()
 	wg.Wait()
@@ -211,7 +213,11 @@ func (p *porter) extras(ctx context.Context, svc *facts.TLSService, results []ve
 	var wg sync.WaitGroup
 	run := func(f func()) {
 		wg.Add(1)
-		go func() { defer wg.Done(); f() }()
+		go func() {
+			defer wg.Done()
+			defer func() { _ = recover() }() // the fact stays unknown
+			f()
+		}()
 	}
 	if hi >= 0 {
 		hv, suites := legacyVersions[hi].v, results[hi].suites
