@@ -2,9 +2,9 @@ package tlsscan
 
 import (
 	"context"
-	"fmt"
 	"crypto/ecdh"
 	"crypto/rand"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
