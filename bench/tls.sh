@@ -7,7 +7,7 @@
 #
 #   bench/tls.sh [ROUNDS]      # default 3 rounds per tool and server
 #
-# Needs openssl, sslscan, nmap and go.
+# Needs openssl, sslscan, nmap, python3 and go.
 set -euo pipefail
 {
 cd "$(dirname "$0")/.."

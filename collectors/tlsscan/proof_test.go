@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -213,5 +214,24 @@ func TestCollectAcceptAndClose(t *testing.T) {
 	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status == facts.StatusOK || len(doc.TLS) != 1 || doc.TLS[0].Status == facts.StatusOK || len(doc.TLS[0].Versions) != 0 {
 		t.Errorf("collector %+v facts %+v", st, doc.TLS)
+	}
+}
+
+// TestScanSilentPortCostsTwoProbes: a port that never answers gets the two
+// pilot hellos, not the ~50 of a full enumeration each waiting its timeout.
+func TestScanSilentPortCostsTwoProbes(t *testing.T) {
+	var conns atomic.Int64
+	port := serveRaw(t, func(c net.Conn) {
+		conns.Add(1)
+		_, _ = io.Copy(io.Discard, c)
+	})
+	env := testEnv(t)
+	env.Options.Timeout = 100 * time.Millisecond
+	svc := ScanPort(context.Background(), env, loopback, port)
+	if svc.Status != facts.StatusTimeout || len(svc.Versions) != 0 || svc.Unknown[KeyTLS12] != "timed out" {
+		t.Errorf("status %s versions %v unknown %v", svc.Status, svc.Versions, svc.Unknown)
+	}
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d connections, want the 2 pilot probes", n)
 	}
 }

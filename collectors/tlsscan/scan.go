@@ -123,6 +123,16 @@ func ScanPortName(ctx context.Context, env *collectors.Env, addr netip.Addr, nam
 	svc := facts.TLSService{Port: port, Versions: map[string]bool{}, Ciphers: map[string][]facts.Cipher{},
 		Unknown: map[string]string{}, Evidence: Evidence}
 
+	if reason, stop := p.pilot(ctx); stop {
+		// A silent port or one that does not speak TLS would make every
+		// probe wait or fail the same way: say so once instead.
+		for _, k := range []string{KeySSL3, KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13} {
+			svc.Unknown[k] = reason
+		}
+		svc.Ciphers = nil
+		svc.Status, svc.Reason = statusOf(reason)
+		return svc
+	}
 	results := make([]versionResult, len(legacyVersions)+1)
 	var wg sync.WaitGroup
 	for i, lv := range legacyVersions {
@@ -176,6 +186,40 @@ func ScanPortName(ctx context.Context, env *collectors.Env, addr netip.Addr, nam
 	}
 	svc.Status = facts.StatusOK
 	return svc
+}
+
+// pilot sends a TLS 1.2 and a TLS 1.3 hello side by side. When neither
+// gets an answer in time, or both get something that is not TLS, the full
+// enumeration is not worth its ~50 connections. Resets and closes do not
+// stop it: they are quick, and another version may still answer.
+func (p *porter) pilot(ctx context.Context) (string, bool) {
+	var reasons [2]string
+	var decided [2]bool
+	var wg sync.WaitGroup
+	for i, spec := range []HelloSpec{
+		{Version: versionTLS12, Suites: suitesForVersion(versionTLS12)[:chunkSize]},
+		tls13Hello(tls13IDs()),
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { _ = recover() }()
+			f, err := p.exchange(ctx, spec, false)
+			want := spec.Version
+			v, why := judge(f, err, want, spec.Suites)
+			decided[i], reasons[i] = v != unknown, why
+		}()
+	}
+	wg.Wait()
+	if decided[0] || decided[1] {
+		return "", false
+	}
+	for _, r := range reasons {
+		if r != "timed out" && r != "answer is not TLS" {
+			return "", false
+		}
+	}
+	return reasons[0], true
 }
 
 // statusOf maps the reason no version could be decided to a status.
