@@ -55,6 +55,13 @@ func (p *porter) enumerate(ctx context.Context, version uint16) versionResult {
 	for c := range slices.Chunk(all, chunkSize) {
 		chunks = append(chunks, c)
 	}
+	// One hello first: a protocol_version alert (or a hello for another
+	// version) refuses the whole version, and the other chunks need not be
+	// sent. Modern devices refuse SSL 3.0-TLS 1.1 this way.
+	f, _ := p.exchange(ctx, HelloSpec{Version: version, Suites: chunks[0]}, false)
+	if (f.Alert && f.AlertDesc == alertProtocolVersion) || (f.ServerHello && f.Version != version) {
+		return versionResult{state: refused}
+	}
 	results := make([]versionResult, len(chunks))
 	var wg sync.WaitGroup
 	for i, c := range chunks {
