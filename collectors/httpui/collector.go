@@ -44,7 +44,7 @@ func (collector) Name() string { return "http" }
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
 	summary := collectors.NewPortSummary()
 	for _, p := range t.OpenTCPPair(collectors.RoleHTTP, collectors.RoleHTTPS) {
-		svc := collectPort(ctx, env, t.Addr, p.Port, p.Secure)
+		svc := collectPort(ctx, env, t, p.Port, p.Secure)
 		out.HTTP = append(out.HTTP, svc)
 		addHints(out, svc)
 		summary.Add(svc.Port, svc.Status, svc.Reason)
@@ -106,7 +106,8 @@ func sameHost(base *url.URL, addr netip.Addr, location string) *url.URL {
 	return nil
 }
 
-func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool) facts.HTTPService {
+func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target, port int, useTLS bool) facts.HTTPService {
+	addr := t.Addr
 	svc := facts.HTTPService{Port: port, TLS: useTLS}
 	c := env.HTTPClient()
 	u := baseURL(addr, port, useTLS)
@@ -130,7 +131,10 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	page := first
 	for i := 0; i < maxRedirects; i++ {
 		next := redirectTarget(u, addr, page)
-		if next == nil {
+		// A device may point its Remote UI at its own print port; a GET
+		// there would print a page. The dialer refuses the write anyway,
+		// but the redirect is not even tried.
+		if next == nil || t.Roles.IsPrint(urlPort(next)) {
 			break
 		}
 		p, err := fetch(ctx, env, c, next, maxBody)
@@ -165,6 +169,17 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 		}
 	}
 	return svc
+}
+
+// urlPort is the TCP port u names, with the scheme's default.
+func urlPort(u *url.URL) int {
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	if u.Scheme == "https" {
+		return 443
+	}
+	return 80
 }
 
 func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {
