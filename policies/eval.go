@@ -193,8 +193,16 @@ func (e *Engine) result(rule Rule, sets ruleSets, key deviceKey) Result {
 		res.Reasons = reasons(na.goValues())
 	case deny.len() > 0:
 		res.Status = StatusFail
+		graded := ""
 		for _, d := range deny.goValues() {
-			res.Findings = append(res.Findings, toFinding(d))
+			f := toFinding(d)
+			if SeverityRank(f.Severity) > SeverityRank(graded) {
+				graded = f.Severity
+			}
+			res.Findings = append(res.Findings, f)
+		}
+		if graded != "" && !rule.SeverityOverridden {
+			res.Severity = graded
 		}
 		if w := e.waiverFor(rule.ID, key); w != nil {
 			res.Status = StatusWaived
@@ -238,6 +246,9 @@ func toFinding(v any) Finding {
 			f.Message = s
 		}
 		f.Fact, _ = x["fact"].(string)
+		if s, ok := x["severity"].(string); ok && SeverityRank(s) > 0 {
+			f.Severity = s
+		}
 		switch ev := x["evidence"].(type) {
 		case map[string]any:
 			f.Evidence = ev
