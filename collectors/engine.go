@@ -160,7 +160,7 @@ func BaseDocument(t *Target) *facts.Device {
 		Address:       addr.String(),
 		Family:        family,
 		IPClass:       facts.Classify(addr),
-		Identity:      facts.Identity{DeviceID: "address:" + addr.String()},
+		Identity:      facts.Identity{DeviceID: "address:" + addr.String(), Sources: append([]facts.IdentityHint(nil), t.Hints...)},
 		Ports:         append([]facts.Port{}, t.Ports...),
 		Collectors:    map[string]facts.CollectorStatus{},
 	}
@@ -176,6 +176,7 @@ func merge(dst, src *facts.Device) {
 	dst.Banners = append(dst.Banners, src.Banners...)
 	dst.Interfaces = append(dst.Interfaces, src.Interfaces...)
 	dst.Cleartext = append(dst.Cleartext, src.Cleartext...)
+	dst.Probes = append(dst.Probes, src.Probes...)
 	dst.Identity.Sources = append(dst.Identity.Sources, src.Identity.Sources...)
 	if src.SNMP != nil {
 		dst.SNMP = src.SNMP

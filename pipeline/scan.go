@@ -49,6 +49,9 @@ func Scan(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("sweep: %w", sweepErr)
 	}
 	scan.Incomplete = interrupted
+	for _, pr := range sweepConfig(cfg, nil).UDPProbes {
+		scan.UDPProbes = append(scan.UDPProbes, facts.UDPProbe{Port: pr.Port, Service: pr.Service})
+	}
 	for _, d := range docs {
 		d.Scan = &scan
 	}
@@ -139,23 +142,38 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scanner.HostResult) *facts.Device {
 	hostCtx, cancel := context.WithTimeout(ctx, cfg.HostDeadline)
 	defer cancel()
-	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Roles: cfg.Roles}
+	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Hints: h.Hints, Roles: cfg.Roles}
 	start := time.Now()
 	doc := ce.Collect(hostCtx, t)
+	// The host's port list is complete only when its sweep finished: a
+	// host cut by its deadline or an interrupt has ports not reached, which
+	// the rules must treat as unknown, not closed.
+	switch {
+	case h.Err != nil:
+		st, reason := collectors.Classify(h.Err)
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: st, Reason: "sweep of this host did not finish: " + reason}
+	case ctx.Err() != nil:
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusTimeout, Reason: "sweep interrupted"}
+	default:
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusOK, DurationMS: h.Duration.Milliseconds()}
+	}
 	cfg.Log.Debug("collected", "address", h.Addr, "ports", len(h.Ports), "elapsed", time.Since(start))
 	return doc
 }
 
-// sweepConfig probes SNMP plus the WS-Discovery and SLP services the guide
-// asks to disable (one datagram each). The discovery ports move with
+// sweepConfig probes SNMP plus the WS-Discovery, SLP and BJNP services the
+// guide asks to disable (one datagram each; BJNP's get-identity reply also
+// names the device). The discovery ports move with
 // cfg.PortOffset, the lab's shift (0 on real networks).
 func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
-	wsd, slp := scanner.WSDProbe(), scanner.SLPProbe()
-	wsd.Port += cfg.PortOffset
-	slp.Port += cfg.PortOffset
+	udp := []scanner.UDPProbe{{Port: cfg.Roles.SNMPPort, Service: "snmp", Communities: snmpCommunities(cfg)}}
+	for _, u := range append([]scanner.UDPProbe{scanner.WSDProbe(), scanner.SLPProbe()}, scanner.BJNPProbes()...) {
+		u.Port += cfg.PortOffset
+		udp = append(udp, u)
+	}
 	return scanner.SweepConfig{
 		TCPPorts:     cfg.Ports,
-		UDPProbes:    []scanner.UDPProbe{{Port: cfg.Roles.SNMPPort, Service: "snmp", Communities: snmpCommunities(cfg)}, wsd, slp},
+		UDPProbes:    udp,
 		Rate:         cfg.Rate,
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,

@@ -147,6 +147,7 @@ func (e *Engine) result(rule Rule, sets ruleSets, key deviceKey) Result {
 		for _, d := range deny.goValues() {
 			res.Findings = append(res.Findings, toFinding(d))
 		}
+		res.Severity = findingSeverity(res.Findings, res.Severity)
 		if w := e.waiverFor(rule.ID, key); w != nil {
 			res.Status = StatusWaived
 			res.Waiver = w
@@ -189,6 +190,9 @@ func toFinding(v any) Finding {
 			f.Message = s
 		}
 		f.Fact, _ = x["fact"].(string)
+		if sev, ok := x["severity"].(string); ok && SeverityRank(sev) > 0 {
+			f.Severity = sev
+		}
 		switch ev := x["evidence"].(type) {
 		case map[string]any:
 			f.Evidence = ev
@@ -202,6 +206,21 @@ func toFinding(v any) Finding {
 		return f
 	}
 	return Finding{Message: compactJSON(v)}
+}
+
+// findingSeverity is the highest severity the findings carry (an advisory
+// rule takes its severity from the advisory data), else the rule's.
+func findingSeverity(fs []Finding, rule string) string {
+	best := ""
+	for _, f := range fs {
+		if SeverityRank(f.Severity) > SeverityRank(best) {
+			best = f.Severity
+		}
+	}
+	if best == "" {
+		return rule
+	}
+	return best
 }
 
 func reasons(items []any) []string {

@@ -62,6 +62,9 @@ type Finding struct {
 	// line number.
 	Fact     string         `json:"fact,omitempty"`
 	Evidence map[string]any `json:"evidence,omitempty"`
+	// Severity is set when the finding rates itself, e.g. an advisory with
+	// its own rating; the result then takes the highest of its findings.
+	Severity string `json:"severity,omitempty"`
 }
 
 // Result is one rule's outcome on one device.

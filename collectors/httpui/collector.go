@@ -128,6 +128,7 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 		svc.RedirectsToHTTPS = facts.Bool(next != nil && next.Scheme == "https")
 	}
 	page := first
+	chainOK := true
 	for i := 0; i < maxRedirects; i++ {
 		next := redirectTarget(u, addr, page)
 		if next == nil {
@@ -135,10 +136,18 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 		}
 		p, err := fetch(ctx, env, c, next, maxBody)
 		if err != nil {
+			chainOK = false
 			break
 		}
 		page, u = p, next
 	}
+	// RUI-001 judges the page a browser ends on (/ → 302 → a page over
+	// plain HTTP is cleartext), so record it, unless the chain broke.
+	if chainOK && redirectTarget(u, addr, page) == nil {
+		svc.FinalStatusCode = page.StatusCode
+		svc.FinalScheme = u.Scheme
+	}
+	svc.WebDAV, svc.DAV = probeWebDAV(ctx, env, c, baseURL(addr, port, useTLS))
 	svc.Title = page.Title
 	canon, markers := CanonMarkers(page)
 	if !canon && page.StatusCode != first.StatusCode {
@@ -164,6 +173,28 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	return svc
 }
 
+// probeWebDAV asks OPTIONS / and reads the DAV header (RFC 4918 §10.1):
+// a WebDAV server announces its compliance classes there. OPTIONS changes
+// nothing on the server; no other WebDAV method is ever sent. It returns
+// nil when the request failed, so WebDAV stays unknown.
+func probeWebDAV(ctx context.Context, env *collectors.Env, c *http.Client, u *url.URL) (*bool, string) {
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodOptions, u.String(), nil)
+	if err != nil {
+		return nil, ""
+	}
+	req.Header.Set("User-Agent", "mfpscan")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, ""
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxProbeBody))
+	dav := Sanitize(resp.Header.Get("DAV"), 120)
+	return facts.Bool(ParseDAV(dav)), dav
+}
+
 func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {
 	if p.StatusCode < 300 || p.StatusCode > 399 {
 		return nil
@@ -185,6 +216,9 @@ func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *
 		u.Path = path
 		p, err := fetch(ctx, env, c, &u, maxProbeBody)
 		if err != nil {
+			// Recorded, so the page's state reads as unknown, not closed.
+			_, reason := collectors.Classify(err)
+			out = append(out, facts.PageProbe{Path: path, Error: reason})
 			continue
 		}
 		out = append(out, facts.PageProbe{

@@ -229,3 +229,16 @@ func ModelFromTitle(title string) string {
 	}
 	return Sanitize(m[1], 80)
 }
+
+// ParseDAV reports whether a DAV response header announces WebDAV: a list
+// of compliance classes (RFC 4918 §10.1) of which "1" is mandatory for any
+// WebDAV resource. Servers that echo an empty or unrelated value do not
+// count.
+func ParseDAV(h string) bool {
+	for _, f := range strings.Split(h, ",") {
+		if strings.TrimSpace(f) == "1" {
+			return true
+		}
+	}
+	return false
+}
