@@ -32,6 +32,10 @@ var wellKnownPages = []string{
 	"/sysmonitor/",
 	"/portal_top.html",
 	"/d_counter.html",
+	// The MEAP Service Management Service login (iR-ADV, usually on
+	// 8000/8443): its answer lets the opt-in MEAP SMS check (MFP-CRED-004)
+	// find the page instead of never running.
+	"/sms/",
 }
 
 type collector struct{}

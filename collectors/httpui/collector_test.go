@@ -356,7 +356,7 @@ func TestCollectWebDAVByOptions(t *testing.T) {
 func TestFuseOpenPagesUnknownOnFetchError(t *testing.T) {
 	svc := facts.HTTPService{Port: 80, Status: facts.StatusOK, StatusCode: 200, FinalStatusCode: 200, FinalScheme: "http", CanonRemoteUI: true,
 		Pages: []facts.PageProbe{{Path: "/rps/nativetop.cgi", Error: "timeout"}, {Path: "/sysmonitor/", StatusCode: 404},
-			{Path: "/portal_top.html", StatusCode: 404}, {Path: "/d_counter.html", StatusCode: 404}}}
+			{Path: "/portal_top.html", StatusCode: 404}, {Path: "/d_counter.html", StatusCode: 404}, {Path: "/sms/", StatusCode: 404}}}
 	if ui := FuseRemoteUI([]facts.HTTPService{svc}, true); ui.OpenPages != nil {
 		t.Errorf("open_pages = %v, want nil (unknown)", ui.OpenPages)
 	}
