@@ -79,6 +79,9 @@ type Options struct {
 	ProbePJL bool
 	// Now is the clock used for certificate validity; tests pin it.
 	Now func() time.Time
+	// AdvisoryData is a newer advisory data file (--advisories), checked
+	// before the scan starts; nil means the embedded data.
+	AdvisoryData []byte
 }
 
 // Env is what a collector gets from the engine for one device.

@@ -6,25 +6,15 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
+// listen accepts on addr and holds every connection open until the test
+// ends.
 func listen(t *testing.T, addr string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listen %s: %v", addr, err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
-	return ln.Addr().String()
+	return testnet.Serve(t, addr, func(net.Conn) { <-t.Context().Done() }).String()
 }
 
 func TestDialerPerHostLimit(t *testing.T) {

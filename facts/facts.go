@@ -232,6 +232,10 @@ type HTTPService struct {
 	Markers []string `json:"markers,omitempty"`
 	// Pages are well-known paths requested without a session, status only.
 	Pages []PageProbe `json:"pages,omitempty"`
+	// DeviceFirmware is the firmware version a Remote UI device-information
+	// page shows without a login, with the path it was read from.
+	DeviceFirmware     string `json:"device_firmware,omitempty"`
+	DeviceFirmwarePath string `json:"device_firmware_path,omitempty"`
 }
 
 // Login modes of a Remote UI, from open to strongest.
@@ -398,8 +402,15 @@ type Firmware struct {
 	Source  string `json:"source,omitempty"`
 	// AdvisoryStatus is "vulnerable", "not_affected" or "unknown" (no
 	// version, or no rule for this model).
-	AdvisoryStatus string     `json:"advisory_status"`
-	Advisories     []Advisory `json:"advisories,omitempty"`
+	AdvisoryStatus string `json:"advisory_status"`
+	// AdvisoryCoverage says whether the advisory data speaks about this
+	// device at all: "model_line_covered", "model_line_not_covered",
+	// "vendor_not_covered" or "model_unknown". Only a covered model line
+	// can be "not_affected".
+	AdvisoryCoverage string `json:"advisory_coverage,omitempty"`
+	// AdvisoryNote explains an uncovered result for reports.
+	AdvisoryNote string     `json:"advisory_note,omitempty"`
+	Advisories   []Advisory `json:"advisories,omitempty"`
 	// AdvisoryData is the version of the advisory data file used.
 	AdvisoryData string `json:"advisory_data,omitempty"`
 }

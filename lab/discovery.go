@@ -82,13 +82,16 @@ func (f *Fleet) serveDiscovery(dev *deviceRuntime, ds *discoverySockets) {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
-			serveDatagrams(s.conn, s.respond)
+			serveDatagrams(s.conn, maxDiscoveryRequest, oneReply(s.respond))
 		}()
 	}
 }
 
-func serveDatagrams(conn *net.UDPConn, respond func([]byte) []byte) {
-	buf := make([]byte, maxDiscoveryRequest)
+// serveDatagrams reads datagrams of up to size bytes from conn until it is
+// closed and sends back, in order, the replies respond returns for each.
+// respond runs on this one goroutine.
+func serveDatagrams(conn *net.UDPConn, size int, respond func([]byte) [][]byte) {
+	buf := make([]byte, size)
 	for {
 		n, from, err := conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
@@ -97,9 +100,19 @@ func serveDatagrams(conn *net.UDPConn, respond func([]byte) []byte) {
 			}
 			continue
 		}
-		if out := respond(buf[:n]); out != nil {
+		for _, out := range respond(buf[:n]) {
 			_, _ = conn.WriteToUDPAddrPort(out, from)
 		}
+	}
+}
+
+// oneReply adapts a responder that answers with at most one datagram.
+func oneReply(respond func([]byte) []byte) func([]byte) [][]byte {
+	return func(req []byte) [][]byte {
+		if out := respond(req); out != nil {
+			return [][]byte{out}
+		}
+		return nil
 	}
 }
 

@@ -3,7 +3,6 @@ package lab
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"net"
 	"strings"
 
@@ -18,31 +17,18 @@ const oversizeBudget = 64000
 // tarpit, like a normal agent for the payload device, and with a burst of
 // broken replies for hostile-snmp.
 func (h *hostileDevice) serveSNMP(conn *net.UDPConn) {
-	buf := make([]byte, maxSNMPDatagram)
 	var seq uint64
-	for {
-		n, from, err := conn.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
+	serveDatagrams(conn, maxSNMPDatagram, func(req []byte) [][]byte {
 		h.c.requests.Add(1)
-		var replies [][]byte
 		switch h.dev.p.hostile {
 		case hostileSNMP:
-			replies = hostileSNMPReplies(buf[:n], seq)
 			seq++
+			return hostileSNMPReplies(req, seq-1)
 		case hostilePayloads:
-			if out := h.dev.agent.respond(buf[:n]); out != nil {
-				replies = [][]byte{out}
-			}
+			return oneReply(h.dev.agent.respond)(req)
 		}
-		for _, r := range replies {
-			_, _ = conn.WriteToUDPAddrPort(r, from)
-		}
-	}
+		return nil
+	})
 }
 
 // hostileSNMPReplies is the pure part of the hostile agent: for one request

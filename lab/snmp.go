@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -104,19 +103,7 @@ func newSNMPAgent(p plannedDevice, now func() time.Time) *snmpAgent {
 
 // serve answers datagrams until conn is closed.
 func (a *snmpAgent) serve(conn *net.UDPConn) {
-	buf := make([]byte, maxSNMPDatagram)
-	for {
-		n, from, err := conn.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		if out := a.respond(buf[:n]); out != nil {
-			_, _ = conn.WriteToUDPAddrPort(out, from)
-		}
-	}
+	serveDatagrams(conn, maxSNMPDatagram, oneReply(a.respond))
 }
 
 // respond computes the reply to one request datagram; nil means silence

@@ -3,7 +3,6 @@ package reports
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/policies"
@@ -108,16 +107,7 @@ func writeMarkdownTopRules(b *strings.Builder, ruleFails map[string]int, ix runI
 		b.WriteString("\nNo rule failed.\n")
 		return
 	}
-	ids := make([]string, 0, len(ruleFails))
-	for id := range ruleFails {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool {
-		if ruleFails[ids[i]] != ruleFails[ids[j]] {
-			return ruleFails[ids[i]] > ruleFails[ids[j]]
-		}
-		return ids[i] < ids[j]
-	})
+	ids := rulesByFails(ruleFails)
 	more := 0
 	if len(ids) > mdTopRules {
 		more = len(ids) - mdTopRules

@@ -75,26 +75,21 @@ func SecuritySeverity(sev string) string {
 }
 
 // sarifLevel maps a severity to a SARIF level.
-func sarifLevel(sev string) string {
-	switch sev {
-	case "critical", "high":
-		return "error"
-	case "medium":
-		return "warning"
-	default:
-		return "note"
-	}
-}
+func sarifLevel(sev string) string { return severityWord(sev, "note") }
 
 // problemSeverity maps a severity to GitHub's problem.severity.
-func problemSeverity(sev string) string {
+func problemSeverity(sev string) string { return severityWord(sev, "recommendation") }
+
+// severityWord is "error" for critical and high, "warning" for medium, and
+// low for the rest: SARIF and GitHub differ only in that last word.
+func severityWord(sev, low string) string {
 	switch sev {
 	case "critical", "high":
 		return "error"
 	case "medium":
 		return "warning"
 	default:
-		return "recommendation"
+		return low
 	}
 }
 

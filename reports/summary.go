@@ -163,7 +163,8 @@ func writeTable(w io.Writer, rows [][]string, style func(row, col int, cell stri
 	return err
 }
 
-func writeTopRules(w io.Writer, ruleFails map[string]int, ix runIndex) {
+// rulesByFails lists the rule IDs, most failures first, then by ID.
+func rulesByFails(ruleFails map[string]int) []string {
 	ids := make([]string, 0, len(ruleFails))
 	for id := range ruleFails {
 		ids = append(ids, id)
@@ -174,6 +175,11 @@ func writeTopRules(w io.Writer, ruleFails map[string]int, ix runIndex) {
 		}
 		return ids[i] < ids[j]
 	})
+	return ids
+}
+
+func writeTopRules(w io.Writer, ruleFails map[string]int, ix runIndex) {
+	ids := rulesByFails(ruleFails)
 	if len(ids) > topRules {
 		ids = ids[:topRules]
 	}

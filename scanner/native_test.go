@@ -14,33 +14,21 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // listen opens a TCP listener on addr (host:0). Each accepted connection
 // reports on the channel how many bytes the client sent before closing.
 func listen(t *testing.T, addr string) (int, <-chan int64) {
 	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listen %s: %v", addr, err)
-	}
-	t.Cleanup(func() { ln.Close() })
 	sent := make(chan int64, 64)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-				n, _ := io.Copy(io.Discard, c)
-				sent <- n
-			}()
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port, sent
+	a := testnet.Serve(t, addr, func(c net.Conn) {
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, _ := io.Copy(io.Discard, c)
+		sent <- n
+	})
+	return a.Port, sent
 }
 
 // freePort returns a loopback TCP port with no listener.

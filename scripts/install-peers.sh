@@ -47,7 +47,7 @@ fi
 staticcheck_version=v0.8.2
 gobin=$(go env GOBIN)
 gobin=${gobin:-$(go env GOPATH)/bin}
-if ! "$gobin/staticcheck" -version 2>/dev/null | grep -q "($staticcheck_version)"; then
+if ! "$gobin/staticcheck" -version 2>/dev/null | grep -qF "(${staticcheck_version#v})"; then
 	echo "installing staticcheck $staticcheck_version"
 	go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
 fi

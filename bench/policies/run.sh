@@ -3,27 +3,80 @@
 # catalogue and the same facts documents, in one run. No network traffic:
 # both sides only read files.
 #
-#   bench/policies/run.sh            # 10,000 documents
-#   bench/policies/run.sh -n 2000    # fewer documents
+#   bench/policies/run.sh              # 10,000 documents
+#   bench/policies/run.sh -n 2000      # fewer documents
+#   bench/policies/run.sh --floor      # the engine's floor, no opa (below)
 #
 # OPA=PATH uses an existing opa binary; otherwise opa v1.22.3 is built from
 # the Go module proxy into a temporary GOBIN (it is not added to go.mod).
+#
+# --floor compares the built-in catalogue with a catalogue of the same size
+# whose rules do almost nothing, on the same documents: the gap is what the
+# rules cost, the floor what OPA's evaluator costs for that many packages.
 set -euo pipefail
 
-n=10000
+me=policies
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+n=10000 floor=0
 while (($#)); do
 	case "$1" in
-	-n) n="$2"; shift ;;
-	-h | --help) sed -n '2,10p' "$0"; exit 0 ;;
-	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	-n) n="${2:?-n needs a value}"; shift ;;
+	--floor) floor=1 ;;
+	--keep) keep=1 ;;
+	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+	*) echo "$me: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
 done
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$root"
+bench_workdir mfppolicies
+cd "$repo"
+bench_build gen bench/policies/gen
+bench_build evalbench bench/policies/evalbench
+"$bin/gen" -n "$n" -o "$work/docs.json"
+bench_header
+
+if ((floor)); then
+	# As many packages as the built-in catalogue has rules, each with the three
+	# sets: not_applicable from the shared library (as every built-in rule),
+	# deny and review each one body testing an attestation no document has.
+	mkdir "$work/floor"
+	cp policies/rego/lib/lib.rego "$work/floor/"
+	rules=$(find policies/rego/rules -name '*.rego' ! -name '*_test.rego' | wc -l)
+	for i in $(seq 1 "$rules"); do
+		cat >"$work/floor/r$i.rego" <<-REGO
+	# METADATA
+	# title: floor rule $i
+	# description: does almost nothing
+	# scope: package
+	# custom:
+	#   id: FLOOR-$(printf %03d "$i")
+	#   severity: low
+	#   guide_point: 1
+	#   remediation: none
+	package floor.r$i
+
+	import data.mfpscan.lib
+
+	not_applicable contains reason if some reason in lib.mfp_not_applicable
+
+	deny contains "attested false" if input.attestations.floor_$i == false
+
+	review contains "attested oddly" if input.attestations.floor_$i == "odd"
+	REGO
+	done
+
+	for round in 1 2; do
+		echo "round $round, built-in catalogue:"
+		GOMAXPROCS=2 "$bin/evalbench" -docs "$work/docs.json" | sed 's/^/  /'
+		echo "round $round, floor catalogue ($rules near-empty rules):"
+		GOMAXPROCS=2 "$bin/evalbench" -docs "$work/docs.json" -no-builtin \
+			-policy "$work/floor" -data policies/data/defaults.yaml | sed 's/^/  /'
+	done
+	exit 0
+fi
 
 opa=${OPA:-}
 if [[ -z "$opa" ]]; then
@@ -31,11 +84,6 @@ if [[ -z "$opa" ]]; then
 	(cd "$work" && GOBIN="$work/bin" GOFLAGS=-mod=mod go install github.com/open-policy-agent/opa@v1.22.3)
 	opa="$work/bin/opa"
 fi
-go build -o "$work/gen" ./bench/policies/gen
-go build -o "$work/evalbench" ./bench/policies/evalbench
-
-"$work/gen" -n "$n" -o "$work/docs.json"
-echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$opa" version | head -1
 
 # opa eval: same Rego v1 modules (tests excluded), same default data, the
@@ -47,15 +95,15 @@ echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, load $(cut -d'
 	-i "$work/docs.json" --format json --metrics 'data.bench.results' >"$work/opa.json"
 cat "$work/opa.time"
 
-GOMAXPROCS=2 "$work/evalbench" -docs "$work/docs.json" -opa "$work/opa.json" | tee "$work/mfpscan.txt"
+GOMAXPROCS=2 "$bin/evalbench" -docs "$work/docs.json" -opa "$work/opa.json" | tee "$work/mfpscan.txt"
 
 # Informational only (not the figure compared with the targets): the same
 # engine with Go's default GC target, i.e. without the policies.RelaxGC that
 # the pipeline (and evalbench, by default) applies around the evaluation.
 echo "informational, Go's default GC target (-default-gc):"
-GOMAXPROCS=2 "$work/evalbench" -default-gc -docs "$work/docs.json" | sed 's/^/  /'
+GOMAXPROCS=2 "$bin/evalbench" -default-gc -docs "$work/docs.json" | sed 's/^/  /'
 echo "informational, OPA's topdown evaluator instead of the compiled catalogue (-evaluator topdown):"
-GOMAXPROCS=2 "$work/evalbench" -evaluator topdown -docs "$work/docs.json" | sed 's/^/  /'
+GOMAXPROCS=2 "$bin/evalbench" -evaluator topdown -docs "$work/docs.json" | sed 's/^/  /'
 
 python3 - "$n" "$work/opa.json" "$work/opa.time" "$work/mfpscan.txt" <<'PY'
 import json, re, sys

@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/mfpscan/mfpscan/collectors/advisories"
 	"github.com/spf13/cobra"
 
 	"github.com/mfpscan/mfpscan/pipeline"
@@ -114,6 +115,36 @@ func newPolicyCommand(g *globalFlags) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(list, test)
+	return cmd
+}
+
+func newAdvisoriesCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "advisories", Short: "Show what the firmware advisory data covers"}
+	var format, file string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List every advisory model line with its thresholds and CVEs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := advisories.Default()
+			if file != "" {
+				d, _, err = advisories.ReadFile(file)
+				if err != nil {
+					return pipeline.UsageError("--advisories: %v", err)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if format != "table" && format != "json" {
+				return pipeline.UsageError("--format %q: want table or json", format)
+			}
+			return d.WriteCoverage(cmd.OutOrStdout(), format)
+		},
+	}
+	list.Flags().StringVar(&format, "format", "table", "table or json")
+	list.Flags().StringVar(&file, "advisories", "", "advisory data file to list instead of the embedded one")
+	cmd.AddCommand(list)
 	return cmd
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"github.com/mfpscan/mfpscan/collectors/advisories"
 	"os"
 	"strings"
 	"time"
@@ -162,6 +163,7 @@ type collectFlags struct {
 	probePJL         bool
 	communitiesFile  string
 	attestations     string
+	advisories       string
 }
 
 func (f *collectFlags) register(fs *pflag.FlagSet) {
@@ -169,6 +171,7 @@ func (f *collectFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.probePJL, "probe-pjl", false, "send @PJL INFO ID to raw print ports (9100) to read the model")
 	fs.StringVar(&f.communitiesFile, "snmp-communities", "", "file of extra SNMP communities to try read-only, one per line (never written to reports)")
 	fs.StringVar(&f.attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
+	fs.StringVar(&f.advisories, "advisories", "", "newer firmware advisory data file (format: docs/ADVISORIES.md), checked before any traffic")
 }
 
 func (f *collectFlags) apply(cfg *pipeline.Config) error {
@@ -176,6 +179,13 @@ func (f *collectFlags) apply(cfg *pipeline.Config) error {
 	cfg.Collect.ProbePJL = f.probePJL
 	cfg.Collect.Timeout = cfg.Timeout
 	cfg.Attestations = f.attestations
+	if f.advisories != "" {
+		_, b, err := advisories.ReadFile(f.advisories)
+		if err != nil {
+			return pipeline.UsageError("--advisories: %v", err)
+		}
+		cfg.Collect.AdvisoryData = b
+	}
 	if f.communitiesFile != "" {
 		list, err := readCommunities(f.communitiesFile)
 		if err != nil {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 func checkOf(t *testing.T, doc *facts.Device, account string) facts.CredentialCheck {
@@ -315,34 +317,20 @@ func TestFTPNoPasswordNeeded(t *testing.T) {
 // for a hung or hostile device.
 func silentServer(t *testing.T, flood bool) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
 	done := make(chan struct{})
-	t.Cleanup(func() { close(done); _ = ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
+	t.Cleanup(func() { close(done) })
+	return testnet.Serve(t, "127.0.0.1:0", func(c net.Conn) {
+		if !flood {
+			<-done
+			return
+		}
+		line := []byte(strings.Repeat("220-", 256))
+		for i := 0; i < 1<<12; i++ {
+			if _, err := c.Write(line); err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				if flood {
-					line := []byte(strings.Repeat("220-", 256))
-					for i := 0; i < 1<<12; i++ {
-						if _, err := c.Write(line); err != nil {
-							return
-						}
-					}
-					return
-				}
-				<-done
-			}()
 		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
+	}).Port
 }
 
 func TestHungAndHostileDevices(t *testing.T) {

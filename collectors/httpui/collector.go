@@ -172,7 +172,10 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 		svc.OTPStep = facts.Bool(false)
 	}
 	if canon {
-		svc.Pages = probePages(ctx, env, c, baseURL(addr, port, useTLS))
+		svc.Pages, svc.DeviceFirmware, svc.DeviceFirmwarePath = probePages(ctx, env, c, baseURL(addr, port, useTLS))
+		if fw := DeviceFirmware(page.Body); svc.DeviceFirmware == "" && fw != "" && !IsLoginPage(page) {
+			svc.DeviceFirmware, svc.DeviceFirmwarePath = fw, u.Path
+		}
 	}
 	return svc
 }
@@ -210,8 +213,9 @@ func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {
 	return sameHost(base, addr, loc)
 }
 
-func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *url.URL) []facts.PageProbe {
-	var out []facts.PageProbe
+// probePages requests the well-known pages; an open one that shows the
+// device information gives the firmware when SNMP is closed.
+func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *url.URL) (out []facts.PageProbe, firmware, fwPath string) {
 	for _, path := range wellKnownPages {
 		if ctx.Err() != nil {
 			break
@@ -225,13 +229,15 @@ func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *
 			out = append(out, facts.PageProbe{Path: path, Error: reason})
 			continue
 		}
-		out = append(out, facts.PageProbe{
-			Path:       path,
-			StatusCode: p.StatusCode,
-			Open:       p.StatusCode == http.StatusOK && len(p.Body) > 0 && !IsLoginPage(p),
-		})
+		open := p.StatusCode == http.StatusOK && len(p.Body) > 0 && !IsLoginPage(p)
+		out = append(out, facts.PageProbe{Path: path, StatusCode: p.StatusCode, Open: open})
+		if open && firmware == "" {
+			if fw := DeviceFirmware(p.Body); fw != "" {
+				firmware, fwPath = fw, path
+			}
+		}
 	}
-	return out
+	return out, firmware, fwPath
 }
 
 func addHints(out *facts.Device, svc facts.HTTPService) {
@@ -245,5 +251,11 @@ func addHints(out *facts.Device, svc facts.HTTPService) {
 	if m := ModelFromTitle(svc.Title); m != "" {
 		out.Identity.Sources = append(out.Identity.Sources,
 			facts.IdentityHint{Field: "model", Value: m, Source: src + " title", Confidence: facts.ConfidenceMedium})
+	}
+	if svc.DeviceFirmware != "" {
+		// Below SNMP's canPdInfoProductVersion (high): the page is only
+		// the source when SNMP is closed.
+		out.Identity.Sources = append(out.Identity.Sources,
+			facts.IdentityHint{Field: "firmware", Value: svc.DeviceFirmware, Source: src + " " + svc.DeviceFirmwarePath, Confidence: facts.ConfidenceMedium})
 	}
 }

@@ -17,31 +17,11 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
-// loopbackDialer refuses anything but loopback, so a redirect bug cannot
-// send traffic elsewhere.
-type loopbackDialer struct {
-	t     *testing.T
-	dials []string
-}
-
-func (d *loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return nil, fmt.Errorf("split address: %w", err)
-	}
-	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
-		d.t.Errorf("dial to non-loopback %q", address)
-		return nil, fmt.Errorf("dial %s: not loopback", address)
-	}
-	d.dials = append(d.dials, address)
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
 func newEnv(t *testing.T) *collectors.Env {
-	return &collectors.Env{Dialer: &loopbackDialer{t: t}, Options: collectors.Options{Timeout: 2 * time.Second}}
+	return &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 2 * time.Second}}
 }
 
 func portOf(t *testing.T, srv *httptest.Server) int {
@@ -371,5 +351,44 @@ func TestParseDAV(t *testing.T) {
 		if got := ParseDAV(h); got != want {
 			t.Errorf("ParseDAV(%q) = %v, want %v", h, got, want)
 		}
+	}
+}
+
+// An MF/LBP Remote UI whose portal page is open without a login and shows the
+// device information table: the firmware becomes a medium-confidence hint
+// (SNMP's canPdInfoProductVersion, high, wins when SNMP answers).
+func TestCollectDeviceInfoFirmware(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "CANON HTTP Server")
+		w.Header().Set("Content-Type", "text/html")
+		switch r.URL.Path {
+		case "/portal_top.html":
+			_, _ = w.Write([]byte(`<html><head><title>Remote UI: Portal: MF743C</title></head><body>` +
+				`<table><tr><th>Device Name:</th><td>MF743C</td></tr><tr><th>Firmware Version:</th><td nowrap>03.07</td></tr></table>` +
+				`Copyright CANON INC.</body></html>`))
+		case "/":
+			_, _ = w.Write([]byte(`<html><head><title>Remote UI: Login: MF743C: MF743C</title></head><body>Copyright CANON INC.</body></html>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	port := portOf(t, srv)
+	doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
+	if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
+		t.Fatalf("status %+v, %d services", st, len(doc.HTTP))
+	}
+	svc := doc.HTTP[0]
+	if svc.DeviceFirmware != "03.07" || svc.DeviceFirmwarePath != "/portal_top.html" {
+		t.Errorf("device firmware %q from %q, want 03.07 from /portal_top.html", svc.DeviceFirmware, svc.DeviceFirmwarePath)
+	}
+	found := false
+	for _, h := range doc.Identity.Sources {
+		if h.Field == "firmware" && h.Value == "03.07" && h.Confidence == facts.ConfidenceMedium {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no firmware hint in %+v", doc.Identity.Sources)
 	}
 }

@@ -19,23 +19,9 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
-
-type loopbackDialer struct{ t *testing.T }
-
-func (d loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return nil, fmt.Errorf("split address: %w", err)
-	}
-	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
-		d.t.Errorf("dial to non-loopback %q", address)
-		return nil, fmt.Errorf("dial %s: not loopback", address)
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
 
 func freePort(t *testing.T) int {
 	t.Helper()
@@ -108,7 +94,7 @@ func collectRole(t *testing.T, port int, role string) (facts.Device, facts.Colle
 	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
 		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
 		Roles: collectors.Roles{TCP: map[int]string{port: role}}}
-	env := &collectors.Env{Dialer: loopbackDialer{t}, Options: collectors.Options{Timeout: 5 * time.Second}}
+	env := &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 5 * time.Second}}
 	var doc facts.Device
 	st := New().Collect(context.Background(), env, tgt, &doc)
 	if st.Status != facts.StatusOK || len(doc.IPP) != 1 {
@@ -145,7 +131,7 @@ func TestCollectIppeveprinter(t *testing.T) {
 }
 
 func TestCollectStatuses(t *testing.T) {
-	env := &collectors.Env{Dialer: loopbackDialer{t}, Options: collectors.Options{Timeout: 2 * time.Second}}
+	env := &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 2 * time.Second}}
 	var doc facts.Device
 	st := New().Collect(context.Background(), env, &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1")}, &doc)
 	if st.Status != facts.StatusClosed {

@@ -17,6 +17,8 @@ import (
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
+
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // TestEngineAgainstSnmpdAndFTP runs the default registry through the engine
@@ -90,26 +92,13 @@ func attr(a *facts.Attribute) string {
 
 func ftpGreeter(t *testing.T, addr netip.Addr, greeting string) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", netip.AddrPortFrom(addr, 0).String())
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = c.Write([]byte(greeting))
-			_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
-			buf := make([]byte, 64)
-			_, _ = c.Read(buf) // QUIT
-			_, _ = c.Write([]byte("221 Bye.\r\n"))
-			c.Close()
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
+	return testnet.Serve(t, netip.AddrPortFrom(addr, 0).String(), func(c net.Conn) {
+		_, _ = c.Write([]byte(greeting))
+		_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		buf := make([]byte, 64)
+		_, _ = c.Read(buf) // QUIT
+		_, _ = c.Write([]byte("221 Bye.\r\n"))
+	}).Port
 }
 
 // startSnmpd runs net-snmp's agent on a loopback address of its own (so no

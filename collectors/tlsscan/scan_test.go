@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"encoding/xml"
-	"fmt"
 	"io"
 	"maps"
 	"net"
@@ -24,26 +23,12 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
-type loopbackDialer struct{ t *testing.T }
-
-func (d loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return nil, fmt.Errorf("split address: %w", err)
-	}
-	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
-		d.t.Errorf("dial to non-loopback %q", address)
-		return nil, fmt.Errorf("dial %s: not loopback", address)
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
 func testEnv(t *testing.T) *collectors.Env {
-	return &collectors.Env{Dialer: loopbackDialer{t}, Options: collectors.Options{Timeout: 5 * time.Second}}
+	return &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 5 * time.Second}}
 }
 
 func testKeyPair(t *testing.T, cn string) (tls.Certificate, []byte, *rsa.PrivateKey) {
@@ -60,25 +45,11 @@ func testKeyPair(t *testing.T, cn string) (tls.Certificate, []byte, *rsa.Private
 func goServer(t *testing.T, minV, maxV uint16) int {
 	t.Helper()
 	pair, _, _ := testKeyPair(t, "Canon iR-ADV C5535 III")
-	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: minV, MaxVersion: maxV})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				_ = c.(*tls.Conn).Handshake()
-				c.Close()
-			}()
-		}
-	}()
-	return l.Addr().(*net.TCPAddr).Port
+	cfg := &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: minV, MaxVersion: maxV}
+	return testnet.Serve(t, "127.0.0.1:0", func(c net.Conn) {
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		_ = tls.Server(c, cfg).Handshake()
+	}).Port
 }
 
 func accepted(v map[string]bool) []string {
@@ -340,25 +311,10 @@ func TestCollectIPPRole(t *testing.T) {
 // serveRaw accepts connections on loopback and hands each to handle.
 func serveRaw(t *testing.T, handle func(net.Conn)) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				handle(c)
-			}()
-		}
-	}()
-	return l.Addr().(*net.TCPAddr).Port
+	return testnet.Serve(t, "127.0.0.1:0", func(c net.Conn) {
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		handle(c)
+	}).Port
 }
 
 func TestScanSSLv3Only(t *testing.T) {

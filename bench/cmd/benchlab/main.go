@@ -1,69 +1,52 @@
-// Command benchlab runs the simulated MFP fleet for the discovery benchmark
-// (bench/discovery.sh): N copies of one lab profile on consecutive loopback
-// addresses, with the ground truth of open TCP ports written as JSON once
-// every listener accepts connections. It runs until SIGTERM or SIGINT.
+// Command benchlab runs the simulated MFP fleet of every network benchmark
+// (bench/discovery, bench/collect): N devices on consecutive loopback
+// addresses from .10, their profiles taken in turn from -profiles. Once every
+// listener accepts it writes the ground truth (package bench/internal/labtruth)
+// and, with -targets, the live addresses one per line (for nmap -iL). It runs
+// until SIGTERM or SIGINT.
 //
-// The truth file appears only after lab.Start returned, so a script can poll
-// for it instead of sleeping.
+// The truth file appears only after lab.Start returned and after the
+// targets file, so a script polls for it instead of sleeping.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
-	"os/signal"
-	"path/filepath"
-	"syscall"
+	"strings"
 
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
+	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
 	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/reports"
 )
 
-// truth is the ground truth the benchmark compares every tool against.
-type truth struct {
-	Profile   string     `json:"profile"`
-	Subnet    string     `json:"subnet"`
-	Live      []string   `json:"live"`       // device addresses, in order
-	OpenPorts []openPort `json:"open_ports"` // every (address, TCP port) that accepts connections
-}
-
-type openPort struct {
-	Address string `json:"address"`
-	Port    int    `json:"port"`
-}
-
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	err := run(ctx, os.Args[1:], os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchlab:", err)
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(cli.Main("benchlab", run)) }
 
 // run serves the fleet until ctx ends.
-func run(ctx context.Context, args []string, stderr io.Writer) error {
+func run(ctx context.Context, args []string, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("benchlab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	subnet := fs.String("subnet", "127.88.0.0/24", "loopback subnet; devices take .10 upwards")
 	devices := fs.Int("devices", 32, "number of simulated devices")
-	profile := fs.String("profile", lab.ProfileFactory, "lab profile of every device")
+	profileList := fs.String("profiles", strings.Join(lab.ProfileNames(), ","), "comma-separated lab profiles, given to the devices in turn")
 	offset := fs.Int("port-offset", 0, "added to every port (0 = real ports, needs root)")
-	out := fs.String("truth", "", "write the ground truth JSON here (required)")
+	truthPath := fs.String("truth", "", "write the ground truth JSON here (required)")
+	targetsPath := fs.String("targets", "", "also write the live addresses here, one per line")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("parse flags: %w", err)
 	}
-	if *out == "" {
+	if *truthPath == "" {
 		return errors.New("parse flags: -truth is required")
 	}
 	if *devices < 1 || *devices > 4096 {
 		return fmt.Errorf("parse flags: -devices %d out of range 1-4096", *devices)
 	}
+	cycle := strings.Split(*profileList, ",")
 	prefix, err := netip.ParsePrefix(*subnet)
 	if err != nil {
 		return fmt.Errorf("parse subnet: %w", err)
@@ -71,7 +54,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 
 	profiles := make([]string, *devices)
 	for i := range profiles {
-		profiles[i] = *profile
+		profiles[i] = strings.TrimSpace(cycle[i%len(cycle)])
 	}
 	fleet, err := lab.Start(ctx, lab.Config{Subnet: prefix, PortOffset: *offset, Profiles: profiles})
 	if err != nil {
@@ -79,46 +62,30 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer fleet.Close()
 
-	t := truth{Profile: *profile, Subnet: prefix.Masked().String()}
+	t := labtruth.Truth{Subnet: prefix.Masked().String(), Profiles: cycle}
+	var targets strings.Builder
+	ports := 0
 	for _, d := range fleet.Devices() {
-		t.Live = append(t.Live, d.Addr.String())
-		for _, p := range d.TCPPorts {
-			t.OpenPorts = append(t.OpenPorts, openPort{Address: d.Addr.String(), Port: p})
+		t.Devices = append(t.Devices, labtruth.Device{Address: d.Addr.String(), Profile: d.Profile, TCPPorts: d.TCPPorts, SNMP: d.SNMPPort != 0})
+		targets.WriteString(d.Addr.String() + "\n")
+		ports += len(d.TCPPorts)
+	}
+	if *targetsPath != "" {
+		if err := reports.WriteFileAtomic(*targetsPath, func(w io.Writer) error {
+			_, err := io.WriteString(w, targets.String())
+			return err
+		}); err != nil {
+			return err
 		}
 	}
-	if err := writeAtomic(*out, t); err != nil {
+	if err := labtruth.Write(*truthPath, t); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "benchlab: %d devices (%s) on %s-%s, %d open TCP ports\n",
-		len(t.Live), *profile, t.Live[0], t.Live[len(t.Live)-1], len(t.OpenPorts))
+	fmt.Fprintf(stderr, "benchlab: %d devices (%s) on %s-%s, %d open TCP ports\n", len(t.Devices),
+		strings.Join(cycle, ", "), t.Devices[0].Address, t.Devices[len(t.Devices)-1].Address, ports)
 	<-ctx.Done()
 	if err := fleet.Close(); err != nil {
 		return fmt.Errorf("stop lab: %w", err)
-	}
-	return nil
-}
-
-// writeAtomic renames a finished temp file into place, so a poller never
-// reads half a document.
-func writeAtomic(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode truth: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".truth-*")
-	if err != nil {
-		return fmt.Errorf("create truth file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write truth file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close truth file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename truth file: %w", err)
 	}
 	return nil
 }

@@ -90,4 +90,15 @@ review contains sprintf("firmware advisories not checked: %s", [lib.missing_reas
 	status != "unknown"
 }
 
-review contains sprintf("no advisory data for firmware %q of this model", [version]) if status == "unknown"
+review contains sprintf("no advisory data for firmware %q of this model", [version]) if {
+	status == "unknown"
+	not uncovered
+}
+
+# A model line the advisory data does not name is unknown, never a pass,
+# whatever advisory_status an older producer wrote.
+coverage := lib.str(["firmware", "advisory_coverage"])
+
+uncovered if coverage in {"model_line_not_covered", "vendor_not_covered", "model_unknown"}
+
+review contains sprintf("no advisory data for this model line (%s)", [coverage]) if uncovered

@@ -48,3 +48,14 @@ test_review_firmware_null if {
 	doc := object.union(fixtures.canon, {"firmware": null})
 	fixtures.status(known_advisory) == "review" with input as doc
 }
+
+test_review_uncovered_model_line if {
+	doc := object.union(fixtures.canon, {"firmware": {"version": "01.02", "advisory_status": "not_affected", "advisory_coverage": "model_line_not_covered"}})
+	fixtures.status(known_advisory) == "review" with input as doc
+	known_advisory.review == {"no advisory data for this model line (model_line_not_covered)"} with input as doc
+}
+
+test_pass_covered_not_affected if {
+	doc := object.union(fixtures.canon, {"firmware": {"version": "03.10", "advisory_status": "not_affected", "advisory_coverage": "model_line_covered"}})
+	fixtures.status(known_advisory) == "pass" with input as doc
+}

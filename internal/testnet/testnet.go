@@ -1,0 +1,75 @@
+// Package testnet holds the network helpers that tests of several packages
+// share: a dialer that refuses anything but loopback, and a loopback server
+// that hands each connection to a handler until the test ends. Tests send
+// traffic only to loopback; the dialer makes a bug that would dial elsewhere
+// fail the test instead.
+package testnet
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"testing"
+)
+
+// LoopbackDialer dials like net.Dialer but refuses, and reports as a test
+// error, any address that is not loopback. It records what it dialled.
+type LoopbackDialer struct {
+	t     testing.TB
+	mu    sync.Mutex
+	dials []string
+}
+
+// NewLoopbackDialer returns a dialer that reports to t.
+func NewLoopbackDialer(t testing.TB) *LoopbackDialer { return &LoopbackDialer{t: t} }
+
+// DialContext implements the collectors' dialer interface.
+func (d *LoopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, fmt.Errorf("split address: %w", err)
+	}
+	if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
+		d.t.Errorf("dial to non-loopback %q", address)
+		return nil, fmt.Errorf("dial %s: not loopback", address)
+	}
+	d.mu.Lock()
+	d.dials = append(d.dials, address)
+	d.mu.Unlock()
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, address)
+}
+
+// Dials lists the addresses dialled so far, in order.
+func (d *LoopbackDialer) Dials() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.dials...)
+}
+
+// Serve listens on addr (a loopback host:port, port 0 for any) until the
+// test ends and runs handle for each connection in its own goroutine,
+// closing the connection when handle returns.
+func Serve(t testing.TB, addr string, handle func(net.Conn)) *net.TCPAddr {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen %s: %v", addr, err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				handle(c)
+			}()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr)
+}

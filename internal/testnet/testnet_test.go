@@ -1,0 +1,48 @@
+package testnet
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"testing"
+)
+
+// fakeT records Errorf instead of failing the real test.
+type fakeT struct {
+	testing.TB
+	errors int
+}
+
+func (f *fakeT) Errorf(string, ...any) { f.errors++ }
+
+func TestLoopbackDialerRefusesOtherAddresses(t *testing.T) {
+	ft := &fakeT{TB: t}
+	d := NewLoopbackDialer(ft)
+	// 192.0.2.1 (TEST-NET-1) is refused before any packet is sent.
+	if _, err := d.DialContext(context.Background(), "tcp", "192.0.2.1:80"); err == nil || ft.errors != 1 {
+		t.Errorf("non-loopback dial: err %v, %d test errors; want an error and one test error", err, ft.errors)
+	}
+	if _, err := d.DialContext(context.Background(), "tcp", "printer:80"); err == nil || ft.errors != 2 {
+		t.Errorf("name dial: err %v, %d test errors; want refused", err, ft.errors)
+	}
+	if len(d.Dials()) != 0 {
+		t.Errorf("refused dials recorded: %v", d.Dials())
+	}
+}
+
+func TestServeAndDial(t *testing.T) {
+	addr := Serve(t, "127.0.0.1:0", func(c net.Conn) { _, _ = c.Write([]byte("hello\n")) })
+	d := NewLoopbackDialer(t)
+	c, err := d.DialContext(context.Background(), "tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || line != "hello\n" {
+		t.Errorf("read %q, %v; want hello", line, err)
+	}
+	if got := d.Dials(); len(got) != 1 || got[0] != addr.String() {
+		t.Errorf("Dials() = %v, want [%s]", got, addr)
+	}
+}
