@@ -167,7 +167,7 @@ func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scann
 // cfg.PortOffset, the lab's shift (0 on real networks).
 func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
 	udp := []scanner.UDPProbe{{Port: cfg.Roles.SNMPPort, Service: "snmp", Communities: snmpCommunities(cfg)}}
-	for _, u := range append([]scanner.UDPProbe{scanner.WSDProbe(), scanner.SLPProbe()}, scanner.BJNPProbes()...) {
+	for _, u := range append([]scanner.UDPProbe{scanner.WSDProbe(), scanner.SLPProbe(), scanner.MDNSProbe()}, scanner.BJNPProbes()...) {
 		u.Port += cfg.PortOffset
 		udp = append(udp, u)
 	}

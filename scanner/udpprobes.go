@@ -37,6 +37,8 @@ func (u UDPProbe) portService() string {
 		return "ws-discovery"
 	case udpSLP:
 		return "svrloc"
+	case udpMDNS:
+		return "mdns"
 	case udpBJNPPrinter:
 		return "canon-bjnp1"
 	case udpBJNPScanner:
@@ -46,7 +48,7 @@ func (u UDPProbe) portService() string {
 }
 
 func knownUDPService(s string) bool {
-	return s == udpSNMP || s == udpWSD || s == udpSLP || s == udpBJNPPrinter || s == udpBJNPScanner
+	return s == udpSNMP || s == udpWSD || s == udpSLP || s == udpBJNPPrinter || s == udpBJNPScanner || s == udpMDNS
 }
 
 // udpExchange is one attempt's datagrams and the test a reply must pass.
@@ -86,6 +88,12 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 		return udpExchange{reqs: [][]byte{slpServiceRequest(xid)}, maxReply: maxDiscoveryDatagram, match: func(b []byte) bool {
 			r, err := parseSLPReply(b)
 			return err == nil && r.XID == xid
+		}}, nil
+	case udpMDNS:
+		id := uint16(randUint32())
+		return udpExchange{reqs: [][]byte{mdnsQuery(id)}, maxReply: maxMDNSDatagram, match: func(b []byte) bool {
+			r, err := ParseMDNSReply(b)
+			return err == nil && r.ID == id
 		}}, nil
 	case udpBJNPPrinter, udpBJNPScanner:
 		devType := byte(bjnpPrinter)

@@ -51,5 +51,5 @@ test_review_bjnp_not_probed if {
 	doc := object.union(fixtures.canon, {"scan": {"udp_probes": [{"port": 161, "service": "snmp"}, {"port": 3702, "service": "wsd"}, {"port": 427, "service": "slp"}]}})
 	r := discovery_services with input as doc
 	fixtures.status(r) == "review"
-	r.review == {"8611/udp was not probed (no UDP probe for it in this sweep)", "8612/udp was not probed (no UDP probe for it in this sweep)"}
+	r.review == {"5353/udp was not probed (no UDP probe for it in this sweep)", "8611/udp was not probed (no UDP probe for it in this sweep)", "8612/udp was not probed (no UDP probe for it in this sweep)"}
 }
