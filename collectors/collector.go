@@ -72,6 +72,10 @@ type Options struct {
 	// Communities are tried read-only, in order, after the well-known ones.
 	// They are secrets: collectors record them as "custom-N", never by value.
 	Communities []string
+	// Secrets are further values (passwords, PINs) that must never appear
+	// in facts or logs, redacted like Communities wherever a device echoes
+	// them back.
+	Secrets []string
 	// CheckDefaultCredentials opts in to one login attempt per well-known
 	// account per device.
 	CheckDefaultCredentials bool

@@ -12,6 +12,11 @@ import "time"
 // SchemaVersion is the facts document version this package reads and writes.
 const SchemaVersion = "1"
 
+// MaxFileBytes caps one facts file, on write and on read alike, so whatever
+// mfpscan writes it reads back (report --from, eval). Real documents are a
+// few kilobytes; collectors cap every field they copy from a device.
+const MaxFileBytes = 16 << 20
+
 // Status is a collector's outcome for one device.
 type Status string
 
@@ -118,6 +123,11 @@ type Device struct {
 	// Collectors holds each collector's outcome for this device, keyed by
 	// collector name.
 	Collectors map[string]CollectorStatus `json:"collectors"`
+
+	// Incomplete is set when the run was interrupted before this device's
+	// collection finished: facts missing here were not collected, which
+	// proves nothing about the device.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // Probe outcomes. A probe that was not sent is recorded as ProbeNotSent

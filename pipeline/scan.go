@@ -44,7 +44,10 @@ func Scan(ctx context.Context, cfg Config) error {
 	scan := newScanMeta(cfg)
 	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att)
 	scan.FinishedAt = cfg.now()()
-	interrupted := sweepErr != nil && errors.Is(sweepErr, context.Canceled)
+	// A signal may arrive after discovery, while hosts are still being
+	// collected: the sweep then returns nil, but the run is just as cut
+	// short, so the context decides, not the sweep's error.
+	interrupted := ctx.Err() != nil || (sweepErr != nil && errors.Is(sweepErr, context.Canceled))
 	if sweepErr != nil && !interrupted {
 		return fmt.Errorf("sweep: %w", sweepErr)
 	}
@@ -60,6 +63,9 @@ func Scan(ctx context.Context, cfg Config) error {
 	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs)
 	if err != nil {
 		return err
+	}
+	if cfg.Observe != nil {
+		cfg.Observe(run, targets.Count())
 	}
 	printSummary(cfg, run)
 	if interrupted {
@@ -157,7 +163,13 @@ func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scann
 	default:
 		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusOK, DurationMS: h.Duration.Milliseconds()}
 	}
-	cfg.Log.Debug("collected", "address", h.Addr, "ports", len(h.Ports), "elapsed", time.Since(start))
+	// The run was stopped while (or before) this host was inspected: its
+	// collectors may have been cut short, so the document says so rather
+	// than pass for a finished one.
+	if ctx.Err() != nil {
+		doc.Incomplete = true
+	}
+	cfg.Log.Debug("collected", "address", h.Addr, "ports", len(h.Ports), "elapsed", time.Since(start), "incomplete", doc.Incomplete)
 	return doc
 }
 

@@ -13,6 +13,8 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 	var sf sweepFlags
 	var rf reportFlags
 	var cf collectFlags
+	var mf metricsFlags
+	var bk bundleKeyFlags
 	cmd := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Sweep, collect facts, evaluate policies and write reports",
@@ -33,12 +35,20 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 			if err := cf.apply(&cfg); err != nil {
 				return err
 			}
-			return pipeline.Scan(cmd.Context(), cfg)
+			if err := bk.apply(&cfg); err != nil {
+				return err
+			}
+			if err := mf.attach(&cfg); err != nil {
+				return err
+			}
+			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Scan(cmd.Context(), cfg))
 		},
 	}
 	sf.register(cmd.Flags())
 	rf.register(cmd.Flags())
 	cf.register(cmd.Flags())
+	mf.register(cmd.Flags())
+	bk.register(cmd.Flags())
 	return cmd
 }
 
@@ -69,6 +79,8 @@ func newDiscoverCommand(g *globalFlags) *cobra.Command {
 func newEvalCommand(g *globalFlags) *cobra.Command {
 	var rf reportFlags
 	var attestations string
+	var mf metricsFlags
+	var bk bundleKeyFlags
 	cmd := &cobra.Command{
 		Use:     "eval FACTS...",
 		Short:   "Evaluate saved facts files or directories (no network)",
@@ -83,10 +95,18 @@ func newEvalCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			cfg.Attestations = attestations
-			return pipeline.Eval(cmd.Context(), cfg, args)
+			if err := bk.apply(&cfg); err != nil {
+				return err
+			}
+			if err := mf.attach(&cfg); err != nil {
+				return err
+			}
+			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Eval(cmd.Context(), cfg, args))
 		},
 	}
 	rf.register(cmd.Flags())
+	mf.register(cmd.Flags())
+	bk.register(cmd.Flags())
 	cmd.Flags().StringVar(&attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
 	return cmd
 }
@@ -106,14 +126,7 @@ func newPolicyCommand(g *globalFlags) *cobra.Command {
 	list.Flags().StringVar(&format, "format", "table", "table, json or markdown")
 	list.Flags().StringArrayVar(&paths, "policy", nil, "custom policy directory, .rego file or bundle (repeatable)")
 	list.Flags().StringArrayVar(&data, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
-	test := &cobra.Command{
-		Use:   "test PATH...",
-		Short: "Run the *_test.rego unit tests of an organisation's rules",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return pipeline.PolicyTest(cmd.Context(), cmd.OutOrStdout(), args)
-		},
-	}
+	test := newPolicyTestCommand()
 	cmd.AddCommand(list, test)
 	return cmd
 }

@@ -4,16 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
+
+// maxDataFileBytes caps an operator's advisory file: the bundled one is a few
+// kilobytes, so 8 MiB leaves room for every vendor's data and refuses
+// /dev/zero and runaway files.
+const maxDataFileBytes = 8 << 20
 
 // ReadFile reads and checks a data file for --advisories. The bytes are
 // returned for the scan's collectors; the parsed data for listing.
 func ReadFile(path string) (*Data, []byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.Read(path, maxDataFileBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read advisories %s: %w", path, err)
 	}

@@ -48,7 +48,7 @@ func (collector) Name() string { return "http" }
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
 	summary := collectors.NewPortSummary()
 	for _, p := range t.OpenTCPPair(collectors.RoleHTTP, collectors.RoleHTTPS) {
-		svc := collectPort(ctx, env, t.Addr, p.Port, p.Secure)
+		svc := collectPort(ctx, env, t, p.Port, p.Secure)
 		out.HTTP = append(out.HTTP, svc)
 		addHints(out, svc)
 		summary.Add(svc.Port, svc.Status, svc.Reason)
@@ -110,7 +110,8 @@ func sameHost(base *url.URL, addr netip.Addr, location string) *url.URL {
 	return nil
 }
 
-func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool) facts.HTTPService {
+func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target, port int, useTLS bool) facts.HTTPService {
+	addr := t.Addr
 	svc := facts.HTTPService{Port: port, TLS: useTLS}
 	c := env.HTTPClient()
 	u := baseURL(addr, port, useTLS)
@@ -135,7 +136,10 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	chainOK := true
 	for i := 0; i < maxRedirects; i++ {
 		next := redirectTarget(u, addr, page)
-		if next == nil {
+		// A device may point its Remote UI at its own print port; a GET
+		// there would print a page. The dialer refuses the write anyway,
+		// but the redirect is not even tried.
+		if next == nil || t.Roles.IsPrint(urlPort(next)) {
 			break
 		}
 		p, err := fetch(ctx, env, c, next, maxBody)
@@ -200,6 +204,17 @@ func probeWebDAV(ctx context.Context, env *collectors.Env, c *http.Client, u *ur
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxProbeBody))
 	dav := Sanitize(resp.Header.Get("DAV"), 120)
 	return facts.Bool(ParseDAV(dav)), dav
+}
+
+// urlPort is the TCP port u names, with the scheme's default.
+func urlPort(u *url.URL) int {
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	if u.Scheme == "https" {
+		return 443
+	}
+	return 80
 }
 
 func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {

@@ -1,4 +1,4 @@
-package policies
+package query
 
 import (
 	"sort"
@@ -6,17 +6,17 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// aliasSources collects, per result set of one package, the documents that
+// AliasSources collects, per result set of one package, the documents that
 // set copies, or nil once some rule defining the set does anything else.
-type aliasSources map[string][]ast.Ref
+type AliasSources map[string][]ast.Ref
 
-// add records the rule r, which defines the result set named set.
-func (a aliasSources) add(set string, r *ast.Rule) {
+// Add records the rule r, which defines the result set named set.
+func (a AliasSources) Add(set string, r *ast.Rule) {
 	srcs, seen := a[set]
 	if seen && srcs == nil {
 		return // already known not to be a copy
 	}
-	src, ok := aliasSource(r)
+	src, ok := AliasSource(r)
 	if !ok {
 		a[set] = nil
 		return
@@ -29,9 +29,9 @@ func (a aliasSources) add(set string, r *ast.Rule) {
 	a[set] = append(srcs, src)
 }
 
-// complete returns the sets that are pure copies, with their sources in a
+// Complete returns the sets that are pure copies, with their sources in a
 // stable order so equal definitions get equal keys.
-func (a aliasSources) complete() map[string][]ast.Ref {
+func (a AliasSources) Complete() map[string][]ast.Ref {
 	out := map[string][]ast.Ref{}
 	for set, srcs := range a {
 		if len(srcs) == 0 {
@@ -44,10 +44,10 @@ func (a aliasSources) complete() map[string][]ast.Ref {
 	return out
 }
 
-// aliasSource recognises the compiled form of `S contains x if some x in R`,
+// AliasSource recognises the compiled form of `S contains x if some x in R`,
 // which is `S contains x if x = R[_]`, for a ground data reference R, and
 // returns R. Such a set holds exactly the elements (or values) of R.
-func aliasSource(r *ast.Rule) (ast.Ref, bool) {
+func AliasSource(r *ast.Rule) (ast.Ref, bool) {
 	if r.Default || r.Else != nil || len(r.Head.Args) > 0 || r.Head.RuleKind() != ast.MultiValue ||
 		len(r.Head.Ref()) != 1 || len(r.Body) != 1 {
 		return nil, false

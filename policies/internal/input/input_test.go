@@ -1,4 +1,4 @@
-package policies
+package input
 
 import (
 	"bytes"
@@ -19,9 +19,9 @@ import (
 )
 
 // inputFixture is 50 documents from `gen -n 50 -seed 7` (bench/policies/gen).
-const inputFixture = "testdata/input/gen-n50-seed7.json"
+const inputFixture = "../../testdata/input/gen-n50-seed7.json"
 
-// jsonInputValue is the path inputValue replaces.
+// jsonInputValue is the path Value replaces.
 func jsonInputValue(x any) (ast.Value, error) {
 	raw, err := json.Marshal(x)
 	if err != nil {
@@ -72,7 +72,7 @@ func checkSame(t testing.TB, name string, x any, direct func() (ast.Value, error
 
 func checkDevice(t testing.TB, name string, dev *facts.Device) {
 	t.Helper()
-	checkSame(t, name, dev, func() (ast.Value, error) { return inputValue(dev) })
+	checkSame(t, name, dev, func() (ast.Value, error) { return Value(dev) })
 }
 
 func checkAny(t testing.TB, name string, x any) {
@@ -173,7 +173,7 @@ func TestInputValueDeviceEdgeCases(t *testing.T) {
 	for name, dev := range cases {
 		checkDevice(t, name, dev)
 	}
-	if _, err := inputValue(cases["time out of range"]); err == nil {
+	if _, err := Value(cases["time out of range"]); err == nil {
 		t.Error("time out of range: want an error, got none")
 	}
 }
@@ -322,11 +322,11 @@ func deepList(n int) *cyclic {
 // container: changing one result must not show in the other.
 func TestInputValueIndependent(t *testing.T) {
 	dev := loadDocs(t, inputFixture)[1]
-	a, err := inputValue(dev)
+	a, err := Value(dev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := inputValue(dev)
+	b, err := Value(dev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestInputValueConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range docs {
 				k := (i + w*7) % len(docs)
-				got, err := inputValue(docs[k])
+				got, err := Value(docs[k])
 				if err == nil && got.Compare(want[k]) != 0 {
 					err = fmt.Errorf("document %d differs", k)
 				}
@@ -415,7 +415,7 @@ func BenchmarkInputValue(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := inputValue(docs[i%len(docs)]); err != nil {
+		if _, err := Value(docs[i%len(docs)]); err != nil {
 			b.Fatal(err)
 		}
 	}

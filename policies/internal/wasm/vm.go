@@ -30,18 +30,59 @@ type Policy struct {
 	entrypoint string
 	cache      wazero.CompilationCache // compiles the module once for every VM
 	parser     ast.ParserOptions
+	aliases    map[string]string // imported builtin name → OPA builtin it runs
+	// interruptible makes evaluations stop when their context ends.
+	interruptible bool
 }
 
 // NewPolicy prepares raw (from Compile) to be run with the JSON data
-// document data, at entrypoint (e.g. "pkg/rule").
-func NewPolicy(raw, data []byte, entrypoint string, caps *ast.Capabilities) *Policy {
+// document data, at entrypoint (e.g. "pkg/rule"). aliases names, for a
+// builtin the policy imports under another name, the OPA builtin that
+// implements it. interruptible makes an evaluation stop when its context
+// ends, at a cost: wazero then checks for termination in the compiled code
+// and watches the context on every call into the module, which doubled the
+// CPU time of the built-in catalogue.
+func NewPolicy(raw, data []byte, entrypoint string, caps *ast.Capabilities, aliases map[string]string, interruptible bool) *Policy {
 	return &Policy{
 		raw:        raw,
 		data:       data,
 		entrypoint: entrypoint,
 		cache:      wazero.NewCompilationCache(),
 		parser:     ast.ParserOptions{Capabilities: caps, RegoVersion: ast.RegoV1},
+		aliases:    aliases,
+
+		interruptible: interruptible,
 	}
+}
+
+// The OPA Wasm ABI this runtime speaks: major version 1, minor 2 or later
+// (opa_eval, the one-call evaluation).
+const (
+	abiMajor    = 1
+	abiMinorMin = 2
+)
+
+// checkABI reads the ABI version the module declares in its
+// opa_wasm_abi_version and opa_wasm_abi_minor_version globals and refuses
+// one this runtime does not speak, before anything is called.
+func checkABI(mod api.Module) error {
+	major, okMajor := abiGlobal(mod, "opa_wasm_abi_version")
+	minor, okMinor := abiGlobal(mod, "opa_wasm_abi_minor_version")
+	if !okMajor || !okMinor {
+		return errors.New("instantiate policy: no OPA Wasm ABI version exported")
+	}
+	if major != abiMajor || minor < abiMinorMin {
+		return fmt.Errorf("instantiate policy: OPA Wasm ABI %d.%d, want %d.%d or a later %d.x", major, minor, abiMajor, abiMinorMin, abiMajor)
+	}
+	return nil
+}
+
+func abiGlobal(mod api.Module, name string) (uint32, bool) {
+	g := mod.ExportedGlobal(name)
+	if g == nil {
+		return 0, false
+	}
+	return uint32(g.Get()), true
 }
 
 // VM is one instance of a policy, with its own memory. It is not safe for
@@ -76,10 +117,11 @@ func (a abort) Error() string { return "policy aborted: " + a.msg }
 
 // NewVM instantiates the policy and loads its data.
 func (p *Policy) NewVM(ctx context.Context) (*VM, error) {
-	// No WithCloseOnContextDone: it watches the context on every call into
-	// wasm, and a device's evaluation is a matter of a millisecond; Eval
-	// checks the context before it starts instead.
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(p.cache))
+	// With interruptible, a policy that loops or builds a huge value stops
+	// when its context ends (the engine's time and memory budgets, an
+	// interrupt); the VM is closed then, and the caller drops it. Without
+	// it, Eval checks the context before it starts.
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(p.cache).WithCloseOnContextDone(p.interruptible))
 	v := &VM{policy: p, runtime: rt}
 	if err := v.instantiate(ctx); err != nil {
 		rt.Close(ctx)
@@ -113,6 +155,9 @@ func (v *VM) instantiate(ctx context.Context) error {
 	mod, err := v.runtime.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName("policy"))
 	if err != nil {
 		return fmt.Errorf("instantiate policy: %w", err)
+	}
+	if err := checkABI(mod); err != nil {
+		return err
 	}
 	if v.mem = mod.Memory(); v.mem == nil {
 		return errors.New("instantiate policy: no memory")
@@ -150,11 +195,15 @@ func (v *VM) resolveBuiltins(ctx context.Context, fn api.Function) error {
 	}
 	v.builtins = make(map[int32]builtinImpl, len(ids))
 	for n, id := range ids {
-		f := topdown.GetBuiltin(n)
+		impl := n
+		if a, ok := v.policy.aliases[n]; ok {
+			impl = a
+		}
+		f := topdown.GetBuiltin(impl)
 		if f == nil {
 			return fmt.Errorf("builtin %s: no host implementation", n)
 		}
-		v.builtins[id] = builtinImpl{name: n, fn: f}
+		v.builtins[id] = builtinImpl{name: impl, fn: f}
 	}
 	v.bctx = topdown.BuiltinContext{
 		Context:      ctx,

@@ -2,11 +2,9 @@ package wasm
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/util"
 	"github.com/tetratelabs/wazero/api"
 )
@@ -47,9 +45,9 @@ func (v *VM) hostModule(ctx context.Context) error {
 }
 
 // builtin runs a builtin the compiled policy does not implement itself
-// (e.g. sprintf) with OPA's own Go implementation. Like topdown without
-// strict builtin errors, a failing builtin is undefined (address 0), unless
-// the error halts evaluation.
+// (e.g. sprintf) with OPA's own Go implementation. A failing builtin stops
+// the evaluation with its error, as topdown does with strict builtin
+// errors: an undefined value would let a rule pass unnoticed.
 func (v *VM) builtin(ctx context.Context, id int32, argAddrs []uint64) (uint32, error) {
 	impl, ok := v.builtins[id]
 	if !ok {
@@ -70,13 +68,8 @@ func (v *VM) builtin(ctx context.Context, id int32, argAddrs []uint64) (uint32, 
 		}
 	}
 	var out *ast.Term
-	err := impl.fn(v.bctx, args, func(t *ast.Term) error { out = t; return nil })
-	if err != nil {
-		var halt topdown.Halt
-		if errors.As(err, &halt) {
-			return 0, err
-		}
-		return 0, nil
+	if err := impl.fn(v.bctx, args, func(t *ast.Term) error { out = t; return nil }); err != nil {
+		return 0, fmt.Errorf("builtin %s: %w", impl.name, err)
 	}
 	if out == nil {
 		return 0, nil

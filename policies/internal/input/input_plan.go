@@ -1,4 +1,4 @@
-package policies
+package input
 
 import (
 	"encoding"
@@ -12,7 +12,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// Per-type conversion plans for inputValue (input.go): what encoding/json
+// Per-type conversion plans for Value (input.go): what encoding/json
 // decides from struct tags and types is worked out once per type.
 
 type planKind uint8

@@ -1,4 +1,6 @@
-package policies
+// Package input builds the Rego input of a facts document directly as an
+// OPA value, the fast path of policies.Engine.Evaluate.
+package input
 
 import (
 	"bytes"
@@ -20,7 +22,7 @@ import (
 
 // The Rego input of a device used to be built by json.Marshal followed by
 // ast.ValueFromReader: three passes over the document and an allocation per
-// JSON token. inputValue walks the Go value once instead. Its contract is
+// JSON token. Value walks the Go value once instead. Its contract is
 // strict equality with that JSON path for every value, so the rules see the
 // same input whichever path built it; input_test.go holds it to that.
 //
@@ -29,9 +31,9 @@ import (
 // not re-implement it: it hands that sub-value to encoding/json and parses
 // the result, which is exact by construction and rare in facts documents.
 
-// inputValue converts dev to the value ast.ValueFromReader would give for
+// Value converts dev to the value ast.ValueFromReader would give for
 // json.Marshal(dev).
-func inputValue(dev *facts.Device) (ast.Value, error) {
+func Value(dev *facts.Device) (ast.Value, error) {
 	v, err := anyInputValue(dev)
 	if err != nil {
 		return nil, fmt.Errorf("convert facts document: %w", err)
@@ -39,7 +41,7 @@ func inputValue(dev *facts.Device) (ast.Value, error) {
 	return v, nil
 }
 
-// anyInputValue is inputValue for any Go value; the tests use it to cover
+// anyInputValue is Value for any Go value; the tests use it to cover
 // kinds facts.Device does not have today.
 func anyInputValue(x any) (ast.Value, error) {
 	v := reflect.ValueOf(x)

@@ -37,7 +37,7 @@ func newTestVM(t *testing.T, entrypoint string) *VM {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vm, err := NewPolicy(raw, []byte(`{"config": {"limit": 2}}`), entrypoint, caps).NewVM(ctx)
+	vm, err := NewPolicy(raw, []byte(`{"config": {"limit": 2}}`), entrypoint, caps, nil, false).NewVM(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestUnknownEntrypoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewPolicy(raw, []byte(`{}`), "t/y", caps).NewVM(ctx); err == nil || !strings.Contains(err.Error(), "t/y") {
+	if _, err := NewPolicy(raw, []byte(`{}`), "t/y", caps, nil, false).NewVM(ctx); err == nil || !strings.Contains(err.Error(), "t/y") {
 		t.Errorf("NewVM = %v, want an unknown-entrypoint error", err)
 	}
 }
