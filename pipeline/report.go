@@ -32,6 +32,7 @@ func ReportFormats() []string { return reports.Formats() }
 type prepared struct {
 	policies *policies.Engine
 	writers  []reports.Writer
+	history  *historyRun
 }
 
 // prepare validates every input of the run (policies, data, waivers,
@@ -41,14 +42,14 @@ func prepare(ctx context.Context, cfg Config) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := writersFor(cfg)
+	ws, err := writersFor(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkOutDir(cfg.OutDir); err != nil {
 		return nil, err
 	}
-	return &prepared{policies: eng, writers: ws}, nil
+	return &prepared{policies: eng, writers: ws, history: openHistory(ctx, cfg, eng.Rules())}, nil
 }
 
 // loadPolicies compiles the catalogue and custom rules, with data and waivers.
@@ -141,14 +142,21 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	for _, p := range written {
 		cfg.Log.Debug("wrote report", "path", p)
 	}
+	prep.history.finish(ctx, cfg, run)
 	return run, nil
 }
 
 // writersFor builds the writers of cfg.Formats, with the SARIF options.
-func writersFor(cfg Config) ([]reports.Writer, error) {
+func writersFor(ctx context.Context, cfg Config) ([]reports.Writer, error) {
 	var sarifOpts reports.SARIFOptions
 	sarifOpts.OmitSuppressed = cfg.OmitSuppressed
-	if cfg.BaselineFile != "" {
+	if cfg.BaselineFile == BaselineFromHistory {
+		b, err := historyBaseline(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		sarifOpts.Baseline = b
+	} else if cfg.BaselineFile != "" {
 		b, err := os.ReadFile(cfg.BaselineFile)
 		if err != nil {
 			return nil, UsageError("read --baseline: %v", err)

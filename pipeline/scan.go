@@ -42,6 +42,7 @@ func Scan(ctx context.Context, cfg Config) error {
 		return err
 	}
 	scan := newScanMeta(cfg)
+	prep.history.begin(ctx, cfg, scan)
 	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att)
 	scan.FinishedAt = cfg.now()()
 	interrupted := sweepErr != nil && errors.Is(sweepErr, context.Canceled)

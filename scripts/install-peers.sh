@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(nmap snmpd snmp cups-ipp-utils dbus sslscan openssl nftables iproute2 chromium time)
+apt_packages=(nmap snmpd snmp cups-ipp-utils dbus sslscan openssl nftables iproute2 chromium time postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

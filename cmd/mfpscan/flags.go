@@ -112,6 +112,7 @@ type reportFlags struct {
 	site           string
 	omitSuppressed bool
 	evaluator      string
+	history        historyFlags
 }
 
 func (f *reportFlags) register(fs *pflag.FlagSet) {
@@ -120,10 +121,11 @@ func (f *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.policies, "policy", nil, "custom Rego policy: directory, .rego file or OPA bundle .tar.gz (repeatable)")
 	fs.StringArrayVar(&f.dataFiles, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
 	fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
-	fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif: mark results new / unchanged / updated / absent")
+	fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif, or \"history\" for the site's last complete run in the history store: mark results new / unchanged / updated / absent")
 	fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
 	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
 	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	f.history.register(fs)
 	fs.StringVar(&f.evaluator, "evaluator", "auto", "policy evaluator: auto (compiled to WebAssembly; OPA's topdown if a policy cannot be compiled), compiled, topdown")
 }
 
@@ -145,6 +147,9 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
 	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
 	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.omitSuppressed
+	if err := f.history.apply(cfg); err != nil {
+		return err
+	}
 	switch f.evaluator {
 	case "auto":
 		cfg.Evaluator = policies.EvaluatorAuto

@@ -51,6 +51,7 @@ default-credential checks only with --check-default-credentials.`,
 		newDemoCommand(g),
 		newReportCommand(g),
 		newDiffCommand(g),
+		newHistoryCommand(g),
 		newVersionCommand(),
 	)
 	return root
