@@ -73,7 +73,28 @@ var migrations = []string{
 		run_id BIGINT NOT NULL,
 		sarif TEXT NOT NULL
 	)`,
+	// 2: per-run counts by rule, so trends read one row per run and rule
+	// instead of every device × rule result.
+	`CREATE TABLE run_rule_counts (
+		run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+		rule_id TEXT NOT NULL,
+		severity TEXT NOT NULL,
+		key_point INTEGER NOT NULL,
+		failed INTEGER NOT NULL,
+		passed INTEGER NOT NULL,
+		review INTEGER NOT NULL,
+		PRIMARY KEY (run_id, rule_id, severity, key_point)
+	);
+	INSERT INTO run_rule_counts ` + countsSelect + ` WHERE x.run_id IN (SELECT id FROM runs WHERE recorded = 1) GROUP BY x.run_id, x.rule_id, x.severity, x.key_point`,
 }
+
+// countsSelect aggregates results into run_rule_counts rows. A waived
+// failure is not counted as failed.
+const countsSelect = `SELECT x.run_id, x.rule_id, x.severity, x.key_point,
+		SUM(CASE WHEN x.status = 'fail' AND x.waived = 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN x.status = 'pass' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN x.status = 'review' THEN 1 ELSE 0 END)
+		FROM results x`
 
 // SchemaVersion is the schema this build writes.
 func SchemaVersion() int { return len(migrations) }

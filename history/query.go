@@ -22,7 +22,7 @@ func (s *sqlStore) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
 	q := `SELECT r.id, r.site, r.started_at, r.finished_at, r.targets, r.tool, r.tool_version, r.catalogue_version,
 		r.exit_status, r.recorded, r.incomplete,
 		(SELECT COUNT(*) FROM run_devices d WHERE d.run_id = r.id),
-		(SELECT COUNT(*) FROM results x WHERE x.run_id = r.id AND x.status = 'fail' AND x.waived = 0)
+		(SELECT COALESCE(SUM(c.failed), 0) FROM run_rule_counts c WHERE c.run_id = r.id)
 		FROM runs r ORDER BY r.started_at DESC, r.id DESC`
 	var args []any
 	if limit > 0 {
@@ -158,11 +158,8 @@ func (s *sqlStore) Trend(ctx context.Context, q TrendQuery) ([]TrendPoint, error
 		where += ` AND r.site = ?`
 		args = append(args, q.Site)
 	}
-	query := `SELECT r.id, r.started_at, r.site, ` + key + `,
-		SUM(CASE WHEN x.status = 'fail' AND x.waived = 0 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN x.status = 'pass' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN x.status = 'review' THEN 1 ELSE 0 END)
-		FROM results x JOIN runs r ON r.id = x.run_id
+	query := `SELECT r.id, r.started_at, r.site, ` + key + `, SUM(x.failed), SUM(x.passed), SUM(x.review)
+		FROM run_rule_counts x JOIN runs r ON r.id = x.run_id
 		WHERE ` + where + `
 		GROUP BY r.id, r.started_at, r.site, ` + key + `
 		ORDER BY r.started_at, r.id, ` + key
@@ -244,6 +241,7 @@ func (s *sqlStore) Prune(ctx context.Context, o PruneOptions) (int, error) {
 	ids := `SELECT id FROM runs WHERE ` + where
 	for _, q := range []string{
 		`DELETE FROM results WHERE run_id IN (` + ids + `)`,
+		`DELETE FROM run_rule_counts WHERE run_id IN (` + ids + `)`,
 		`DELETE FROM run_devices WHERE run_id IN (` + ids + `)`,
 		`DELETE FROM device_events WHERE run_id IN (` + ids + `) AND kind <> 'first_seen'`,
 		`DELETE FROM baselines WHERE run_id IN (` + ids + `)`,

@@ -193,6 +193,9 @@ func (s *sqlStore) FinishRun(ctx context.Context, runID int64, end RunEnd) error
 			return s.wrap("update device "+d.id, err)
 		}
 	}
+	if err := s.exec(ctx, tx, `INSERT INTO run_rule_counts `+countsSelect+` WHERE x.run_id = ? GROUP BY x.run_id, x.rule_id, x.severity, x.key_point`, runID); err != nil {
+		return s.wrap("count results of run", err)
+	}
 	if err := s.exec(ctx, tx, `UPDATE runs SET finished_at = ?, exit_status = ?, incomplete = ?, recorded = 1 WHERE id = ?`,
 		nanos(end.FinishedAt), end.ExitStatus, b2i(end.Incomplete), runID); err != nil {
 		return s.wrap("mark run recorded", err)
