@@ -147,6 +147,11 @@ type Store interface {
 	Trend(ctx context.Context, q TrendQuery) ([]TrendPoint, error)
 	// Baseline is the SARIF log of the site's newest complete run, nil if none.
 	Baseline(ctx context.Context, site string) ([]byte, int64, error)
+	// SetBaseline keeps a recorded complete run's SARIF log as its site's
+	// baseline (written after the reports, so after FinishRun).
+	SetBaseline(ctx context.Context, runID int64, sarif []byte) error
+	// ReportTrends gathers the last n recorded runs of site for the report.
+	ReportTrends(ctx context.Context, site string, n int) (*ReportTrends, error)
 	Prune(ctx context.Context, o PruneOptions) (int, error)
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error

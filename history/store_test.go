@@ -387,3 +387,69 @@ func TestMigrationBackfillsCounts(t *testing.T) {
 		}
 	})
 }
+
+func TestReportTrends(t *testing.T) {
+	forEach(t, func(t *testing.T, target string) {
+		ctx := context.Background()
+		s := mustOpen(t, target)
+		// Run 0 and 1 have 4 devices, run 2 only 3: device 3 went missing.
+		for run, n := range []int{4, 4, 3} {
+			if _, err := record(ctx, s, "hq", run, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tr, err := s.ReportTrends(ctx, "hq", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tr.Runs) != 2 || !tr.Runs[0].HasPrevious || !tr.Runs[1].StartedAt.Equal(t0.Add(2*time.Hour)) {
+			t.Fatalf("runs: %+v", tr.Runs)
+		}
+		// Expected from the results() rule: fail when (i+j+run)%3 == 0.
+		fails := func(run, n int) map[[2]int]bool {
+			m := map[[2]int]bool{}
+			for i := range n {
+				for j := range rules {
+					if (i+j+run)%3 == 0 {
+						m[[2]int{i, j}] = true
+					}
+				}
+			}
+			return m
+		}
+		for k, pair := range [][2]int{{0, 1}, {1, 2}} {
+			ns := []int{4, 4, 3}
+			before, now := fails(pair[0], ns[pair[0]]), fails(pair[1], ns[pair[1]])
+			wantNew, wantFixed := 0, 0
+			for f := range now {
+				if !before[f] {
+					wantNew++
+				}
+			}
+			for f := range before {
+				if !now[f] {
+					wantFixed++
+				}
+			}
+			if got := tr.Runs[k]; got.New != wantNew || got.Fixed != wantFixed {
+				t.Errorf("run %d: new %d fixed %d, want %d %d", pair[1], got.New, got.Fixed, wantNew, wantFixed)
+			}
+			sum := 0
+			for _, v := range tr.Runs[k].FailedBySeverity {
+				sum += v
+			}
+			if sum != len(now) {
+				t.Errorf("run %d: failed by severity sums to %d, want %d", pair[1], sum, len(now))
+			}
+		}
+		if len(tr.KeyPoints) != 3 || tr.KeyPoints[0].KeyPoint != 3 || len(tr.KeyPoints[0].Compliance) != 2 {
+			t.Errorf("key points: %+v", tr.KeyPoints)
+		}
+		if len(tr.Missing) != 1 || tr.Missing[0].ID != "serial:SN0003" || !tr.Missing[0].LastSeen.Equal(t0.Add(time.Hour)) {
+			t.Errorf("missing: %+v", tr.Missing)
+		}
+		if e, err := s.ReportTrends(ctx, "nowhere", 5); err != nil || len(e.Runs) != 0 {
+			t.Errorf("unknown site: %+v, %v", e, err)
+		}
+	})
+}
