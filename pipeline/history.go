@@ -71,16 +71,15 @@ func (h *historyRun) begin(ctx context.Context, cfg Config, scan facts.Scan) {
 	h.id = id
 }
 
-// finish records every device and its results, then marks the run recorded.
-func (h *historyRun) finish(ctx context.Context, cfg Config, run *reports.Run) {
+// trendRuns is how many runs the report's trend charts show.
+const trendRuns = 12
+
+// record stores every device and its results, marks the run recorded, and
+// hands the site's trends (this run included) to the report.
+func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
 	if h == nil {
 		return
 	}
-	defer h.close()
-	h.finishOpen(ctx, cfg, run)
-}
-
-func (h *historyRun) finishOpen(ctx context.Context, cfg Config, run *reports.Run) {
 	h.begin(ctx, cfg, run.Scan)
 	if h.err != nil {
 		return
@@ -106,12 +105,52 @@ func (h *historyRun) finishOpen(ctx context.Context, cfg Config, run *reports.Ru
 	if end.FinishedAt.IsZero() {
 		end.FinishedAt = cfg.now()().UTC()
 	}
-	if sarif, err := os.ReadFile(filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename())); err == nil {
-		end.SARIF = sarif
-	}
 	if err := h.store.FinishRun(ctx, h.id, end); err != nil {
 		h.fail(cfg, err)
+		return
 	}
+	tr, err := h.store.ReportTrends(ctx, cfg.Site, trendRuns)
+	if err != nil {
+		h.fail(cfg, err)
+		return
+	}
+	run.Trends = reportTrends(tr)
+}
+
+// saveBaseline keeps the results.sarif just written as the site's next
+// --baseline history, then closes the store.
+func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
+	if h == nil {
+		return
+	}
+	defer h.close()
+	if h.err != nil || h.id == 0 {
+		return
+	}
+	sarif, err := os.ReadFile(filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename()))
+	if err != nil {
+		return // no SARIF format this run: nothing to keep
+	}
+	if err := h.store.SetBaseline(ctx, h.id, sarif); err != nil {
+		h.fail(cfg, err)
+	}
+}
+
+func reportTrends(t *history.ReportTrends) *reports.Trends {
+	if t == nil || len(t.Runs) == 0 {
+		return nil
+	}
+	out := &reports.Trends{}
+	for _, r := range t.Runs {
+		out.Runs = append(out.Runs, reports.TrendRun{StartedAt: r.StartedAt, FailedBySeverity: r.FailedBySeverity, New: r.New, Fixed: r.Fixed, HasPrevious: r.HasPrevious})
+	}
+	for _, k := range t.KeyPoints {
+		out.KeyPoints = append(out.KeyPoints, reports.KeyPointTrend{KeyPoint: k.KeyPoint, Compliance: k.Compliance})
+	}
+	for _, m := range t.Missing {
+		out.Missing = append(out.Missing, reports.MissingDevice{ID: m.ID, Address: m.Address, LastSeen: m.LastSeen})
+	}
+	return out
 }
 
 func (h *historyRun) close() {

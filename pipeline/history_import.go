@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/mfpscan/mfpscan/history"
 	"github.com/mfpscan/mfpscan/reports"
@@ -29,8 +31,15 @@ func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) 
 		c.OutDir = dir
 		c.Progress = nil
 		h := &historyRun{store: s, catalogue: catalogueVersion(run.Rules)}
-		// finish closes the store it is given; keep ours open.
-		h.finishOpen(ctx, c, run)
+		h.record(ctx, c, run)
+		if h.err == nil {
+			sarif, err := os.ReadFile(filepath.Join(dir, (&reports.SARIFWriter{}).Filename()))
+			if err == nil {
+				if err := s.SetBaseline(ctx, h.id, sarif); err != nil {
+					return n, fmt.Errorf("import %s: %w", dir, err)
+				}
+			}
+		}
 		if h.err != nil {
 			return n, fmt.Errorf("import %s: %w", dir, h.err)
 		}

@@ -135,6 +135,7 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	if failed > 0 {
 		run.ExitCode = 1
 	}
+	prep.history.record(ctx, cfg, run)
 	written, err := reports.WriteWith(ctx, cfg.OutDir, run, prep.writers)
 	if err != nil {
 		return nil, fmt.Errorf("write reports: %w", err)
@@ -142,7 +143,7 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	for _, p := range written {
 		cfg.Log.Debug("wrote report", "path", p)
 	}
-	prep.history.finish(ctx, cfg, run)
+	prep.history.saveBaseline(ctx, cfg)
 	return run, nil
 }
 

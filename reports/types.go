@@ -28,6 +28,10 @@ type Run struct {
 	// the bytes written there, so SARIF can point at the line of a fact.
 	FactsFiles map[string]string
 	FactsText  map[string][]byte
+
+	// Trends is the site's history from the history store, for the HTML
+	// report; nil without a store or earlier runs.
+	Trends *Trends
 }
 
 // Writer renders one report format.

@@ -42,7 +42,7 @@ func TestHistoryDemoRecordsAndQueries(t *testing.T) {
 	store := filepath.Join(dir, "h.db")
 	for i, site := range []string{"hq", "hq"} {
 		out := filepath.Join(dir, "run", string(rune('a'+i)))
-		args := []string{"eval", "--history", store, "--site", site, "--out", out, "--format", "sarif,json", "-q", "../../testdata/reports/facts-127.77.0.10.json"}
+		args := []string{"eval", "--history", store, "--site", site, "--out", out, "--format", "sarif,json,html", "-q", "../../testdata/reports/facts-127.77.0.10.json"}
 		if i == 1 {
 			args = append(args, "--baseline", "history")
 		}
@@ -71,6 +71,13 @@ func TestHistoryDemoRecordsAndQueries(t *testing.T) {
 	}
 	if !strings.Contains(string(sarif), `"baselineState": "unchanged"`) {
 		t.Error("second run with --baseline history has no unchanged results")
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "run", "b", "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `id="trend-severity"`) || !strings.Contains(string(page), `id="trend-keypoints"`) {
+		t.Error("report of the second run has no trend charts")
 	}
 	o, err = runHistoryCLI(t, "history", "trend", "--history", store, "--by", "key-point", "--format", "csv")
 	if err != nil || !strings.HasPrefix(o, "RUN,STARTED,SITE,KEY-POINT,FAILED") || strings.Count(o, "\n") < 3 {
