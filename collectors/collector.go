@@ -70,6 +70,10 @@ type Options struct {
 	// Communities are tried read-only, in order, after the well-known ones.
 	// They are secrets: collectors record them as "custom-N", never by value.
 	Communities []string
+	// Secrets are further values (passwords, PINs) that must never appear
+	// in facts or logs, redacted like Communities wherever a device echoes
+	// them back.
+	Secrets []string
 	// CheckDefaultCredentials opts in to one login attempt per well-known
 	// account per device.
 	CheckDefaultCredentials bool
@@ -77,6 +81,9 @@ type Options struct {
 	ProbePJL bool
 	// Now is the clock used for certificate validity; tests pin it.
 	Now func() time.Time
+	// AdvisoryData is a newer advisory data file (--advisories), checked
+	// before the scan starts; nil means the embedded data.
+	AdvisoryData []byte
 }
 
 // Env is what a collector gets from the engine for one device.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -58,10 +59,18 @@ func (d *hostDialer) DialContext(ctx context.Context, network, address string) (
 		d.releaseEntry(host, s)
 		return nil, fmt.Errorf("dial %s %s: %w", network, address, err)
 	}
-	return &slotConn{Conn: conn, release: func() {
+	sc := &slotConn{Conn: conn, release: func() {
 		<-s.sem
 		d.releaseEntry(host, s)
-	}}, nil
+	}}
+	// 9100-9107 and 515 are guarded here too, whoever uses this dialer;
+	// the engine adds the port table's own print ports and the opt-in.
+	if _, p, _ := net.SplitHostPort(address); p != "" {
+		if port, err := strconv.Atoi(p); err == nil && fixedPrintPort(port) {
+			return &printConn{Conn: sc, pjl: grantedPJL(ctx, port)}, nil
+		}
+	}
+	return sc, nil
 }
 
 func (d *hostDialer) acquireEntry(host string) *hostSlots {

@@ -43,6 +43,7 @@ func NewEngine(opts Options, collectors []Collector, analysers []Analyser, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	log = newRedactLogger(log, opts.secrets())
 	host := 30 * opts.Timeout
 	if host < 10*time.Second {
 		host = 10 * time.Second
@@ -69,7 +70,10 @@ type collected struct {
 // the host deadline is recorded with that status.
 func (e *Engine) Collect(ctx context.Context, t *Target) *facts.Device {
 	doc := BaseDocument(t)
-	env := &Env{Dialer: e.Dialer, Options: e.opts, Log: e.log.With("host", t.Addr.String())}
+	// The print-port guard sits between every collector and the dialer, so
+	// no collector, redirect or analyser can write to a print port.
+	dialer := GuardPrintPorts(e.Dialer, t.Roles, e.opts.ProbePJL)
+	env := &Env{Dialer: dialer, Options: e.opts, Log: e.log.With("host", t.Addr.String())}
 
 	hostCtx, cancel := context.WithTimeout(ctx, e.HostTimeout)
 	defer cancel()
@@ -88,8 +92,13 @@ func (e *Engine) Collect(ctx context.Context, t *Target) *facts.Device {
 	for _, a := range e.analysers {
 		doc.Collectors[a.Name()] = runAnalyser(ctx, a, env, t, doc)
 	}
+	// Last, so no collector or analyser can leave a secret a device
+	// echoed back (a sysDescr repeating the community, a banner, a title).
+	RedactDocument(doc, e.opts.secrets())
 	return doc
 }
+
+const hostDeadlineReason = "host deadline exceeded"
 
 // runCollectors starts every collector and waits for all of them, or for the
 // host deadline plus one exchange timeout of grace. A collector still running
@@ -98,7 +107,7 @@ func (e *Engine) runCollectors(ctx context.Context, env *Env, t *Target) []colle
 	out := make([]collected, len(e.collectors))
 	ch := make(chan collected, len(e.collectors))
 	for i, c := range e.collectors {
-		out[i] = collected{index: i, status: facts.CollectorStatus{Status: facts.StatusTimeout, Reason: "host deadline exceeded"}}
+		out[i] = collected{index: i, status: facts.CollectorStatus{Status: facts.StatusTimeout, Reason: hostDeadlineReason}}
 		go func() { ch <- runCollector(ctx, i, c, env, t) }()
 	}
 	var grace <-chan time.Time
@@ -113,6 +122,14 @@ func (e *Engine) runCollectors(ctx context.Context, env *Env, t *Target) []colle
 			}
 		case <-grace:
 			e.log.Warn("collectors overran the host deadline", "host", t.Addr, "pending", pending)
+			if errors.Is(ctx.Err(), context.Canceled) {
+				// Stopped by the run, not by the device being slow.
+				for i := range out {
+					if out[i].doc == nil && out[i].status.Reason == hostDeadlineReason {
+						out[i].status.Reason = "interrupted before the collector finished"
+					}
+				}
+			}
 			return out
 		}
 	}

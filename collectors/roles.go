@@ -22,6 +22,9 @@ const (
 // Roles maps ports to the service expected there.
 type Roles struct {
 	TCP map[int]string
+	// Print marks further print ports, beyond 9100-9107, 515 and the raw
+	// and lpd roles (see IsPrint): nothing but a connect goes there.
+	Print map[int]bool
 	// SNMPPort is the UDP port of the SNMP agent (161 unless shifted).
 	SNMPPort int
 }
@@ -50,6 +53,12 @@ func (r Roles) Shift(offset int) Roles {
 	out := Roles{TCP: make(map[int]string, len(r.TCP)), SNMPPort: r.SNMPPort + offset}
 	for p, role := range r.TCP {
 		out.TCP[p+offset] = role
+	}
+	if len(r.Print) > 0 {
+		out.Print = make(map[int]bool, len(r.Print))
+		for p, v := range r.Print {
+			out.Print[p+offset] = v
+		}
 	}
 	return out
 }

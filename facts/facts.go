@@ -12,6 +12,11 @@ import "time"
 // SchemaVersion is the facts document version this package reads and writes.
 const SchemaVersion = "1"
 
+// MaxFileBytes caps one facts file, on write and on read alike, so whatever
+// mfpscan writes it reads back (report --from, eval). Real documents are a
+// few kilobytes; collectors cap every field they copy from a device.
+const MaxFileBytes = 16 << 20
+
 // Status is a collector's outcome for one device.
 type Status string
 
@@ -103,6 +108,11 @@ type Device struct {
 	// Collectors holds each collector's outcome for this device, keyed by
 	// collector name.
 	Collectors map[string]CollectorStatus `json:"collectors"`
+
+	// Incomplete is set when the run was interrupted before this device's
+	// collection finished: facts missing here were not collected, which
+	// proves nothing about the device.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // CollectorStatus is one collector's outcome on one device.
@@ -184,6 +194,10 @@ type HTTPService struct {
 	Markers []string `json:"markers,omitempty"`
 	// Pages are well-known paths requested without a session, status only.
 	Pages []PageProbe `json:"pages,omitempty"`
+	// DeviceFirmware is the firmware version a Remote UI device-information
+	// page shows without a login, with the path it was read from.
+	DeviceFirmware     string `json:"device_firmware,omitempty"`
+	DeviceFirmwarePath string `json:"device_firmware_path,omitempty"`
 }
 
 // Login modes of a Remote UI, from open to strongest.
@@ -346,8 +360,15 @@ type Firmware struct {
 	Source  string `json:"source,omitempty"`
 	// AdvisoryStatus is "vulnerable", "not_affected" or "unknown" (no
 	// version, or no rule for this model).
-	AdvisoryStatus string     `json:"advisory_status"`
-	Advisories     []Advisory `json:"advisories,omitempty"`
+	AdvisoryStatus string `json:"advisory_status"`
+	// AdvisoryCoverage says whether the advisory data speaks about this
+	// device at all: "model_line_covered", "model_line_not_covered",
+	// "vendor_not_covered" or "model_unknown". Only a covered model line
+	// can be "not_affected".
+	AdvisoryCoverage string `json:"advisory_coverage,omitempty"`
+	// AdvisoryNote explains an uncovered result for reports.
+	AdvisoryNote string     `json:"advisory_note,omitempty"`
+	Advisories   []Advisory `json:"advisories,omitempty"`
 	// AdvisoryData is the version of the advisory data file used.
 	AdvisoryData string `json:"advisory_data,omitempty"`
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
 )
 
 // ErrUsage marks errors in the operator's input (exit code 2: nothing was
@@ -24,6 +25,10 @@ var ErrUsage = errors.New("usage error")
 // ErrInterrupted is returned when a sweep was cut short by a signal; what was
 // collected has been written.
 var ErrInterrupted = errors.New("interrupted")
+
+// ExitInterrupted is the exit code of an interrupted run (ErrInterrupted),
+// recorded in the SARIF invocation so the file and the process agree.
+const ExitInterrupted = 4
 
 // ErrChecksFailed is returned when a check the operator asked for failed
 // (e.g. Rego unit tests); it exits like findings do.
@@ -57,9 +62,16 @@ type Config struct {
 
 	Collect collectors.Options
 
-	PolicyPaths    []string
-	DataFiles      []string
-	Evaluator      string // policies.Options.Evaluator
+	PolicyPaths []string
+	// BundleKey, when set, requires every PolicyPaths entry to be an OPA
+	// bundle signed with it.
+	BundleKey *policies.BundleKey
+	DataFiles []string
+	Evaluator string // policies.Options.Evaluator
+	// EvalTimeout and EvalMemory are the policy evaluation budgets:
+	// per device, and of the process's heap in bytes (0: the defaults).
+	EvalTimeout    time.Duration
+	EvalMemory     int64
 	WaiversFile    string
 	Attestations   string
 	BaselineFile   string
@@ -83,6 +95,9 @@ type Config struct {
 	// terminal and NO_COLOR is not set.
 	Color bool
 	Now   func() time.Time
+	// Observe, when set, receives each evaluated run (interrupted ones too)
+	// and the number of addresses swept, for run metrics.
+	Observe func(run *reports.Run, swept uint64)
 }
 
 // ParsePorts reads "80,443,8000-8010" into a sorted, de-duplicated list.

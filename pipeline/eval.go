@@ -12,13 +12,10 @@ import (
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 )
-
-// maxFactsFile caps one facts document read from disk; real ones are a few
-// kilobytes.
-const maxFactsFile = 16 << 20
 
 // Eval evaluates saved facts files (or directories of them) and writes the
 // same reports scan would, without touching the network.
@@ -43,10 +40,17 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 		scan = *docs[0].Scan
 	}
 	run, err := evaluateAndReport(ctx, cfg, prep, scan, docs)
+	if run != nil {
+		// An interrupted evaluation still has a run: metrics and the summary
+		// describe what was decided.
+		if cfg.Observe != nil {
+			cfg.Observe(run, 0)
+		}
+		printSummary(cfg, run)
+	}
 	if err != nil {
 		return err
 	}
-	printSummary(cfg, run)
 	return failOnError(cfg, run)
 }
 
@@ -97,18 +101,14 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 	return docs, nil
 }
 
+// readFactsFile reads one facts document: a regular file (a FIFO would
+// hang the run) under facts.MaxFileBytes, valid against the schema, and
+// small enough once re-encoded that the facts file eval writes for it reads
+// back; a compact document can grow several-fold when indented.
 func readFactsFile(path string) (*facts.Device, error) {
-	fh, err := os.Open(path)
+	raw, err := inputfile.Read(path, facts.MaxFileBytes)
 	if err != nil {
 		return nil, UsageError("read facts: %v", err)
-	}
-	defer fh.Close()
-	raw, err := io.ReadAll(io.LimitReader(fh, maxFactsFile+1))
-	if err != nil {
-		return nil, UsageError("read facts %s: %v", path, err)
-	}
-	if len(raw) > maxFactsFile {
-		return nil, UsageError("%s: larger than %d MiB, not a facts document", path, maxFactsFile>>20)
 	}
 	if err := facts.Validate(raw); err != nil {
 		return nil, UsageError("%s: %v", path, err)
@@ -116,6 +116,9 @@ func readFactsFile(path string) (*facts.Device, error) {
 	var d facts.Device
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return nil, UsageError("%s: %v", path, err)
+	}
+	if _, err := reports.EncodeFacts(&d); err != nil {
+		return nil, UsageError("%s: rewritten, this document would not read back: %v", path, err)
 	}
 	return &d, nil
 }
@@ -136,16 +139,25 @@ func PolicyList(ctx context.Context, w io.Writer, paths, data []string, format s
 
 // PolicyTest runs the *_test.rego files under paths.
 func PolicyTest(ctx context.Context, w io.Writer, paths []string) error {
+	return PolicyTestWith(ctx, w, paths, policies.TestOptions{})
+}
+
+// PolicyTestWith is PolicyTest with a report format (text, json, junit, tap)
+// and per-rule coverage. Only the text report ends in the "N passed, M
+// failed" line; the others stay machine-readable.
+func PolicyTestWith(ctx context.Context, w io.Writer, paths []string, opts policies.TestOptions) error {
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
 			return UsageError("read %s: %v", p, err)
 		}
 	}
-	passed, failed, err := policies.RunRegoTests(ctx, paths, w)
+	passed, failed, err := policies.RunRegoTestsWith(ctx, paths, w, opts)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
+	if opts.Format == "" || opts.Format == "text" {
+		fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
+	}
 	if failed > 0 {
 		return fmt.Errorf("%w: %d Rego test(s) failed", ErrChecksFailed, failed)
 	}

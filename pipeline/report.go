@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 )
@@ -55,6 +57,20 @@ func prepare(ctx context.Context, cfg Config) (*prepared, error) {
 // loadPolicies compiles the catalogue and custom rules, with data and waivers.
 // It runs before any probe so a broken policy stops the run with nothing sent.
 func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
+	// The policy loader opens these itself; checking first means a FIFO or
+	// device fails at once instead of blocking the run.
+	checks := [][2]string{{"--waivers", cfg.WaiversFile}}
+	for _, p := range cfg.DataFiles {
+		checks = append(checks, [2]string{"--data", p})
+	}
+	for _, c := range checks {
+		if c[1] == "" {
+			continue
+		}
+		if err := inputfile.Check(c[1]); err != nil {
+			return nil, UsageError("read %s: %v", c[0], err)
+		}
+	}
 	var waivers []policies.Waiver
 	if cfg.WaiversFile != "" {
 		w, err := policies.LoadWaivers(cfg.WaiversFile, cfg.now()())
@@ -73,12 +89,16 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	eng, err := policies.Load(ctx, policies.Options{
-		Policies:    cfg.PolicyPaths,
-		DataFiles:   cfg.DataFiles,
-		Evaluator:   cfg.Evaluator,
-		Waivers:     waivers,
-		Now:         cfg.now(),
-		InputSchema: facts.SchemaJSON,
+		Policies:     cfg.PolicyPaths,
+		BundleKey:    cfg.BundleKey,
+		DataFiles:    cfg.DataFiles,
+		Evaluator:    cfg.Evaluator,
+		Waivers:      waivers,
+		Now:          cfg.now(),
+		InputSchema:  facts.SchemaJSON,
+		Logger:       log,
+		DeviceBudget: cfg.EvalTimeout,
+		MemoryBudget: cfg.EvalMemory,
 		// A rule that fails at evaluation time turns into "review" for that
 		// device; say so, since it usually means a broken custom rule.
 		OnRuleError: func(e policies.RuleError) {
@@ -114,13 +134,23 @@ func checkOutDir(dir string) error {
 
 // evaluateAndReport runs the policies over docs and writes every report.
 // It is shared by scan, eval and demo so the three produce the same files.
+// When ctx ends during the evaluation, the results decided so far are
+// written, marked incomplete, and the error returned with the run wraps
+// ErrInterrupted.
 func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
 	eng := prep.policies
 	slices.SortFunc(docs, func(a, b *facts.Device) int { return compareAddr(a.Address, b.Address) })
 	restoreGC := policies.RelaxGC()
+	cfg.Log.Info("policy evaluation started", "devices", len(docs), "evaluator", eng.Evaluator())
 	results, err := eng.EvaluateAll(ctx, docs, 0)
 	restoreGC()
-	if err != nil {
+	var stopped error
+	switch {
+	case errors.Is(err, policies.ErrIncomplete):
+		stopped = fmt.Errorf("%w: policy evaluation stopped early: %v; what was decided is written to %s, marked incomplete", ErrInterrupted, err, cfg.OutDir)
+		scan.Incomplete = true
+		ctx = context.WithoutCancel(ctx)
+	case err != nil:
 		return nil, fmt.Errorf("evaluate policies: %w", err)
 	}
 	run := &reports.Run{
@@ -131,9 +161,18 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 		ExpiredWaivers: eng.ExpiredWaivers(),
 		Site:           cfg.Site,
 	}
+	if n := eng.Stats().CompiledFallbacks; n > 0 {
+		run.CompiledFallbacks = n
+		cfg.Log.Info("compiled evaluator fell back to topdown", "devices", n)
+	}
 	failed := countAtOrAbove(results, cfg.FailOn)
 	if failed > 0 {
 		run.ExitCode = 1
+	}
+	// An interrupted run exits with ExitInterrupted; the SARIF invocation
+	// must say the same (executionSuccessful false), not "success".
+	if scan.Incomplete {
+		run.ExitCode = ExitInterrupted
 	}
 	prep.history.record(ctx, cfg, run)
 	written, err := reports.WriteWith(ctx, cfg.OutDir, run, prep.writers)
@@ -144,7 +183,7 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 		cfg.Log.Debug("wrote report", "path", p)
 	}
 	prep.history.saveBaseline(ctx, cfg)
-	return run, nil
+	return run, stopped
 }
 
 // writersFor builds the writers of cfg.Formats, with the SARIF options.
@@ -158,9 +197,9 @@ func writersFor(ctx context.Context, cfg Config) ([]reports.Writer, error) {
 		}
 		sarifOpts.Baseline = b
 	} else if cfg.BaselineFile != "" {
-		b, err := os.ReadFile(cfg.BaselineFile)
+		b, err := ReadBaseline(cfg.BaselineFile)
 		if err != nil {
-			return nil, UsageError("read --baseline: %v", err)
+			return nil, err
 		}
 		sarifOpts.Baseline = b
 	}
@@ -177,6 +216,20 @@ func writersFor(ctx context.Context, cfg Config) ([]reports.Writer, error) {
 		ws = append(ws, w)
 	}
 	return ws, nil
+}
+
+// ReadBaseline reads and checks a --baseline SARIF log (regular file,
+// capped, a SARIF 2.1.0 log), so a broken one stops the run before the
+// first probe rather than after the sweep.
+func ReadBaseline(path string) ([]byte, error) {
+	b, err := inputfile.Read(path, reports.MaxBaselineFile)
+	if err != nil {
+		return nil, UsageError("read --baseline: %v", err)
+	}
+	if err := reports.CheckBaseline(b); err != nil {
+		return nil, UsageError("--baseline %s: %v", path, err)
+	}
+	return b, nil
 }
 
 func countAtOrAbove(results []policies.Result, threshold string) int {

@@ -45,7 +45,10 @@ func Scan(ctx context.Context, cfg Config) error {
 	prep.history.begin(ctx, cfg, scan)
 	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att)
 	scan.FinishedAt = cfg.now()()
-	interrupted := sweepErr != nil && errors.Is(sweepErr, context.Canceled)
+	// A signal may arrive after discovery, while hosts are still being
+	// collected: the sweep then returns nil, but the run is just as cut
+	// short, so the context decides, not the sweep's error.
+	interrupted := ctx.Err() != nil || (sweepErr != nil && errors.Is(sweepErr, context.Canceled))
 	if sweepErr != nil && !interrupted {
 		return fmt.Errorf("sweep: %w", sweepErr)
 	}
@@ -58,6 +61,9 @@ func Scan(ctx context.Context, cfg Config) error {
 	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs)
 	if err != nil {
 		return err
+	}
+	if cfg.Observe != nil {
+		cfg.Observe(run, targets.Count())
 	}
 	printSummary(cfg, run)
 	if interrupted {
@@ -143,7 +149,14 @@ func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scann
 	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Roles: cfg.Roles}
 	start := time.Now()
 	doc := ce.Collect(hostCtx, t)
-	cfg.Log.Debug("collected", "address", h.Addr, "ports", len(h.Ports), "elapsed", time.Since(start))
+	// The run was stopped while (or before) this host was inspected: its
+	// collectors may have been cut short, so the document says so rather
+	// than pass for a finished one. A host deadline is not an interruption:
+	// that outcome is already in each collector's status.
+	if ctx.Err() != nil {
+		doc.Incomplete = true
+	}
+	cfg.Log.Debug("collected", "address", h.Addr, "ports", len(h.Ports), "elapsed", time.Since(start), "incomplete", doc.Incomplete)
 	return doc
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies/internal/input"
+	"github.com/mfpscan/mfpscan/policies/internal/query"
 )
 
 // TestAliasSource checks which compiled rules count as copies of another
@@ -43,7 +45,7 @@ func TestAliasSource(t *testing.T) {
 			}, ast.CompileOpts{ParserOptions: ast.ParserOptions{RegoVersion: ast.RegoV1}})
 			var got string
 			for _, r := range c.Modules["rule.rego"].Rules {
-				if src, ok := aliasSource(r); ok {
+				if src, ok := query.AliasSource(r); ok {
 					got = src.String()
 				}
 			}
@@ -110,7 +112,7 @@ review contains label
 `)
 	var ruleErrs []RuleError
 	e := loadFixture(t, Options{NoBuiltin: true, Policies: []string{dir}, OnRuleError: func(re RuleError) { ruleErrs = append(ruleErrs, re) }})
-	if n := len(e.query.plan.sets); n != 3 {
+	if n := len(e.query.plan.Sets); n != 3 {
 		t.Fatalf("plan covers %d rules, want 3", n)
 	}
 	tls10 := func(d *facts.Device) {
@@ -200,7 +202,7 @@ func mustEval(t *testing.T, e *Engine, dev *facts.Device) []Result {
 func naiveResults(t *testing.T, e *Engine, dev *facts.Device) []Result {
 	t.Helper()
 	ctx := context.Background()
-	input, err := inputValue(dev)
+	in, err := input.Value(dev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,8 +213,8 @@ func naiveResults(t *testing.T, e *Engine, dev *facts.Device) []Result {
 			if k > 0 && sets[k-1].len() > 0 {
 				break
 			}
-			q := fmt.Sprintf("x := [e | some e in %s]", ent.pkg.Append(ast.StringTerm(set)))
-			rs, err := rego.New(rego.Query(q), rego.Compiler(e.compiler), rego.Store(e.store), rego.ParsedInput(input)).Eval(ctx)
+			q := fmt.Sprintf("x := [e | some e in %s]", ent.q.Pkg.Append(ast.StringTerm(set)))
+			rs, err := rego.New(rego.Query(q), rego.Compiler(e.compiler), rego.Store(e.store), rego.ParsedInput(in)).Eval(ctx)
 			if err != nil {
 				t.Fatalf("%s %s: %v", ent.rule.ID, set, err)
 			}

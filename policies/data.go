@@ -43,6 +43,12 @@ func buildData(defaults map[string]any, bundles []namedDoc, files []string) (map
 		if !ok {
 			return nil, fmt.Errorf("load bundle data %s: not an object", b.name)
 		}
+		if err := checkReservedData(b.name, m); err != nil {
+			return nil, err
+		}
+		if err := checkParams(b.name, m); err != nil {
+			return nil, err
+		}
 		mergeInto(data, m)
 	}
 	for _, f := range files {
@@ -50,12 +56,41 @@ func buildData(defaults map[string]any, bundles []namedDoc, files []string) (map
 		if err != nil {
 			return nil, err
 		}
+		if err := checkReservedData(f, doc); err != nil {
+			return nil, err
+		}
+		if err := checkParams(f, doc); err != nil {
+			return nil, err
+		}
 		mergeInto(data, doc)
 	}
 	return data, nil
 }
 
+// checkReservedData refuses data under the catalogue's namespace other than
+// its parameters (mfpscan.config): data beside the built-in packages would
+// sit where their rules are.
+func checkReservedData(name string, doc map[string]any) error {
+	v, ok := doc[reservedPackage]
+	if !ok {
+		return nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("data %s: %s must be a mapping holding config", name, reservedPackage)
+	}
+	for k := range m {
+		if k != "config" {
+			return fmt.Errorf("data %s: %s.%s is reserved for the built-in catalogue; organisation parameters go under %s.config", name, reservedPackage, k, reservedPackage)
+		}
+	}
+	return nil
+}
+
 func readDataFile(path string) (map[string]any, error) {
+	if err := regularFile("read data file", path, maxDataFile); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read data file: %w", err)

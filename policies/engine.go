@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -15,6 +17,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies/internal/compiled"
+	"github.com/mfpscan/mfpscan/policies/internal/query"
 )
 
 // Options configure Load.
@@ -22,6 +26,9 @@ type Options struct {
 	// Policies are custom policy paths: directories (every *.rego below,
 	// *_test.rego excluded), single .rego files, or OPA bundles (.tar.gz).
 	Policies []string
+	// BundleKey, when set, requires every custom policy to be an OPA bundle
+	// signed with this key.
+	BundleKey *BundleKey
 	// DataFiles are YAML or JSON documents deep-merged over the embedded
 	// defaults, in order.
 	DataFiles []string
@@ -44,6 +51,18 @@ type Options struct {
 	// interprets it with OPA's topdown evaluator, EvaluatorCompiled requires
 	// the compiled form. Results are the same either way.
 	Evaluator string
+	// DeviceBudget bounds the evaluation of one device (and, when its rules
+	// are run one by one to isolate a failure, of each rule): a rule that
+	// runs over gives review with the reason. 0 means DefaultDeviceBudget,
+	// negative no limit.
+	DeviceBudget time.Duration
+	// MemoryBudget bounds the Go heap, in bytes, while EvaluateAll runs:
+	// past it, the devices in evaluation get review and the batch goes on.
+	// 0 means DefaultMemoryBudget, negative no limit.
+	MemoryBudget int64
+	// Logger hears, at debug level, of every device the compiled evaluator
+	// handed to topdown and why; nil discards.
+	Logger *slog.Logger
 	// NoBuiltin leaves out the embedded catalogue (and its default data),
 	// for tests of custom policies and for organisations that bring their
 	// own complete rule set.
@@ -53,39 +72,34 @@ type Options struct {
 // Engine holds the compiled catalogue and one prepared query for it. It is
 // read-only after Load, so Evaluate may be called from many goroutines.
 type Engine struct {
-	rules    []Rule // catalogue, sorted by guide point then id
-	byID     map[string]*ruleEntry
-	enabled  []*ruleEntry  // evaluated rules, in query order
-	compiler *ast.Compiler // the prepared query runs against it
-	store    storage.Store // read-only after Load
-	query    catalogueQuery
-	compiled *compiledEvaluator // nil: topdown only
-	perRule  *ruleQueries       // fallback after a runtime error; prepared lazily
-	onError  func(RuleError)
-	waivers  []Waiver       // unexpired
-	expired  []Waiver       // past their date
-	data     map[string]any // merged data document
+	rules     []Rule // catalogue, sorted by guide point then id
+	byID      map[string]*ruleEntry
+	enabled   []*ruleEntry  // evaluated rules, in query order
+	compiler  *ast.Compiler // the prepared query runs against it
+	store     storage.Store // read-only after Load
+	query     catalogueQuery
+	compiled  *compiled.Evaluator // nil: topdown only
+	perRule   *ruleQueries        // fallback after a runtime error; prepared lazily
+	onError   func(RuleError)
+	log       *slog.Logger
+	budget    time.Duration // per device; 0: none
+	memBudget uint64        // heap bytes during EvaluateAll; 0: none
+	// fallbacks counts devices the compiled evaluator handed to topdown.
+	fallbacks atomic.Int64
+	waivers   []Waiver       // unexpired
+	expired   []Waiver       // past their date
+	data      map[string]any // merged data document
 }
 
 // ruleEntry links a catalogue rule to the sets its package defines.
 type ruleEntry struct {
 	rule Rule
-	pkg  ast.Ref
-	sets map[string]bool // deny, review, not_applicable
-	// partial marks the sets defined only by `contains` rules: such a set is
-	// always defined (empty when no rule body holds), so the query can bind
-	// it directly instead of through a comprehension.
-	partial map[string]bool
-	// alias holds, for a set whose every rule only copies the elements of
-	// other data (`not_applicable contains r if some r in
-	// lib.mfp_not_applicable`), the documents it copies. The query reads
-	// those directly, so rules sharing a set definition share one evaluation.
-	alias map[string][]ast.Ref
-	loc   string // file:line of the package METADATA, for errors
+	q    query.Rule
+	loc  string // file:line of the package METADATA, for errors
 }
 
 // resultSets are the three rule sets of the contract, in status order.
-var resultSets = []string{"not_applicable", "deny", "review"}
+var resultSets = query.ResultSets
 
 // Load reads the embedded catalogue and the custom policies, compiles them
 // once, merges the data documents, checks the waivers and prepares the one
@@ -106,6 +120,9 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	schema := opts.InputSchema
 	if schema == nil {
 		schema = facts.SchemaJSON
+	}
+	if err := checkSchemaAnnotations(src.modules); err != nil {
+		return nil, err
 	}
 	compiler, err := compileModules(src.modules, schema)
 	if err != nil {
@@ -128,6 +145,22 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 		data:     data,
 		perRule:  &ruleQueries{},
 		onError:  opts.OnRuleError,
+		log:      opts.Logger,
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case opts.DeviceBudget == 0:
+		e.budget = DefaultDeviceBudget
+	case opts.DeviceBudget > 0:
+		e.budget = opts.DeviceBudget
+	}
+	switch {
+	case opts.MemoryBudget == 0:
+		e.memBudget = DefaultMemoryBudget
+	case opts.MemoryBudget > 0:
+		e.memBudget = uint64(opts.MemoryBudget)
 	}
 	for _, ent := range entries {
 		ent.rule.Enabled = true
@@ -153,13 +186,13 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err := e.prepare(ctx); err != nil {
 		return nil, err
 	}
-	if err := e.compile(ctx, opts.Evaluator, src.modules); err != nil {
+	if err := e.compile(ctx, opts.Evaluator, src.modules, src.custom()); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
-// compileModules compiles every module once with network builtins removed
+// compileModules compiles every module once in the sandbox (Capabilities)
 // and the facts schema available to `# schemas:` annotations.
 func compileModules(modules map[string]*ast.Module, schema []byte) (*ast.Compiler, error) {
 	c := ast.NewCompiler().
@@ -183,26 +216,6 @@ func compileModules(modules map[string]*ast.Module, schema []byte) (*ast.Compile
 	return c, nil
 }
 
-// Capabilities are OPA's capabilities for this version minus http.send and
-// every net.* builtin: policies judge collected facts, they never reach the
-// network themselves.
-func Capabilities() *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	kept := caps.Builtins[:0]
-	for _, b := range caps.Builtins {
-		if isNetworkBuiltin(b.Name) {
-			continue
-		}
-		kept = append(kept, b)
-	}
-	caps.Builtins = kept
-	return caps
-}
-
-func isNetworkBuiltin(name string) bool {
-	return name == "http.send" || strings.HasPrefix(name, "net.")
-}
-
 // compileError turns OPA's errors into one error listing `file:line:
 // message` per problem, so a policy author can jump to each.
 func compileError(what string, errs ast.Errors) error {
@@ -219,13 +232,8 @@ func formatASTError(e *ast.Error) string {
 	if e.Code != "" {
 		msg = e.Code + ": " + msg
 	}
-	if strings.Contains(e.Message, "undefined function") {
-		for _, f := range []string{"http.send", "net."} {
-			if strings.Contains(e.Message, f) {
-				msg += " (network builtins are disabled in mfpscan policies)"
-				break
-			}
-		}
+	if hint := deniedHint(undefinedFunction(e.Message)); hint != "" {
+		msg += " (" + hint + ")"
 	}
 	if e.Location == nil {
 		return msg

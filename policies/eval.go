@@ -7,15 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/policies/internal/input"
 )
 
 // ruleSets are one rule's set elements, indexed like resultSets.
@@ -66,17 +64,32 @@ func (e *Engine) Evaluate(ctx context.Context, dev *facts.Device) ([]Result, err
 	}
 	key := keyOf(dev)
 	if e.compiled != nil {
-		if doc, err := json.Marshal(dev); err == nil {
-			if res, ok := e.evaluateCompiled(ctx, doc, key); ok {
-				return res, nil
+		doc, err := json.Marshal(dev)
+		slow := false
+		if err != nil {
+			e.fellBack(key, fmt.Errorf("encode facts document: %w", err))
+		} else if res, ok, over := e.evaluateCompiled(ctx, doc, key); ok {
+			return res, nil
+		} else {
+			slow = over
+		}
+		if cause := stopCause(ctx); cause != nil {
+			return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, cause)
+		}
+		if slow {
+			// The whole catalogue would run over again: find the slow rule.
+			in, err := input.Value(dev)
+			if err != nil {
+				return nil, fmt.Errorf("encode facts document: %w", err)
 			}
+			return e.evaluateEachRule(ctx, in, key)
 		}
 	}
-	input, err := inputValue(dev)
+	in, err := input.Value(dev)
 	if err != nil {
 		return nil, fmt.Errorf("encode facts document: %w", err)
 	}
-	return e.evaluate(ctx, input, key)
+	return e.evaluate(ctx, in, key)
 }
 
 // EvaluateJSON is Evaluate for an encoded facts document, e.g. a saved
@@ -89,8 +102,11 @@ func (e *Engine) EvaluateJSON(ctx context.Context, doc []byte) ([]Result, error)
 	}
 	key := keyOf(&dev)
 	if e.compiled != nil {
-		if res, ok := e.evaluateCompiled(ctx, doc, key); ok {
+		if res, ok, _ := e.evaluateCompiled(ctx, doc, key); ok {
 			return res, nil
+		}
+		if cause := stopCause(ctx); cause != nil {
+			return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, cause)
 		}
 	}
 	input, err := ast.ValueFromReader(bytes.NewReader(doc))
@@ -103,21 +119,56 @@ func (e *Engine) EvaluateJSON(ctx context.Context, doc []byte) ([]Result, error)
 // evaluateCompiled evaluates with the compiled catalogue; false means it
 // could not (an error of any kind), and topdown is to decide instead, so
 // that errors are reported, and isolated per rule, in one place.
-func (e *Engine) evaluateCompiled(ctx context.Context, doc []byte, key deviceKey) ([]Result, bool) {
-	out, err := e.compiled.evaluate(ctx, doc)
+func (e *Engine) evaluateCompiled(ctx context.Context, doc []byte, key deviceKey) (res []Result, ok, overBudget bool) {
+	bctx, cancel := e.budgetContext(ctx)
+	sets, err := e.compiled.Evaluate(bctx, doc)
+	overBudget = context.Cause(bctx) == errTimeBudget
+	cancel()
 	if err != nil {
-		return nil, false
+		if overBudget {
+			err = fmt.Errorf("%w (%s): %w", errTimeBudget, e.budget, err)
+		}
+		e.fellBack(key, err)
+		return nil, false, overBudget
 	}
-	return e.results(out, key), true
+	out := make([]ruleSets, len(sets))
+	for i, rs := range sets {
+		for k, vals := range rs {
+			out[i][k] = setElems{values: vals}
+		}
+	}
+	return e.results(out, key), true, false
+}
+
+// fellBack records that topdown evaluates a device the compiled evaluator
+// could not: a broken custom rule, a failing builtin, a cancelled context.
+func (e *Engine) fellBack(key deviceKey, reason error) {
+	e.fallbacks.Add(1)
+	e.log.Debug("compiled evaluator fell back to topdown", "address", key.Address, "reason", reason)
+}
+
+// Stats are counters of an engine's evaluations so far.
+type Stats struct {
+	// CompiledFallbacks counts devices the compiled evaluator handed to
+	// topdown after an error.
+	CompiledFallbacks int64 `json:"compiled_fallbacks"`
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() Stats {
+	return Stats{CompiledFallbacks: e.fallbacks.Load()}
 }
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value, key deviceKey) ([]Result, error) {
-	out, err := evalQuery(ctx, e.query, input)
+	bctx, cancel := e.budgetContext(ctx)
+	out, err := evalQuery(bctx, e.query, input)
+	cancel()
 	if err != nil {
-		if cerr := ctx.Err(); cerr != nil || topdown.IsCancel(err) {
-			return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, errors.Join(cerr, err))
+		if cause := stopCause(ctx); cause != nil {
+			return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, cause)
 		}
-		// One rule broke the whole query; find it and keep the others.
+		// One rule broke the whole query, or ran over the time budget; find
+		// it and keep the others.
 		return e.evaluateEachRule(ctx, input, key)
 	}
 	return e.results(out, key), nil
@@ -229,62 +280,6 @@ func compactJSON(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-// EvaluateAll evaluates many devices with up to workers goroutines (0 means
-// one per CPU) and returns every result sorted by address, then rule id.
-// The first error cancels the remaining work.
-func (e *Engine) EvaluateAll(ctx context.Context, docs []*facts.Device, workers int) ([]Result, error) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, max(len(docs), 1))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	per := make([][]Result, len(docs))
-	jobs := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		once     sync.Once
-		firstErr error
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				res, err := e.Evaluate(ctx, docs[i])
-				if err != nil {
-					once.Do(func() { firstErr = err; cancel() })
-					continue
-				}
-				per[i] = res
-			}
-		}()
-	}
-feed:
-	for i := range docs {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("evaluate devices: %w", err)
-	}
-	var all []Result
-	for _, r := range per {
-		all = append(all, r...)
-	}
-	SortResults(all)
-	return all, nil
 }
 
 // SortResults orders results by device address (numerically when both are

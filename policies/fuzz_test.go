@@ -11,6 +11,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/mfpscan/mfpscan/policies/internal/query"
 )
 
 func FuzzParseDataFile(f *testing.F) {
@@ -83,7 +85,7 @@ func BenchmarkEvaluatePerRuleQuery(b *testing.B) {
 	}
 	queries := make([]rego.PreparedEvalQuery, len(e.enabled))
 	for i, ent := range e.enabled {
-		pq, err := rego.New(rego.Query(buildQuery([]*ruleEntry{ent}).text), rego.Compiler(e.compiler), rego.Store(e.store)).PrepareForEval(ctx)
+		pq, err := rego.New(rego.Query(query.Build([]*query.Rule{&ent.q}).Text), rego.Compiler(e.compiler), rego.Store(e.store)).PrepareForEval(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

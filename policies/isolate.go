@@ -95,11 +95,16 @@ func (e *Engine) evaluateEachRule(ctx context.Context, input ast.Value, key devi
 		err := rq.errs[i]
 		var out []ruleSets
 		if err == nil {
-			out, err = evalQuery(ctx, rq.queries[i], input)
+			rctx, cancel := e.budgetContext(ctx)
+			out, err = evalQuery(rctx, rq.queries[i], input)
+			if context.Cause(rctx) == errTimeBudget {
+				err = fmt.Errorf("%w: the rule did not finish within %s on this device", errTimeBudget, e.budget)
+			}
+			cancel()
 		}
 		if err != nil {
-			if cerr := ctx.Err(); cerr != nil {
-				return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, cerr)
+			if cause := stopCause(ctx); cause != nil {
+				return nil, fmt.Errorf("evaluate policies on %s: %w", key.Address, cause)
 			}
 			re := newRuleError(ent, key, err)
 			if e.onError != nil {

@@ -10,7 +10,10 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/loader"
+
+	"github.com/mfpscan/mfpscan/policies/internal/query"
 )
 
 // OriginBuiltin marks catalogue rules embedded in the binary.
@@ -26,6 +29,9 @@ type sources struct {
 	origins     map[string]string // module name → "builtin" or the policy path
 	builtinData map[string]any
 	bundleData  []namedDoc
+	// verify, when set, is the key every custom policy bundle must be
+	// signed with (Options.BundleKey).
+	verify *bundle.VerificationConfig
 }
 
 // namedDoc is a data document with the file it came from, for errors.
@@ -36,6 +42,13 @@ type namedDoc struct {
 
 func loadSources(opts Options) (*sources, error) {
 	src := &sources{modules: map[string]*ast.Module{}, origins: map[string]string{}}
+	if opts.BundleKey != nil {
+		vc, err := opts.BundleKey.config()
+		if err != nil {
+			return nil, err
+		}
+		src.verify = vc
+	}
 	if !opts.NoBuiltin {
 		mods, err := loadBuiltinModules(false)
 		if err != nil {
@@ -54,6 +67,17 @@ func loadSources(opts Options) (*sources, error) {
 		}
 	}
 	return src, nil
+}
+
+// custom names the modules that are not part of the embedded catalogue.
+func (s *sources) custom() map[string]bool {
+	out := map[string]bool{}
+	for name, origin := range s.origins {
+		if origin != OriginBuiltin {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 func (s *sources) add(name string, m *ast.Module, origin string) {
@@ -101,7 +125,24 @@ func (s *sources) loadPolicyPath(p string) error {
 		return fmt.Errorf("load policy %s: %w", p, err)
 	}
 	switch {
-	case isBundleFile(p):
+	case s.verify != nil && !isBundleFile(p):
+		return fmt.Errorf("load policy %s: with a verification key every policy must be a signed .tar.gz bundle", p)
+	case isBundleFile(p) && !info.IsDir():
+		if err := checkBundle(p); err != nil {
+			return err
+		}
+		return s.loadBundle(p)
+	case info.IsDir():
+		if err := checkPolicyTree(p, hasManifest(p)); err != nil {
+			return err
+		}
+	case strings.HasSuffix(p, ".rego"):
+		if err := checkRegular("load policy", p, info, maxPolicyFile); err != nil {
+			return err
+		}
+	}
+	switch {
+	case isBundleFile(p) && !info.IsDir():
 		return s.loadBundle(p)
 	case info.IsDir() && hasManifest(p):
 		// An unpacked bundle: load it as one so its data comes along.
@@ -135,7 +176,25 @@ func isBundleFile(p string) bool {
 	return strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".tgz")
 }
 
+// reservedPackage is the namespace of the embedded catalogue (rules, lib,
+// config data). A custom module inside it could redefine or extend a
+// built-in package, e.g. add elements to lib.mfp_not_applicable and so turn
+// every built-in result not applicable.
+const reservedPackage = "mfpscan"
+
+func isReservedPackage(path ast.Ref) bool {
+	return len(path) >= 2 && path[0].Equal(ast.DefaultRootDocument) && path[1].Equal(ast.StringTerm(reservedPackage))
+}
+
 func (s *sources) addCustom(name string, m *ast.Module, origin string) error {
+	if isReservedPackage(m.Package.Path) {
+		loc := name
+		if m.Package.Location != nil {
+			loc = fmt.Sprintf("%s:%d", m.Package.Location.File, m.Package.Location.Row)
+		}
+		return fmt.Errorf("load policy %s: %s: package %s is reserved for the built-in catalogue: custom policies may not declare or extend packages under %q; use your own namespace, e.g. package org.%s",
+			origin, loc, strings.TrimPrefix(m.Package.Path.String(), "data."), reservedPackage, strings.TrimPrefix(m.Package.Path.String(), "data."+reservedPackage+"."))
+	}
 	if _, dup := s.modules[name]; dup {
 		return fmt.Errorf("load policy %s: %s loaded twice", origin, name)
 	}
@@ -146,7 +205,11 @@ func (s *sources) addCustom(name string, m *ast.Module, origin string) error {
 // loadBundle reads an OPA bundle tarball: its modules join the catalogue and
 // its data is merged between the defaults and the --data files.
 func (s *sources) loadBundle(p string) error {
-	b, err := regoLoader().AsBundle(p)
+	l := regoLoader()
+	if s.verify != nil {
+		l = l.WithBundleVerificationConfig(s.verify)
+	}
+	b, err := l.AsBundle(p)
 	if err != nil {
 		return loaderError("load bundle "+p, err)
 	}
@@ -184,9 +247,9 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		name  string
 		ref   ast.Ref
 		sets  map[string]bool
-		mixed map[string]bool // sets defined by some rule other than `contains`
-		alias aliasSources    // sets made only of copies of other data
-		setAt string          // a file defining one of the sets, for errors
+		mixed map[string]bool    // sets defined by some rule other than `contains`
+		alias query.AliasSources // sets made only of copies of other data
+		setAt string             // a file defining one of the sets, for errors
 	}
 	pkgs := map[string]*pkgInfo{}
 	var order []string
@@ -195,7 +258,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		key := m.Package.Path.String()
 		pi, ok := pkgs[key]
 		if !ok {
-			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}, mixed: map[string]bool{}, alias: aliasSources{}}
+			pi = &pkgInfo{ref: m.Package.Path, sets: map[string]bool{}, mixed: map[string]bool{}, alias: query.AliasSources{}}
 			pkgs[key] = pi
 			order = append(order, key)
 		}
@@ -215,7 +278,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 				if r.Head.RuleKind() != ast.MultiValue || len(r.Head.Ref()) != 1 {
 					pi.mixed[string(s)] = true
 				}
-				pi.alias.add(string(s), r)
+				pi.alias.Add(string(s), r)
 				if pi.setAt == "" {
 					pi.setAt = fileOf(nil, name)
 				}
@@ -254,7 +317,7 @@ func catalogue(c *ast.Compiler, origins map[string]string) ([]*ruleEntry, error)
 		for set := range pi.sets {
 			partial[set] = !pi.mixed[set]
 		}
-		entries = append(entries, &ruleEntry{rule: rule, pkg: pi.ref, sets: pi.sets, partial: partial, alias: pi.alias.complete(), loc: loc})
+		entries = append(entries, &ruleEntry{rule: rule, q: query.Rule{Pkg: pi.ref, Sets: pi.sets, Partial: partial, Alias: pi.alias.Complete()}, loc: loc})
 	}
 	return entries, nil
 }

@@ -45,12 +45,12 @@ review contains "snmp unknown" if not input.snmp
 	for _, ent := range e.enabled {
 		switch ent.rule.ID {
 		case "TEST-KIND-001":
-			if ent.partial["not_applicable"] || !ent.partial["deny"] {
-				t.Errorf("%s: partial = %v, want only deny", ent.rule.ID, ent.partial)
+			if ent.q.Partial["not_applicable"] || !ent.q.Partial["deny"] {
+				t.Errorf("%s: partial = %v, want only deny", ent.rule.ID, ent.q.Partial)
 			}
 		case "TEST-KIND-002":
-			if ent.partial["deny"] || !ent.partial["review"] {
-				t.Errorf("%s: partial = %v, want only review", ent.rule.ID, ent.partial)
+			if ent.q.Partial["deny"] || !ent.q.Partial["review"] {
+				t.Errorf("%s: partial = %v, want only review", ent.rule.ID, ent.q.Partial)
 			}
 		}
 	}

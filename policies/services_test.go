@@ -19,7 +19,7 @@ func TestServiceRulesMatchTheirLists(t *testing.T) {
 	ctx := context.Background()
 	checked := 0
 	for _, ent := range e.enabled {
-		rs, err := rego.New(rego.Query(fmt.Sprintf("x := %s.services", ent.pkg)), rego.Compiler(e.compiler), rego.Store(e.store)).Eval(ctx)
+		rs, err := rego.New(rego.Query(fmt.Sprintf("x := %s.services", ent.q.Pkg)), rego.Compiler(e.compiler), rego.Store(e.store)).Eval(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/cover"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
@@ -19,12 +20,29 @@ import (
 // Data files (.json, .yaml) under paths are merged over the defaults, as
 // `opa test` would. Results are printed like `opa test -v`.
 func RunRegoTests(ctx context.Context, paths []string, w io.Writer) (passed, failed int, err error) {
+	return RunRegoTestsWith(ctx, paths, w, TestOptions{})
+}
+
+// RunRegoTestsWith is RunRegoTests with a report format and coverage.
+func RunRegoTestsWith(ctx context.Context, paths []string, w io.Writer, opts TestOptions) (passed, failed int, err error) {
+	if err := opts.check(); err != nil {
+		return 0, 0, err
+	}
 	if len(paths) == 0 {
 		return 0, 0, fmt.Errorf("run rego tests: no paths given")
 	}
 	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
+		info, err := os.Stat(p)
+		if err != nil {
 			return 0, 0, fmt.Errorf("run rego tests: %w", err)
+		}
+		if info.IsDir() {
+			err = checkPolicyTree(p, true)
+		} else {
+			err = checkRegular("run rego tests", p, info, maxPolicyFile)
+		}
+		if err != nil {
+			return 0, 0, err
 		}
 	}
 	res, err := regoLoader().All(paths)
@@ -42,6 +60,9 @@ func RunRegoTests(ctx context.Context, paths []string, w io.Writer) (passed, fai
 	for name, m := range res.ParsedModules() {
 		modules[name] = m
 	}
+	if err := checkSchemaAnnotations(modules); err != nil {
+		return 0, 0, err
+	}
 	data, err := builtinDefaults()
 	if err != nil {
 		return 0, 0, err
@@ -53,10 +74,10 @@ func RunRegoTests(ctx context.Context, paths []string, w io.Writer) (passed, fai
 	if um, ok := user.(map[string]any); ok {
 		mergeInto(data, um)
 	}
-	return runTests(ctx, modules, data, w)
+	return runTests(ctx, modules, data, w, opts)
 }
 
-func runTests(ctx context.Context, modules map[string]*ast.Module, data map[string]any, w io.Writer) (passed, failed int, err error) {
+func runTests(ctx context.Context, modules map[string]*ast.Module, data map[string]any, w io.Writer, opts TestOptions) (passed, failed int, err error) {
 	store := inmem.NewFromObject(data)
 	txn, err := store.NewTransaction(ctx)
 	if err != nil {
@@ -67,7 +88,13 @@ func runTests(ctx context.Context, modules map[string]*ast.Module, data map[stri
 	compiler := ast.NewCompiler().
 		WithCapabilities(Capabilities()).
 		WithDefaultRegoVersion(ast.RegoV1)
-	ch, err := tester.NewRunner().
+	runner := tester.NewRunner()
+	var cov *cover.Cover
+	if opts.Coverage {
+		cov = cover.New()
+		runner = runner.SetCoverageQueryTracer(cov)
+	}
+	ch, err := runner.
 		SetCompiler(compiler).
 		SetStore(store).
 		SetModules(modules).
@@ -104,16 +131,15 @@ func runTests(ctx context.Context, modules map[string]*ast.Module, data map[stri
 			failed++
 		}
 	}
-	replay := make(chan *tester.Result, len(results))
-	for _, r := range results {
-		replay <- r
-	}
-	close(replay)
-	if err := (tester.PrettyReporter{Output: w, Verbose: true}).Report(replay); err != nil {
-		return passed, failed, fmt.Errorf("report rego tests: %w", err)
-	}
 	if passed+failed == 0 {
 		return 0, 0, fmt.Errorf("run rego tests: no test_ rules found")
+	}
+	var coverage *Coverage
+	if cov != nil {
+		coverage = ruleCoverage(cov, modules)
+	}
+	if err := writeTestReport(w, opts.Format, results, coverage); err != nil {
+		return passed, failed, fmt.Errorf("report rego tests: %w", err)
 	}
 	return passed, failed, nil
 }

@@ -40,6 +40,9 @@ type rawWaiver struct {
 // applying at 00:00 UTC that day) or an RFC 3339 time. Waivers past their
 // date are returned with Expired set.
 func LoadWaivers(path string, now time.Time) ([]Waiver, error) {
+	if err := regularFile("read waivers", path, maxWaiverFile); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read waivers: %w", err)

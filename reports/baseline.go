@@ -33,6 +33,35 @@ func ApplyBaseline(current, previous []byte) ([]byte, error) {
 	return jsonIndent(&log)
 }
 
+// MaxBaselineFile bounds a --baseline SARIF log read from disk.
+const MaxBaselineFile = 256 << 20
+
+// CheckBaseline reports whether previous can serve as a baseline: a SARIF
+// 2.1.0 log with at least one run. It is what applyBaseline needs, checked
+// before a scan sends anything.
+func CheckBaseline(previous []byte) error {
+	if len(previous) == 0 {
+		return errors.New("empty baseline file")
+	}
+	var head struct {
+		Version *string           `json:"version"`
+		Runs    []json.RawMessage `json:"runs"`
+	}
+	if err := json.Unmarshal(previous, &head); err != nil {
+		return fmt.Errorf("not a SARIF log: %w", err)
+	}
+	if head.Version == nil || *head.Version != "2.1.0" {
+		return errors.New("not a SARIF 2.1.0 log (version must be \"2.1.0\")")
+	}
+	if len(head.Runs) == 0 {
+		return errors.New("SARIF log without runs")
+	}
+	if _, err := sarif.FromBytes(previous); err != nil {
+		return fmt.Errorf("parse baseline sarif: %w", err)
+	}
+	return nil
+}
+
 func applyBaseline(cur *sarifLog, previous []byte) error {
 	if len(previous) == 0 {
 		return errors.New("apply baseline: empty baseline file")

@@ -2,6 +2,8 @@ package reports
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +12,11 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 )
+
+// ErrFactsTooLarge is returned by EncodeFacts for a document whose text
+// would be over facts.MaxFileBytes: every reader refuses such a file, so it
+// is never written (what is written must read back).
+var ErrFactsTooLarge = errors.New("facts document over the size cap")
 
 // EncodeFacts renders a facts document as the text written to its facts
 // file: two-space indented JSON with a trailing newline. encoding/json sorts
@@ -23,30 +30,61 @@ func EncodeFacts(doc *facts.Device) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode facts for %s: %w", doc.Address, err)
 	}
+	if len(b)+1 > facts.MaxFileBytes {
+		return nil, fmt.Errorf("encode facts for %s: %w: %d bytes, the cap every reader applies is %d", doc.Address, ErrFactsTooLarge, len(b)+1, facts.MaxFileBytes)
+	}
 	return append(b, '\n'), nil
 }
 
 // FactsFileName is the path, relative to the output directory, of a device's
-// facts file. IPv6 colons become underscores because Windows forbids ':' in
-// file names; any other character outside a conservative set is replaced too,
-// so a hostile address string cannot escape the facts directory.
+// facts file. The name is an injective encoding of the address, so two
+// devices never share a file whatever their address strings hold:
+//
+//   - digits, lower-case letters, '.', '-' and '%' (an IPv6 zone) stay;
+//   - ':' becomes '_' (Windows forbids ':' in file names; IPv6 stays readable);
+//   - every other byte, '_' and '~' included, becomes "~XX" (hex), and so do
+//     upper-case letters, which case-insensitive file systems would fold;
+//   - a name of dots only ("", ".", "..") has its dots escaped too;
+//   - a name over 200 bytes keeps its first 150 and ends in "~~" and the
+//     SHA-256 of the address ("~~" never occurs otherwise).
+//
+// Nothing outside that set is ever written, so a hostile address cannot
+// escape the facts directory either.
 func FactsFileName(address string) string {
 	var b strings.Builder
-	for _, r := range address {
+	allDots := strings.Trim(address, ".") == ""
+	for i := 0; i < len(address); i++ {
+		c := address[i]
 		switch {
-		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z',
-			r == '.', r == '-', r == '%':
-			b.WriteRune(r)
-		default:
+		case c == '.' && allDots:
+			fmt.Fprintf(&b, "~%02x", c)
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'z', c == '.', c == '-', c == '%':
+			b.WriteByte(c)
+		case c == ':':
 			b.WriteByte('_')
+		default:
+			fmt.Fprintf(&b, "~%02x", c)
 		}
 	}
 	name := b.String()
-	if name == "" || strings.Trim(name, ".") == "" {
-		name = "_" + name
+	if name == "" {
+		name = "~"
+	}
+	if len(name) > maxFactsName {
+		sum := sha256.Sum256([]byte(address))
+		cut := name[:150]
+		// Do not leave half an escape before the "~~" marker.
+		if i := strings.LastIndexByte(cut, '~'); i >= len(cut)-2 {
+			cut = cut[:i]
+		}
+		name = cut + "~~" + hex.EncodeToString(sum[:])
 	}
 	return "facts/" + name + ".json"
 }
+
+// maxFactsName keeps facts file names well under the 255-byte limit of
+// common file systems.
+const maxFactsName = 200
 
 // parsePointer splits an RFC 6901 JSON Pointer into its unescaped reference
 // tokens. ok is false for a pointer that does not start with '/'.

@@ -40,14 +40,59 @@ func TestFactsFileName(t *testing.T) {
 		"::1":              "facts/__1.json",
 		"fe80::1%eth0":     "facts/fe80__1%eth0.json",
 		"2001:db8::2":      "facts/2001_db8__2.json",
-		"../../etc/passwd": "facts/.._.._etc_passwd.json",
-		"..":               "facts/_...json",
-		"":                 "facts/_.json",
+		"../../etc/passwd": "facts/..~2f..~2fetc~2fpasswd.json",
+		"..":               "facts/~2e~2e.json",
+		"":                 "facts/~.json",
+		"10.0.0.1/x":       "facts/10.0.0.1~2fx.json",
+		"_x":               "facts/~5fx.json",
+		":x":               "facts/_x.json",
 	} {
 		if got := FactsFileName(in); got != want {
 			t.Errorf("FactsFileName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestFactsFileNamesAreUnique: crafted addresses used to share a file
+// ("10.0.0.1/x" and "10.0.0.1_x", "_x" and ":x"), so one device's facts
+// overwrote another's. Names must differ whenever addresses differ, also on
+// a case-insensitive file system, and stay short and inside facts/.
+func TestFactsFileNamesAreUnique(t *testing.T) {
+	long := strings.Repeat("a", 300)
+	inputs := []string{
+		"10.0.0.1/x", "10.0.0.1_x", "10.0.0.1:x", "10.0.0.1~x", "10.0.0.1~5fx", "10.0.0.1~2fx",
+		"_x", ":x", "~x", "/x", "\\x", "x", "X", "~5fx", "_5fx",
+		"", ".", "..", "...", "~2e", "~", "~~", "%", "%2f", "fe80::1", "fe80__1", "FE80::1",
+		long, long + "b", long[:199], long[:200], long[:201], long[:150] + "~~",
+		"a\x00b", "a\nb", "é", "\xff",
+	}
+	seen := map[string]string{}
+	for _, in := range inputs {
+		name := FactsFileName(in)
+		key := strings.ToLower(name)
+		if prev, dup := seen[key]; dup {
+			t.Errorf("FactsFileName(%q) = FactsFileName(%q) = %q", in, prev, name)
+		}
+		seen[key] = in
+		base := strings.TrimPrefix(name, "facts/")
+		if base == name || strings.ContainsAny(base, "/\\:") || len(base) > 255 || strings.Trim(strings.TrimSuffix(base, ".json"), ".") == "" {
+			t.Errorf("FactsFileName(%q) = %q: not a plain file name inside facts/", in, name)
+		}
+	}
+}
+
+func FuzzFactsFileName(f *testing.F) {
+	f.Add("10.0.0.1/x", "10.0.0.1_x")
+	f.Add("_x", ":x")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		na, nb := FactsFileName(a), FactsFileName(b)
+		if a != b && strings.EqualFold(na, nb) {
+			t.Fatalf("FactsFileName(%q) and FactsFileName(%q) both %q", a, b, na)
+		}
+		if base := strings.TrimPrefix(na, "facts/"); strings.ContainsAny(base, "/\\") || len(base) > 255 {
+			t.Fatalf("FactsFileName(%q) = %q", a, na)
+		}
+	})
 }
 
 // lineOf returns the 1-based line of the first occurrence of s in doc.

@@ -45,14 +45,18 @@ type Summary struct {
 	// BySeverity counts failed results per severity; every severity is
 	// present. Waived results are not failures and are not counted here.
 	BySeverity map[string]int `json:"by_severity"`
+	// CompiledFallbacks counts devices evaluated by topdown after the
+	// compiled evaluator failed on them (absent when none).
+	CompiledFallbacks int64 `json:"compiled_fallbacks,omitempty"`
 }
 
 // Summarize counts the results of a run.
 func Summarize(r *Run) Summary {
 	s := Summary{
-		Devices:    len(devicesOf(r)),
-		ByStatus:   map[policies.Status]int{},
-		BySeverity: map[string]int{},
+		Devices:           len(devicesOf(r)),
+		ByStatus:          map[policies.Status]int{},
+		BySeverity:        map[string]int{},
+		CompiledFallbacks: r.CompiledFallbacks,
 	}
 	for _, st := range statusOrder {
 		s.ByStatus[st] = 0

@@ -5,13 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/policies"
 )
 
 // ErrBadInput marks errors caused by the files a user pointed at (missing,
@@ -33,8 +35,9 @@ const (
 	// maxFindingsFile bounds findings.json; a /16 with every rule is far
 	// below this.
 	maxFindingsFile = 256 << 20
-	// maxFactsFileSize bounds one facts document.
-	maxFactsFileSize = 16 << 20
+	// maxFactsFileSize bounds one facts document, the cap EncodeFacts
+	// applies on write.
+	maxFactsFileSize = facts.MaxFileBytes
 	// maxFactsFiles bounds the facts directory walk (a /16 sweep).
 	maxFactsFiles = 1 << 16
 )
@@ -113,7 +116,42 @@ func LoadFindings(path string) (*Findings, error) {
 		return nil, badInput("read findings %s: schema_version %q, want %q (is this an mfpscan findings.json?)",
 			path, f.SchemaVersion, FindingsSchemaVersion)
 	}
+	if err := validateFindings(&f); err != nil {
+		return nil, badInput("read findings %s: %w", path, err)
+	}
 	return &f, nil
+}
+
+// validStatuses are the outcomes a result can have.
+var validStatuses = []policies.Status{
+	policies.StatusPass, policies.StatusFail, policies.StatusReview,
+	policies.StatusNotApplicable, policies.StatusWaived,
+}
+
+// validateFindings checks what report writers and diff branch on: a
+// hand-edited or foreign findings.json with an unknown status or severity
+// would otherwise be counted under no heading, or as a pass.
+func validateFindings(f *Findings) error {
+	for i, r := range f.Rules {
+		if r.ID == "" {
+			return fmt.Errorf("rules[%d]: no id", i)
+		}
+		if policies.SeverityRank(r.Severity) == 0 {
+			return fmt.Errorf("rules[%d] (%s): severity %q is not one of %s", i, r.ID, r.Severity, strings.Join(policies.Severities, "|"))
+		}
+	}
+	for i, r := range f.Results {
+		if r.RuleID == "" {
+			return fmt.Errorf("results[%d]: no rule_id", i)
+		}
+		if !slices.Contains(validStatuses, r.Status) {
+			return fmt.Errorf("results[%d] (%s): status %q is not one of pass|fail|review|not_applicable|waived", i, r.RuleID, r.Status)
+		}
+		if policies.SeverityRank(r.Severity) == 0 {
+			return fmt.Errorf("results[%d] (%s): severity %q is not one of %s", i, r.RuleID, r.Severity, strings.Join(policies.Severities, "|"))
+		}
+	}
+	return nil
 }
 
 // loadFactsDir reads every *.json under dir; a missing directory means a
@@ -168,18 +206,12 @@ func loadFactsDir(ctx context.Context, dir string) ([]*facts.Device, error) {
 }
 
 // readCapped reads a whole file of at most max bytes.
+// Only regular files are read: a FIFO planted in a facts directory would
+// otherwise hang report --from.
 func readCapped(path string, max int64) ([]byte, error) {
-	fh, err := os.Open(path)
+	raw, err := inputfile.Read(path, max)
 	if err != nil {
-		return nil, badInput("%w", err)
-	}
-	defer fh.Close()
-	raw, err := io.ReadAll(io.LimitReader(fh, max+1))
-	if err != nil {
-		return nil, badInput("read %s: %w", path, err)
-	}
-	if int64(len(raw)) > max {
-		return nil, badInput("read %s: larger than %d MiB", path, max>>20)
+		return nil, badInput("read %w", err)
 	}
 	return raw, nil
 }

@@ -133,6 +133,9 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 	if n := len(run.ExpiredWaivers); n > 0 {
 		fmt.Fprintf(w, "%s\n", paint(ansiYel, fmt.Sprintf("%d expired waiver(s) no longer apply", n)))
 	}
+	if n := sum.CompiledFallbacks; n > 0 {
+		fmt.Fprintf(w, "%d device(s) evaluated by OPA's topdown evaluator after the compiled evaluator failed on them (--log-level debug says why)\n", n)
+	}
 	writeTopRules(w, ruleFails, ix)
 	if run.Scan.Incomplete {
 		fmt.Fprintln(w, paint(ansiYel, "\nThe scan is incomplete: it was interrupted or hit its deadline."))

@@ -28,6 +28,10 @@ type Run struct {
 	// the bytes written there, so SARIF can point at the line of a fact.
 	FactsFiles map[string]string
 	FactsText  map[string][]byte
+	// CompiledFallbacks counts devices the compiled policy evaluator handed
+	// to OPA's topdown evaluator after an error (a broken custom rule, a
+	// failing builtin); their results are topdown's.
+	CompiledFallbacks int64
 
 	// Trends is the site's history from the history store, for the HTML
 	// report; nil without a store or earlier runs.

@@ -8,10 +8,11 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // DefaultMaxHosts is the sweep size above which confirmation is needed.
@@ -123,7 +124,8 @@ func (p *parser) parseAll(specs []string, exclude bool) ([]span, error) {
 func (p *parser) parseFile(name string, exclude bool) ([]span, error) {
 	open := p.opts.OpenFile
 	if open == nil {
-		open = func(name string) (io.ReadCloser, error) { return os.Open(name) }
+		// A regular file only: a FIFO would block the run before it starts.
+		open = func(name string) (io.ReadCloser, error) { return inputfile.Open(name) }
 	}
 	f, err := open(name)
 	if err != nil {

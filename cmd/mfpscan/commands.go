@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/mfpscan/mfpscan/collectors/advisories"
 	"github.com/spf13/cobra"
 
 	"github.com/mfpscan/mfpscan/pipeline"
@@ -12,6 +13,8 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 	var sf sweepFlags
 	var rf reportFlags
 	var cf collectFlags
+	var mf metricsFlags
+	var bk bundleKeyFlags
 	cmd := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Sweep, collect facts, evaluate policies and write reports",
@@ -32,12 +35,20 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 			if err := cf.apply(&cfg); err != nil {
 				return err
 			}
-			return pipeline.Scan(cmd.Context(), cfg)
+			if err := bk.apply(&cfg); err != nil {
+				return err
+			}
+			if err := mf.attach(&cfg); err != nil {
+				return err
+			}
+			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Scan(cmd.Context(), cfg))
 		},
 	}
 	sf.register(cmd.Flags())
 	rf.register(cmd.Flags())
 	cf.register(cmd.Flags())
+	mf.register(cmd.Flags())
+	bk.register(cmd.Flags())
 	return cmd
 }
 
@@ -68,6 +79,8 @@ func newDiscoverCommand(g *globalFlags) *cobra.Command {
 func newEvalCommand(g *globalFlags) *cobra.Command {
 	var rf reportFlags
 	var attestations string
+	var mf metricsFlags
+	var bk bundleKeyFlags
 	cmd := &cobra.Command{
 		Use:     "eval FACTS...",
 		Short:   "Evaluate saved facts files or directories (no network)",
@@ -82,10 +95,18 @@ func newEvalCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			cfg.Attestations = attestations
-			return pipeline.Eval(cmd.Context(), cfg, args)
+			if err := bk.apply(&cfg); err != nil {
+				return err
+			}
+			if err := mf.attach(&cfg); err != nil {
+				return err
+			}
+			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Eval(cmd.Context(), cfg, args))
 		},
 	}
 	rf.register(cmd.Flags())
+	mf.register(cmd.Flags())
+	bk.register(cmd.Flags())
 	cmd.Flags().StringVar(&attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
 	return cmd
 }
@@ -105,15 +126,38 @@ func newPolicyCommand(g *globalFlags) *cobra.Command {
 	list.Flags().StringVar(&format, "format", "table", "table, json or markdown")
 	list.Flags().StringArrayVar(&paths, "policy", nil, "custom policy directory, .rego file or bundle (repeatable)")
 	list.Flags().StringArrayVar(&data, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
-	test := &cobra.Command{
-		Use:   "test PATH...",
-		Short: "Run the *_test.rego unit tests of an organisation's rules",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return pipeline.PolicyTest(cmd.Context(), cmd.OutOrStdout(), args)
+	test := newPolicyTestCommand()
+	cmd.AddCommand(list, test)
+	return cmd
+}
+
+func newAdvisoriesCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "advisories", Short: "Show what the firmware advisory data covers"}
+	var format, file string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List every advisory model line with its thresholds and CVEs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := advisories.Default()
+			if file != "" {
+				d, _, err = advisories.ReadFile(file)
+				if err != nil {
+					return pipeline.UsageError("--advisories: %v", err)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if format != "table" && format != "json" {
+				return pipeline.UsageError("--format %q: want table or json", format)
+			}
+			return d.WriteCoverage(cmd.OutOrStdout(), format)
 		},
 	}
-	cmd.AddCommand(list, test)
+	list.Flags().StringVar(&format, "format", "table", "table or json")
+	list.Flags().StringVar(&file, "advisories", "", "advisory data file to list instead of the embedded one")
+	cmd.AddCommand(list)
 	return cmd
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/advisories"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/scanner"
@@ -112,6 +115,8 @@ type reportFlags struct {
 	site           string
 	omitSuppressed bool
 	evaluator      string
+	evalTimeout    time.Duration
+	evalMemoryMiB  int64
 	history        historyFlags
 }
 
@@ -126,6 +131,8 @@ func (f *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
 	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
 	f.history.register(fs)
+	fs.DurationVar(&f.evalTimeout, "eval-timeout", policies.DefaultDeviceBudget, "policy evaluation time budget per device (and per rule when finding a slow one); a rule over it gives review")
+	fs.Int64Var(&f.evalMemoryMiB, "eval-memory", policies.DefaultMemoryBudget>>20, "memory budget of policy evaluation, MiB of heap; devices being evaluated when it is exceeded give review")
 	fs.StringVar(&f.evaluator, "evaluator", "auto", "policy evaluator: auto (compiled to WebAssembly; OPA's topdown if a policy cannot be compiled), compiled, topdown")
 }
 
@@ -147,6 +154,13 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
 	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
 	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.omitSuppressed
+	if f.evalTimeout <= 0 {
+		return pipeline.UsageError("--eval-timeout must be positive, got %v", f.evalTimeout)
+	}
+	if f.evalMemoryMiB < 64 || f.evalMemoryMiB > 1<<30 {
+		return pipeline.UsageError("--eval-memory must be between 64 and %d MiB, got %d", 1<<30, f.evalMemoryMiB)
+	}
+	cfg.EvalTimeout, cfg.EvalMemory = f.evalTimeout, f.evalMemoryMiB<<20
 	if err := f.history.apply(cfg); err != nil {
 		return err
 	}
@@ -167,6 +181,7 @@ type collectFlags struct {
 	probePJL         bool
 	communitiesFile  string
 	attestations     string
+	advisories       string
 }
 
 func (f *collectFlags) register(fs *pflag.FlagSet) {
@@ -174,6 +189,7 @@ func (f *collectFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.probePJL, "probe-pjl", false, "send @PJL INFO ID to raw print ports (9100) to read the model")
 	fs.StringVar(&f.communitiesFile, "snmp-communities", "", "file of extra SNMP communities to try read-only, one per line (never written to reports)")
 	fs.StringVar(&f.attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
+	fs.StringVar(&f.advisories, "advisories", "", "newer firmware advisory data file (format: docs/ADVISORIES.md), checked before any traffic")
 }
 
 func (f *collectFlags) apply(cfg *pipeline.Config) error {
@@ -181,6 +197,13 @@ func (f *collectFlags) apply(cfg *pipeline.Config) error {
 	cfg.Collect.ProbePJL = f.probePJL
 	cfg.Collect.Timeout = cfg.Timeout
 	cfg.Attestations = f.attestations
+	if f.advisories != "" {
+		_, b, err := advisories.ReadFile(f.advisories)
+		if err != nil {
+			return pipeline.UsageError("--advisories: %v", err)
+		}
+		cfg.Collect.AdvisoryData = b
+	}
 	if f.communitiesFile != "" {
 		list, err := readCommunities(f.communitiesFile)
 		if err != nil {
@@ -191,17 +214,26 @@ func (f *collectFlags) apply(cfg *pipeline.Config) error {
 	return nil
 }
 
+// maxCommunitiesFile caps --snmp-communities.
+const maxCommunitiesFile = 1 << 20
+
 // readCommunities reads one community per line. The values are secrets: an
 // error names the file and line, never the value.
 func readCommunities(path string) ([]string, error) {
-	fh, err := os.Open(path)
+	// A regular file only (a FIFO would block), and capped: a community
+	// list is short.
+	fh, err := inputfile.Open(path)
 	if err != nil {
 		return nil, pipeline.UsageError("read --snmp-communities: %v", err)
 	}
 	defer fh.Close()
 	var out []string
-	sc := bufio.NewScanner(fh)
+	sc := bufio.NewScanner(io.LimitReader(fh, maxCommunitiesFile+1))
+	read := 0
 	for line := 1; sc.Scan(); line++ {
+		if read += len(sc.Bytes()) + 1; read > maxCommunitiesFile {
+			return nil, pipeline.UsageError("read --snmp-communities %s: larger than %d KiB", path, maxCommunitiesFile>>10)
+		}
 		s := strings.TrimSpace(sc.Text())
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue

@@ -85,6 +85,14 @@ deny contains "x" if {
 `)
 	badData := writeFile(t, dir, "data.yaml", "mfpscan:\n  config:\n    min_tls_version: [\n")
 	badWaivers := writeFile(t, dir, "waivers.yaml", "waivers:\n  - rule: MFP-TLS-001\n    selector: {address: 127.0.0.1}\n    expires: 2030-01-01\n")
+	badAdvisories := filepath.Join(dir, "adv.yaml")
+	if err := os.WriteFile(badAdvisories, []byte("version: x\nadvisories:\n- {id: A, severity: severe, cves: [CVE-2020-1234], groups: [{name: g, scheme: mf, models: [x]}]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unknownKeyAdvisories := filepath.Join(dir, "adv2.yaml")
+	if err := os.WriteFile(unknownKeyAdvisories, []byte("version: x\nadvisories:\n- {id: A, severity: high, cves: [CVE-2020-1234], groups: [{name: g, scheme: mf, models: [x], fixed: '1.0'}]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	badAttest := writeFile(t, dir, "att.yaml", "attestations:\n  - match: 127.0.0.1\n    locked: true\n")
 	unwritable := writeFile(t, dir, "a-file", "")
 
@@ -113,6 +121,8 @@ deny contains "x" if {
 		{"bad data", append(base, "--data", badData), "data.yaml"},
 		{"waiver without reason", append(base, "--waivers", badWaivers), "waivers.yaml"},
 		{"bad attestations", append(base, "--attestations", badAttest), `att.yaml:2: unknown key "locked"`},
+		{"bad advisories", append(base, "--advisories", badAdvisories), `severity "severe" is not critical`},
+		{"advisories with an unknown key", []string{"advisories", "list", "--advisories", unknownKeyAdvisories}, "field fixed not found"},
 		{"unwritable out", []string{"scan", "127.0.0.1", "--ports", port, "--out", filepath.Join(unwritable, "sub")}, "output directory"},
 		{"sweep too large", []string{"scan", "127.0.0.0/8", "--ports", port}, "--yes-large-sweep"},
 		{"bad log level", append(base, "--log-level", "loud"), "--log-level"},

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,9 +10,6 @@ import (
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/reports"
 )
-
-// maxBaselineFile bounds the --baseline SARIF read by report --from.
-const maxBaselineFile = 256 << 20
 
 // inputError turns a reports input error (missing or malformed run files)
 // into a usage error, so it exits 2 like any other bad argument.
@@ -73,19 +68,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 }
 
 func readBaseline(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, pipeline.UsageError("read --baseline: %v", err)
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxBaselineFile+1))
-	if err != nil {
-		return nil, pipeline.UsageError("read --baseline %s: %v", path, err)
-	}
-	if len(b) > maxBaselineFile {
-		return nil, pipeline.UsageError("read --baseline %s: larger than %d MiB", path, maxBaselineFile>>20)
-	}
-	return b, nil
+	return pipeline.ReadBaseline(path)
 }
 
 func newDiffCommand(g *globalFlags) *cobra.Command {

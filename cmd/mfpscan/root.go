@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -11,11 +10,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/mfpscan/mfpscan/internal/buildinfo"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
 
 type globalFlags struct {
 	logLevel string
@@ -24,6 +21,7 @@ type globalFlags struct {
 
 func newRootCommand() *cobra.Command {
 	g := &globalFlags{}
+	pipeline.Version = buildinfo.Read().Version
 	root := &cobra.Command{
 		Use:   "mfpscan",
 		Short: "Agentless security scanner for office multifunction printers",
@@ -36,6 +34,10 @@ It is read-only towards devices: no SNMP SET, no setting changes, no print jobs;
 default-credential checks only with --check-default-credentials.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Runs before every subcommand, ahead of any input or network.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return checkFiniteFlags(cmd.Flags())
+		},
 	}
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but results and errors")
@@ -47,6 +49,7 @@ default-credential checks only with --check-default-credentials.`,
 		newDiscoverCommand(g),
 		newEvalCommand(g),
 		newPolicyCommand(g),
+		newAdvisoriesCommand(),
 		newLabCommand(g),
 		newDemoCommand(g),
 		newReportCommand(g),
@@ -84,16 +87,4 @@ func (g *globalFlags) logger(w io.Writer) (*slog.Logger, error) {
 // interactive reports whether a progress bar makes sense on w.
 func (g *globalFlags) interactive(w *os.File) bool {
 	return !g.quiet && term.IsTerminal(int(w.Fd()))
-}
-
-func newVersionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "mfpscan %s\n", version)
-			return err
-		},
-	}
 }

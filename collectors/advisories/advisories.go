@@ -4,6 +4,7 @@
 package advisories
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -25,6 +26,14 @@ const (
 	SchemeController = "controller"
 )
 
+// Coverage values written to facts.Firmware.AdvisoryCoverage.
+const (
+	CoverageCovered       = "model_line_covered"
+	CoverageNotCovered    = "model_line_not_covered"
+	CoverageVendorMissing = "vendor_not_covered"
+	CoverageModelUnknown  = "model_unknown"
+)
+
 // Advisory statuses written to facts.Firmware.AdvisoryStatus.
 const (
 	StatusVulnerable  = "vulnerable"
@@ -40,12 +49,25 @@ type Data struct {
 
 // Advisory is one vendor advisory.
 type Advisory struct {
-	ID       string   `yaml:"id"`
+	ID string `yaml:"id"`
+	// Vendor is the maker whose devices the advisory names, as fingerprint
+	// fusion reports it ("Canon", "HP", "Ricoh"...); empty means Canon.
+	Vendor string `yaml:"vendor"`
+	// Source names the publication: "Canon PSIRT", "CISA KEV", ...
+	Source   string   `yaml:"source"`
 	Title    string   `yaml:"title"`
 	CVEs     []string `yaml:"cves"`
 	Severity string   `yaml:"severity"`
 	URL      string   `yaml:"url"`
 	Groups   []Group  `yaml:"groups"`
+}
+
+// VendorName is the advisory's vendor, Canon when the file leaves it out.
+func (a Advisory) VendorName() string {
+	if a.Vendor == "" {
+		return "Canon"
+	}
+	return a.Vendor
 }
 
 // Group is one set of models with one threshold.
@@ -61,19 +83,50 @@ type Group struct {
 	fixed *Version
 }
 
-// Load parses and checks an advisory file.
+var (
+	reCVE      = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,7}$`)
+	severities = map[string]bool{"critical": true, "high": true, "medium": true, "low": true}
+)
+
+// Load parses and checks an advisory file against the format in
+// docs/ADVISORIES.md: unknown keys, missing fields, malformed CVE ids,
+// unknown severities, duplicate ids and bad patterns or versions are errors.
 func Load(b []byte) (*Data, error) {
 	var d Data
-	if err := yaml.Unmarshal(b, &d); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&d); err != nil {
 		return nil, fmt.Errorf("parse advisories: %w", err)
 	}
 	if d.Version == "" {
 		return nil, fmt.Errorf("parse advisories: missing version")
 	}
+	if len(d.Advisories) == 0 {
+		return nil, fmt.Errorf("parse advisories: no advisories")
+	}
+	seen := map[string]bool{}
 	for i := range d.Advisories {
 		a := &d.Advisories[i]
 		if a.ID == "" || len(a.Groups) == 0 {
 			return nil, fmt.Errorf("load advisory %d: id and groups are required", i)
+		}
+		if seen[a.ID] {
+			return nil, fmt.Errorf("load advisory %s: duplicate id", a.ID)
+		}
+		seen[a.ID] = true
+		if !severities[a.Severity] {
+			return nil, fmt.Errorf("load advisory %s: severity %q is not critical, high, medium or low", a.ID, a.Severity)
+		}
+		if len(a.CVEs) == 0 {
+			return nil, fmt.Errorf("load advisory %s: no cves", a.ID)
+		}
+		for _, c := range a.CVEs {
+			if !reCVE.MatchString(c) {
+				return nil, fmt.Errorf("load advisory %s: %q is not a CVE id", a.ID, c)
+			}
+		}
+		if a.URL != "" && !strings.HasPrefix(a.URL, "https://") {
+			return nil, fmt.Errorf("load advisory %s: url must be https", a.ID)
 		}
 		for j := range a.Groups {
 			if err := a.Groups[j].compile(); err != nil {
@@ -181,9 +234,40 @@ func (g *Group) judge(v *Version) verdict {
 	return undecided
 }
 
-// Evaluate returns the advisory status of a model at a firmware version
-// (empty when unknown) and the advisories that apply.
+// HasVendor reports whether the data holds any advisory for vendor.
+func (d *Data) HasVendor(vendor string) bool {
+	for _, a := range d.Advisories {
+		if strings.EqualFold(a.VendorName(), vendor) {
+			return true
+		}
+	}
+	return false
+}
+
+// Covers reports whether any advisory group of vendor names the model line.
+func (d *Data) Covers(vendor, model string) bool {
+	model = NormaliseModel(model)
+	for _, a := range d.Advisories {
+		if !strings.EqualFold(a.VendorName(), vendor) {
+			continue
+		}
+		for _, g := range a.Groups {
+			if model != "" && g.matches(model) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Evaluate returns the advisory status of a Canon model at a firmware
+// version (empty when unknown) and the advisories that apply.
 func (d *Data) Evaluate(model, version string) (string, []facts.Advisory) {
+	return d.EvaluateVendor("Canon", model, version)
+}
+
+// EvaluateVendor is Evaluate for the advisories of one vendor.
+func (d *Data) EvaluateVendor(vendor, model, version string) (string, []facts.Advisory) {
 	model = NormaliseModel(model)
 	if model == "" {
 		return StatusUnknown, nil
@@ -195,6 +279,9 @@ func (d *Data) Evaluate(model, version string) (string, []facts.Advisory) {
 	var found []facts.Advisory
 	decided, open := 0, 0
 	for _, a := range d.Advisories {
+		if !strings.EqualFold(a.VendorName(), vendor) {
+			continue
+		}
 		for _, g := range a.Groups {
 			if !g.matches(model) {
 				continue
@@ -231,6 +318,17 @@ func New() collectors.Analyser {
 	return &Analyser{data: d, err: err}
 }
 
+// NewFromFile returns the analyser with a newer data file's contents (see
+// --advisories); nil or empty means the embedded data. A bad file is an
+// error status on every device, never a silent fallback.
+func NewFromFile(b []byte) collectors.Analyser {
+	if len(b) == 0 {
+		return New()
+	}
+	d, err := Load(b)
+	return &Analyser{data: d, err: err}
+}
+
 // Name implements collectors.Analyser.
 func (*Analyser) Name() string { return "advisories" }
 
@@ -246,19 +344,36 @@ func (a *Analyser) Analyse(_ context.Context, _ *collectors.Env, _ *collectors.T
 			fw.Version, fw.Source = f.Value, f.Source
 		}
 	}
-	fw.AdvisoryData = "canon-psirt " + a.data.Version
+	fw.AdvisoryData = "advisories " + a.data.Version
 	model := ""
 	if m := doc.Identity.Model; m != nil {
 		model = m.Value
 	}
 	reason := ""
-	if v := doc.Identity.Vendor; v != nil && v.Value != "Canon" {
-		// The data file only holds Canon advisories.
-		fw.AdvisoryStatus, fw.Advisories = StatusUnknown, nil
-		reason = "no advisory data for vendor " + v.Value
-	} else {
-		fw.AdvisoryStatus, fw.Advisories = a.data.Evaluate(model, fw.Version)
+	vendor := "Canon" // an unidentified device may still be a Canon one
+	if v := doc.Identity.Vendor; v != nil {
+		vendor = v.Value
 	}
+	switch {
+	case !a.data.HasVendor(vendor):
+		fw.AdvisoryStatus, fw.Advisories = StatusUnknown, nil
+		fw.AdvisoryCoverage = CoverageVendorMissing
+		reason = "no advisory data for vendor " + vendor
+	case model == "":
+		fw.AdvisoryStatus, fw.Advisories = StatusUnknown, nil
+		fw.AdvisoryCoverage = CoverageModelUnknown
+		reason = "model unknown"
+	case !a.data.Covers(vendor, model):
+		// Silence of the data about a model line is no evidence that the
+		// line is unaffected.
+		fw.AdvisoryStatus, fw.Advisories = StatusUnknown, nil
+		fw.AdvisoryCoverage = CoverageNotCovered
+		reason = "no advisory data for this model line (" + NormaliseModel(model) + ")"
+	default:
+		fw.AdvisoryCoverage = CoverageCovered
+		fw.AdvisoryStatus, fw.Advisories = a.data.EvaluateVendor(vendor, model, fw.Version)
+	}
+	fw.AdvisoryNote = reason
 	doc.Firmware = fw
 	return facts.CollectorStatus{Status: facts.StatusOK, Reason: reason}
 }

@@ -46,7 +46,7 @@ func TestEvaluate(t *testing.T) {
 		{"MF745C 11.04", "MF745C/746C", "11.04", StatusVulnerable, []string{"CP2023-001", "CP2024-002"}},
 		{"MF745C 12.08", "MF745C/746C", "12.08", StatusNotAffected, nil},
 		{"MF644Cdw has 2022 items without a fixed version", "MF644Cdw", "12.08", StatusUnknown, nil},
-		{"MF656Cdw 05.04", "MF656Cdw", "05.04", StatusVulnerable, []string{"CANON-2025-01-CPCA", "CP2025-001", "CP2026-001"}},
+		{"MF656Cdw 05.04", "MF656Cdw", "05.04", StatusVulnerable, []string{"CVE-2024-12647", "CP2025-001", "CP2026-001"}},
 		{"MF656Cdw 06.02", "MF656Cdw", "06.02", StatusVulnerable, []string{"CP2026-001"}},
 		{"MF656Cdw in the CP2026-001 gap", "MF656Cdw", "06.05", StatusUnknown, nil},
 		{"MF656Cdw 07.01", "MF656Cdw", "07.01", StatusNotAffected, nil},
@@ -172,4 +172,27 @@ func FuzzParseVersion(f *testing.F) {
 			t.Fatalf("unparsable %q gave %s, want unknown", s, status)
 		}
 	})
+}
+
+func TestAnalyseCoverage(t *testing.T) {
+	a := New()
+	for _, tc := range []struct {
+		vendor, model, version, coverage, status string
+	}{
+		{"Canon", "iR-ADV C5535 III", "47.07", CoverageCovered, StatusVulnerable},
+		{"Canon", "LBP7110Cw", "05.01", CoverageNotCovered, StatusUnknown},
+		{"Ricoh", "IM C3000", "1.03", CoverageVendorMissing, StatusUnknown},
+		{"Canon", "", "05.01", CoverageModelUnknown, StatusUnknown},
+	} {
+		doc := &facts.Device{Identity: facts.Identity{Vendor: &facts.Attribute{Value: tc.vendor}, Firmware: &facts.Attribute{Value: tc.version}}}
+		if tc.model != "" {
+			doc.Identity.Model = &facts.Attribute{Value: tc.model}
+		}
+		if st := a.Analyse(context.Background(), nil, nil, doc); st.Status != facts.StatusOK {
+			t.Fatalf("%+v: status %+v", tc, st)
+		}
+		if doc.Firmware.AdvisoryCoverage != tc.coverage || doc.Firmware.AdvisoryStatus != tc.status {
+			t.Errorf("%s %q: coverage %q status %q, want %q %q", tc.vendor, tc.model, doc.Firmware.AdvisoryCoverage, doc.Firmware.AdvisoryStatus, tc.coverage, tc.status)
+		}
+	}
 }

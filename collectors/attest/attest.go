@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // Entry is one attestation row.
@@ -52,6 +52,10 @@ const (
 	matchSerial
 )
 
+// maxAttestFile caps an attestation file: a line per device of a large
+// fleet is far below it.
+const maxAttestFile = 32 << 20
+
 // Set is a parsed attestation file.
 type Set struct {
 	source  string
@@ -63,7 +67,7 @@ var wirelessValues = []string{"none", "wep", "wpa", "wpa2", "wpa3", "disabled"}
 // Load reads a YAML (`attestations: [...]`) or CSV (header row naming the
 // same keys) file. Errors name the file and line.
 func Load(path string) (*Set, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := inputfile.Read(path, maxAttestFile)
 	if err != nil {
 		return nil, fmt.Errorf("read attestations: %w", err)
 	}

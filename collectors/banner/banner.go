@@ -17,10 +17,6 @@ import (
 	"github.com/mfpscan/mfpscan/facts"
 )
 
-// pjlInfoID asks a raw print port for its model, wrapped in Universal Exit
-// Language so the printer treats it as a PJL job header and prints nothing.
-const pjlInfoID = "\x1b%-12345X@PJL INFO ID\r\n\x1b%-12345X"
-
 // Collector is the banner collector.
 type Collector struct{}
 
@@ -81,7 +77,12 @@ func grab(ctx context.Context, env *collectors.Env, host string, p probe) facts.
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	conn, err := env.Dialer.DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(p.port)))
+	dialCtx := ctx
+	if b.Service == "pjl" {
+		// The one write a print port may receive, on the port it names.
+		dialCtx = collectors.GrantPJL(ctx, p.port)
+	}
+	conn, err := env.Dialer.DialContext(dialCtx, "tcp", net.JoinHostPort(host, strconv.Itoa(p.port)))
 	if err != nil {
 		b.Status, b.Reason = collectors.Classify(err)
 		return b
@@ -94,7 +95,7 @@ func grab(ctx context.Context, env *collectors.Env, host string, p probe) facts.
 		b.Status = facts.StatusOK
 		return b
 	case "pjl":
-		if err := send(conn, timeout, pjlInfoID); err != nil {
+		if err := send(conn, timeout, collectors.PJLInfoID); err != nil {
 			b.Status, b.Reason = collectors.Classify(err)
 			return b
 		}

@@ -157,7 +157,7 @@ func TestCollectPJLOptIn(t *testing.T) {
 	if st.Status != facts.StatusOK {
 		t.Fatalf("status = %+v", st)
 	}
-	if got := raw.got(t); got != pjlInfoID {
+	if got := raw.got(t); got != collectors.PJLInfoID {
 		t.Errorf("sent %q, want exactly the UEL-wrapped INFO ID", got)
 	}
 	want := []facts.Banner{{Port: raw.port(), Service: "pjl", Status: facts.StatusOK, Text: "MF632C/634C"}}

@@ -26,13 +26,17 @@ const (
 	SourcePJLID        = "pjl_id"
 	SourceIPPMakeModel = "ipp_make_model"
 	SourceModel        = "model"
+	// SourceSNMPEngine is the IANA enterprise number in the SNMPv3 engine
+	// ID, readable even when every v1/v2c community is refused.
+	SourceSNMPEngine = "snmp_engine"
 )
 
 // maxInput bounds the text a pattern is run on; evidence strings are short,
 // anything longer is device junk.
 const maxInput = 1024
 
-// Fingerprint is one entry of the data file.
+// Fingerprint is one entry of the data file. Model, Firmware and Serial are
+// templates: $1.. expand capture groups of Pattern.
 type Fingerprint struct {
 	ID         string `yaml:"id"`
 	Source     string `yaml:"source"`
@@ -40,6 +44,8 @@ type Fingerprint struct {
 	Vendor     string `yaml:"vendor"`
 	Family     string `yaml:"family"`
 	Model      string `yaml:"model"`
+	Firmware   string `yaml:"firmware"`
+	Serial     string `yaml:"serial"`
 	Printer    *bool  `yaml:"printer"`
 	MFP        *bool  `yaml:"mfp"`
 	NotPrinter bool   `yaml:"not_printer"`
@@ -57,7 +63,7 @@ type DB struct {
 var validSources = map[string]bool{
 	SourceSysDescr: true, SourceSysObjectID: true, SourceHTTPServer: true, SourceHTTPTitle: true,
 	SourceCertSubject: true, SourceFTPBanner: true, SourceSMTPBanner: true, SourcePJLID: true,
-	SourceIPPMakeModel: true, SourceModel: true,
+	SourceIPPMakeModel: true, SourceModel: true, SourceSNMPEngine: true,
 }
 
 // Load parses and compiles a fingerprint file.
@@ -99,6 +105,8 @@ type Match struct {
 	Vendor     string
 	Family     string
 	Model      string
+	Firmware   string
+	Serial     string
 	Printer    *bool
 	MFP        *bool
 	NotPrinter bool
@@ -126,9 +134,13 @@ func (db *DB) Match(source, value string) []Match {
 		}
 		m := Match{ID: fp.ID, Vendor: fp.Vendor, Family: fp.Family, Printer: fp.Printer, MFP: fp.MFP,
 			NotPrinter: fp.NotPrinter, Confidence: facts.Confidence(fp.Confidence)}
-		if fp.Model != "" {
-			m.Model = strings.TrimSpace(string(fp.re.ExpandString(nil, fp.Model, value, idx)))
+		expand := func(tmpl string) string {
+			if tmpl == "" {
+				return ""
+			}
+			return strings.TrimSpace(string(fp.re.ExpandString(nil, tmpl, value, idx)))
 		}
+		m.Model, m.Firmware, m.Serial = expand(fp.Model), expand(fp.Firmware), expand(fp.Serial)
 		out = append(out, m)
 	}
 	return out

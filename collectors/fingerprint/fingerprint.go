@@ -6,6 +6,7 @@ package fingerprint
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/collectors"
@@ -40,6 +41,9 @@ func (a *Analyser) Analyse(_ context.Context, _ *collectors.Env, _ *collectors.T
 	return facts.CollectorStatus{Status: facts.StatusOK}
 }
 
+// oidHrDeviceDescr is HOST-RESOURCES-MIB hrDeviceDescr of the first device.
+const oidHrDeviceDescr = "1.3.6.1.2.1.25.3.2.1.3.1"
+
 // evidence is one string to match, with where it came from.
 type evidence struct {
 	source, value, where string
@@ -51,6 +55,12 @@ func gather(doc *facts.Device) []evidence {
 	if s := doc.SNMP; s != nil {
 		ev = append(ev, evidence{SourceSysDescr, s.SysDescr, "snmp:1.3.6.1.2.1.1.1.0"},
 			evidence{SourceSysObjectID, s.SysObjectID, "snmp:1.3.6.1.2.1.1.2.0"})
+		// hrDeviceDescr names the printer in the same "Vendor Model" layout
+		// as many sysDescr strings (and names it where sysDescr is generic).
+		ev = append(ev, evidence{SourceSysDescr, s.Values[oidHrDeviceDescr], "snmp:" + oidHrDeviceDescr})
+		if s.EngineEnterprise > 0 {
+			ev = append(ev, evidence{SourceSNMPEngine, strconv.Itoa(s.EngineEnterprise), "snmp:v3-engine-id"})
+		}
 	}
 	for _, h := range doc.HTTP {
 		ev = append(ev, evidence{SourceHTTPServer, h.Server, fmt.Sprintf("http:%d:server", h.Port)},
@@ -89,6 +99,8 @@ func hintsFrom(ms []Match, where string) []facts.IdentityHint {
 		add("vendor", m.Vendor, m.Confidence)
 		add("product_family", m.Family, m.Confidence)
 		add("model", m.Model, m.Confidence)
+		add("firmware", m.Firmware, m.Confidence)
+		add("serial", m.Serial, m.Confidence)
 		if m.Printer != nil {
 			add("printer", fmt.Sprint(*m.Printer), m.Confidence)
 		}

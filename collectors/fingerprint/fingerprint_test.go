@@ -182,3 +182,41 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+func TestEngineIDNamesVendorWhenCommunitiesAreRefused(t *testing.T) {
+	db, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		enterprise int
+		want       string
+	}{{1602, "Canon"}, {4976, "Canon"}, {8072, ""}} {
+		doc := &facts.Device{SNMP: &facts.SNMP{EngineEnterprise: tc.enterprise}}
+		Fuse(db, doc)
+		if got := val(doc.Identity.Vendor); got != tc.want {
+			t.Errorf("engine enterprise %d: vendor %q, want %q", tc.enterprise, got, tc.want)
+		}
+		if doc.Identity.IsPrinter != nil {
+			t.Errorf("engine enterprise %d: is_printer %v; an engine ID alone does not tell", tc.enterprise, *doc.Identity.IsPrinter)
+		}
+	}
+}
+
+func TestProjectorOfAPrinterMakerIsNotAPrinter(t *testing.T) {
+	db, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &facts.Device{SNMP: &facts.SNMP{SysDescr: "EPSON Projector EB-2250U", SysObjectID: "1.3.6.1.4.1.1248.4.1.1"}}
+	Fuse(db, doc)
+	if doc.Identity.IsPrinter == nil || *doc.Identity.IsPrinter || val(doc.Identity.Vendor) != "Epson" {
+		t.Errorf("projector: is_printer %v vendor %q, want false Epson", doc.Identity.IsPrinter, val(doc.Identity.Vendor))
+	}
+	// The same enterprise with a printer's sysDescr stays a printer.
+	doc = &facts.Device{SNMP: &facts.SNMP{SysDescr: "EPSON AL-C2900; Net 96.51,ESS 201103101328,IOT 04.00.00", SysObjectID: "1.3.6.1.4.1.1248.1.1.2.1.3.21.38"}}
+	Fuse(db, doc)
+	if doc.Identity.IsPrinter == nil || !*doc.Identity.IsPrinter || val(doc.Identity.Model) != "AL-C2900" {
+		t.Errorf("printer: is_printer %v model %q", doc.Identity.IsPrinter, val(doc.Identity.Model))
+	}
+}

@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"strings"
 
+	"github.com/mfpscan/mfpscan/collectors/ipp"
 	"github.com/mfpscan/mfpscan/facts"
 )
 
@@ -19,7 +20,9 @@ func Fuse(db *DB, doc *facts.Device) {
 		id.Sources = appendNew(id.Sources, hintsFrom(db.Match(ev.source, ev.value), ev.where)...)
 	}
 	for _, h := range doc.IPP {
-		for _, v := range h.FirmwareVersion {
+		// The entry is chosen by its label (ipp.FirmwareEntry): the "IPP"
+		// version a printer lists is not its firmware.
+		if v, _, ok := ipp.FirmwareEntry(h.FirmwareName, h.FirmwareVersion); ok {
 			id.Sources = appendNew(id.Sources, facts.IdentityHint{Field: "firmware", Value: v, Source: "ipp:printer-firmware-string-version", Confidence: facts.ConfidenceMedium})
 		}
 	}
@@ -37,6 +40,9 @@ func Fuse(db *DB, doc *facts.Device) {
 	}
 	id.Family = best(id.Sources, "product_family")
 	id.Model = best(id.Sources, "model")
+	if id.Model != nil {
+		id.Model.Value = NormaliseModel(id.Model.Value)
+	}
 	id.Serial = best(id.Sources, "serial")
 	id.Firmware = best(id.Sources, "firmware")
 	id.MAC = best(id.Sources, "mac")
@@ -62,33 +68,38 @@ func Fuse(db *DB, doc *facts.Device) {
 	}
 }
 
-// printerFlags: any printer evidence makes a printer; "not a printer" needs
-// positive non-printer evidence and no printer evidence at all. MFP is true
-// on any MFP evidence, false only on explicit printer-only evidence.
+// printerFlags: printer evidence makes a printer unless stronger evidence
+// says it is not one (a projector's sysDescr beats its maker's enterprise
+// number); a tie goes to the printer. MFP is true on any MFP evidence, false
+// only on explicit printer-only evidence or a non-printer.
 func printerFlags(hints []facts.IdentityHint) (printer, mfp *bool) {
-	var isPrinter, notPrinter, isMFP, notMFP bool
+	var yes, no, isMFP, notMFP int
 	for _, h := range hints {
+		r := rank[h.Confidence]
 		switch {
-		case h.Field == "printer" && h.Value == "true":
-			isPrinter = true
+		case h.Field == "printer" && h.Value == "true", h.Field == "mfp" && h.Value == "true":
+			yes = max(yes, r)
+			if h.Field == "mfp" {
+				isMFP = max(isMFP, r)
+			}
 		case h.Field == "not_printer" && h.Value == "true":
-			notPrinter = true
-		case h.Field == "mfp" && h.Value == "true":
-			isMFP, isPrinter = true, true
+			no = max(no, r)
 		case h.Field == "mfp" && h.Value == "false":
-			notMFP = true
+			notMFP = max(notMFP, r)
 		}
 	}
 	switch {
-	case isPrinter:
+	case yes > 0 && yes >= no:
 		printer = facts.Bool(true)
-	case notPrinter:
+	case no > 0:
 		printer = facts.Bool(false)
 	}
 	switch {
-	case isMFP:
+	case printer != nil && !*printer:
+		mfp = facts.Bool(false)
+	case isMFP > 0:
 		mfp = facts.Bool(true)
-	case notMFP, printer != nil && !*printer:
+	case notMFP > 0:
 		mfp = facts.Bool(false)
 	}
 	return printer, mfp

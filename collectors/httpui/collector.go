@@ -44,7 +44,7 @@ func (collector) Name() string { return "http" }
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
 	summary := collectors.NewPortSummary()
 	for _, p := range t.OpenTCPPair(collectors.RoleHTTP, collectors.RoleHTTPS) {
-		svc := collectPort(ctx, env, t.Addr, p.Port, p.Secure)
+		svc := collectPort(ctx, env, t, p.Port, p.Secure)
 		out.HTTP = append(out.HTTP, svc)
 		addHints(out, svc)
 		summary.Add(svc.Port, svc.Status, svc.Reason)
@@ -106,7 +106,8 @@ func sameHost(base *url.URL, addr netip.Addr, location string) *url.URL {
 	return nil
 }
 
-func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool) facts.HTTPService {
+func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target, port int, useTLS bool) facts.HTTPService {
+	addr := t.Addr
 	svc := facts.HTTPService{Port: port, TLS: useTLS}
 	c := env.HTTPClient()
 	u := baseURL(addr, port, useTLS)
@@ -130,7 +131,10 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	page := first
 	for i := 0; i < maxRedirects; i++ {
 		next := redirectTarget(u, addr, page)
-		if next == nil {
+		// A device may point its Remote UI at its own print port; a GET
+		// there would print a page. The dialer refuses the write anyway,
+		// but the redirect is not even tried.
+		if next == nil || t.Roles.IsPrint(urlPort(next)) {
 			break
 		}
 		p, err := fetch(ctx, env, c, next, maxBody)
@@ -159,9 +163,23 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 		svc.OTPStep = facts.Bool(false)
 	}
 	if canon {
-		svc.Pages = probePages(ctx, env, c, baseURL(addr, port, useTLS))
+		svc.Pages, svc.DeviceFirmware, svc.DeviceFirmwarePath = probePages(ctx, env, c, baseURL(addr, port, useTLS))
+		if fw := DeviceFirmware(page.Body); svc.DeviceFirmware == "" && fw != "" && !IsLoginPage(page) {
+			svc.DeviceFirmware, svc.DeviceFirmwarePath = fw, u.Path
+		}
 	}
 	return svc
+}
+
+// urlPort is the TCP port u names, with the scheme's default.
+func urlPort(u *url.URL) int {
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	if u.Scheme == "https" {
+		return 443
+	}
+	return 80
 }
 
 func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {
@@ -175,8 +193,9 @@ func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {
 	return sameHost(base, addr, loc)
 }
 
-func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *url.URL) []facts.PageProbe {
-	var out []facts.PageProbe
+// probePages requests the well-known pages; an open one that shows the
+// device information gives the firmware when SNMP is closed.
+func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *url.URL) (out []facts.PageProbe, firmware, fwPath string) {
 	for _, path := range wellKnownPages {
 		if ctx.Err() != nil {
 			break
@@ -187,13 +206,15 @@ func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *
 		if err != nil {
 			continue
 		}
-		out = append(out, facts.PageProbe{
-			Path:       path,
-			StatusCode: p.StatusCode,
-			Open:       p.StatusCode == http.StatusOK && len(p.Body) > 0 && !IsLoginPage(p),
-		})
+		open := p.StatusCode == http.StatusOK && len(p.Body) > 0 && !IsLoginPage(p)
+		out = append(out, facts.PageProbe{Path: path, StatusCode: p.StatusCode, Open: open})
+		if open && firmware == "" {
+			if fw := DeviceFirmware(p.Body); fw != "" {
+				firmware, fwPath = fw, path
+			}
+		}
 	}
-	return out
+	return out, firmware, fwPath
 }
 
 func addHints(out *facts.Device, svc facts.HTTPService) {
@@ -207,5 +228,11 @@ func addHints(out *facts.Device, svc facts.HTTPService) {
 	if m := ModelFromTitle(svc.Title); m != "" {
 		out.Identity.Sources = append(out.Identity.Sources,
 			facts.IdentityHint{Field: "model", Value: m, Source: src + " title", Confidence: facts.ConfidenceMedium})
+	}
+	if svc.DeviceFirmware != "" {
+		// Below SNMP's canPdInfoProductVersion (high): the page is only
+		// the source when SNMP is closed.
+		out.Identity.Sources = append(out.Identity.Sources,
+			facts.IdentityHint{Field: "firmware", Value: svc.DeviceFirmware, Source: src + " " + svc.DeviceFirmwarePath, Confidence: facts.ConfidenceMedium})
 	}
 }

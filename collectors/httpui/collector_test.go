@@ -275,3 +275,42 @@ func TestCollectLegacyTLSRemoteUI(t *testing.T) {
 		t.Errorf("hints %v", hints)
 	}
 }
+
+// An MF/LBP Remote UI whose portal page is open without a login and shows the
+// device information table: the firmware becomes a medium-confidence hint
+// (SNMP's canPdInfoProductVersion, high, wins when SNMP answers).
+func TestCollectDeviceInfoFirmware(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "CANON HTTP Server")
+		w.Header().Set("Content-Type", "text/html")
+		switch r.URL.Path {
+		case "/portal_top.html":
+			_, _ = w.Write([]byte(`<html><head><title>Remote UI: Portal: MF743C</title></head><body>` +
+				`<table><tr><th>Device Name:</th><td>MF743C</td></tr><tr><th>Firmware Version:</th><td nowrap>03.07</td></tr></table>` +
+				`Copyright CANON INC.</body></html>`))
+		case "/":
+			_, _ = w.Write([]byte(`<html><head><title>Remote UI: Login: MF743C: MF743C</title></head><body>Copyright CANON INC.</body></html>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	port := portOf(t, srv)
+	doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
+	if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
+		t.Fatalf("status %+v, %d services", st, len(doc.HTTP))
+	}
+	svc := doc.HTTP[0]
+	if svc.DeviceFirmware != "03.07" || svc.DeviceFirmwarePath != "/portal_top.html" {
+		t.Errorf("device firmware %q from %q, want 03.07 from /portal_top.html", svc.DeviceFirmware, svc.DeviceFirmwarePath)
+	}
+	found := false
+	for _, h := range doc.Identity.Sources {
+		if h.Field == "firmware" && h.Value == "03.07" && h.Confidence == facts.ConfidenceMedium {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no firmware hint in %+v", doc.Identity.Sources)
+	}
+}

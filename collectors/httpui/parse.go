@@ -229,3 +229,20 @@ func ModelFromTitle(title string) string {
 	}
 	return Sanitize(m[1], 80)
 }
+
+// reDeviceFirmware reads the firmware row of a Canon MF/LBP Remote UI
+// device-information table: a "Firmware Version" (or "Controller
+// Version") header cell, then the value cell. The layout is the one
+// Greenbone's "Canon Printer Detection (HTTP)" VT matches
+// (OID 1.3.6.1.4.1.25623.1.0.803719); the page path varies by model.
+var reDeviceFirmware = regexp.MustCompile(`(?is)(?:Firmware|Controller)\s+Version\s*:?\s*</t[hd]>\s*<td[^>]*>\s*(?:<[^>]+>\s*)*([A-Za-z]?[0-9]{1,3}(?:\.[0-9]{1,4}){1,3})\s*<`)
+
+// DeviceFirmware returns the firmware version a device-information page
+// shows, or "".
+func DeviceFirmware(body []byte) string {
+	m := reDeviceFirmware.FindSubmatch(capped(body))
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}

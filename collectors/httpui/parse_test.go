@@ -166,3 +166,32 @@ func FuzzParsePage(f *testing.F) {
 		IsLoginPage(p)
 	})
 }
+
+// TestDeviceFirmware: the table rows follow the layout Greenbone's Canon
+// HTTP detection VT matches ("Firmware Version:</th>...<td ... nowrap>1.020</td>");
+// the surrounding markup is rebuilt from that description, not captured.
+func TestDeviceFirmware(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"mf table", `<tr><th>Firmware Version:</th><td class="x" nowrap>1.020</td></tr>`, "1.020"},
+		{"controller", `<tr><td>Controller Version</td><td><span>05.04</span></td></tr>`, "05.04"},
+		{"letter prefix", `<th>Firmware Version:</th> <td nowrap>R7.21</td>`, "R7.21"},
+		{"no version", `<th>Firmware Version:</th><td>--</td>`, ""},
+		{"unrelated", `<th>Device Name:</th><td>MF743C</td>`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DeviceFirmware([]byte(tt.body)); got != tt.want {
+				t.Errorf("DeviceFirmware = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzDeviceFirmware(f *testing.F) {
+	f.Add([]byte(`<th>Firmware Version:</th><td nowrap>1.020</td>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got := DeviceFirmware(b); len(got) > 24 {
+			t.Fatalf("version %q longer than the pattern allows", got)
+		}
+	})
+}

@@ -126,9 +126,12 @@ func addHints(out *facts.Device, a Attributes, port int) {
 				facts.IdentityHint{Field: "model", Value: model, Source: src, Confidence: facts.ConfidenceHigh})
 		}
 	}
-	if len(a.Service.FirmwareVersion) > 0 {
+	if v, label, ok := FirmwareEntry(a.Service.FirmwareName, a.Service.FirmwareVersion); ok {
+		src := fmt.Sprintf("ipp:%d printer-firmware-string-version", port)
+		if label != "" {
+			src += " (" + label + ")"
+		}
 		out.Identity.Sources = append(out.Identity.Sources,
-			facts.IdentityHint{Field: "firmware", Value: a.Service.FirmwareVersion[0],
-				Source: fmt.Sprintf("ipp:%d printer-firmware-string-version", port), Confidence: facts.ConfidenceMedium})
+			facts.IdentityHint{Field: "firmware", Value: v, Source: src, Confidence: facts.ConfidenceMedium})
 	}
 }

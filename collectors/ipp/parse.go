@@ -190,3 +190,59 @@ func SplitMakeModel(mm string) (vendor, model string) {
 	}
 	return "", strings.TrimSpace(mm)
 }
+
+// firmwareSkip are printer-firmware-name labels of parts other than the
+// device's own firmware: a protocol stack, a page description language, a
+// network card or an engine. A Canon printer lists its "IPP" version beside
+// the device firmware; taking that one would hide the real version.
+var firmwareSkip = []string{"ipp", "airprint", "mopria", "pcl", "postscript", "ps", "pdf", "xps", "ufr", "lips",
+	"network", "nic", "lan", "wlan", "wi-fi", "wifi", "boot", "engine", "scanner", "fax", "panel", "ui", "font", "language"}
+
+// firmwarePrefer are labels that name the device firmware itself.
+var firmwarePrefer = []string{"firmware", "system", "controller", "device", "main", "printer", "fw"}
+
+// FirmwareEntry picks the device firmware from the printer-firmware-name /
+// printer-firmware-string-version pairs by its label: a label naming the
+// device wins, then the first label not naming another part. Unlabelled
+// single versions are taken as they are. ok is false when every entry names
+// another part.
+func FirmwareEntry(names, versions []string) (version, label string, ok bool) {
+	if len(versions) == 0 {
+		return "", "", false
+	}
+	if len(names) == 0 {
+		return versions[0], "", versions[0] != ""
+	}
+	fallback := -1
+	for i, v := range versions {
+		if i >= len(names) || strings.TrimSpace(v) == "" {
+			continue
+		}
+		n := strings.ToLower(strings.TrimSpace(names[i]))
+		if labelHas(n, firmwarePrefer) && !labelHas(n, firmwareSkip) {
+			return v, names[i], true
+		}
+		if fallback < 0 && !labelHas(n, firmwareSkip) {
+			fallback = i
+		}
+	}
+	if fallback >= 0 {
+		return versions[fallback], names[fallback], true
+	}
+	return "", "", false
+}
+
+// labelHas reports whether one of words is a word of label.
+func labelHas(label string, words []string) bool {
+	fields := strings.FieldsFunc(label, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
+	})
+	for _, f := range fields {
+		for _, w := range words {
+			if f == w {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -119,6 +120,46 @@ func FuzzParseAttributes(f *testing.F) {
 		}
 		if len(got.FirmwareName) > maxValues || len(got.URISecuritySupported) > maxValues {
 			t.Fatal("values not capped")
+		}
+	})
+}
+
+// TestFirmwareEntry: pairs as PWG 5110.1 defines them (printer-firmware-name
+// with printer-firmware-string-version at the same index). The Canon layout
+// (an "IPP" entry beside the device firmware) is rebuilt from the issue 13
+// description of a real response, not from a capture in this repository.
+func TestFirmwareEntry(t *testing.T) {
+	tests := []struct {
+		name            string
+		names, versions []string
+		want, wantLabel string
+		ok              bool
+	}{
+		{"canon ipp listed first", []string{"IPP", "Firmware"}, []string{"2.00", "05.04"}, "05.04", "Firmware", true},
+		{"device label preferred", []string{"Network", "System Firmware", "Boot"}, []string{"1.2", "47.07", "1.0"}, "47.07", "System Firmware", true},
+		{"single unlabelled-looking name", []string{"MAHDWOPP1N001.2506A.00"}, []string{"MAHDWOPP1N001.2506A.00"}, "MAHDWOPP1N001.2506A.00", "MAHDWOPP1N001.2506A.00", true},
+		{"no names", nil, []string{"03.07"}, "03.07", "", true},
+		{"only other parts", []string{"IPP", "PCL"}, []string{"2.0", "6.0"}, "", "", false},
+		{"fewer names than versions", []string{"IPP"}, []string{"2.0", "3.1"}, "", "", false},
+		{"empty", nil, nil, "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, label, ok := FirmwareEntry(tt.names, tt.versions)
+			if got != tt.want || label != tt.wantLabel || ok != tt.ok {
+				t.Errorf("FirmwareEntry = %q, %q, %v; want %q, %q, %v", got, label, ok, tt.want, tt.wantLabel, tt.ok)
+			}
+		})
+	}
+}
+
+func FuzzFirmwareEntry(f *testing.F) {
+	f.Add("IPP\x00Firmware", "2.00\x0005.04")
+	f.Fuzz(func(t *testing.T, names, versions string) {
+		n, v := strings.Split(names, "\x00"), strings.Split(versions, "\x00")
+		got, _, ok := FirmwareEntry(n, v)
+		if ok != (got != "") && len(n) > 0 {
+			t.Fatalf("ok=%v with version %q", ok, got)
 		}
 	})
 }

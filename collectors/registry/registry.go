@@ -24,7 +24,7 @@ import (
 // analysers (run in this order on the merged document). Opt-in checks decide
 // for themselves from opts: the credentials analyser records "skipped" when
 // the operator did not opt in, so the report says why nothing was tried.
-func Default(_ collectors.Options) ([]collectors.Collector, []collectors.Analyser) {
+func Default(opts collectors.Options) ([]collectors.Collector, []collectors.Analyser) {
 	cs := []collectors.Collector{
 		snmp.New(),
 		httpui.New(),
@@ -33,10 +33,10 @@ func Default(_ collectors.Options) ([]collectors.Collector, []collectors.Analyse
 		banner.New(),
 	}
 	as := []collectors.Analyser{
-		fingerprint.New(),            // identity fusion first: the others read the model
-		httpui.NewRemoteUIAnalyser(), // Remote UI fused over its HTTP ports
-		advisories.New(),             // needs model and firmware from fusion
-		creds.New(),                  // needs the login forms httpui found; opt-in
+		fingerprint.New(),                         // identity fusion first: the others read the model
+		httpui.NewRemoteUIAnalyser(),              // Remote UI fused over its HTTP ports
+		advisories.NewFromFile(opts.AdvisoryData), // needs model and firmware from fusion
+		creds.New(),                               // needs the login forms httpui found; opt-in
 	}
 	return cs, as
 }

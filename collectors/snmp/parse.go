@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -136,56 +135,6 @@ func ParseEngineID(id []byte) (EngineID, error) {
 		out.Enterprise = int(ent)
 	}
 	return out, nil
-}
-
-// Hint is an identity clue read from an SNMP value.
-type Hint struct {
-	Field string
-	Value string
-}
-
-var (
-	// Canon sysDescr: "Canon iR-ADV C5235 /P", "Canon MF230 Series /P",
-	// "Canon Inc., LBP-3260 Printer /P", optionally " EEPROM nnnn".
-	reCanonDescr = regexp.MustCompile(`^Canon(?: Inc\.,)? (.+?)(?: /P)?(?: EEPROM \S+)?$`)
-	reVendor     = regexp.MustCompile(`(?i)^(Canon|HP|Hewlett-Packard|Xerox|RICOH|KONICA MINOLTA|KYOCERA|Brother|Lexmark|SHARP|EPSON|TOSHIBA)\b`)
-)
-
-// DescrHints reads vendor and model from a sysDescr or hrDeviceDescr. Only
-// Canon's layout yields a model; other vendors yield the vendor alone.
-func DescrHints(descr string) []Hint {
-	descr = strings.TrimSpace(descr)
-	if descr == "" {
-		return nil
-	}
-	if m := reCanonDescr.FindStringSubmatch(descr); m != nil && m[1] != "" && unicode.IsLetter(rune(m[1][0])) {
-		model := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[1]), " Printer"))
-		return []Hint{{Field: "vendor", Value: "Canon"}, {Field: "model", Value: model}}
-	}
-	if m := reVendor.FindStringSubmatch(descr); m != nil {
-		return []Hint{{Field: "vendor", Value: normaliseVendor(m[1])}}
-	}
-	return nil
-}
-
-func normaliseVendor(v string) string {
-	switch strings.ToLower(v) {
-	case "hp", "hewlett-packard":
-		return "HP"
-	case "ricoh":
-		return "Ricoh"
-	case "konica minolta":
-		return "Konica Minolta"
-	case "kyocera":
-		return "Kyocera"
-	case "sharp":
-		return "Sharp"
-	case "epson":
-		return "Epson"
-	case "toshiba":
-		return "Toshiba"
-	}
-	return v
 }
 
 // AddrFromIndex decodes the address in an ipAddressTable index

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/gosnmp/gosnmp"
 )
 
@@ -109,34 +108,6 @@ func TestParseEngineID(t *testing.T) {
 	}
 }
 
-func TestDescrHints(t *testing.T) {
-	canon := func(model string) []Hint { return []Hint{{"vendor", "Canon"}, {"model", model}} }
-	tests := []struct {
-		in   string
-		want []Hint
-	}{
-		{"Canon iR-ADV C5235 /P", canon("iR-ADV C5235")},
-		{"Canon iR-ADV C5535 III /P", canon("iR-ADV C5535 III")},
-		{"Canon LBP6670 /P", canon("LBP6670")},
-		{"Canon MF230 Series /P", canon("MF230 Series")},
-		{"Canon MF210 Series", canon("MF210 Series")},
-		{"Canon Inc., LBP-3260 Printer /P", canon("LBP-3260")},
-		{"Canon iR-ADV C5235 /P EEPROM 1234", canon("iR-ADV C5235")},
-		{"Canon iPR C7010VP-A3200 /P", canon("iPR C7010VP-A3200")},
-		{"HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT", []Hint{{"vendor", "HP"}}},
-		{"RICOH IM C3000 1.03 / RICOH Network Printer", []Hint{{"vendor", "Ricoh"}}},
-		{"KONICA MINOLTA bizhub C300i", []Hint{{"vendor", "Konica Minolta"}}},
-		{"Linux fileserver 5.15.0", nil},
-		{"Canon", []Hint{{"vendor", "Canon"}}},
-		{"", nil},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, DescrHints(tt.in)); diff != "" {
-			t.Errorf("DescrHints(%q) (-want +got):\n%s", tt.in, diff)
-		}
-	}
-}
-
 func TestOIDSuffixAndAddrFromIndex(t *testing.T) {
 	suffix, ok := OIDSuffix(".1.3.6.1.2.1.4.34.1.3.1.4.192.168.10.25", oidIPAddressIf)
 	if !ok {
@@ -207,19 +178,6 @@ func FuzzSanitize(f *testing.F) {
 		for _, r := range s {
 			if r < 0x20 || r == 0x7f {
 				t.Fatalf("control character %U survived", r)
-			}
-		}
-	})
-}
-
-func FuzzDescrHints(f *testing.F) {
-	for _, s := range sysDescrSeeds(f) {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		for _, h := range DescrHints(Sanitize([]byte(s))) {
-			if h.Value == "" || (h.Field != "vendor" && h.Field != "model") {
-				t.Fatalf("bad hint %+v", h)
 			}
 		}
 	})

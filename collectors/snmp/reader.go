@@ -19,29 +19,47 @@ type reader struct {
 	out       *facts.Device
 }
 
-// readIdentity GETs the identity OIDs in one request; a v1 agent fails the
-// whole request on the first missing OID (noSuchName), so then it asks one
+// readIdentity GETs the standard identity OIDs in one request, then the
+// identity objects of the enterprise named in sysObjectID. A v1 agent fails
+// a whole request on the first missing OID (noSuchName), so then it asks one
 // OID at a time.
 func (r *reader) readIdentity(ctx context.Context) error {
 	values := map[string]string{}
-	pkt, err := r.s.get(ctx, r.version, r.community, gosnmp.GetRequest, identityOIDs)
+	if err := r.getAll(ctx, identityOIDs, values); err != nil {
+		return err
+	}
+	var vendor []string
+	for _, v := range VendorOIDs(values[OIDSysObjectID]) {
+		vendor = append(vendor, v.OID)
+	}
+	if len(vendor) > 0 {
+		if err := r.getAll(ctx, vendor, values); err != nil {
+			r.record(values)
+			return err
+		}
+	}
+	r.record(values)
+	return nil
+}
+
+func (r *reader) getAll(ctx context.Context, oids []string, values map[string]string) error {
+	pkt, err := r.s.get(ctx, r.version, r.community, gosnmp.GetRequest, oids)
 	if err != nil {
 		return fmt.Errorf("get identity oids: %w", err)
 	}
 	if pkt.Error == gosnmp.NoError {
 		collectValues(pkt, values)
-	} else {
-		for _, oid := range identityOIDs {
-			one, err := r.s.get(ctx, r.version, r.community, gosnmp.GetRequest, []string{oid})
-			if err != nil {
-				return fmt.Errorf("get %s: %w", oid, err)
-			}
-			if one.Error == gosnmp.NoError {
-				collectValues(one, values)
-			}
+		return nil
+	}
+	for _, oid := range oids {
+		one, err := r.s.get(ctx, r.version, r.community, gosnmp.GetRequest, []string{oid})
+		if err != nil {
+			return fmt.Errorf("get %s: %w", oid, err)
+		}
+		if one.Error == gosnmp.NoError {
+			collectValues(one, values)
 		}
 	}
-	r.record(values)
 	return nil
 }
 
@@ -73,29 +91,7 @@ func (r *reader) record(values map[string]string) {
 	res.SysObjectID = values[OIDSysObjectID]
 	res.SysName = values[OIDSysName]
 
-	hint := func(field, oid string, conf facts.Confidence) {
-		if v := values[oid]; v != "" {
-			r.addHint(field, v, oid, conf)
-		}
-	}
-	hint("model", OIDCanonModel, facts.ConfidenceHigh)
-	hint("firmware", OIDCanonFirmware, facts.ConfidenceHigh)
-	hint("serial", OIDCanonSerial, facts.ConfidenceHigh)
-	hint("serial", OIDPrtSerial, facts.ConfidenceHigh)
-	hint("model", OIDPPMName, facts.ConfidenceMedium)
-	if values[OIDPrtSerial] != "" || values[OIDPPMName] != "" {
-		// The Printer MIB and PWG PPM MIB are only implemented by printers.
-		r.addHint("printer", "true", OIDPrtSerial, facts.ConfidenceMedium)
-	}
-	for _, oid := range []string{OIDSysDescr, OIDHrDeviceDescr} {
-		conf := facts.ConfidenceHigh
-		if oid == OIDHrDeviceDescr {
-			conf = facts.ConfidenceMedium
-		}
-		for _, h := range DescrHints(values[oid]) {
-			r.addHint(h.Field, h.Value, oid, conf)
-		}
-	}
+	r.out.Identity.Sources = append(r.out.Identity.Sources, IdentityHints(values)...)
 }
 
 func (r *reader) addHint(field, value, oid string, conf facts.Confidence) {

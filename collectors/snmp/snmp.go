@@ -40,6 +40,7 @@ const (
 var identityOIDs = []string{
 	OIDSysDescr, OIDSysObjectID, OIDSysName, OIDCanonModel, OIDCanonFirmware,
 	OIDCanonSerial, OIDPrtSerial, OIDHrDeviceDescr, OIDPPMName,
+	OIDPrtPrinterName, OIDHrDeviceType, OIDEntModelName, OIDEntSerial, OIDEntFirmwareRev, OIDEntSoftwareRev,
 }
 
 // maxWalk bounds every table walk: a printer has a handful of interfaces, and

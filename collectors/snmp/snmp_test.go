@@ -100,10 +100,6 @@ func TestCollectCanonAgent(t *testing.T) {
 		{Field: "model", Value: "iR-ADV C5535 III", Source: "snmp:" + OIDCanonModel, Confidence: facts.ConfidenceHigh},
 		{Field: "firmware", Value: "47.07", Source: "snmp:" + OIDCanonFirmware, Confidence: facts.ConfidenceHigh},
 		{Field: "serial", Value: "2TQ01234", Source: "snmp:" + OIDCanonSerial, Confidence: facts.ConfidenceHigh},
-		{Field: "vendor", Value: "Canon", Source: "snmp:" + OIDSysDescr, Confidence: facts.ConfidenceHigh},
-		{Field: "model", Value: "iR-ADV C5535 III", Source: "snmp:" + OIDSysDescr, Confidence: facts.ConfidenceHigh},
-		{Field: "vendor", Value: "Canon", Source: "snmp:" + OIDHrDeviceDescr, Confidence: facts.ConfidenceMedium},
-		{Field: "model", Value: "iR-ADV C5535 III", Source: "snmp:" + OIDHrDeviceDescr, Confidence: facts.ConfidenceMedium},
 		{Field: "mac", Value: "88:87:17:aa:bb:cc", Source: "snmp:" + oidIfPhysAddress + ".2", Confidence: facts.ConfidenceHigh},
 	}
 	if diff := cmp.Diff(wantHints, out.Identity.Sources); diff != "" {

@@ -71,7 +71,13 @@ missing_reason(name) := sprintf("%s collector: %s (%s)", [name, collector_status
 
 # --- ports --------------------------------------------------------------------
 
-ports := object.get(input, "ports", [])
+# A document whose ports are null or not a list has none known (rules then
+# give review); a builtin must never be handed a null, since builtin errors
+# are raised, not ignored.
+ports := p if {
+	p := object.get(input, "ports", [])
+	is_array(p)
+} else := []
 
 # The lab can serve every port shifted (80 → 10080) for users without root;
 # the scan records the shift so rules still reason about well-known ports.

@@ -61,4 +61,11 @@ review contains sprintf("firmware version unknown: %s", [lib.missing_reason("adv
 
 review contains sprintf("no advisory data for firmware %q of this model", [object.get(input.firmware, "version", "")]) if {
 	object.get(input.firmware, "advisory_status", "unknown") == "unknown"
+	not uncovered
 }
+
+# A model line the advisory data does not name is unknown, never a pass,
+# whatever advisory_status an older producer wrote.
+uncovered if object.get(input.firmware, "advisory_coverage", "") in {"model_line_not_covered", "vendor_not_covered", "model_unknown"}
+
+review contains sprintf("no advisory data for this model line (%s)", [object.get(input.firmware, "advisory_coverage", "")]) if uncovered

@@ -34,3 +34,14 @@ test_not_applicable_other_vendor if {
 	doc := object.union(fixtures.other_vendor, {"firmware": vulnerable.firmware})
 	fixtures.status(known_advisory) == "not_applicable" with input as doc
 }
+
+test_review_uncovered_model_line if {
+	doc := object.union(fixtures.canon, {"firmware": {"version": "01.02", "advisory_status": "not_affected", "advisory_coverage": "model_line_not_covered"}})
+	fixtures.status(known_advisory) == "review" with input as doc
+	known_advisory.review == {"no advisory data for this model line (model_line_not_covered)"} with input as doc
+}
+
+test_pass_covered_not_affected if {
+	doc := object.union(fixtures.canon, {"firmware": {"version": "03.10", "advisory_status": "not_affected", "advisory_coverage": "model_line_covered"}})
+	fixtures.status(known_advisory) == "pass" with input as doc
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestSIGTERMDuringCollectionIsIncomplete sends a real SIGTERM to mfpscan
+// after discovery, while the HTTP collector waits on a device that accepts
+// and never answers (a systemd or CronJob stop). The run must exit 4 with
+// SARIF executionSuccessful false and the device marked incomplete; it used
+// to exit 0 and call the cut-short scan a success.
+func TestSIGTERMDuringCollectionIsIncomplete(t *testing.T) {
+	// 8080 is an HTTP port of the default port table, so the collector
+	// visits it; a loopback address of its own keeps it free.
+	var ln net.Listener
+	var err error
+	for range 10 {
+		a := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
+		if ln, err = net.Listen("tcp", net.JoinHostPort(a.String(), "8080")); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Skipf("no free loopback address for port 8080: %v", err)
+	}
+	addr := netip.MustParseAddrPort(ln.Addr().String()).Addr().String()
+	firstByte := make(chan struct{})
+	var once sync.Once
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go func() {
+				// Discovery connects and closes; the first byte written
+				// is a collector's request.
+				if n, _ := c.Read(make([]byte, 1)); n > 0 {
+					once.Do(func() { close(firstByte) })
+				}
+			}()
+		}
+	}()
+
+	out := filepath.Join(t.TempDir(), "report")
+	cmd, started, log := startCLI(t, "scan", addr, "--ports", "8080", "--timeout", "20s", "--host-timeout", "60s", "--out", out, "--quiet")
+	awaitSweep(t, cmd, started, log)
+	select {
+	case <-firstByte:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the HTTP collector never reached the device; log:\n%s", log)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, cmd, 15*time.Second); code != exitInterrupted {
+		t.Fatalf("exit code %d after SIGTERM during collection, want %d; log:\n%s", code, exitInterrupted, log)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "results.sarif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sarif struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful bool `json:"executionSuccessful"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(raw, &sarif); err != nil || len(sarif.Runs) != 1 || len(sarif.Runs[0].Invocations) != 1 {
+		t.Fatalf("results.sarif: %v %+v", err, sarif)
+	}
+	if sarif.Runs[0].Invocations[0].ExecutionSuccessful {
+		t.Error("results.sarif says executionSuccessful: true for an interrupted run")
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "facts", "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("facts files %v, want one", files)
+	}
+	raw, err = os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Incomplete bool `json:"incomplete"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || !doc.Incomplete {
+		t.Errorf("%s: device cut short not marked incomplete (err %v)", files[0], err)
+	}
+}

@@ -1,0 +1,220 @@
+package fingerprint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// recogFile is one file written by scripts/recog-extract.py.
+type recogFile struct {
+	Origin   map[string]string `yaml:"origin"`
+	Examples []recogExample    `yaml:"examples"`
+}
+
+type recogExample struct {
+	Line    int    `yaml:"line"`
+	Value   string `yaml:"value"`
+	Vendor  string `yaml:"vendor"`
+	Model   string `yaml:"model"`
+	Device  string `yaml:"device"`
+	Printer bool   `yaml:"printer"`
+}
+
+// recogSources maps each extracted recog file to the evidence source it is.
+var recogSources = map[string]string{
+	"snmp_sysdescr.yaml":  SourceSysDescr,
+	"http_servers.yaml":   SourceHTTPServer,
+	"ftp_banners.yaml":    SourceFTPBanner,
+	"telnet_banners.yaml": "telnet_banner",
+}
+
+// recogVendor maps recog's vendor labels onto the names mfpscan reports:
+// OEM brands go to the maker whose firmware (and advisories) they carry.
+func recogVendor(v string) string {
+	switch strings.ToLower(v) {
+	case "canon":
+		return "Canon"
+	case "hp", "hewlett-packard":
+		return "HP"
+	case "ricoh", "savin", "lanier", "gestetner", "nrg":
+		return "Ricoh"
+	case "xerox":
+		return "Xerox"
+	case "fuji xerox":
+		return "Fuji Xerox"
+	case "kyocera", "kyocera mita":
+		return "Kyocera"
+	case "konica minolta":
+		return "Konica Minolta"
+	case "sharp":
+		return "Sharp"
+	case "brother":
+		return "Brother"
+	case "lexmark":
+		return "Lexmark"
+	case "epson":
+		return "Epson"
+	case "oki":
+		return "OKI"
+	case "toshiba":
+		return "Toshiba"
+	case "samsung":
+		return "Samsung"
+	case "dell":
+		return "Dell"
+	}
+	return ""
+}
+
+// pipelineDoc builds the document the collectors would leave for one piece
+// of evidence (the SNMP collector leaves sysDescr to this package).
+func pipelineDoc(source, value string) *facts.Device {
+	if source == "telnet_banner" {
+		return &facts.Device{Banners: []facts.Banner{{Port: 23, Service: "telnet", Text: value}}}
+	}
+	if source == SourceFTPBanner && !strings.HasPrefix(value, "220") {
+		// recog keeps the FTP greeting without its reply code; the banner
+		// collector records the whole line.
+		value = "220 " + value
+	}
+	return docWith(source, value)
+}
+
+var reSeriesSuffix = regexp.MustCompile(`(?i)\s+series$`)
+
+// sameModel compares a fused model with recog's label. recog labels drop
+// family words that vendors keep in the name ("C351" for "bizhub C351",
+// "3170" for "LASER CLASS 3170"), so a label that ends the fused model at a
+// word boundary counts; case, spacing and a trailing "Series" do not matter.
+func sameModel(got, want string) bool {
+	norm := func(s string) string {
+		return strings.ToLower(reSeriesSuffix.ReplaceAllString(strings.Join(strings.Fields(s), " "), ""))
+	}
+	g, w := norm(got), norm(want)
+	return g != "" && (g == w || strings.HasSuffix(g, " "+w))
+}
+
+type tally struct{ n, vendor, model, modelN, printer int }
+
+func TestRecogLabelledExamples(t *testing.T) {
+	db, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("../../testdata/fingerprints/recog/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no recog examples: %v", err)
+	}
+	per := map[string]*tally{}
+	nonPrinter := map[string]*tally{}
+	var misses []string
+	for _, f := range files {
+		source, ok := recogSources[filepath.Base(f)]
+		if !ok {
+			t.Fatalf("%s: no evidence source for this file", f)
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rf recogFile
+		if err := yaml.Unmarshal(b, &rf); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if rf.Origin["commit"] == "" || len(rf.Examples) == 0 {
+			t.Fatalf("%s: no origin commit or no examples", f)
+		}
+		for _, ex := range rf.Examples {
+			vendor := recogVendor(ex.Vendor)
+			doc := pipelineDoc(source, ex.Value)
+			Fuse(db, doc)
+			id := doc.Identity
+			isPrinter := id.IsPrinter != nil && *id.IsPrinter
+			where := fmt.Sprintf("%s:%d %q", filepath.Base(f), ex.Line, ex.Value)
+			switch {
+			case vendor == "":
+				continue
+			case !ex.Printer:
+				tl := get(nonPrinter, vendor)
+				tl.n++
+				if !isPrinter {
+					tl.printer++
+				} else {
+					misses = append(misses, where+": not a printer ("+ex.Device+") but flagged as one")
+				}
+				continue
+			}
+			tl := get(per, vendor)
+			tl.n++
+			if isPrinter {
+				tl.printer++
+			} else {
+				misses = append(misses, where+": printer flag not set")
+			}
+			if val(id.Vendor) == vendor {
+				tl.vendor++
+			} else {
+				misses = append(misses, fmt.Sprintf("%s: vendor %q, want %q", where, val(id.Vendor), vendor))
+			}
+			if ex.Model != "" {
+				tl.modelN++
+				if sameModel(val(id.Model), ex.Model) {
+					tl.model++
+				} else {
+					misses = append(misses, fmt.Sprintf("%s: model %q, want %q", where, val(id.Model), ex.Model))
+				}
+			}
+		}
+	}
+	report(t, per, nonPrinter)
+	if testing.Verbose() {
+		for _, m := range misses {
+			t.Log("miss: " + m)
+		}
+	}
+	checkRecogFloors(t, per, nonPrinter)
+}
+
+func get(m map[string]*tally, k string) *tally {
+	if m[k] == nil {
+		m[k] = &tally{}
+	}
+	return m[k]
+}
+
+func report(t *testing.T, per, nonPrinter map[string]*tally) {
+	t.Helper()
+	var names []string
+	for k := range per {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var sum tally
+	t.Log("| vendor | printer examples | vendor right | model right | printer flag right |")
+	t.Log("|---|---|---|---|---|")
+	for _, k := range names {
+		v := per[k]
+		t.Logf("| %s | %d | %d | %d of %d | %d |", k, v.n, v.vendor, v.model, v.modelN, v.printer)
+		sum.n += v.n
+		sum.vendor += v.vendor
+		sum.model += v.model
+		sum.modelN += v.modelN
+		sum.printer += v.printer
+	}
+	t.Logf("| all | %d | %d | %d of %d | %d |", sum.n, sum.vendor, sum.model, sum.modelN, sum.printer)
+	var np tally
+	for _, v := range nonPrinter {
+		np.n += v.n
+		np.printer += v.printer
+	}
+	t.Logf("non-printers of printer vendors: %d of %d not flagged as printers", np.printer, np.n)
+}
