@@ -181,16 +181,16 @@ func deviceRecord(d *facts.Device) history.Device {
 // --baseline history.
 func historyBaseline(ctx context.Context, cfg Config) ([]byte, error) {
 	if cfg.History == "" {
-		return nil, UsageError("--baseline %s needs the history store (drop --no-history)", BaselineFromHistory)
+		return nil, Usagef("--baseline %s needs the history store (drop --no-history)", BaselineFromHistory)
 	}
 	s, err := history.Open(ctx, cfg.History)
 	if err != nil {
-		return nil, UsageError("--baseline %s: %v", BaselineFromHistory, err)
+		return nil, Usagef("--baseline %s: %v", BaselineFromHistory, err)
 	}
 	defer s.Close()
 	b, _, err := s.Baseline(ctx, cfg.Site)
 	if err != nil {
-		return nil, UsageError("--baseline %s: %v", BaselineFromHistory, err)
+		return nil, Usagef("--baseline %s: %v", BaselineFromHistory, err)
 	}
 	if b == nil && cfg.Log != nil {
 		// The first run of a site has nothing to compare with: every

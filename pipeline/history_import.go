@@ -24,7 +24,7 @@ func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) 
 	for _, dir := range dirs {
 		run, err := reports.LoadRun(ctx, dir)
 		if err != nil {
-			return n, UsageError("import %s: %v", dir, err)
+			return n, Usagef("import %s: %v", dir, err)
 		}
 		run.Site = cfg.Site
 		c := cfg

@@ -33,7 +33,7 @@ func (f *historyFlags) register(fs *pflag.FlagSet) {
 func (f *historyFlags) apply(cfg *pipeline.Config) error {
 	if f.off {
 		if f.target != "" {
-			return pipeline.UsageError("--history and --no-history exclude each other")
+			return pipeline.Usagef("--history and --no-history exclude each other")
 		}
 		cfg.History = ""
 		return nil
@@ -53,7 +53,7 @@ func (f *historyFlags) resolve() (string, error) {
 	}
 	p, err := history.DefaultPath(os.LookupEnv, os.Geteuid())
 	if err != nil {
-		return "", pipeline.UsageError("%v", err)
+		return "", pipeline.Usagef("%v", err)
 	}
 	return p, nil
 }
@@ -75,7 +75,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 		switch format {
 		case "table", "json", "csv":
 		default:
-			return nil, pipeline.UsageError("unknown --format %q (valid: table, json, csv)", format)
+			return nil, pipeline.Usagef("unknown --format %q (valid: table, json, csv)", format)
 		}
 		t, err := hf.resolve()
 		if err != nil {
@@ -83,7 +83,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 		}
 		if !history.IsPostgres(t) {
 			if _, err := os.Stat(t); err != nil {
-				return nil, pipeline.UsageError("no history store at %s (run a scan first, or give --history): %v", t, err)
+				return nil, pipeline.Usagef("no history store at %s (run a scan first, or give --history): %v", t, err)
 			}
 		}
 		return history.Open(ctx, t)
@@ -150,14 +150,14 @@ without a home. --history PATH or --history postgres://… chooses another store
 			if since != "" {
 				d, err := history.ParseAge(since)
 				if err != nil {
-					return pipeline.UsageError("--since: %v", err)
+					return pipeline.Usagef("--since: %v", err)
 				}
 				q.Since = time.Now().Add(-d)
 			}
 			switch by {
 			case "severity", "key-point", "rule", "site":
 			default:
-				return pipeline.UsageError("unknown --by %q (valid: severity, key-point, rule, site)", by)
+				return pipeline.Usagef("unknown --by %q (valid: severity, key-point, rule, site)", by)
 			}
 			s, err := open(cmd.Context())
 			if err != nil {
@@ -188,12 +188,12 @@ without a home. --history PATH or --history postgres://… chooses another store
 			if olderThan != "" {
 				d, err := history.ParseAge(olderThan)
 				if err != nil {
-					return pipeline.UsageError("--older-than: %v", err)
+					return pipeline.Usagef("--older-than: %v", err)
 				}
 				o.OlderThan = time.Now().Add(-d)
 			}
 			if o.Keep < 0 || (o.Keep == 0 && o.OlderThan.IsZero()) {
-				return pipeline.UsageError("give --keep N (N ≥ 1) or --older-than D")
+				return pipeline.Usagef("give --keep N (N ≥ 1) or --older-than D")
 			}
 			s, err := open(cmd.Context())
 			if err != nil {
