@@ -11,7 +11,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -60,7 +59,6 @@ func TestLabNoPassWithoutEvidence(t *testing.T) {
 	if err != nil || len(files) < 5 {
 		t.Fatalf("facts files %v (%v), want one per lab profile", files, err)
 	}
-	pending := 0
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -71,15 +69,7 @@ func TestLabNoPassWithoutEvidence(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 		for _, v := range violations {
-			// TLS and certificate rules are judged per port on the TLS
-			// branch (issue 12 item 4); policies' TestNoPassWithoutEvidence
-			// fails once they no longer violate, so this cannot outlive it.
-			if strings.HasPrefix(v.Rule, "MFP-TLS-") || strings.HasPrefix(v.Rule, "MFP-CERT-") {
-				pending++
-				continue
-			}
 			t.Errorf("%s: %s", filepath.Base(f), v)
 		}
 	}
-	t.Logf("%d pending TLS/CERT violations (issue 12 item 4)", pending)
 }
