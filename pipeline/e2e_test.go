@@ -257,7 +257,6 @@ func TestEvalMatchesScan(t *testing.T) {
 	}
 }
 
-
 func checkBJNPSource(t *testing.T, out string, d lab.Device) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(out, reports.FactsFileName(d.Addr.String())))
