@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -215,6 +216,10 @@ func ParseAge(s string) (time.Duration, error) {
 		var n int
 		if _, err := fmt.Sscanf(s[:len(s)-1], "%d", &n); err != nil || n < 0 || fmt.Sprint(n) != s[:len(s)-1] {
 			return 0, fmt.Errorf("parse age %q: want e.g. 90d, 2w, 12h", s)
+		}
+		// A duration holds about 292 years; more days would wrap around.
+		if time.Duration(n) > math.MaxInt64/mult {
+			return 0, fmt.Errorf("parse age %q: longer than a duration can hold", s)
 		}
 		return time.Duration(n) * mult, nil
 	}
