@@ -249,13 +249,51 @@ type TLSService struct {
 	Certificate *Certificate        `json:"certificate,omitempty"`
 	// Tool records how the versions were probed (e.g. "crypto/tls", "raw-hello").
 	Evidence string `json:"evidence,omitempty"`
+	// Unknown explains, per version key, why a version is absent from
+	// Versions: the probes were reset, closed or timed out, which proves
+	// nothing either way.
+	Unknown map[string]string `json:"unknown,omitempty"`
+	// Groups lists the TLS 1.3 key exchange groups the server accepts
+	// ("x25519", "secp256r1", "ffdhe2048", "X25519MLKEM768", ...); nil when
+	// TLS 1.3 is off or the groups could not be tested.
+	Groups []string `json:"groups,omitempty"`
+	// ServerPreference is true when the server picks its own suite order
+	// regardless of the client's; nil when it could not be told (fewer than
+	// two suites at TLS 1.2 and below).
+	ServerPreference *bool `json:"server_preference,omitempty"`
+	// Compression is true when the server accepted TLS compression (CRIME).
+	Compression *bool `json:"compression,omitempty"`
+	// SecureRenegotiation is true when the server answered with the RFC 5746
+	// renegotiation_info extension, false when it did not (insecure legacy
+	// renegotiation).
+	SecureRenegotiation *bool `json:"secure_renegotiation,omitempty"`
+	// DowngradeAccepted is true when the server completed a hello below its
+	// highest version that carried TLS_FALLBACK_SCSV (RFC 7507), false when
+	// it refused it with inappropriate_fallback; nil when the server has
+	// only one version or the probe failed.
+	DowngradeAccepted *bool `json:"downgrade_accepted,omitempty"`
+	// CertificateReason says why Certificate is absent on a port that
+	// answered (e.g. the chain exceeded the size limit).
+	CertificateReason string `json:"certificate_reason,omitempty"`
 }
 
 // Cipher is one accepted cipher suite with its weaknesses.
 type Cipher struct {
 	Name string `json:"name"`
 	ID   uint16 `json:"id"`
-	// Weak lists weaknesses: null, export, rc4, 3des, cbc_sha1, no_pfs.
+	// Kex, Auth, Cipher, MAC and Bits split the IANA name: key exchange
+	// (ECDHE, DHE, RSA, ...), authentication (RSA, ECDSA, anon, ...), bulk
+	// cipher (AES_128_GCM, 3DES_EDE_CBC, ...), MAC (SHA, SHA256, AEAD) and
+	// the cipher's key bits.
+	Kex    string `json:"kex,omitempty"`
+	Auth   string `json:"auth,omitempty"`
+	Cipher string `json:"cipher,omitempty"`
+	MAC    string `json:"mac,omitempty"`
+	Bits   int    `json:"bits,omitempty"`
+	// Strength is insecure, weak, medium or strong (see collectors/tlsscan).
+	Strength string `json:"strength,omitempty"`
+	// Weak lists weaknesses: null, anon, export, rc4, rc2, des, 3des, idea,
+	// cbc_sha1, no_pfs.
 	Weak []string `json:"weak,omitempty"`
 }
 

@@ -124,9 +124,11 @@ var hardenedSuites = []uint16{
 	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
-// Legacy CBC-SHA1 suites are listed on purpose: the factory profile must give
-// weak-cipher checks something to find.
+// Legacy suites are listed on purpose: the factory profile must give
+// weak-cipher checks something to find. 3DES (Sweet32) is what older Canon
+// firmware still offers until "Prohibit Use of Weak Encryption" is applied.
 var factorySuites = []uint16{
+	tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA,
 	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 	tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,

@@ -82,7 +82,7 @@ func loadFacts(paths []string) ([]*facts.Device, [][]byte, error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, nil, UsageError("read facts: %v", err)
+			return nil, nil, Usagef("read facts: %v", err)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -98,11 +98,11 @@ func loadFacts(paths []string) ([]*facts.Device, [][]byte, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, nil, UsageError("read facts directory %s: %v", p, err)
+			return nil, nil, Usagef("read facts directory %s: %v", p, err)
 		}
 	}
 	if len(files) == 0 {
-		return nil, nil, UsageError("no facts files (*.json) found in %s", strings.Join(paths, ", "))
+		return nil, nil, Usagef("no facts files (*.json) found in %s", strings.Join(paths, ", "))
 	}
 	slices.Sort(files)
 	docs, texts, err := readFactsFiles(files)
@@ -112,7 +112,7 @@ func loadFacts(paths []string) ([]*facts.Device, [][]byte, error) {
 	seen := make(map[string]string, len(docs))
 	for i, d := range docs {
 		if prev, dup := seen[d.Address]; dup {
-			return nil, nil, UsageError("%s: device %s already read from %s", files[i], d.Address, prev)
+			return nil, nil, Usagef("%s: device %s already read from %s", files[i], d.Address, prev)
 		}
 		seen[d.Address] = files[i]
 	}
@@ -165,18 +165,18 @@ func readFactsFiles(files []string) ([]*facts.Device, [][]byte, error) {
 func readFactsFile(path string) (*facts.Device, []byte, error) {
 	raw, err := inputfile.Read(path, facts.MaxFileBytes)
 	if err != nil {
-		return nil, nil, UsageError("read facts: %v", err)
+		return nil, nil, Usagef("read facts: %v", err)
 	}
 	if err := facts.Validate(raw); err != nil {
-		return nil, nil, UsageError("%s: %v", path, err)
+		return nil, nil, Usagef("%s: %v", path, err)
 	}
 	var d facts.Device
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, nil, UsageError("%s: %v", path, err)
+		return nil, nil, Usagef("%s: %v", path, err)
 	}
 	text, err := reports.EncodeFacts(&d)
 	if err != nil {
-		return nil, nil, UsageError("%s: rewritten, this document would not read back: %v", path, err)
+		return nil, nil, Usagef("%s: rewritten, this document would not read back: %v", path, err)
 	}
 	return &d, text, nil
 }
@@ -186,7 +186,7 @@ func PolicyList(ctx context.Context, w io.Writer, paths, data []string, format s
 	switch format {
 	case "table", "json", "markdown":
 	default:
-		return UsageError("unknown --format %q (valid: table, json, markdown)", format)
+		return Usagef("unknown --format %q (valid: table, json, markdown)", format)
 	}
 	eng, err := loadPolicies(ctx, Config{PolicyPaths: paths, DataFiles: data})
 	if err != nil {
@@ -206,12 +206,12 @@ func PolicyTest(ctx context.Context, w io.Writer, paths []string) error {
 func PolicyTestWith(ctx context.Context, w io.Writer, paths []string, opts policies.TestOptions) error {
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			return UsageError("read %s: %v", p, err)
+			return Usagef("read %s: %v", p, err)
 		}
 	}
 	passed, failed, err := policies.RunRegoTestsWith(ctx, paths, w, opts)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	if opts.Format == "" || opts.Format == "text" {
 		fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)

@@ -126,11 +126,12 @@ const (
 	defaultHostDeadline = 30 * time.Second
 )
 
-// DefaultSweepConfig is the default TCP port set plus the SNMP probe.
+// DefaultSweepConfig is the sweep of a plain `mfpscan scan`: the port
+// table's default TCP ports and UDP probes with the tuned limits below.
 func DefaultSweepConfig() SweepConfig {
 	return SweepConfig{
 		TCPPorts:     DefaultTCPPorts(),
-		UDPProbes:    []UDPProbe{SNMPProbe()},
+		UDPProbes:    DefaultUDPProbes(),
 		Rate:         defaultRate,
 		Concurrency:  defaultConcurrency,
 		PerHost:      defaultPerHost,

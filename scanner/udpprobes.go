@@ -8,15 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mfpscan/mfpscan/internal/porttable"
 )
 
 // UDP probe services. Each sends its datagrams once per attempt to the
 // target's address only (never multicast or broadcast) and asks nothing of
 // the device beyond an answer.
 const (
-	udpSNMP = "snmp"
-	udpWSD  = "wsd"
-	udpSLP  = "slp"
+	udpSNMP = porttable.ProbeSNMP
+	udpWSD  = porttable.ProbeWSD
+	udpSLP  = porttable.ProbeSLP
 )
 
 // WSDProbe is the WS-Discovery probe on 3702/udp: one unicast SOAP Probe.

@@ -209,6 +209,28 @@ tls_review contains sprintf("no TLS port could be tested (%s)", [concat(", ", st
 	statuses := [sprintf("port %d: %s", [t.port, t.status]) | some t in tls_services]
 }
 
+# Every TLS port is judged on its own: a port that could not be examined
+# gives review for its findings even when another port was examined, so
+# 443 being fine never hides 8443 timing out.
+tls_review contains sprintf("TLS port %d could not be examined: %s%s", [t.port, t.status, tls_reason_note(t)]) if {
+	tls_any_tested
+	some t in tls_services
+	t.status != "ok"
+}
+
+tls_reason_note(t) := sprintf(" (%s)", [t.reason]) if {
+	is_string(t.reason)
+	t.reason != ""
+} else := ""
+
+# tls_unknown_note(t, v) says why version v of port t is unknown, as the
+# collector recorded it (reset, closed, timed out), for review reasons.
+tls_unknown_note(t, v) := sprintf(" (%s)", [r]) if {
+	r := object.get(t, ["unknown", v], "")
+	is_string(r)
+	r != ""
+} else := ""
+
 # Certificates of tested TLS ports, with their index.
 certificates contains [i, cert] if {
 	some i in tls_tested
@@ -276,7 +298,14 @@ tls_not_applicable contains "no TLS service found (tls collector: closed)" if {
 
 tls_review_certs contains r if some r in tls_review
 
-tls_review_certs contains sprintf("TLS port %d: no certificate recorded", [tls_services[i].port]) if {
+tls_review_certs contains sprintf("TLS port %d: no certificate recorded%s", [t.port, note]) if {
 	some i in tls_tested
-	not tls_services[i].certificate
+	t := tls_services[i]
+	not t.certificate
+	note := cert_reason_note(t)
 }
+
+cert_reason_note(t) := sprintf(" (%s)", [t.certificate_reason]) if {
+	is_string(t.certificate_reason)
+	t.certificate_reason != ""
+} else := ""
