@@ -179,7 +179,7 @@ func BaseDocument(t *Target) *facts.Device {
 		Address:       addr.String(),
 		Family:        family,
 		IPClass:       facts.Classify(addr),
-		Identity:      facts.Identity{DeviceID: "address:" + addr.String()},
+		Identity:      facts.Identity{DeviceID: "address:" + addr.String(), Sources: append([]facts.IdentityHint(nil), t.Hints...)},
 		Ports:         append([]facts.Port{}, t.Ports...),
 		Collectors:    map[string]facts.CollectorStatus{},
 	}

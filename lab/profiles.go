@@ -110,6 +110,9 @@ type profile struct {
 	// discovery answers WS-Discovery (3702/udp) and SLP (427/udp) probes,
 	// as Canon devices do by default.
 	discovery bool
+	// bjnp answers BJNP get-identity on 8611/udp and 8612/udp (needs
+	// discovery), as Canon MF/LBP devices do.
+	bjnp      bool
 	ftpBanner string
 	// hostile selects a broken or malicious behaviour (hostile.go) that
 	// replaces the normal services; zero for the well-behaved profiles.
@@ -191,7 +194,7 @@ func profiles() []profile {
 		},
 		{
 			name:        ProfileMF,
-			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD and SLP discovery",
+			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD, SLP and BJNP discovery",
 			id: identity{
 				vendor: "Canon", model: "MF750C Series", firmware: "03.07", serial: "WGD12345",
 				sysDescr: "Canon MF750C Series /P", sysObjectID: "1.3.6.1.4.1.1602.4.2",
@@ -205,6 +208,7 @@ func profiles() []profile {
 			},
 			snmp:      &snmpSpec{v1: true, communities: []string{"public"}},
 			discovery: true,
+			bjnp:      true,
 		},
 		{
 			name:        ProfileHP,

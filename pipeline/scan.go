@@ -41,6 +41,7 @@ func Scan(ctx context.Context, cfg Config) error {
 		return err
 	}
 	scan := newScanMeta(cfg)
+	prep.history.begin(ctx, cfg, scan)
 	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att)
 	scan.FinishedAt = cfg.now()()
 	// A signal may arrive after discovery, while hosts are still being
@@ -51,6 +52,9 @@ func Scan(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("sweep: %w", sweepErr)
 	}
 	scan.Incomplete = interrupted
+	for _, pr := range sweepConfig(cfg, nil).UDPProbes {
+		scan.UDPProbes = append(scan.UDPProbes, facts.UDPProbe{Port: pr.Port, Service: pr.Service})
+	}
 	for _, d := range docs {
 		d.Scan = &scan
 	}
@@ -144,13 +148,24 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scanner.HostResult) *facts.Device {
 	hostCtx, cancel := context.WithTimeout(ctx, cfg.HostDeadline)
 	defer cancel()
-	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Roles: cfg.Roles}
+	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Hints: h.Hints, Roles: cfg.Roles}
 	start := time.Now()
 	doc := ce.Collect(hostCtx, t)
+	// The host's port list is complete only when its sweep finished: a
+	// host cut by its deadline or an interrupt has ports not reached, which
+	// the rules must treat as unknown, not closed.
+	switch {
+	case h.Err != nil:
+		st, reason := collectors.Classify(h.Err)
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: st, Reason: "sweep of this host did not finish: " + reason}
+	case ctx.Err() != nil:
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusTimeout, Reason: "sweep interrupted"}
+	default:
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusOK, DurationMS: h.Duration.Milliseconds()}
+	}
 	// The run was stopped while (or before) this host was inspected: its
 	// collectors may have been cut short, so the document says so rather
-	// than pass for a finished one. A host deadline is not an interruption:
-	// that outcome is already in each collector's status.
+	// than pass for a finished one.
 	if ctx.Err() != nil {
 		doc.Incomplete = true
 	}

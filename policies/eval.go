@@ -201,6 +201,9 @@ func (e *Engine) result(rule Rule, sets ruleSets, key deviceKey) Result {
 			}
 			res.Findings = append(res.Findings, f)
 		}
+		// A rule whose findings grade themselves (TLS-003 by the weakest
+		// suite, FW-001 by each advisory's own rating) takes the highest
+		// grade, unless the organisation set the rule's severity.
 		if graded != "" && !rule.SeverityOverridden {
 			res.Severity = graded
 		}

@@ -36,9 +36,12 @@ const (
 
 // UDP probe kinds the sweep knows how to send (see scanner.UDPProbe).
 const (
-	ProbeSNMP = "snmp"
-	ProbeWSD  = "wsd"
-	ProbeSLP  = "slp"
+	ProbeSNMP        = "snmp"
+	ProbeWSD         = "wsd"
+	ProbeSLP         = "slp"
+	ProbeMDNS        = "mdns"
+	ProbeBJNPPrinter = "bjnp-printer"
+	ProbeBJNPScanner = "bjnp-scanner"
 )
 
 // Entry is one port of the table.
@@ -67,8 +70,10 @@ type Entry struct {
 //   - 5900 (remote operator's software, VNC): the default organisation data
 //     forbids it (MFP-SVC-010), and a forbidden port that is not swept makes
 //     that rule answer review on every device;
-//   - UDP: SNMP 161, WS-Discovery 3702 and SLP 427, one datagram each, the
-//     services the guide asks to disable.
+//   - UDP: SNMP 161, WS-Discovery 3702, SLP 427, mDNS 5353 and Canon's BJNP
+//     8611/8612, one datagram each: the services the guide asks to disable
+//     (a rule whose probe was never sent can only answer review), and BJNP's
+//     get-identity reply also names a Canon device.
 //
 // Rarer ports (427/tcp, 3756, 5357, 86xx, 9101-9107) stay opt-in through
 // --ports to keep sweeps short; 9101-9107 are still print ports, so they are
@@ -108,10 +113,10 @@ var table = []Entry{
 	{Port: 161, Protocol: UDP, Service: "snmp", Probe: ProbeSNMP, Swept: true},
 	{Port: 427, Protocol: UDP, Service: "svrloc", Probe: ProbeSLP, Swept: true},
 	{Port: 3702, Protocol: UDP, Service: "ws-discovery", Probe: ProbeWSD, Swept: true},
-	{Port: 5353, Protocol: UDP, Service: "mdns"},
+	{Port: 5353, Protocol: UDP, Service: "mdns", Probe: ProbeMDNS, Swept: true},
 	{Port: 8610, Protocol: UDP, Service: "canon-mfnp"},
-	{Port: 8611, Protocol: UDP, Service: "canon-bjnp1"},
-	{Port: 8612, Protocol: UDP, Service: "canon-bjnp2"},
+	{Port: 8611, Protocol: UDP, Service: "canon-bjnp1", Probe: ProbeBJNPPrinter, Swept: true},
+	{Port: 8612, Protocol: UDP, Service: "canon-bjnp2", Probe: ProbeBJNPScanner, Swept: true},
 	{Port: 47545, Protocol: UDP, Service: "canon-mgmt"},
 }
 
