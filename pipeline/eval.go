@@ -8,8 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
@@ -28,18 +31,28 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	if err != nil {
 		return err
 	}
-	docs, err := LoadFacts(paths)
+	docs, texts, err := loadFacts(paths)
 	if err != nil {
 		return err
+	}
+	var encoded map[string][]byte
+	if att == nil {
+		// Nothing changes the documents after loading, so the text encoded
+		// while checking them is the facts file to write: no second encoding.
+		encoded = make(map[string][]byte, len(docs))
+		for i, d := range docs {
+			encoded[d.Address] = texts[i]
+		}
 	}
 	for _, d := range docs {
 		att.Apply(d)
 	}
+	texts = nil
 	scan := facts.Scan{Tool: "mfpscan", Version: Version, StartedAt: cfg.now()().UTC(), Engine: "eval", Targets: paths}
 	if len(docs) > 0 && docs[0].Scan != nil {
 		scan = *docs[0].Scan
 	}
-	run, err := evaluateAndReport(ctx, cfg, prep, scan, docs)
+	run, err := evaluateAndReport(ctx, cfg, prep, scan, docs, encoded)
 	if run != nil {
 		// An interrupted evaluation still has a run: metrics and the summary
 		// describe what was decided.
@@ -58,11 +71,18 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 // below a directory). Each document is checked against the schema; an
 // invalid one is a usage error naming the file.
 func LoadFacts(paths []string) ([]*facts.Device, error) {
+	docs, _, err := loadFacts(paths)
+	return docs, err
+}
+
+// loadFacts is LoadFacts that also returns each document's facts-file text
+// (reports.EncodeFacts), in the order of the documents.
+func loadFacts(paths []string) ([]*facts.Device, [][]byte, error) {
 	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, Usagef("read facts: %v", err)
+			return nil, nil, Usagef("read facts: %v", err)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -78,49 +98,87 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, Usagef("read facts directory %s: %v", p, err)
+			return nil, nil, Usagef("read facts directory %s: %v", p, err)
 		}
 	}
 	if len(files) == 0 {
-		return nil, Usagef("no facts files (*.json) found in %s", strings.Join(paths, ", "))
+		return nil, nil, Usagef("no facts files (*.json) found in %s", strings.Join(paths, ", "))
 	}
 	slices.Sort(files)
-	docs := make([]*facts.Device, 0, len(files))
-	seen := map[string]string{}
-	for _, f := range files {
-		d, err := readFactsFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if prev, dup := seen[d.Address]; dup {
-			return nil, Usagef("%s: device %s already read from %s", f, d.Address, prev)
-		}
-		seen[d.Address] = f
-		docs = append(docs, d)
+	docs, texts, err := readFactsFiles(files)
+	if err != nil {
+		return nil, nil, err
 	}
-	return docs, nil
+	seen := make(map[string]string, len(docs))
+	for i, d := range docs {
+		if prev, dup := seen[d.Address]; dup {
+			return nil, nil, Usagef("%s: device %s already read from %s", files[i], d.Address, prev)
+		}
+		seen[d.Address] = files[i]
+	}
+	return docs, texts, nil
+}
+
+// readFactsFiles reads files in parallel (reading, schema validation and
+// decoding are most of an eval's loading time) on GOMAXPROCS workers and
+// returns the documents, and their facts-file text, in the order of files.
+// On errors it returns the one of the first failing file in that order,
+// as a sequential read would: workers take files in increasing order and
+// stop taking new ones after a failure, so every earlier file was read.
+func readFactsFiles(files []string) ([]*facts.Device, [][]byte, error) {
+	docs := make([]*facts.Device, len(files))
+	texts := make([][]byte, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				docs[i], texts[i], errs[i] = readFactsFile(files[i])
+				if errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return docs, texts, nil
 }
 
 // readFactsFile reads one facts document: a regular file (a FIFO would
 // hang the run) under facts.MaxFileBytes, valid against the schema, and
 // small enough once re-encoded that the facts file eval writes for it reads
-// back; a compact document can grow several-fold when indented.
-func readFactsFile(path string) (*facts.Device, error) {
+// back; a compact document can grow several-fold when indented. The
+// re-encoded text is returned so it is written as is.
+func readFactsFile(path string) (*facts.Device, []byte, error) {
 	raw, err := inputfile.Read(path, facts.MaxFileBytes)
 	if err != nil {
-		return nil, Usagef("read facts: %v", err)
+		return nil, nil, Usagef("read facts: %v", err)
 	}
 	if err := facts.Validate(raw); err != nil {
-		return nil, Usagef("%s: %v", path, err)
+		return nil, nil, Usagef("%s: %v", path, err)
 	}
 	var d facts.Device
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, Usagef("%s: %v", path, err)
+		return nil, nil, Usagef("%s: %v", path, err)
 	}
-	if _, err := reports.EncodeFacts(&d); err != nil {
-		return nil, Usagef("%s: rewritten, this document would not read back: %v", path, err)
+	text, err := reports.EncodeFacts(&d)
+	if err != nil {
+		return nil, nil, Usagef("%s: rewritten, this document would not read back: %v", path, err)
 	}
-	return &d, nil
+	return &d, text, nil
 }
 
 // PolicyList prints the catalogue, built-in and custom rules together.

@@ -139,8 +139,9 @@ func checkOutDir(dir string) error {
 // It is shared by scan, eval and demo so the three produce the same files.
 // When ctx ends during the evaluation, the results decided so far are
 // written, marked incomplete, and the error returned with the run wraps
-// ErrInterrupted.
-func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
+// ErrInterrupted. encoded, when not nil, holds each document's facts-file
+// text already made by reports.EncodeFacts, written as is.
+func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device, encoded map[string][]byte) (*reports.Run, error) {
 	eng := prep.policies
 	slices.SortFunc(docs, func(a, b *facts.Device) int { return facts.CompareAddress(a.Address, b.Address) })
 	restoreGC := policies.RelaxGC()
@@ -163,6 +164,7 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 		Results:        results,
 		ExpiredWaivers: eng.ExpiredWaivers(),
 		Site:           cfg.Site,
+		FactsText:      encoded,
 	}
 	if n := eng.Stats().CompiledFallbacks; n > 0 {
 		run.CompiledFallbacks = n

@@ -60,7 +60,7 @@ func Scan(ctx context.Context, cfg Config) error {
 	}
 	// Reports are written even after Ctrl-C: a fresh context, so the
 	// interrupted sweep's cancellation does not discard what was collected.
-	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs)
+	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs, nil)
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,9 @@ func WriteAll(ctx context.Context, dir string, run *Run, formats []string) ([]st
 
 // WriteWith is WriteAll for writers configured by the caller (e.g. a
 // SARIFWriter with options). It fills run.FactsFiles and run.FactsText with
-// what it wrote, so SARIF points at the facts files on disk.
+// what it wrote, so SARIF points at the facts files on disk. A document
+// whose text is already in run.FactsText (made by EncodeFacts) is written
+// as is instead of being encoded again.
 func WriteWith(ctx context.Context, dir string, run *Run, ws []Writer) ([]string, error) {
 	if run == nil {
 		return nil, errors.New("write reports: nil run")
@@ -106,26 +108,9 @@ func WriteWith(ctx context.Context, dir string, run *Run, ws []Writer) ([]string
 	if run.FactsText == nil {
 		run.FactsText = map[string][]byte{}
 	}
-	var written []string
-	for _, d := range devicesOf(run) {
-		if err := ctx.Err(); err != nil {
-			return written, fmt.Errorf("write facts: %w", err)
-		}
-		text, err := EncodeFacts(d)
-		if err != nil {
-			return written, err
-		}
-		rel := FactsFileName(d.Address)
-		path := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := WriteFileAtomic(path, func(w io.Writer) error {
-			_, err := w.Write(text)
-			return err
-		}); err != nil {
-			return written, err
-		}
-		run.FactsFiles[d.Address] = rel
-		run.FactsText[d.Address] = text
-		written = append(written, path)
+	written, err := writeFactsFiles(ctx, dir, run)
+	if err != nil {
+		return written, err
 	}
 	for _, w := range ws {
 		if err := ctx.Err(); err != nil {

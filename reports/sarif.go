@@ -194,6 +194,10 @@ func buildSARIF(r *Run, opts SARIFOptions) *sarifLog {
 		Results:           []*sarifResult{},
 	}
 	artifacts := map[string]int{}
+	// Results come sorted by address, so one device's index serves all its
+	// results and is dropped when the next device starts.
+	var lines *FactIndex
+	linesOf := ""
 	for _, res := range sortedResults(r.Results) {
 		if res.Status != policies.StatusFail && res.Status != policies.StatusWaived {
 			continue
@@ -211,8 +215,14 @@ func buildSARIF(r *Run, opts SARIFOptions) *sarifLog {
 			artifacts[uri] = ai
 			run.Artifacts = append(run.Artifacts, factsArtifact(uri, r.FactsText[res.Address]))
 		}
+		if lines == nil || linesOf != res.Address {
+			lines, linesOf = nil, res.Address
+			if text := r.FactsText[res.Address]; text != nil {
+				lines = NewFactIndex(text)
+			}
+		}
 		run.Results = append(run.Results,
-			sarifResults(res, ix.devices[res.Address], ruleIndex[res.RuleID], rules[ruleIndex[res.RuleID]].GuidePoint, uri, ai, r.FactsText[res.Address])...)
+			sarifResults(res, ix.devices[res.Address], ruleIndex[res.RuleID], rules[ruleIndex[res.RuleID]].GuidePoint, uri, ai, lines)...)
 	}
 	return &sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []*sarifRun{run}}
 }

@@ -127,7 +127,7 @@ func helpMarkdown(rl policies.Rule) string {
 
 // sarifResults turns one failed or waived rule outcome into SARIF results,
 // one per finding so each points at its own fact.
-func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint int, uri string, artifactIdx int, text []byte) []*sarifResult {
+func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint int, uri string, artifactIdx int, lines *FactIndex) []*sarifResult {
 	findings := res.Findings
 	if len(findings) == 0 {
 		findings = []policies.Finding{{Message: "Rule " + res.RuleID + " failed."}}
@@ -147,8 +147,8 @@ func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint in
 		seen[f.Fact]++
 		fp := Fingerprint(res.RuleID, deviceID, disc)
 		line := 1
-		if text != nil && f.Fact != "" {
-			line = FactLine(text, f.Fact)
+		if lines != nil && f.Fact != "" {
+			line = lines.Line(f.Fact)
 		}
 		sr := &sarifResult{
 			RuleID:              res.RuleID,
