@@ -26,6 +26,9 @@ func Discover(ctx context.Context, cfg Config, asJSON bool) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
+	if targets, err = targets.Shard(cfg.Shard); err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
 	engine, err := newEngine(cfg)
 	if err != nil {
 		return err

@@ -37,6 +37,9 @@ func Scan(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
+	if targets, err = targets.Shard(cfg.Shard); err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
 	att, err := loadAttestations(cfg.Attestations)
 	if err != nil {
 		return err

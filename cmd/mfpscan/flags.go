@@ -34,6 +34,10 @@ type sweepFlags struct {
 	hostDeadline time.Duration
 	concurrency  int
 	perHost      int
+	shard        string
+	shardSeed    uint64
+	// getenv reads the Indexed Job environment; nil is os.Getenv.
+	getenv func(string) string
 }
 
 func (f *sweepFlags) register(fs *pflag.FlagSet) {
@@ -53,6 +57,27 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.hostDeadline, "host-timeout", def.HostDeadline, "deadline for everything done to one host")
 	fs.IntVar(&f.concurrency, "concurrency", def.Concurrency, "probes in flight at once (capped by the open-file limit)")
 	fs.IntVar(&f.perHost, "per-host", def.PerHost, "probes in flight at once per host (printers dislike bursts)")
+	fs.StringVar(&f.shard, "shard", "", "sweep only part K/N of the targets (K from 0); default from "+scanner.EnvShardIndex+" and "+scanner.EnvShardCount+" when set (Kubernetes Indexed Job)")
+	fs.Uint64Var(&f.shardSeed, "shard-seed", 0, "seed of the shard split; every shard of one sweep must use the same")
+}
+
+// applyShard picks the shard: --shard, else the Indexed Job environment.
+func (f *sweepFlags) applyShard(cfg *pipeline.Config) error {
+	var (
+		sh  scanner.Shard
+		err error
+	)
+	if f.shard != "" {
+		sh, err = scanner.ParseShard(f.shard)
+	} else {
+		sh, err = scanner.ShardFromEnv(f.getenv)
+	}
+	if err != nil {
+		return pipeline.UsageError("%v", err)
+	}
+	sh.Seed = f.shardSeed
+	cfg.Shard = sh
+	return nil
 }
 
 // apply validates the sweep flags into cfg.
@@ -100,7 +125,7 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 	cfg.Rate, cfg.Timeout, cfg.HostDeadline = f.rate, f.timeout, f.hostDeadline
 	cfg.MinTimeout = f.minTimeout
 	cfg.Concurrency, cfg.PerHost = f.concurrency, f.perHost
-	return nil
+	return f.applyShard(cfg)
 }
 
 // reportFlags are the flags of every command that evaluates and reports.

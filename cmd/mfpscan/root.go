@@ -54,6 +54,7 @@ default-credential checks only with --check-default-credentials.`,
 		newDemoCommand(g),
 		newReportCommand(g),
 		newDiffCommand(g),
+		newMergeCommand(g),
 		newVersionCommand(),
 	)
 	return root
