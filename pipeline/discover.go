@@ -29,6 +29,9 @@ func Discover(ctx context.Context, cfg Config, asJSON bool) error {
 	if targets, err = targets.Shard(cfg.Shard); err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
+	if err := checkLabTargets(cfg, targets); err != nil {
+		return err
+	}
 	engine, err := newEngine(cfg)
 	if err != nil {
 		return err

@@ -40,6 +40,9 @@ func Scan(ctx context.Context, cfg Config) error {
 	if targets, err = targets.Shard(cfg.Shard); err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
+	if err := checkLabTargets(cfg, targets); err != nil {
+		return err
+	}
 	att, err := loadAttestations(cfg.Attestations)
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ type sweepFlags struct {
 	perHost      int
 	shard        string
 	shardSeed    uint64
+	labOffset    int
 	// getenv reads the Indexed Job environment; nil is os.Getenv.
 	getenv func(string) string
 }
@@ -59,6 +60,10 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.perHost, "per-host", def.PerHost, "probes in flight at once per host (printers dislike bursts)")
 	fs.StringVar(&f.shard, "shard", "", "sweep only part K/N of the targets (K from 0); default from "+scanner.EnvShardIndex+" and "+scanner.EnvShardCount+" when set (Kubernetes Indexed Job)")
 	fs.Uint64Var(&f.shardSeed, "shard-seed", 0, "seed of the shard split; every shard of one sweep must use the same")
+	// The simulated lab serves every port shifted when not root; tests and
+	// benchmarks sweep it through the CLI with this. Loopback targets only.
+	fs.IntVar(&f.labOffset, "lab-port-offset", 0, "sweep the simulated lab with its ports shifted by this much (loopback targets only)")
+	_ = fs.MarkHidden("lab-port-offset")
 }
 
 // applyShard picks the shard: --shard, else the Indexed Job environment.
@@ -104,6 +109,13 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 		cfg.NmapArgs = strings.Fields(f.nmapArgs)
 	}
 	cfg.Roles = collectors.DefaultRoles()
+	if f.labOffset != 0 {
+		if f.labOffset < 0 || f.labOffset > 65535-47546 {
+			return pipeline.UsageError("--lab-port-offset %d out of range (0-%d)", f.labOffset, 65535-47546)
+		}
+		cfg.Roles = cfg.Roles.Shift(f.labOffset)
+		cfg.PortOffset = f.labOffset
+	}
 	if f.ports != "" {
 		ports, err := pipeline.ParsePorts(f.ports)
 		if err != nil {

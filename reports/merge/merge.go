@@ -164,6 +164,9 @@ func load(ctx context.Context, in Input) (*reports.Run, string, int, error) {
 		return nil, "", 0, fmt.Errorf("merge %s: %w", in.Dir, err)
 	}
 	run.CompiledFallbacks = f.Summary.CompiledFallbacks
+	if err := dropStale(run, f.Summary.Devices); err != nil {
+		return nil, "", 0, fmt.Errorf("merge %s: %w", in.Dir, err)
+	}
 	site, exit, err := sarifSite(filepath.Join(in.Dir, (&reports.SARIFWriter{}).Filename()))
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("merge %s: %w", in.Dir, err)
@@ -382,4 +385,29 @@ func writeCombinedSARIF(path string, runs []*reports.Run, opts reports.SARIFOpti
 
 func badInput(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", reports.ErrBadInput, fmt.Sprintf(format, args...))
+}
+
+// dropStale keeps the devices findings.json accounts for. A scan reusing
+// its --out directory (a scheduled shard writing to the same volume every
+// night) leaves facts files of devices gone since; they have no results in
+// this run's findings and must not reappear in the merge.
+func dropStale(run *reports.Run, want int) error {
+	if len(run.Devices) == want {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, r := range run.Results {
+		seen[r.Address] = true
+	}
+	kept := run.Devices[:0]
+	for _, d := range run.Devices {
+		if seen[d.Address] {
+			kept = append(kept, d)
+		}
+	}
+	run.Devices = kept
+	if len(kept) != want {
+		return badInput("findings.json counts %d devices, the facts directory holds %d with results", want, len(kept))
+	}
+	return nil
 }
