@@ -1,10 +1,6 @@
 package pipeline
 
-import (
-	"net/netip"
-
-	"github.com/mfpscan/mfpscan/scanner"
-)
+import "github.com/mfpscan/mfpscan/scanner"
 
 // checkLabTargets refuses a port-shifted sweep of anything but loopback:
 // the shift exists only for the simulated lab, and a shifted sweep of a real
@@ -15,7 +11,9 @@ func checkLabTargets(cfg Config, targets *scanner.TargetSet) error {
 		return nil
 	}
 	for _, p := range targets.Prefixes() {
-		if !p.Addr().IsLoopback() || (p.Addr().Is4() && !netip.MustParsePrefix("127.0.0.0/8").Contains(p.Addr())) {
+		// Prefixes are aligned blocks, so one starting on loopback lies
+		// inside 127.0.0.0/8 or is ::1.
+		if !p.Addr().IsLoopback() {
 			return UsageError("a port offset is for the simulated lab only; target %s is not loopback", p)
 		}
 	}

@@ -239,5 +239,3 @@ func resultsOf(t *testing.T, dir string) map[resultKey]outcome {
 	}
 	return out
 }
-
-
