@@ -18,6 +18,8 @@ import (
 type Target struct {
 	Addr  netip.Addr
 	Ports []facts.Port
+	// Hints are identity clues the sweep read from UDP replies (BJNP).
+	Hints []facts.IdentityHint
 	// Roles says which service each TCP port is expected to speak, so a lab
 	// on shifted ports or a site with non-standard ports is still understood.
 	Roles Roles

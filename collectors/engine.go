@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -24,7 +25,8 @@ type Engine struct {
 	log        *slog.Logger
 
 	// Dialer is what collectors dial through; NewEngine sets a NewDialer
-	// with Options.Timeout and 4 connections per host.
+	// with Options.Timeout (DefaultTimeout if unset) and 4 connections per
+	// host.
 	Dialer Dialer
 	// HostTimeout bounds all collectors of one host together. NewEngine
 	// sets 30 × Options.Timeout (at least 10 s).
@@ -35,7 +37,7 @@ type Engine struct {
 // log discards.
 func NewEngine(opts Options, collectors []Collector, analysers []Analyser, log *slog.Logger) *Engine {
 	if opts.Timeout <= 0 {
-		opts.Timeout = 3 * time.Second
+		opts.Timeout = DefaultTimeout
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -177,43 +179,56 @@ func BaseDocument(t *Target) *facts.Device {
 		Address:       addr.String(),
 		Family:        family,
 		IPClass:       facts.Classify(addr),
-		Identity:      facts.Identity{DeviceID: "address:" + addr.String()},
+		Identity:      facts.Identity{DeviceID: "address:" + addr.String(), Sources: append([]facts.IdentityHint(nil), t.Hints...)},
 		Ports:         append([]facts.Port{}, t.Ports...),
 		Collectors:    map[string]facts.CollectorStatus{},
 	}
 }
 
 // merge copies what one collector wrote into the shared document. Each
-// protocol owns its fields, so list fields append and single fields are set
-// only when the collector filled them.
+// protocol owns its fields, so it goes field by field over facts.Device by
+// reflection (see mergeValue): a field added for a new collector is merged
+// without anyone remembering to list it here.
 func merge(dst, src *facts.Device) {
-	dst.HTTP = append(dst.HTTP, src.HTTP...)
-	dst.TLS = append(dst.TLS, src.TLS...)
-	dst.IPP = append(dst.IPP, src.IPP...)
-	dst.Banners = append(dst.Banners, src.Banners...)
-	dst.Interfaces = append(dst.Interfaces, src.Interfaces...)
-	dst.Cleartext = append(dst.Cleartext, src.Cleartext...)
-	dst.Identity.Sources = append(dst.Identity.Sources, src.Identity.Sources...)
-	if src.SNMP != nil {
-		dst.SNMP = src.SNMP
-	}
-	if src.RemoteUI != nil {
-		dst.RemoteUI = src.RemoteUI
-	}
-	if src.Credentials != nil {
-		dst.Credentials = src.Credentials
-	}
-	if src.Firmware != nil {
-		dst.Firmware = src.Firmware
-	}
-	if src.Attestations != nil {
-		dst.Attestations = src.Attestations
-	}
-	if src.ReverseDNS != "" {
-		dst.ReverseDNS = src.ReverseDNS
-	}
-	for name, st := range src.Collectors {
-		dst.Collectors[name] = st
+	mergeValue(reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem())
+}
+
+// mergeValue merges src into dst: lists append, maps add their keys, structs
+// merge field by field, and any other field (pointer, string, number, bool)
+// is set when the collector filled it. A collector that leaves a field zero
+// never clears what another one wrote.
+func mergeValue(dst, src reflect.Value) {
+	switch src.Kind() {
+	case reflect.Slice:
+		if src.Len() > 0 {
+			dst.Set(reflect.AppendSlice(dst, src))
+		}
+	case reflect.Map:
+		if src.Len() == 0 {
+			return
+		}
+		if dst.IsNil() {
+			dst.Set(reflect.MakeMapWithSize(src.Type(), src.Len()))
+		}
+		for it := src.MapRange(); it.Next(); {
+			dst.SetMapIndex(it.Key(), it.Value())
+		}
+	case reflect.Struct:
+		if src.Type() == reflect.TypeFor[time.Time]() {
+			if !src.IsZero() {
+				dst.Set(src)
+			}
+			return
+		}
+		for i := range src.NumField() {
+			if src.Type().Field(i).IsExported() {
+				mergeValue(dst.Field(i), src.Field(i))
+			}
+		}
+	default:
+		if !src.IsZero() {
+			dst.Set(src)
+		}
 	}
 }
 

@@ -6,8 +6,11 @@ import (
 	"time"
 )
 
-// DefaultTimeout bounds one exchange when Options.Timeout is not set.
-const DefaultTimeout = 2 * time.Second
+// DefaultTimeout bounds one exchange (a connect, a request, a reply) when
+// Options.Timeout is not set; the engine, Env and every collector use it.
+// 3 s leaves room for the slow RSA handshakes of old Remote UIs; the CLI
+// always sets Options.Timeout from --timeout.
+const DefaultTimeout = 3 * time.Second
 
 // Timeout is the bound of one network exchange for this run.
 func (e *Env) Timeout() time.Duration {

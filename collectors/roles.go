@@ -1,22 +1,26 @@
 package collectors
 
-import "slices"
+import (
+	"slices"
 
-// Service roles a TCP port can be given.
+	"github.com/mfpscan/mfpscan/internal/porttable"
+)
+
+// Service roles a TCP port can be given; the port table assigns them.
 const (
-	RoleHTTP   = "http"
-	RoleHTTPS  = "https"
-	RoleFTP    = "ftp"
-	RoleTelnet = "telnet"
-	RoleSMTP   = "smtp"
-	RoleLPD    = "lpd"
-	RoleRaw    = "raw"  // AppSocket / JetDirect 9100: connect-only unless --probe-pjl
-	RoleIPP    = "ipp"  // 631, plain or TLS (the collector tries both)
-	RoleIPPS   = "ipps" // IPP over TLS only
-	RoleSMB    = "smb"
-	RoleLDAPS  = "ldaps"
-	RoleCanon  = "canon_mgmt" // Canon dedicated ports 47546, 9007
-	RoleOther  = "other"
+	RoleHTTP   = porttable.RoleHTTP
+	RoleHTTPS  = porttable.RoleHTTPS
+	RoleFTP    = porttable.RoleFTP
+	RoleTelnet = porttable.RoleTelnet
+	RoleSMTP   = porttable.RoleSMTP
+	RoleLPD    = porttable.RoleLPD
+	RoleRaw    = porttable.RoleRaw  // AppSocket / JetDirect 9100-9107: connect-only unless --probe-pjl
+	RoleIPP    = porttable.RoleIPP  // 631, plain or TLS (the collector tries both)
+	RoleIPPS   = porttable.RoleIPPS // IPP over TLS only
+	RoleSMB    = porttable.RoleSMB
+	RoleLDAPS  = porttable.RoleLDAPS
+	RoleCanon  = porttable.RoleCanon // Canon dedicated ports 47546, 9007
+	RoleOther  = porttable.RoleOther
 )
 
 // Roles maps ports to the service expected there.
@@ -29,22 +33,17 @@ type Roles struct {
 	SNMPPort int
 }
 
-// DefaultRoles are the well-known ports of office MFPs.
+// DefaultRoles are the roles the port table gives the ports of office MFPs.
+// They cover more ports than the default sweep, so a port added with
+// --ports is still understood.
 func DefaultRoles() Roles {
-	return Roles{
-		TCP: map[int]string{
-			21: RoleFTP, 23: RoleTelnet, 25: RoleSMTP,
-			80: RoleHTTP, 8000: RoleHTTP, 8080: RoleHTTP,
-			443: RoleHTTPS, 8443: RoleHTTPS,
-			139: RoleSMB, 445: RoleSMB,
-			515: RoleLPD, 631: RoleIPP, 636: RoleLDAPS,
-			9100: RoleRaw, 47546: RoleCanon, 9007: RoleCanon,
-			// Remote operator's software (VNC) on iR-ADV; the default
-			// organisation data forbids it, so the sweep must look.
-			5900: RoleOther,
-		},
-		SNMPPort: 161,
+	snmp := 0
+	for _, e := range porttable.DefaultUDP() {
+		if e.Probe == porttable.ProbeSNMP {
+			snmp = e.Port
+		}
 	}
+	return Roles{TCP: porttable.TCPRoles(), SNMPPort: snmp}
 }
 
 // Shift returns a copy of r with every port moved by offset, for a lab run

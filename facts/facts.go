@@ -64,6 +64,16 @@ type Scan struct {
 	// Incomplete is set when the sweep was interrupted or hit its deadline:
 	// the documents hold what was collected until then.
 	Incomplete bool `json:"incomplete,omitempty"`
+	// UDPProbes are the UDP probes the sweep sent to every address (ports
+	// as sent). UDP has no refusal to read, so a service is known to be
+	// silent only when its probe is listed here.
+	UDPProbes []UDPProbe `json:"udp_probes,omitempty"`
+}
+
+// UDPProbe is one kind of UDP probe a sweep sends.
+type UDPProbe struct {
+	Port    int    `json:"port"`
+	Service string `json:"service"`
 }
 
 // Vantage identifies the machine a sweep ran from.
@@ -105,6 +115,11 @@ type Device struct {
 	Firmware     *Firmware     `json:"firmware,omitempty"`
 	Attestations *Attestations `json:"attestations,omitempty"`
 
+	// Probes lists every probe a collector or the sweep sent to this device
+	// and what came back, so a rule can tell "answered no" from "never
+	// asked" (issue 12).
+	Probes []Probe `json:"probes,omitempty"`
+
 	// Collectors holds each collector's outcome for this device, keyed by
 	// collector name.
 	Collectors map[string]CollectorStatus `json:"collectors"`
@@ -113,6 +128,30 @@ type Device struct {
 	// collection finished: facts missing here were not collected, which
 	// proves nothing about the device.
 	Incomplete bool `json:"incomplete,omitempty"`
+}
+
+// Probe outcomes. A probe that was not sent is recorded as ProbeNotSent
+// with the reason, when a rule may depend on it.
+const (
+	ProbeAnswered = "answered"  // a reply of the expected protocol came back
+	ProbeNoAnswer = "no_answer" // nothing came back before the timeout
+	ProbeRefused  = "refused"   // TCP RST or ICMP port unreachable
+	ProbeError    = "error"     // the reply was malformed, or sending failed
+	ProbeNotSent  = "not_sent"  // skipped (opt-in not given, deadline hit)
+)
+
+// Probe is one request sent to the device (secrets never recorded).
+type Probe struct {
+	// Collector is the collector or sweep stage that sent it: "snmp",
+	// "http", "udp", ...
+	Collector string `json:"collector"`
+	// Name says what was asked, e.g. "v1 get sysDescr community=public",
+	// "OPTIONS /", "bjnp discover".
+	Name     string `json:"name"`
+	Port     int    `json:"port,omitempty"`
+	Protocol string `json:"protocol,omitempty"` // tcp or udp
+	Outcome  string `json:"outcome"`
+	Detail   string `json:"detail,omitempty"`
 }
 
 // CollectorStatus is one collector's outcome on one device.
@@ -182,6 +221,15 @@ type HTTPService struct {
 	Title      string `json:"title,omitempty"`
 	// RedirectLocation is the Location of the first response, if any.
 	RedirectLocation string `json:"redirect_location,omitempty"`
+	// FinalStatusCode and FinalScheme describe the page reached after
+	// following on-host redirects; both are absent when a redirect in the
+	// chain could not be fetched (the final page is unknown).
+	FinalStatusCode int    `json:"final_status_code,omitempty"`
+	FinalScheme     string `json:"final_scheme,omitempty"`
+	// WebDAV is true when OPTIONS / answered with a DAV header, false when
+	// it answered without one, absent when the OPTIONS probe failed.
+	WebDAV *bool  `json:"webdav,omitempty"`
+	DAV    string `json:"dav,omitempty"`
 	// RedirectsToHTTPS is nil on TLS ports, where it has no meaning.
 	RedirectsToHTTPS *bool `json:"redirects_to_https,omitempty"`
 	HSTS             *bool `json:"hsts,omitempty"`
@@ -218,6 +266,8 @@ type PageProbe struct {
 	// Open is true when the page answered 200 with content rather than a
 	// login redirect.
 	Open bool `json:"open"`
+	// Error is set when the request failed: the page's state is unknown.
+	Error string `json:"error,omitempty"`
 }
 
 // RemoteUI is the Remote UI as a whole, fused over its HTTP ports.
@@ -230,10 +280,12 @@ type RemoteUI struct {
 	OTPStep   *bool  `json:"otp_step,omitempty"`
 	// CleartextReachable: the UI answers with content over plain HTTP
 	// (rather than redirecting to HTTPS).
-	CleartextReachable *bool    `json:"cleartext_reachable,omitempty"`
-	RedirectsToHTTPS   *bool    `json:"redirects_to_https,omitempty"`
-	HSTS               *bool    `json:"hsts,omitempty"`
-	OpenPages          []string `json:"open_pages,omitempty"`
+	CleartextReachable *bool `json:"cleartext_reachable,omitempty"`
+	RedirectsToHTTPS   *bool `json:"redirects_to_https,omitempty"`
+	HSTS               *bool `json:"hsts,omitempty"`
+	// OpenPages is nil (null) when the well-known pages were not all
+	// requested, empty when they were and none opened.
+	OpenPages []string `json:"open_pages"`
 }
 
 // TLSService describes the TLS configuration of one port.
@@ -249,13 +301,51 @@ type TLSService struct {
 	Certificate *Certificate        `json:"certificate,omitempty"`
 	// Tool records how the versions were probed (e.g. "crypto/tls", "raw-hello").
 	Evidence string `json:"evidence,omitempty"`
+	// Unknown explains, per version key, why a version is absent from
+	// Versions: the probes were reset, closed or timed out, which proves
+	// nothing either way.
+	Unknown map[string]string `json:"unknown,omitempty"`
+	// Groups lists the TLS 1.3 key exchange groups the server accepts
+	// ("x25519", "secp256r1", "ffdhe2048", "X25519MLKEM768", ...); nil when
+	// TLS 1.3 is off or the groups could not be tested.
+	Groups []string `json:"groups,omitempty"`
+	// ServerPreference is true when the server picks its own suite order
+	// regardless of the client's; nil when it could not be told (fewer than
+	// two suites at TLS 1.2 and below).
+	ServerPreference *bool `json:"server_preference,omitempty"`
+	// Compression is true when the server accepted TLS compression (CRIME).
+	Compression *bool `json:"compression,omitempty"`
+	// SecureRenegotiation is true when the server answered with the RFC 5746
+	// renegotiation_info extension, false when it did not (insecure legacy
+	// renegotiation).
+	SecureRenegotiation *bool `json:"secure_renegotiation,omitempty"`
+	// DowngradeAccepted is true when the server completed a hello below its
+	// highest version that carried TLS_FALLBACK_SCSV (RFC 7507), false when
+	// it refused it with inappropriate_fallback; nil when the server has
+	// only one version or the probe failed.
+	DowngradeAccepted *bool `json:"downgrade_accepted,omitempty"`
+	// CertificateReason says why Certificate is absent on a port that
+	// answered (e.g. the chain exceeded the size limit).
+	CertificateReason string `json:"certificate_reason,omitempty"`
 }
 
 // Cipher is one accepted cipher suite with its weaknesses.
 type Cipher struct {
 	Name string `json:"name"`
 	ID   uint16 `json:"id"`
-	// Weak lists weaknesses: null, export, rc4, 3des, cbc_sha1, no_pfs.
+	// Kex, Auth, Cipher, MAC and Bits split the IANA name: key exchange
+	// (ECDHE, DHE, RSA, ...), authentication (RSA, ECDSA, anon, ...), bulk
+	// cipher (AES_128_GCM, 3DES_EDE_CBC, ...), MAC (SHA, SHA256, AEAD) and
+	// the cipher's key bits.
+	Kex    string `json:"kex,omitempty"`
+	Auth   string `json:"auth,omitempty"`
+	Cipher string `json:"cipher,omitempty"`
+	MAC    string `json:"mac,omitempty"`
+	Bits   int    `json:"bits,omitempty"`
+	// Strength is insecure, weak, medium or strong (see collectors/tlsscan).
+	Strength string `json:"strength,omitempty"`
+	// Weak lists weaknesses: null, anon, export, rc4, rc2, des, 3des, idea,
+	// cbc_sha1, no_pfs.
 	Weak []string `json:"weak,omitempty"`
 }
 

@@ -103,7 +103,14 @@ func sampleDevice() *Device {
 		TLS: []TLSService{{
 			Port: 443, Status: StatusOK,
 			Versions: map[string]bool{"tls1_0": true, "tls1_3": false},
-			Ciphers:  map[string][]Cipher{"tls1_0": {{Name: "TLS_RSA_WITH_AES_128_CBC_SHA", ID: 0x2f, Weak: []string{"cbc_sha1", "no_pfs"}}}},
+			Ciphers: map[string][]Cipher{"tls1_0": {{Name: "TLS_RSA_WITH_AES_128_CBC_SHA", ID: 0x2f, Kex: "RSA", Auth: "RSA",
+				Cipher: "AES_128_CBC", MAC: "SHA", Bits: 128, Strength: "medium", Weak: []string{"cbc_sha1", "no_pfs"}}}},
+			Unknown:             map[string]string{"ssl3": "connection reset"},
+			Groups:              []string{"x25519", "X25519MLKEM768"},
+			ServerPreference:    Bool(true),
+			Compression:         Bool(false),
+			SecureRenegotiation: Bool(true),
+			DowngradeAccepted:   Bool(false),
 			Certificate: &Certificate{
 				Subject: "CN=Canon iR-ADV C5535 III", Issuer: "CN=Canon iR-ADV C5535 III", SelfSigned: true,
 				NotBefore: now, NotAfter: now.AddDate(10, 0, 0), KeyType: "RSA", KeyBits: 2048,
@@ -133,6 +140,8 @@ func TestValidate(t *testing.T) {
 		{"bad ip class", func(d *Device) { d.IPClass = "martian" }, "/ip_class"},
 		{"bad status", func(d *Device) { d.SNMP.Status = "fine" }, "/snmp/status"},
 		{"bad tls key", func(d *Device) { d.TLS[0].Versions["tls1.0"] = true }, "/tls/0/versions"},
+		{"bad cipher strength", func(d *Device) { d.TLS[0].Ciphers["tls1_0"][0].Strength = "great" }, "/tls/0/ciphers/tls1_0/0/strength"},
+		{"bad unknown key", func(d *Device) { d.TLS[0].Unknown["tls1.3"] = "x" }, "/tls/0/unknown"},
 		{"bad device id", func(d *Device) { d.Identity.DeviceID = "whatever" }, "/identity/device_id"},
 		{"port out of range", func(d *Device) { d.Ports[0].Port = 70000 }, "/ports/0/port"},
 	}

@@ -18,8 +18,10 @@ import (
 // Discovery ports: WS-Discovery and SLP, both answered by Canon MFPs as
 // shipped (reference §1.1).
 const (
-	wsdPort = 3702
-	slpPort = 427
+	wsdPort         = 3702
+	slpPort         = 427
+	bjnpPrinterPort = 8611
+	bjnpScannerPort = 8612
 )
 
 // maxDiscoveryRequest caps what a responder reads of one datagram; a probe
@@ -30,17 +32,29 @@ const maxDiscoveryRequest = 4096
 // WS-Discovery and SLP.
 type discoverySockets struct {
 	wsd, slp *net.UDPConn
-	offset   int
+	// bjnpP and bjnpS are nil unless the profile answers BJNP.
+	bjnpP, bjnpS *net.UDPConn
+	offset       int
 }
 
 // bindDiscovery binds the two discovery ports of p, registering each
 // socket with f at once so f.Close frees it whatever happens next.
 func bindDiscovery(ctx context.Context, f *Fleet, lc *net.ListenConfig, p plannedDevice, offset int) (*discoverySockets, error) {
 	ds := &discoverySockets{offset: offset}
-	for _, s := range []struct {
+	binds := []struct {
 		port int
 		dst  **net.UDPConn
-	}{{wsdPort, &ds.wsd}, {slpPort, &ds.slp}} {
+	}{{wsdPort, &ds.wsd}, {slpPort, &ds.slp}}
+	if p.bjnp {
+		binds = append(binds, struct {
+			port int
+			dst  **net.UDPConn
+		}{bjnpPrinterPort, &ds.bjnpP}, struct {
+			port int
+			dst  **net.UDPConn
+		}{bjnpScannerPort, &ds.bjnpS})
+	}
+	for _, s := range binds {
 		ap := netip.AddrPortFrom(p.addr, uint16(s.port+offset))
 		pc, err := lc.ListenPacket(ctx, "udp", ap.String())
 		if err != nil {
@@ -56,10 +70,15 @@ func bindDiscovery(ctx context.Context, f *Fleet, lc *net.ListenConfig, p planne
 // the sockets are closed. Anything else gets silence, as on a device.
 func (f *Fleet) serveDiscovery(dev *deviceRuntime, ds *discoverySockets) {
 	d := newDiscoveryResponder(dev.p, ds.offset)
-	for _, s := range []struct {
+	type server struct {
 		conn    *net.UDPConn
 		respond func([]byte) []byte
-	}{{ds.wsd, d.respondWSD}, {ds.slp, d.respondSLP}} {
+	}
+	servers := []server{{ds.wsd, d.respondWSD}, {ds.slp, d.respondSLP}}
+	if ds.bjnpP != nil {
+		servers = append(servers, server{ds.bjnpP, d.respondBJNP(1)}, server{ds.bjnpS, d.respondBJNP(2)})
+	}
+	for _, s := range servers {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
@@ -99,6 +118,8 @@ func oneReply(respond func([]byte) []byte) func([]byte) [][]byte {
 
 // discoveryResponder holds what a device advertises.
 type discoveryResponder struct {
+	// deviceID is the IEEE 1284 device ID a BJNP identity reply carries.
+	deviceID string
 	endpoint string // WS-Discovery endpoint reference, stable per device
 	xaddrs   string // WSD metadata address on the web UI port; "" when none
 	slpURL   string
@@ -114,6 +135,10 @@ func newDiscoveryResponder(p plannedDevice, offset int) *discoveryResponder {
 	d := &discoveryResponder{
 		endpoint: fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16]),
 		instance: binary.BigEndian.Uint32(sum[16:20]) >> 1,
+		// Field names as nmap's bjnp-discover reads them (MFG, MDL, DES,
+		// VER, CMD); values from the profile, not a capture.
+		deviceID: fmt.Sprintf("MFG:%s;CMD:UFRII LT,PCL6,IVEC;MDL:%s;CLS:PRINTER;DES:%s %s;VER:%s;",
+			p.id.vendor, p.id.model, p.id.vendor, p.id.model, p.id.firmware),
 	}
 	host := func(port int) string {
 		if offset == 0 {
@@ -281,4 +306,22 @@ func slpReply(xid uint16, lang []byte, code uint16, urls []string) []byte {
 	out = binary.BigEndian.AppendUint16(out, uint16(len(lang)))
 	out = append(out, lang...)
 	return append(out, body...)
+}
+
+// respondBJNP answers a BJNP get-identity (code 0x30) for devType (1
+// printer on 8611, 2 scanner on 8612) with the device ID; anything else,
+// including every session or job command, gets silence.
+func (d *discoveryResponder) respondBJNP(devType byte) func([]byte) []byte {
+	return func(req []byte) []byte {
+		if len(req) < 16 || !bytes.Equal(req[:4], []byte("BJNP")) || req[4] != devType || req[5] != 0x30 {
+			return nil
+		}
+		id := []byte(d.deviceID)
+		out := make([]byte, 16, 18+len(id))
+		copy(out, req[:16])
+		out[4] = devType | 0x80
+		binary.BigEndian.PutUint32(out[12:16], uint32(2+len(id)))
+		out = binary.BigEndian.AppendUint16(out, uint16(2+len(id)))
+		return append(out, id...)
+	}
 }

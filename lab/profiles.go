@@ -110,6 +110,9 @@ type profile struct {
 	// discovery answers WS-Discovery (3702/udp) and SLP (427/udp) probes,
 	// as Canon devices do by default.
 	discovery bool
+	// bjnp answers BJNP get-identity on 8611/udp and 8612/udp (needs
+	// discovery), as Canon MF/LBP devices do.
+	bjnp      bool
 	ftpBanner string
 	// hostile selects a broken or malicious behaviour (hostile.go) that
 	// replaces the normal services; zero for the well-behaved profiles.
@@ -124,9 +127,11 @@ var hardenedSuites = []uint16{
 	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
-// Legacy CBC-SHA1 suites are listed on purpose: the factory profile must give
-// weak-cipher checks something to find.
+// Legacy suites are listed on purpose: the factory profile must give
+// weak-cipher checks something to find. 3DES (Sweet32) is what older Canon
+// firmware still offers until "Prohibit Use of Weak Encryption" is applied.
 var factorySuites = []uint16{
+	tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA,
 	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 	tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
@@ -189,7 +194,7 @@ func profiles() []profile {
 		},
 		{
 			name:        ProfileMF,
-			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD and SLP discovery",
+			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD, SLP and BJNP discovery",
 			id: identity{
 				vendor: "Canon", model: "MF750C Series", firmware: "03.07", serial: "WGD12345",
 				sysDescr: "Canon MF750C Series /P", sysObjectID: "1.3.6.1.4.1.1602.4.2",
@@ -203,6 +208,7 @@ func profiles() []profile {
 			},
 			snmp:      &snmpSpec{v1: true, communities: []string{"public"}},
 			discovery: true,
+			bjnp:      true,
 		},
 		{
 			name:        ProfileHP,

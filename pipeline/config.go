@@ -14,14 +14,16 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 	"github.com/mfpscan/mfpscan/scanner"
 )
 
-// ErrUsage marks errors in the operator's input (exit code 2: nothing was
-// sent on the network).
-var ErrUsage = errors.New("usage error")
+// UsageError is an error in the operator's input (exit code 2: nothing was
+// sent on the network). It is the one usage-error type of every stage; find
+// it with errors.As.
+type UsageError = usage.Error
 
 // ErrInterrupted is returned when a sweep was cut short by a signal; what was
 // collected has been written.
@@ -35,10 +37,11 @@ const ExitInterrupted = 4
 // (e.g. Rego unit tests); it exits like findings do.
 var ErrChecksFailed = errors.New("checks failed")
 
-// UsageError wraps err so that errors.Is(err, ErrUsage) holds.
-func UsageError(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrUsage, fmt.Sprintf(format, args...))
-}
+// Usagef returns a *UsageError formatted like fmt.Errorf.
+func Usagef(format string, args ...any) error { return usage.Errorf(format, args...) }
+
+// Usage marks err as a *UsageError (nil stays nil).
+func Usage(err error) error { return usage.Wrap(err) }
 
 // Config is a validated set of settings for one run.
 type Config struct {
@@ -111,15 +114,15 @@ func ParsePorts(spec string) ([]int, error) {
 		lo, hi, isRange := strings.Cut(part, "-")
 		first, err := parsePort(lo)
 		if err != nil {
-			return nil, UsageError("parse ports %q: %v", spec, err)
+			return nil, Usagef("parse ports %q: %v", spec, err)
 		}
 		last := first
 		if isRange {
 			if last, err = parsePort(hi); err != nil {
-				return nil, UsageError("parse ports %q: %v", spec, err)
+				return nil, Usagef("parse ports %q: %v", spec, err)
 			}
 			if last < first {
-				return nil, UsageError("parse ports %q: range %s runs backwards", spec, part)
+				return nil, Usagef("parse ports %q: range %s runs backwards", spec, part)
 			}
 		}
 		for p := first; p <= last; p++ {
@@ -127,7 +130,7 @@ func ParsePorts(spec string) ([]int, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, UsageError("parse ports %q: no ports given", spec)
+		return nil, Usagef("parse ports %q: no ports given", spec)
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
@@ -141,6 +144,21 @@ func parsePort(s string) (int, error) {
 	return p, nil
 }
 
+// CheckOutDir validates an --out value. "-" (standard output) is refused:
+// a run is a directory, not one stream — the SARIF locates every result in
+// the device's facts file written beside it, and findings, facts and the
+// HTML report belong together — so no format can stand alone on stdout.
+// Use `discover --json` or `diff` for output on stdout.
+func CheckOutDir(dir string) error {
+	switch strings.TrimSpace(dir) {
+	case "":
+		return Usagef("--out must not be empty")
+	case "-":
+		return Usagef("--out - (standard output) is not supported: reports are written to a directory (the SARIF points into the facts files beside it); give a directory")
+	}
+	return nil
+}
+
 // ParseFormats reads "sarif,html,json".
 func ParseFormats(spec string, available []string) ([]string, error) {
 	var out []string
@@ -150,14 +168,14 @@ func ParseFormats(spec string, available []string) ([]string, error) {
 			continue
 		}
 		if !slices.Contains(available, f) {
-			return nil, UsageError("unknown report format %q (valid: %s)", f, strings.Join(available, ", "))
+			return nil, Usagef("unknown report format %q (valid: %s)", f, strings.Join(available, ", "))
 		}
 		if !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}
 	if len(out) == 0 {
-		return nil, UsageError("no report format given (valid: %s)", strings.Join(available, ", "))
+		return nil, Usagef("no report format given (valid: %s)", strings.Join(available, ", "))
 	}
 	return out, nil
 }
@@ -169,7 +187,7 @@ func ParseSeverity(s string) (string, error) {
 		return "", nil
 	}
 	if policies.SeverityRank(s) == 0 {
-		return "", UsageError("unknown severity %q (valid: %s, none)", s, strings.Join(policies.Severities, ", "))
+		return "", Usagef("unknown severity %q (valid: %s, none)", s, strings.Join(policies.Severities, ", "))
 	}
 	return s, nil
 }

@@ -1,10 +1,11 @@
 package pipeline
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/usage"
 )
 
 func TestParsePorts(t *testing.T) {
@@ -28,7 +29,7 @@ func TestParsePorts(t *testing.T) {
 		t.Run(tt.spec, func(t *testing.T) {
 			got, err := ParsePorts(tt.spec)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, ErrUsage) {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !usage.Is(err) {
 					t.Fatalf("ParsePorts(%q) error = %v, want usage error containing %q", tt.spec, err, tt.wantErr)
 				}
 				return
@@ -74,7 +75,7 @@ func TestParseFormatsAndSeverity(t *testing.T) {
 	if s, err := ParseSeverity("none"); err != nil || s != "" {
 		t.Fatalf("ParseSeverity(none) = %q, %v", s, err)
 	}
-	if _, err := ParseSeverity("severe"); !errors.Is(err, ErrUsage) {
+	if _, err := ParseSeverity("severe"); !usage.Is(err) {
 		t.Fatalf("ParseSeverity(severe) error = %v, want usage error", err)
 	}
 }

@@ -24,7 +24,7 @@ type discovered struct {
 func Discover(ctx context.Context, cfg Config, asJSON bool) error {
 	targets, err := scanner.ParseTargetsContext(ctx, cfg.Targets, cfg.Excludes, scanner.TargetOptions{MaxHosts: cfg.MaxHosts, AllowLarge: cfg.AllowLarge})
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	if targets, err = targets.Shard(cfg.Shard); err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)

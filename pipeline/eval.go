@@ -62,7 +62,7 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, UsageError("read facts: %v", err)
+			return nil, Usagef("read facts: %v", err)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -78,11 +78,11 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, UsageError("read facts directory %s: %v", p, err)
+			return nil, Usagef("read facts directory %s: %v", p, err)
 		}
 	}
 	if len(files) == 0 {
-		return nil, UsageError("no facts files (*.json) found in %s", strings.Join(paths, ", "))
+		return nil, Usagef("no facts files (*.json) found in %s", strings.Join(paths, ", "))
 	}
 	slices.Sort(files)
 	docs := make([]*facts.Device, 0, len(files))
@@ -93,7 +93,7 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 			return nil, err
 		}
 		if prev, dup := seen[d.Address]; dup {
-			return nil, UsageError("%s: device %s already read from %s", f, d.Address, prev)
+			return nil, Usagef("%s: device %s already read from %s", f, d.Address, prev)
 		}
 		seen[d.Address] = f
 		docs = append(docs, d)
@@ -108,17 +108,17 @@ func LoadFacts(paths []string) ([]*facts.Device, error) {
 func readFactsFile(path string) (*facts.Device, error) {
 	raw, err := inputfile.Read(path, facts.MaxFileBytes)
 	if err != nil {
-		return nil, UsageError("read facts: %v", err)
+		return nil, Usagef("read facts: %v", err)
 	}
 	if err := facts.Validate(raw); err != nil {
-		return nil, UsageError("%s: %v", path, err)
+		return nil, Usagef("%s: %v", path, err)
 	}
 	var d facts.Device
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, UsageError("%s: %v", path, err)
+		return nil, Usagef("%s: %v", path, err)
 	}
 	if _, err := reports.EncodeFacts(&d); err != nil {
-		return nil, UsageError("%s: rewritten, this document would not read back: %v", path, err)
+		return nil, Usagef("%s: rewritten, this document would not read back: %v", path, err)
 	}
 	return &d, nil
 }
@@ -128,7 +128,7 @@ func PolicyList(ctx context.Context, w io.Writer, paths, data []string, format s
 	switch format {
 	case "table", "json", "markdown":
 	default:
-		return UsageError("unknown --format %q (valid: table, json, markdown)", format)
+		return Usagef("unknown --format %q (valid: table, json, markdown)", format)
 	}
 	eng, err := loadPolicies(ctx, Config{PolicyPaths: paths, DataFiles: data})
 	if err != nil {
@@ -148,12 +148,12 @@ func PolicyTest(ctx context.Context, w io.Writer, paths []string) error {
 func PolicyTestWith(ctx context.Context, w io.Writer, paths []string, opts policies.TestOptions) error {
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			return UsageError("read %s: %v", p, err)
+			return Usagef("read %s: %v", p, err)
 		}
 	}
 	passed, failed, err := policies.RunRegoTestsWith(ctx, paths, w, opts)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	if opts.Format == "" || opts.Format == "text" {
 		fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)

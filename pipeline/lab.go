@@ -13,6 +13,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/scanner"
 )
 
 // LabOptions configure the simulated fleet.
@@ -31,10 +32,10 @@ const nonRootOffset = 10000
 func (o LabOptions) config() (lab.Config, error) {
 	prefix, err := netip.ParsePrefix(o.Subnet)
 	if err != nil {
-		return lab.Config{}, UsageError("parse --subnet %q: %v", o.Subnet, err)
+		return lab.Config{}, Usagef("parse --subnet %q: %v", o.Subnet, err)
 	}
 	if !netip.MustParsePrefix("127.0.0.0/8").Contains(prefix.Addr()) || prefix.Bits() < 8 {
-		return lab.Config{}, UsageError("--subnet %s must lie inside 127.0.0.0/8: the lab only ever uses loopback", o.Subnet)
+		return lab.Config{}, Usagef("--subnet %s must lie inside 127.0.0.0/8: the lab only ever uses loopback", o.Subnet)
 	}
 	offset := o.PortOffset
 	if offset < 0 {
@@ -44,7 +45,7 @@ func (o LabOptions) config() (lab.Config, error) {
 		}
 	}
 	if offset > 65535-47546 {
-		return lab.Config{}, UsageError("--port-offset %d moves ports past 65535 (maximum %d)", offset, 65535-47546)
+		return lab.Config{}, Usagef("--port-offset %d moves ports past 65535 (maximum %d)", offset, 65535-47546)
 	}
 	return lab.Config{Subnet: prefix, PortOffset: offset, Profiles: o.Profiles}, nil
 }
@@ -75,7 +76,7 @@ func startLab(ctx context.Context, lc lab.Config) (*lab.Fleet, error) {
 	fleet, err := lab.Start(ctx, lc)
 	if err != nil {
 		if errors.Is(err, syscall.EACCES) || errors.Is(err, os.ErrPermission) {
-			return nil, UsageError("start lab: %v (ports below 1024 need root; use --port-offset %d)", err, nonRootOffset)
+			return nil, Usagef("start lab: %v (ports below 1024 need root; use --port-offset %d)", err, nonRootOffset)
 		}
 		return nil, fmt.Errorf("start lab: %w", err)
 	}
@@ -136,7 +137,10 @@ func Demo(ctx context.Context, cfg Config, o LabOptions) error {
 	cfg.Engine = "native"
 	cfg.Roles = roles
 	cfg.PortOffset = lc.PortOffset
-	cfg.Ports = roles.Ports()
+	cfg.Ports = nil
+	for _, p := range scanner.DefaultTCPPorts() {
+		cfg.Ports = append(cfg.Ports, p+lc.PortOffset)
+	}
 	cfg.MaxHosts = 1 << 16
 	if cfg.Rate == 0 {
 		cfg.Rate = 5000

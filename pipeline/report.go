@@ -67,20 +67,20 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 			continue
 		}
 		if err := inputfile.Check(c[1]); err != nil {
-			return nil, UsageError("read %s: %v", c[0], err)
+			return nil, Usagef("read %s: %v", c[0], err)
 		}
 	}
 	var waivers []policies.Waiver
 	if cfg.WaiversFile != "" {
 		w, err := policies.LoadWaivers(cfg.WaiversFile, cfg.now()())
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+			return nil, Usage(err)
 		}
 		waivers = w
 	}
 	for _, p := range cfg.PolicyPaths {
 		if _, err := os.Stat(p); err != nil {
-			return nil, UsageError("read --policy %s: %v", p, err)
+			return nil, Usagef("read --policy %s: %v", p, err)
 		}
 	}
 	log := cfg.Log
@@ -105,7 +105,7 @@ func loadPolicies(ctx context.Context, cfg Config) (*policies.Engine, error) {
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, Usage(err)
 	}
 	log.Debug("policies loaded", "rules", len(eng.Rules()), "evaluator", eng.Evaluator())
 	return eng, nil
@@ -120,12 +120,15 @@ func (c Config) now() func() time.Time {
 
 // checkOutDir fails early, before any probe, when --out cannot be written.
 func checkOutDir(dir string) error {
+	if err := CheckOutDir(dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "facts"), 0o755); err != nil {
-		return UsageError("create output directory: %v", err)
+		return Usagef("create output directory: %v", err)
 	}
 	probe, err := os.CreateTemp(dir, ".mfpscan-write-check-*")
 	if err != nil {
-		return UsageError("output directory %s is not writable: %v", dir, err)
+		return Usagef("output directory %s is not writable: %v", dir, err)
 	}
 	probe.Close()
 	return os.Remove(probe.Name())
@@ -138,7 +141,7 @@ func checkOutDir(dir string) error {
 // ErrInterrupted.
 func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
 	eng := prep.policies
-	slices.SortFunc(docs, func(a, b *facts.Device) int { return compareAddr(a.Address, b.Address) })
+	slices.SortFunc(docs, func(a, b *facts.Device) int { return facts.CompareAddress(a.Address, b.Address) })
 	restoreGC := policies.RelaxGC()
 	cfg.Log.Info("policy evaluation started", "devices", len(docs), "evaluator", eng.Evaluator())
 	results, err := eng.EvaluateAll(ctx, docs, 0)
@@ -202,7 +205,7 @@ func writersFor(cfg Config) ([]reports.Writer, error) {
 		}
 		w, err := reports.Get(name)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+			return nil, Usage(err)
 		}
 		ws = append(ws, w)
 	}
@@ -215,10 +218,10 @@ func writersFor(cfg Config) ([]reports.Writer, error) {
 func ReadBaseline(path string) ([]byte, error) {
 	b, err := inputfile.Read(path, reports.MaxBaselineFile)
 	if err != nil {
-		return nil, UsageError("read --baseline: %v", err)
+		return nil, Usagef("read --baseline: %v", err)
 	}
 	if err := reports.CheckBaseline(b); err != nil {
-		return nil, UsageError("--baseline %s: %v", path, err)
+		return nil, Usagef("--baseline %s: %v", path, err)
 	}
 	return b, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -35,7 +34,7 @@ func Scan(ctx context.Context, cfg Config) error {
 	}
 	targets, err := scanner.ParseTargetsContext(ctx, cfg.Targets, cfg.Excludes, scanner.TargetOptions{MaxHosts: cfg.MaxHosts, AllowLarge: cfg.AllowLarge})
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	if targets, err = targets.Shard(cfg.Shard); err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
@@ -58,6 +57,9 @@ func Scan(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("sweep: %w", sweepErr)
 	}
 	scan.Incomplete = interrupted
+	for _, pr := range sweepConfig(cfg, nil).UDPProbes {
+		scan.UDPProbes = append(scan.UDPProbes, facts.UDPProbe{Port: pr.Port, Service: pr.Service})
+	}
 	for _, d := range docs {
 		d.Scan = &scan
 	}
@@ -151,13 +153,24 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scanner.HostResult) *facts.Device {
 	hostCtx, cancel := context.WithTimeout(ctx, cfg.HostDeadline)
 	defer cancel()
-	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Roles: cfg.Roles}
+	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Hints: h.Hints, Roles: cfg.Roles}
 	start := time.Now()
 	doc := ce.Collect(hostCtx, t)
+	// The host's port list is complete only when its sweep finished: a
+	// host cut by its deadline or an interrupt has ports not reached, which
+	// the rules must treat as unknown, not closed.
+	switch {
+	case h.Err != nil:
+		st, reason := collectors.Classify(h.Err)
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: st, Reason: "sweep of this host did not finish: " + reason}
+	case ctx.Err() != nil:
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusTimeout, Reason: "sweep interrupted"}
+	default:
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusOK, DurationMS: h.Duration.Milliseconds()}
+	}
 	// The run was stopped while (or before) this host was inspected: its
 	// collectors may have been cut short, so the document says so rather
-	// than pass for a finished one. A host deadline is not an interruption:
-	// that outcome is already in each collector's status.
+	// than pass for a finished one.
 	if ctx.Err() != nil {
 		doc.Incomplete = true
 	}
@@ -165,16 +178,21 @@ func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scann
 	return doc
 }
 
-// sweepConfig probes SNMP plus the WS-Discovery and SLP services the guide
-// asks to disable (one datagram each). The discovery ports move with
+// sweepConfig probes the port table's default UDP services: SNMP with
+// "public" and the operator's own communities (the SNMP collector later
+// tries every well-known community on each live host, so a device reachable
+// only with "private" is still assessed; fewer datagrams per address matter,
+// since the sweep is bound by the probe rate), plus the WS-Discovery and SLP
+// services the guide asks to disable. The UDP ports move with
 // cfg.PortOffset, the lab's shift (0 on real networks).
 func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
-	wsd, slp := scanner.WSDProbe(), scanner.SLPProbe()
-	wsd.Port += cfg.PortOffset
-	slp.Port += cfg.PortOffset
+	udp := scanner.DefaultUDPProbes(cfg.Collect.Communities...)
+	for i := range udp {
+		udp[i].Port += cfg.PortOffset
+	}
 	return scanner.SweepConfig{
 		TCPPorts:     cfg.Ports,
-		UDPProbes:    []scanner.UDPProbe{{Port: cfg.Roles.SNMPPort, Service: "snmp", Communities: snmpCommunities(cfg)}, wsd, slp},
+		UDPProbes:    udp,
 		Rate:         cfg.Rate,
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,
@@ -186,20 +204,11 @@ func sweepConfig(cfg Config, p *progress) scanner.SweepConfig {
 	}
 }
 
-// snmpCommunities is what discovery tries: "public" (the default almost
-// every agent keeps) and the operator's own. The SNMP collector later tries
-// every well-known community on each live host, so a device reachable only
-// with "private" is still assessed; discovery just finds it by its TCP ports.
-// Fewer datagrams per address matter: the sweep is bound by the probe rate.
-func snmpCommunities(cfg Config) []string {
-	return append([]string{"public"}, cfg.Collect.Communities...)
-}
-
 func newEngine(cfg Config) (scanner.Engine, error) {
 	switch cfg.Engine {
 	case "nmap":
 		if err := scanner.CheckNmapArgs(cfg.NmapArgs); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+			return nil, Usage(err)
 		}
 		return &scanner.Nmap{Args: cfg.NmapArgs}, nil
 	default:
@@ -214,28 +223,13 @@ func failOnError(cfg Config, run *reports.Run) error {
 	return nil
 }
 
-func compareAddr(a, b string) int {
-	x, errX := netip.ParseAddr(a)
-	y, errY := netip.ParseAddr(b)
-	if errX != nil || errY != nil {
-		switch {
-		case a < b:
-			return -1
-		case a > b:
-			return 1
-		}
-		return 0
-	}
-	return x.Compare(y)
-}
-
 func loadAttestations(path string) (*attest.Set, error) {
 	if path == "" {
 		return nil, nil
 	}
 	set, err := attest.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, Usage(err)
 	}
 	return set, nil
 }

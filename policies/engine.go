@@ -170,6 +170,7 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 			}
 			if c.Severity != "" {
 				ent.rule.Severity = c.Severity
+				ent.rule.SeverityOverridden = true
 			}
 		}
 		e.byID[ent.rule.ID] = ent

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/netip"
 	"sort"
-	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -195,9 +193,18 @@ func (e *Engine) result(rule Rule, sets ruleSets, key deviceKey) Result {
 		res.Reasons = reasons(na.goValues())
 	case deny.len() > 0:
 		res.Status = StatusFail
+		graded := ""
 		for _, d := range deny.goValues() {
-			res.Findings = append(res.Findings, toFinding(d))
+			f := toFinding(d)
+			if SeverityRank(f.Severity) > SeverityRank(graded) {
+				graded = f.Severity
+			}
+			res.Findings = append(res.Findings, f)
 		}
+		if graded != "" && !rule.SeverityOverridden {
+			res.Severity = graded
+		}
+		res.Severity = findingSeverity(res.Findings, res.Severity)
 		if w := e.waiverFor(rule.ID, key); w != nil {
 			res.Status = StatusWaived
 			res.Waiver = w
@@ -240,6 +247,9 @@ func toFinding(v any) Finding {
 			f.Message = s
 		}
 		f.Fact, _ = x["fact"].(string)
+		if s, ok := x["severity"].(string); ok && SeverityRank(s) > 0 {
+			f.Severity = s
+		}
 		switch ev := x["evidence"].(type) {
 		case map[string]any:
 			f.Evidence = ev
@@ -253,6 +263,21 @@ func toFinding(v any) Finding {
 		return f
 	}
 	return Finding{Message: compactJSON(v)}
+}
+
+// findingSeverity is the highest severity the findings carry (an advisory
+// rule takes its severity from the advisory data), else the rule's.
+func findingSeverity(fs []Finding, rule string) string {
+	best := ""
+	for _, f := range fs {
+		if SeverityRank(f.Severity) > SeverityRank(best) {
+			best = f.Severity
+		}
+	}
+	if best == "" {
+		return rule
+	}
+	return best
 }
 
 func reasons(items []any) []string {
@@ -282,25 +307,13 @@ func compactJSON(v any) string {
 	return string(b)
 }
 
-// SortResults orders results by device address (numerically when both are
-// IP addresses), then rule id.
+// SortResults orders results by device address (facts.CompareAddress, the
+// order of every report), then rule id.
 func SortResults(rs []Result) {
 	sort.SliceStable(rs, func(i, j int) bool {
-		if c := compareAddress(rs[i].Address, rs[j].Address); c != 0 {
+		if c := facts.CompareAddress(rs[i].Address, rs[j].Address); c != 0 {
 			return c < 0
 		}
 		return rs[i].RuleID < rs[j].RuleID
 	})
-}
-
-func compareAddress(a, b string) int {
-	if a == b {
-		return 0
-	}
-	pa, ea := netip.ParseAddr(a)
-	pb, eb := netip.ParseAddr(b)
-	if ea == nil && eb == nil {
-		return pa.Compare(pb)
-	}
-	return strings.Compare(a, b)
 }

@@ -97,7 +97,7 @@ func TestEvaluateAll(t *testing.T) {
 	}
 	for i := 1; i < len(all); i++ {
 		a, b := all[i-1], all[i]
-		if c := compareAddress(a.Address, b.Address); c > 0 || (c == 0 && a.RuleID >= b.RuleID) {
+		if c := facts.CompareAddress(a.Address, b.Address); c > 0 || (c == 0 && a.RuleID >= b.RuleID) {
 			t.Fatalf("results out of order at %d: %s/%s before %s/%s", i, a.Address, a.RuleID, b.Address, b.RuleID)
 		}
 	}

@@ -36,6 +36,9 @@ var (
 // rules read. "rules" is checked by ruleConfig.
 var catalogueParams = map[string]*paramType{
 	"min_tls_version": {kind: "string", enum: []string{"ssl3", "tls1_0", "tls1_1", "tls1_2", "tls1_3"}},
+	// The weakness classes of facts.Cipher.Weak that fail MFP-TLS-003.
+	"weak_cipher_classes": {kind: "list", elem: &paramType{kind: "string", enum: []string{
+		"null", "anon", "export", "rc4", "rc2", "des", "3des", "idea", "cbc_sha1", "no_pfs"}}},
 	"forbidden_ports": {kind: "list", elem: &paramType{kind: "object", required: []string{"port", "protocol"}, fields: map[string]*paramType{
 		"port":     tPort,
 		"protocol": {kind: "string", enum: []string{"tcp", "udp"}},

@@ -51,6 +51,9 @@ type Rule struct {
 	Origin string `json:"origin"`
 	// Enabled is false when the organisation's data disabled the rule.
 	Enabled bool `json:"enabled"`
+	// SeverityOverridden is set when the organisation's data fixed the
+	// rule's severity; findings then no longer set it.
+	SeverityOverridden bool `json:"-"`
 }
 
 // Finding is one element of a rule's deny (or review) set: why it failed.
@@ -62,6 +65,9 @@ type Finding struct {
 	// line number.
 	Fact     string         `json:"fact,omitempty"`
 	Evidence map[string]any `json:"evidence,omitempty"`
+	// Severity, when a rule sets it on a deny element, grades this finding
+	// (e.g. MFP-TLS-003 by the weakest suite); the result takes the highest.
+	Severity string `json:"severity,omitempty"`
 }
 
 // Result is one rule's outcome on one device.

@@ -77,12 +77,13 @@ func sortedRules(rules []policies.Rule) []policies.Rule {
 	return out
 }
 
-// sortedResults orders results by address, then rule ID.
+// sortedResults orders results by address (facts.CompareAddress, as the
+// policy engine does), then rule ID.
 func sortedResults(results []policies.Result) []policies.Result {
 	out := append([]policies.Result{}, results...)
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Address != out[j].Address {
-			return out[i].Address < out[j].Address
+		if c := facts.CompareAddress(out[i].Address, out[j].Address); c != 0 {
+			return c < 0
 		}
 		return out[i].RuleID < out[j].RuleID
 	})
@@ -146,6 +147,6 @@ func devicesOf(r *Run) []*facts.Device {
 			out = append(out, d)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Address < out[j].Address })
+	sort.SliceStable(out, func(i, j int) bool { return facts.CompareAddress(out[i].Address, out[j].Address) < 0 })
 	return out
 }

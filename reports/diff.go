@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
@@ -90,7 +91,7 @@ func indexResults(f *Findings) (map[diffKey]policies.Result, map[string]string) 
 	for _, r := range f.Results {
 		dev := resultDevice(r)
 		res[diffKey{r.RuleID, dev}] = r
-		if a, ok := addr[dev]; !ok || r.Address < a {
+		if a, ok := addr[dev]; !ok || facts.CompareAddress(r.Address, a) < 0 {
 			addr[dev] = r.Address
 		}
 	}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
@@ -128,8 +128,8 @@ func TestDiffSameRunIsEmpty(t *testing.T) {
 
 func TestWriteDiffUnknownFormat(t *testing.T) {
 	err := WriteDiff(&bytes.Buffer{}, DiffResult{}, "xml")
-	if !errors.Is(err, ErrBadInput) {
-		t.Errorf("err = %v, want ErrBadInput", err)
+	if !usage.Is(err) {
+		t.Errorf("err = %v, want a usage error", err)
 	}
 }
 
@@ -208,8 +208,8 @@ func TestRerenderBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := Rerender(ctx, tt.from, t.TempDir(), tt.formats, RerenderOptions{})
-			if !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %v, want ErrBadInput mentioning %q", err, tt.want)
+			if !usage.Is(err) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want a usage error mentioning %q", err, tt.want)
 			}
 		})
 	}

@@ -13,22 +13,15 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
-// ErrBadInput marks errors caused by the files a user pointed at (missing,
-// too large, not a findings or facts document), as opposed to failures
-// while writing; a CLI maps it to its usage exit code.
-var ErrBadInput = errors.New("bad input")
-
-// inputError carries ErrBadInput without adding its text to the message.
-type inputError struct{ err error }
-
-func (e inputError) Error() string   { return e.err.Error() }
-func (e inputError) Unwrap() []error { return []error{e.err, ErrBadInput} }
-
+// badInput is an error caused by the files a user pointed at (missing, too
+// large, not a findings or facts document), as opposed to a failure while
+// writing: a *usage.Error, which the CLI maps to its usage exit code.
 func badInput(format string, args ...any) error {
-	return inputError{fmt.Errorf(format, args...)}
+	return usage.Errorf(format, args...)
 }
 
 const (

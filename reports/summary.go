@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
@@ -84,7 +85,7 @@ func summaryRows(run *Run, ix runIndex) ([]*summaryRow, map[string]int) {
 	for _, r := range rows {
 		out = append(out, r)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
+	sort.Slice(out, func(i, j int) bool { return facts.CompareAddress(out[i].addr, out[j].addr) < 0 })
 	return out, ruleFails
 }
 

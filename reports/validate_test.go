@@ -2,7 +2,7 @@ package reports
 
 import (
 	"encoding/json"
-	"errors"
+	"github.com/mfpscan/mfpscan/internal/usage"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +45,7 @@ func TestSavedRunsAreValidated(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = LoadFindings(writeTemp(t, b))
-			if !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), c.where) {
+			if !usage.Is(err) || !strings.Contains(err.Error(), c.where) {
 				t.Errorf("LoadFindings = %v, want bad input naming %s", err, c.where)
 			}
 		})

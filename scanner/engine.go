@@ -23,6 +23,9 @@ type HostResult struct {
 	// Ports holds the open TCP ports and answering UDP services, sorted by
 	// protocol then port; closed and filtered ones too when EmitAll is set.
 	Ports []facts.Port
+	// Hints are identity clues read from UDP replies (BJNP identity), in
+	// the order the replies came.
+	Hints []facts.IdentityHint
 	// Err is a host-level problem (deadline exceeded, unexpected dial
 	// error); Ports still holds whatever was learned.
 	Err      error
@@ -32,8 +35,9 @@ type HostResult struct {
 // UDPProbe asks for one UDP service on a port.
 type UDPProbe struct {
 	Port int
-	// Service is the protocol spoken: "snmp", "wsd" (WS-Discovery Probe) or
-	// "slp" (SLPv2 Service Request).
+	// Service is the protocol spoken: "snmp", "wsd" (WS-Discovery Probe),
+	// "slp" (SLPv2 Service Request), "bjnp-printer" or "bjnp-scanner" (BJNP
+	// get-identity on 8611 / 8612).
 	Service string
 	// Communities (snmp only) are tried with v2c and v1 GETs; they are secrets and are
 	// never logged or put in errors.
@@ -126,11 +130,12 @@ const (
 	defaultHostDeadline = 30 * time.Second
 )
 
-// DefaultSweepConfig is the default TCP port set plus the SNMP probe.
+// DefaultSweepConfig is the sweep of a plain `mfpscan scan`: the port
+// table's default TCP ports and UDP probes with the tuned limits below.
 func DefaultSweepConfig() SweepConfig {
 	return SweepConfig{
 		TCPPorts:     DefaultTCPPorts(),
-		UDPProbes:    []UDPProbe{SNMPProbe()},
+		UDPProbes:    DefaultUDPProbes(),
 		Rate:         defaultRate,
 		Concurrency:  defaultConcurrency,
 		PerHost:      defaultPerHost,

@@ -62,6 +62,7 @@ type hostState struct {
 	alive    bool
 	deferred []probe
 	err      error
+	hints    []facts.IdentityHint
 }
 
 type job struct {
@@ -77,6 +78,8 @@ type outcome struct {
 	state string // open, closed, filtered; "" when cancelled
 	short bool   // a timeout by the adaptive timer, shorter than Timeout
 	err   error
+	// hints are identity clues from an answering UDP probe (BJNP).
+	hints []facts.IdentityHint
 }
 
 // sweep holds the scheduler state; only the scheduler goroutine touches it.
@@ -268,6 +271,7 @@ func (s *sweep) record(o outcome) {
 			h.deferred = nil
 		}
 		s.addPort(h, o.p, o.state)
+		h.hints = append(h.hints, o.hints...)
 	}
 	s.setReady(h, len(h.pending) > 0 && h.inflight < s.cfg.PerHost)
 	s.maybeFinish(h)
@@ -323,7 +327,7 @@ func (s *sweep) maybeFinish(h *hostState) {
 			return cmp.Or(cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Port, b.Port))
 		})
 		s.found++
-		s.emit(HostResult{Addr: h.addr, Ports: h.ports, Err: h.err, Duration: time.Since(h.start)})
+		s.emit(HostResult{Addr: h.addr, Ports: h.ports, Hints: h.hints, Err: h.err, Duration: time.Since(h.start)})
 	}
 	if s.cfg.Progress != nil {
 		s.cfg.Progress(s.done, s.total, s.found)

@@ -7,8 +7,11 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"syscall"
 	"time"
+
+	"github.com/mfpscan/mfpscan/facts"
 )
 
 // maxUDPReads bounds how many stray datagrams one attempt reads before
@@ -54,15 +57,16 @@ func (s *sweep) run(ctx context.Context, j job) outcome {
 	var state string
 	var short bool
 	var err error
+	var hints []facts.IdentityHint
 	if j.p.udp >= 0 {
-		state, short, err = s.probeUDP(ctx, j)
+		state, short, hints, err = s.probeUDP(ctx, j)
 	} else {
 		state, short, err = s.probeTCP(ctx, j)
 	}
 	if ctx.Err() != nil {
 		return outcome{h: j.h, p: j.p, err: ctx.Err()}
 	}
-	return outcome{h: j.h, p: j.p, state: state, short: short, err: err}
+	return outcome{h: j.h, p: j.p, state: state, short: short, err: err, hints: hints}
 }
 
 // stateTimeout is an attempt that got no answer; the scheduler decides
@@ -112,29 +116,35 @@ func (s *sweep) probeTCP(ctx context.Context, j job) (string, bool, error) {
 // from application code, so their replies are not used as round-trip
 // samples; the adaptive timeout still bounds the first attempt, and a live
 // host's cut probe is retried with the full one.
-func (s *sweep) probeUDP(ctx context.Context, j job) (string, bool, error) {
+func (s *sweep) probeUDP(ctx context.Context, j job) (string, bool, []facts.IdentityHint, error) {
 	ex, err := newUDPExchange(s.cfg.UDPProbes[j.p.udp])
 	if err != nil {
-		return "", false, err
+		return "", false, nil, err
 	}
 	address := netip.AddrPortFrom(j.addr, uint16(j.p.port)).String()
 	// Rate tokens for every datagram are taken before the attempt starts,
 	// so a queue at the limiter is not mistaken for a silent agent.
 	for range ex.reqs {
 		if err := s.lim.Wait(ctx); err != nil {
-			return "", false, fmt.Errorf("wait for rate limit: %w", err)
+			return "", false, nil, fmt.Errorf("wait for rate limit: %w", err)
 		}
 	}
 	a := s.startAttempt(ctx, j)
+	var reply []byte
+	ex.reply = &reply
 	state, err := s.udpAttempt(a.ctx, j, address, ex)
 	short := a.end()
 	if ctx.Err() != nil {
-		return "", false, ctx.Err()
+		return "", false, nil, ctx.Err()
 	}
 	if (state == "" && err == nil) || (short && state != "open" && state != "closed") {
-		return stateTimeout, short, nil
+		return stateTimeout, short, nil, nil
 	}
-	return state, false, err
+	var hints []facts.IdentityHint
+	if state == "open" && ex.identify != nil && reply != nil {
+		hints = ex.identify(reply)
+	}
+	return state, false, hints, err
 }
 
 // udpAttempt returns "" with no error when the attempt timed out; actx
@@ -166,6 +176,9 @@ func (s *sweep) udpAttempt(actx context.Context, j job, address string, ex udpEx
 			return s.udpFailure(j, err)
 		}
 		if ex.match(buf[:n]) {
+			if ex.reply != nil {
+				*ex.reply = slices.Clone(buf[:n])
+			}
 			return "open", nil
 		}
 	}

@@ -8,15 +8,18 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/porttable"
 )
 
 // UDP probe services. Each sends its datagrams once per attempt to the
 // target's address only (never multicast or broadcast) and asks nothing of
 // the device beyond an answer.
 const (
-	udpSNMP = "snmp"
-	udpWSD  = "wsd"
-	udpSLP  = "slp"
+	udpSNMP = porttable.ProbeSNMP
+	udpWSD  = porttable.ProbeWSD
+	udpSLP  = porttable.ProbeSLP
 )
 
 // WSDProbe is the WS-Discovery probe on 3702/udp: one unicast SOAP Probe.
@@ -35,12 +38,18 @@ func (u UDPProbe) portService() string {
 		return "ws-discovery"
 	case udpSLP:
 		return "svrloc"
+	case udpMDNS:
+		return "mdns"
+	case udpBJNPPrinter:
+		return "canon-bjnp1"
+	case udpBJNPScanner:
+		return "canon-bjnp2"
 	}
 	return u.Service
 }
 
 func knownUDPService(s string) bool {
-	return s == udpSNMP || s == udpWSD || s == udpSLP
+	return s == udpSNMP || s == udpWSD || s == udpSLP || s == udpBJNPPrinter || s == udpBJNPScanner || s == udpMDNS
 }
 
 // udpExchange is one attempt's datagrams and the test a reply must pass.
@@ -48,6 +57,10 @@ type udpExchange struct {
 	reqs     [][]byte
 	match    func([]byte) bool
 	maxReply int
+	// identify reads identity clues from the matched reply; reply receives
+	// a copy of it when set.
+	identify func([]byte) []facts.IdentityHint
+	reply    *[]byte
 }
 
 // newUDPExchange builds fresh datagrams (new IDs) for one attempt of u.
@@ -77,6 +90,30 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 			r, err := parseSLPReply(b)
 			return err == nil && r.XID == xid
 		}}, nil
+	case udpMDNS:
+		id := uint16(randUint32())
+		return udpExchange{reqs: [][]byte{mdnsQuery(id)}, maxReply: maxMDNSDatagram, match: func(b []byte) bool {
+			r, err := ParseMDNSReply(b)
+			return err == nil && r.ID == id
+		}}, nil
+	case udpBJNPPrinter, udpBJNPScanner:
+		devType := byte(bjnpPrinter)
+		if u.Service == udpBJNPScanner {
+			devType = bjnpScanner
+		}
+		seq := randUint32()
+		return udpExchange{reqs: [][]byte{bjnpIdentityRequest(devType, seq)}, maxReply: maxBJNPDatagram,
+			match: func(b []byte) bool {
+				id, err := ParseBJNPReply(b)
+				return err == nil && id.DevType == devType
+			},
+			identify: func(b []byte) []facts.IdentityHint {
+				id, err := ParseBJNPReply(b)
+				if err != nil {
+					return nil
+				}
+				return id.Hints(fmt.Sprintf("bjnp:%d", u.Port))
+			}}, nil
 	}
 	return udpExchange{}, fmt.Errorf("build udp probe: unsupported service %q", u.Service)
 }

@@ -350,9 +350,9 @@ func TestNativeDiscoveryClosedPort(t *testing.T) {
 }
 
 func TestUnknownUDPProbeRejected(t *testing.T) {
-	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: 5353, Service: "mdns"}}}
+	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: 5355, Service: "llmnr"}}}
 	err := NewNative().Sweep(t.Context(), mustTargets(t, "127.0.0.1"), cfg, func(HostResult) {})
-	if err == nil || !strings.Contains(err.Error(), `unsupported UDP probe "mdns"`) {
+	if err == nil || !strings.Contains(err.Error(), `unsupported UDP probe "llmnr"`) {
 		t.Errorf("Sweep error = %v, want the unsupported probe named", err)
 	}
 }

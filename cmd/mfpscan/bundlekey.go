@@ -24,7 +24,7 @@ func (b *bundleKeyFlags) apply(cfg *pipeline.Config) error {
 		return nil
 	}
 	if len(cfg.PolicyPaths) == 0 {
-		return pipeline.UsageError("--verification-key needs at least one --policy bundle to verify")
+		return pipeline.Usagef("--verification-key needs at least one --policy bundle to verify")
 	}
 	cfg.BundleKey = &policies.BundleKey{File: b.key, ID: b.id, Algorithm: b.alg, Scope: b.scope}
 	return nil

@@ -143,14 +143,14 @@ func newAdvisoriesCommand() *cobra.Command {
 			if file != "" {
 				d, _, err = advisories.ReadFile(file)
 				if err != nil {
-					return pipeline.UsageError("--advisories: %v", err)
+					return pipeline.Usagef("--advisories: %v", err)
 				}
 			}
 			if err != nil {
 				return err
 			}
 			if format != "table" && format != "json" {
-				return pipeline.UsageError("--format %q: want table or json", format)
+				return pipeline.Usagef("--format %q: want table or json", format)
 			}
 			return d.WriteCoverage(cmd.OutOrStdout(), format)
 		},

@@ -23,7 +23,7 @@ func checkFiniteFlags(fs *pflag.FlagSet) error {
 		for _, s := range strings.Split(strings.Trim(f.Value.String(), "[]"), ",") {
 			v, perr := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if perr == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
-				err = pipeline.UsageError("--%s must be a finite number, got %s", f.Name, s)
+				err = pipeline.Usagef("--%s must be a finite number, got %s", f.Name, s)
 				return
 			}
 		}

@@ -87,8 +87,9 @@ func (f *sweepFlags) applyShard(cfg *pipeline.Config) error {
 
 // apply validates the sweep flags into cfg.
 func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
+	def := scanner.DefaultSweepConfig()
 	if len(targets) == 0 {
-		return pipeline.UsageError("no targets given (e.g. 10.0.0.0/24, 10.1.2.10-50, printer.example.org, @targets.txt)")
+		return pipeline.Usagef("no targets given (e.g. 10.0.0.0/24, 10.1.2.10-50, printer.example.org, @targets.txt)")
 	}
 	cfg.Targets = targets
 	cfg.Excludes = append([]string(nil), f.excludes...)
@@ -100,11 +101,11 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 	case "native", "nmap":
 		cfg.Engine = f.engine
 	default:
-		return pipeline.UsageError("unknown --engine %q (valid: native, nmap)", f.engine)
+		return pipeline.Usagef("unknown --engine %q (valid: native, nmap)", f.engine)
 	}
 	if f.nmapArgs != "" {
 		if f.engine != "nmap" {
-			return pipeline.UsageError("--nmap-args needs --engine nmap")
+			return pipeline.Usagef("--nmap-args needs --engine nmap")
 		}
 		cfg.NmapArgs = strings.Fields(f.nmapArgs)
 	}
@@ -123,16 +124,16 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 		}
 		cfg.Ports = ports
 	} else {
-		cfg.Ports = cfg.Roles.Ports()
+		cfg.Ports = def.TCPPorts
 	}
 	if f.rate <= 0 {
-		return pipeline.UsageError("--rate must be positive, got %v", f.rate)
+		return pipeline.Usagef("--rate must be positive, got %v", f.rate)
 	}
 	if f.timeout <= 0 || f.hostDeadline <= 0 {
-		return pipeline.UsageError("--timeout and --host-timeout must be positive")
+		return pipeline.Usagef("--timeout and --host-timeout must be positive")
 	}
 	if f.concurrency < 1 || f.perHost < 1 {
-		return pipeline.UsageError("--concurrency and --per-host must be at least 1")
+		return pipeline.Usagef("--concurrency and --per-host must be at least 1")
 	}
 	cfg.Rate, cfg.Timeout, cfg.HostDeadline = f.rate, f.timeout, f.hostDeadline
 	cfg.MinTimeout = f.minTimeout
@@ -180,20 +181,20 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(f.out) == "" {
-		return pipeline.UsageError("--out must not be empty")
+	if err := pipeline.CheckOutDir(f.out); err != nil {
+		return err
 	}
 	if f.site == "" || strings.ContainsAny(f.site, "/ ") {
-		return pipeline.UsageError("--site %q must be a non-empty name without '/' or spaces", f.site)
+		return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", f.site)
 	}
 	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
 	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
 	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.omitSuppressed
 	if f.evalTimeout <= 0 {
-		return pipeline.UsageError("--eval-timeout must be positive, got %v", f.evalTimeout)
+		return pipeline.Usagef("--eval-timeout must be positive, got %v", f.evalTimeout)
 	}
 	if f.evalMemoryMiB < 64 || f.evalMemoryMiB > 1<<30 {
-		return pipeline.UsageError("--eval-memory must be between 64 and %d MiB, got %d", 1<<30, f.evalMemoryMiB)
+		return pipeline.Usagef("--eval-memory must be between 64 and %d MiB, got %d", 1<<30, f.evalMemoryMiB)
 	}
 	cfg.EvalTimeout, cfg.EvalMemory = f.evalTimeout, f.evalMemoryMiB<<20
 	switch f.evaluator {
@@ -202,7 +203,7 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	case policies.EvaluatorCompiled, policies.EvaluatorTopdown:
 		cfg.Evaluator = f.evaluator
 	default:
-		return pipeline.UsageError("unknown --evaluator %q (want auto, compiled or topdown)", f.evaluator)
+		return pipeline.Usagef("unknown --evaluator %q (want auto, compiled or topdown)", f.evaluator)
 	}
 	return nil
 }
@@ -232,7 +233,7 @@ func (f *collectFlags) apply(cfg *pipeline.Config) error {
 	if f.advisories != "" {
 		_, b, err := advisories.ReadFile(f.advisories)
 		if err != nil {
-			return pipeline.UsageError("--advisories: %v", err)
+			return pipeline.Usagef("--advisories: %v", err)
 		}
 		cfg.Collect.AdvisoryData = b
 	}
@@ -256,7 +257,7 @@ func readCommunities(path string) ([]string, error) {
 	// list is short.
 	fh, err := inputfile.Open(path)
 	if err != nil {
-		return nil, pipeline.UsageError("read --snmp-communities: %v", err)
+		return nil, pipeline.Usagef("read --snmp-communities: %v", err)
 	}
 	defer fh.Close()
 	var out []string
@@ -264,19 +265,19 @@ func readCommunities(path string) ([]string, error) {
 	read := 0
 	for line := 1; sc.Scan(); line++ {
 		if read += len(sc.Bytes()) + 1; read > maxCommunitiesFile {
-			return nil, pipeline.UsageError("read --snmp-communities %s: larger than %d KiB", path, maxCommunitiesFile>>10)
+			return nil, pipeline.Usagef("read --snmp-communities %s: larger than %d KiB", path, maxCommunitiesFile>>10)
 		}
 		s := strings.TrimSpace(sc.Text())
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
 		if len(s) > 255 {
-			return nil, pipeline.UsageError("%s:%d: community longer than 255 bytes", path, line)
+			return nil, pipeline.Usagef("%s:%d: community longer than 255 bytes", path, line)
 		}
 		out = append(out, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, pipeline.UsageError("read --snmp-communities %s: %v", path, err)
+		return nil, pipeline.Usagef("read --snmp-communities %s: %v", path, err)
 	}
 	return out, nil
 }

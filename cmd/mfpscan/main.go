@@ -55,6 +55,7 @@ func oneLine(err error) string {
 // exitCode maps an error from a command to the documented exit codes.
 func exitCode(err error) int {
 	var fe *pipeline.FindingsError
+	var ue *pipeline.UsageError
 	switch {
 	case err == nil:
 		return exitOK
@@ -62,7 +63,7 @@ func exitCode(err error) int {
 		return exitFindings
 	case errors.Is(err, pipeline.ErrInterrupted):
 		return exitInterrupted
-	case errors.Is(err, pipeline.ErrUsage), isFlagError(err):
+	case errors.As(err, &ue):
 		return exitUsage
 	default:
 		return exitRuntime

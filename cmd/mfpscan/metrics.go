@@ -44,7 +44,7 @@ func (m *metricsFlags) attach(cfg *pipeline.Config) error {
 	if m.pushgateway != "" {
 		u, err := url.Parse(m.pushgateway)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return pipeline.UsageError("--pushgateway %q must be an http:// or https:// URL", m.pushgateway)
+			return pipeline.Usagef("--pushgateway %q must be an http:// or https:// URL", m.pushgateway)
 		}
 	}
 	if m.textfile == "" && m.pushgateway == "" {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,15 +9,6 @@ import (
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/reports"
 )
-
-// inputError turns a reports input error (missing or malformed run files)
-// into a usage error, so it exits 2 like any other bad argument.
-func inputError(err error) error {
-	if errors.Is(err, reports.ErrBadInput) {
-		return pipeline.UsageError("%v", err)
-	}
-	return err
-}
 
 func newReportCommand(g *globalFlags) *cobra.Command {
 	var from, out, formats, site, baseline string
@@ -34,9 +24,13 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			if strings.TrimSpace(from) == "" {
-				return pipeline.UsageError("--from is required: the output directory of an earlier scan or eval")
+				return pipeline.Usagef("--from is required: the output directory of an earlier scan or eval")
 			}
-			if out == "" {
+			if cmd.Flags().Changed("out") {
+				if err := pipeline.CheckOutDir(out); err != nil {
+					return err
+				}
+			} else {
 				out = from
 			}
 			fs, err := pipeline.ParseFormats(formats, reports.Formats())
@@ -44,7 +38,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			if site == "" || strings.ContainsAny(site, "/ ") {
-				return pipeline.UsageError("--site %q must be a non-empty name without '/' or spaces", site)
+				return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", site)
 			}
 			opts := reports.RerenderOptions{Site: site, SARIF: reports.SARIFOptions{OmitSuppressed: omitSuppressed}}
 			if baseline != "" {
@@ -54,7 +48,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 				}
 				opts.SARIF.Baseline = b
 			}
-			return inputError(reports.Rerender(cmd.Context(), from, out, fs, opts))
+			return reports.Rerender(cmd.Context(), from, out, fs, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -89,15 +83,15 @@ did not reach are listed as unseen, not fixed.`,
 				return err
 			}
 			if !validDiffFormat(format) {
-				return pipeline.UsageError("unknown --format %q (valid: %s)", format, strings.Join(reports.DiffFormats(), ", "))
+				return pipeline.Usagef("unknown --format %q (valid: %s)", format, strings.Join(reports.DiffFormats(), ", "))
 			}
 			prev, err := reports.LoadFindings(args[0])
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			cur, err := reports.LoadFindings(args[1])
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			d := reports.Diff(prev, cur)
 			if err := reports.WriteDiff(cmd.OutOrStdout(), d, format); err != nil {

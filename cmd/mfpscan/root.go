@@ -1,7 +1,8 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -41,9 +42,6 @@ default-credential checks only with --check-default-credentials.`,
 	}
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but results and errors")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return flagError{err}
-	})
 	root.AddCommand(
 		newScanCommand(g),
 		newDiscoverCommand(g),
@@ -57,29 +55,66 @@ default-credential checks only with --check-default-credentials.`,
 		newMergeCommand(g),
 		newVersionCommand(),
 	)
+	setVersionFlag(root)
+	usageErrors(root)
 	return root
 }
 
-// flagError marks cobra's own flag parsing errors as usage errors.
-type flagError struct{ err error }
-
-func (e flagError) Error() string { return e.err.Error() }
-func (e flagError) Unwrap() error { return e.err }
-
-func isFlagError(err error) bool {
-	var fe flagError
-	if errors.As(err, &fe) {
-		return true
+// setVersionFlag gives root --version, printing what `mfpscan version` prints.
+func setVersionFlag(root *cobra.Command) {
+	var b bytes.Buffer
+	if err := writeVersion(&b, buildinfo.Read(), false); err != nil {
+		b.WriteString("mfpscan " + buildinfo.Read().Version + "\n")
 	}
-	// cobra reports unknown commands and wrong argument counts as plain errors.
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command") || strings.Contains(msg, "arg(s)") || strings.HasPrefix(msg, "requires at least")
+	root.Version = b.String()
+	root.SetVersionTemplate("{{.Version}}")
+}
+
+// usageErrors makes every refusal of cobra's a *pipeline.UsageError, so
+// exit code 2 follows from the error's type and no message is matched: flag
+// errors through SetFlagErrorFunc, argument counts by wrapping each
+// command's Args, and unknown commands by groupCommand.
+func usageErrors(cmd *cobra.Command) {
+	if !cmd.HasParent() {
+		// Subcommands inherit the root's flag error function.
+		cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return pipeline.Usage(err) })
+	}
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error { return pipeline.Usage(check(c, args)) }
+	}
+	if cmd.HasSubCommands() && cmd.Run == nil && cmd.RunE == nil {
+		groupCommand(cmd)
+	}
+	for _, sub := range cmd.Commands() {
+		usageErrors(sub)
+	}
+}
+
+// groupCommand makes a command that only groups others refuse an unknown
+// subcommand as a usage error (cobra would print help and exit 0 for
+// "policy lsit", and return an untyped error for "mfpscan sacn"); with no
+// argument it prints its help.
+func groupCommand(cmd *cobra.Command) {
+	cmd.Args = cobra.ArbitraryArgs
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's own default
+	}
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(s, ", "))
+		}
+		return pipeline.Usagef("%s", msg)
+	}
 }
 
 func (g *globalFlags) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
-		return nil, pipeline.UsageError("unknown --log-level %q (valid: debug, info, warn, error)", g.logLevel)
+		return nil, pipeline.Usagef("unknown --log-level %q (valid: debug, info, warn, error)", g.logLevel)
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), nil
 }

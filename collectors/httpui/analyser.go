@@ -46,8 +46,10 @@ func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI 
 	var (
 		mode                  string
 		plainServes, allRedir = false, true
+		plainUnknown          = false
 		allHSTS               = true
 		otpSeen               *bool
+		pagesKnown            = false
 	)
 	for _, s := range services {
 		if s.Status != facts.StatusOK || !(s.CanonRemoteUI || isPrinter) {
@@ -62,11 +64,23 @@ func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI 
 			ui.HTTPPorts = append(ui.HTTPPorts, s.Port)
 			redir := s.RedirectsToHTTPS != nil && *s.RedirectsToHTTPS
 			allRedir = allRedir && redir
-			plainServes = plainServes || (!redir && s.StatusCode >= 200 && s.StatusCode < 300)
+			switch {
+			case s.FinalScheme == "":
+				// The redirect chain broke: where it ends is unknown.
+				plainUnknown = true
+			case s.FinalScheme == "http" && servesContent(s.FinalStatusCode):
+				plainServes = true
+			case s.FinalScheme == "http":
+				// An error page over plain HTTP says nothing either way.
+				plainUnknown = plainUnknown || !redir
+			}
 		}
 		mode = moreOpen(mode, s.LoginMode)
 		if s.OTPStep != nil {
 			otpSeen = facts.Bool((otpSeen != nil && *otpSeen) || *s.OTPStep)
+		}
+		if pagesComplete(s.Pages) {
+			pagesKnown = true
 		}
 		for _, p := range s.Pages {
 			if p.Open && !slices.Contains(ui.OpenPages, p.Path) {
@@ -82,7 +96,17 @@ func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI 
 	}
 	ui.LoginMode = mode
 	ui.OTPStep = otpSeen
-	ui.CleartextReachable = facts.Bool(plainServes)
+	switch {
+	case plainServes:
+		ui.CleartextReachable = facts.Bool(true)
+	case !plainUnknown:
+		ui.CleartextReachable = facts.Bool(false)
+	}
+	// Open pages are known when one port answered every well-known page
+	// (an open page anywhere is known to be open regardless).
+	if pagesKnown && ui.OpenPages == nil {
+		ui.OpenPages = []string{}
+	}
 	if len(ui.HTTPPorts) > 0 {
 		ui.RedirectsToHTTPS = facts.Bool(allRedir)
 	}
@@ -90,6 +114,26 @@ func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI 
 		ui.HSTS = facts.Bool(allHSTS)
 	}
 	return ui
+}
+
+// servesContent: 2xx is content; 401 is a login challenge, whose
+// credentials then cross the network in clear text too.
+func servesContent(code int) bool {
+	return (code >= 200 && code < 300) || code == 401
+}
+
+// pagesComplete reports whether every well-known page was requested and
+// answered on a port.
+func pagesComplete(pages []facts.PageProbe) bool {
+	if len(pages) < len(wellKnownPages) {
+		return false
+	}
+	for _, p := range pages {
+		if p.Error != "" || p.StatusCode == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func moreOpen(a, b string) string {

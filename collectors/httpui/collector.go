@@ -32,6 +32,10 @@ var wellKnownPages = []string{
 	"/sysmonitor/",
 	"/portal_top.html",
 	"/d_counter.html",
+	// The MEAP Service Management Service login (iR-ADV, usually on
+	// 8000/8443): its answer lets the opt-in MEAP SMS check (MFP-CRED-004)
+	// find the page instead of never running.
+	"/sms/",
 }
 
 type collector struct{}
@@ -129,6 +133,7 @@ func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target,
 		svc.RedirectsToHTTPS = facts.Bool(next != nil && next.Scheme == "https")
 	}
 	page := first
+	chainOK := true
 	for i := 0; i < maxRedirects; i++ {
 		next := redirectTarget(u, addr, page)
 		// A device may point its Remote UI at its own print port; a GET
@@ -139,10 +144,18 @@ func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target,
 		}
 		p, err := fetch(ctx, env, c, next, maxBody)
 		if err != nil {
+			chainOK = false
 			break
 		}
 		page, u = p, next
 	}
+	// RUI-001 judges the page a browser ends on (/ → 302 → a page over
+	// plain HTTP is cleartext), so record it, unless the chain broke.
+	if chainOK && redirectTarget(u, addr, page) == nil {
+		svc.FinalStatusCode = page.StatusCode
+		svc.FinalScheme = u.Scheme
+	}
+	svc.WebDAV, svc.DAV = probeWebDAV(ctx, env, c, baseURL(addr, port, useTLS))
 	svc.Title = page.Title
 	canon, markers := CanonMarkers(page)
 	if !canon && page.StatusCode != first.StatusCode {
@@ -169,6 +182,28 @@ func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target,
 		}
 	}
 	return svc
+}
+
+// probeWebDAV asks OPTIONS / and reads the DAV header (RFC 4918 §10.1):
+// a WebDAV server announces its compliance classes there. OPTIONS changes
+// nothing on the server; no other WebDAV method is ever sent. It returns
+// nil when the request failed, so WebDAV stays unknown.
+func probeWebDAV(ctx context.Context, env *collectors.Env, c *http.Client, u *url.URL) (*bool, string) {
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodOptions, u.String(), nil)
+	if err != nil {
+		return nil, ""
+	}
+	req.Header.Set("User-Agent", "mfpscan")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, ""
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxProbeBody))
+	dav := Sanitize(resp.Header.Get("DAV"), 120)
+	return facts.Bool(ParseDAV(dav)), dav
 }
 
 // urlPort is the TCP port u names, with the scheme's default.
@@ -204,6 +239,9 @@ func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *
 		u.Path = path
 		p, err := fetch(ctx, env, c, &u, maxProbeBody)
 		if err != nil {
+			// Recorded, so the page's state reads as unknown, not closed.
+			_, reason := collectors.Classify(err)
+			out = append(out, facts.PageProbe{Path: path, Error: reason})
 			continue
 		}
 		open := p.StatusCode == http.StatusOK && len(p.Body) > 0 && !IsLoginPage(p)

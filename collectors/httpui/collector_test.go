@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -171,8 +172,9 @@ func TestCollectRedirectLoopAndOffHost(t *testing.T) {
 	if st.Status != facts.StatusOK || doc.HTTP[0].StatusCode != 302 {
 		t.Fatalf("loop: %+v %+v", st, doc.HTTP)
 	}
-	// GET / plus at most maxRedirects follow-ups, plus the page probes.
-	if want := 1 + maxRedirects + len(wellKnownPages); int(hits.Load()) != want {
+	// GET / plus at most maxRedirects follow-ups, the OPTIONS probe for
+	// WebDAV, plus the page probes.
+	if want := 1 + maxRedirects + 1 + len(wellKnownPages); int(hits.Load()) != want {
 		t.Errorf("loop hits = %d, want %d", hits.Load(), want)
 	}
 
@@ -232,12 +234,12 @@ func TestRemoteUIAnalyserUnknown(t *testing.T) {
 }
 
 func TestFuseRemoteUI(t *testing.T) {
-	plainOpen := facts.HTTPService{Port: 80, Status: facts.StatusOK, StatusCode: 200, CanonRemoteUI: true,
+	plainOpen := facts.HTTPService{Port: 80, Status: facts.StatusOK, StatusCode: 200, FinalStatusCode: 200, FinalScheme: "http", CanonRemoteUI: true,
 		RedirectsToHTTPS: facts.Bool(false), LoginMode: facts.LoginModeSystemManager, OTPStep: facts.Bool(false),
 		Pages: []facts.PageProbe{{Path: "/d_counter.html", StatusCode: 200, Open: true}, {Path: "/sysmonitor/", StatusCode: 404}}}
 	tlsNone := facts.HTTPService{Port: 443, TLS: true, Status: facts.StatusOK, StatusCode: 200, CanonRemoteUI: true,
 		HSTS: facts.Bool(false), LoginMode: facts.LoginModeNone}
-	generic := facts.HTTPService{Port: 8080, Status: facts.StatusOK, StatusCode: 200, RedirectsToHTTPS: facts.Bool(false), LoginMode: facts.LoginModeUnknown}
+	generic := facts.HTTPService{Port: 8080, Status: facts.StatusOK, StatusCode: 200, FinalStatusCode: 200, FinalScheme: "http", RedirectsToHTTPS: facts.Bool(false), LoginMode: facts.LoginModeUnknown}
 
 	ui := FuseRemoteUI([]facts.HTTPService{plainOpen, tlsNone, generic}, false)
 	if !ui.Present || !slices.Equal(ui.Ports, []int{80, 443}) || ui.LoginMode != facts.LoginModeNone ||
@@ -273,6 +275,82 @@ func TestCollectLegacyTLSRemoteUI(t *testing.T) {
 	}
 	if !slices.Equal(hints, []string{"vendor=Canon", "printer=true", "model=MF632C/634C"}) {
 		t.Errorf("hints %v", hints)
+	}
+}
+
+// Issue 12 item 7: / → 302 → a page served over plain HTTP is cleartext,
+// though the first response is a redirect.
+func TestCollectCleartextAfterOnHostRedirect(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "CANON HTTP Server")
+		if r.URL.Path == "/" {
+			http.Redirect(w, r, "/rps/", http.StatusFound)
+			return
+		}
+		_, _ = w.Write([]byte("<html><head><title>Remote UI</title></head><body>Log Out</body></html>"))
+	}))
+	defer srv.Close()
+	doc, _ := collectOne(t, map[int]string{portOf(t, srv): collectors.RoleHTTP})
+	s := doc.HTTP[0]
+	if s.StatusCode != http.StatusFound || s.FinalStatusCode != 200 || s.FinalScheme != "http" {
+		t.Fatalf("service = %+v, want first 302, final 200 over http", s)
+	}
+	ui := FuseRemoteUI(doc.HTTP, true)
+	if ui.CleartextReachable == nil || !*ui.CleartextReachable {
+		t.Errorf("cleartext_reachable = %v, want true after an on-host redirect to a plain page", ui.CleartextReachable)
+	}
+}
+
+// Issue 12: WebDAV is detected by OPTIONS and the DAV header, never by a
+// writing method.
+func TestCollectWebDAVByOptions(t *testing.T) {
+	var methods []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		methods = append(methods, r.Method)
+		mu.Unlock()
+		if r.Method == http.MethodOptions {
+			w.Header().Set("DAV", "1, 2")
+			w.Header().Set("Allow", "OPTIONS, GET, PROPFIND, PUT")
+			return
+		}
+		_, _ = w.Write([]byte("<html><title>x</title></html>"))
+	}))
+	defer srv.Close()
+	doc, _ := collectOne(t, map[int]string{portOf(t, srv): collectors.RoleHTTP})
+	if w := doc.HTTP[0].WebDAV; w == nil || !*w || doc.HTTP[0].DAV != "1, 2" {
+		t.Errorf("webdav = %v dav %q, want true from the DAV header", w, doc.HTTP[0].DAV)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, m := range methods {
+		if m != http.MethodGet && m != http.MethodOptions {
+			t.Errorf("collector sent %s; only GET and OPTIONS are read-only", m)
+		}
+	}
+}
+
+// Issue 12: a well-known page that could not be fetched leaves open_pages
+// unknown (null), not an empty list that passes MFP-RUI-006.
+func TestFuseOpenPagesUnknownOnFetchError(t *testing.T) {
+	svc := facts.HTTPService{Port: 80, Status: facts.StatusOK, StatusCode: 200, FinalStatusCode: 200, FinalScheme: "http", CanonRemoteUI: true,
+		Pages: []facts.PageProbe{{Path: "/rps/nativetop.cgi", Error: "timeout"}, {Path: "/sysmonitor/", StatusCode: 404},
+			{Path: "/portal_top.html", StatusCode: 404}, {Path: "/d_counter.html", StatusCode: 404}, {Path: "/sms/", StatusCode: 404}}}
+	if ui := FuseRemoteUI([]facts.HTTPService{svc}, true); ui.OpenPages != nil {
+		t.Errorf("open_pages = %v, want nil (unknown)", ui.OpenPages)
+	}
+	svc.Pages[0] = facts.PageProbe{Path: "/rps/nativetop.cgi", StatusCode: 302}
+	if ui := FuseRemoteUI([]facts.HTTPService{svc}, true); ui.OpenPages == nil || len(ui.OpenPages) != 0 {
+		t.Errorf("open_pages = %#v, want an empty list once every page answered", ui.OpenPages)
+	}
+}
+
+func TestParseDAV(t *testing.T) {
+	for h, want := range map[string]bool{"1": true, "1, 2": true, "1,2, access-control": true, "": false, "2": false, "<http://x/>": false} {
+		if got := ParseDAV(h); got != want {
+			t.Errorf("ParseDAV(%q) = %v, want %v", h, got, want)
+		}
 	}
 }
 

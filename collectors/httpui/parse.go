@@ -33,15 +33,16 @@ const (
 var (
 	titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title`)
 	// titleOpenRe catches an unterminated title (a truncated body).
-	titleOpenRe     = regexp.MustCompile(`(?is)<title[^>]*>(.*)`)
-	passwordRe      = regexp.MustCompile(`(?i)type\s*=\s*["']?password`)
-	deptIDRe        = regexp.MustCompile(`(?i)name\s*=\s*["']?deptid\b`)
-	userFieldRe     = regexp.MustCompile(`(?i)name\s*=\s*["']?(user_?name|user_?id|login_?name|login_?id|uname|j_username|usr)["'\s>/]`)
-	checkLoginRe    = regexp.MustCompile(`(?i)/checklogin\.cgi|name\s*=\s*["']?i0016\b|name\s*=\s*["']?i0012\b`)
-	otpRe           = regexp.MustCompile(`(?i)one[\s-]?time[\s-]?password|verification\s+code|authentication\s+code|name\s*=\s*["']?(otp|totp|one_?time_?password)\b`)
-	userNameLabelRe = regexp.MustCompile(`(?i)>\s*user\s*name\s*:?\s*<`)
-	portalTitleRe   = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal|remote\s*ui\s*\(top\s*page\)|remote\s*ui\s*<top\s*page>`)
-	logOutRe        = regexp.MustCompile(`(?i)>\s*log\s*out\s*<|writeln\('log out`)
+	titleOpenRe       = regexp.MustCompile(`(?is)<title[^>]*>(.*)`)
+	passwordRe        = regexp.MustCompile(`(?i)type\s*=\s*["']?password`)
+	deptIDRe          = regexp.MustCompile(`(?i)name\s*=\s*["']?deptid\b`)
+	userFieldRe       = regexp.MustCompile(`(?i)name\s*=\s*["']?(user_?name|user_?id|login_?name|login_?id|uname|j_username|usr)["'\s>/]`)
+	userTypeGenericRe = regexp.MustCompile(`(?i)name\s*=\s*["']?user_type_generic\b`)
+	checkLoginRe      = regexp.MustCompile(`(?i)/checklogin\.cgi|name\s*=\s*["']?i0016\b|name\s*=\s*["']?i0012\b`)
+	otpRe             = regexp.MustCompile(`(?i)one[\s-]?time[\s-]?password|verification\s+code|authentication\s+code|name\s*=\s*["']?(otp|totp|one_?time_?password)\b`)
+	userNameLabelRe   = regexp.MustCompile(`(?i)>\s*user\s*name\s*:?\s*<`)
+	portalTitleRe     = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal|remote\s*ui\s*\(top\s*page\)|remote\s*ui\s*<top\s*page>`)
+	logOutRe          = regexp.MustCompile(`(?i)>\s*log\s*out\s*<|writeln\('log out`)
 	// titleModelRe is the "Remote UI: X: Y: model" title shape many Canon
 	// devices use.
 	titleModelRe = regexp.MustCompile(`^[^:]+:[^:]+:[^:]+:\s*(.+)$`)
@@ -115,6 +116,12 @@ func ClassifyLogin(page Page) (mode string, otp bool, markers []string) {
 	otp = otpRe.Match(body)
 	if otp {
 		markers = append(markers, "otp_field")
+	}
+	// iR-ADV Gen3/DX login forms carry a hidden user_type_generic field:
+	// the credentials check then posts the general-user form, not a user
+	// name (collectors/creds reads this marker).
+	if userTypeGenericRe.Match(body) {
+		markers = append(markers, "user_type_generic")
 	}
 	switch {
 	case checkLoginRe.Match(body):
@@ -228,6 +235,19 @@ func ModelFromTitle(title string) string {
 		return ""
 	}
 	return Sanitize(m[1], 80)
+}
+
+// ParseDAV reports whether a DAV response header announces WebDAV: a list
+// of compliance classes (RFC 4918 §10.1) of which "1" is mandatory for any
+// WebDAV resource. Servers that echo an empty or unrelated value do not
+// count.
+func ParseDAV(h string) bool {
+	for _, f := range strings.Split(h, ",") {
+		if strings.TrimSpace(f) == "1" {
+			return true
+		}
+	}
+	return false
 }
 
 // reDeviceFirmware reads the firmware row of a Canon MF/LBP Remote UI

@@ -167,6 +167,19 @@ func FuzzParsePage(f *testing.F) {
 	})
 }
 
+// Issue 12: the iR-ADV Gen3 login's hidden user_type_generic field is
+// reported as a marker, which the MEAP SMS / Administrator checks read.
+func TestClassifyLoginUserTypeGeneric(t *testing.T) {
+	body, err := os.ReadFile("../../testdata/http/iradv_gen3_login.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, markers := ClassifyLogin(Page{StatusCode: 200, Body: body})
+	if !slices.Contains(markers, "user_type_generic") {
+		t.Errorf("markers %v lack user_type_generic", markers)
+	}
+}
+
 // TestDeviceFirmware: the table rows follow the layout Greenbone's Canon
 // HTTP detection VT matches ("Firmware Version:</th>...<td ... nowrap>1.020</td>");
 // the surrounding markup is rebuilt from that description, not captured.

@@ -87,6 +87,9 @@ func (c Collector) Collect(ctx context.Context, env *collectors.Env, t *collecto
 
 	p := &prober{s: s, res: res, list: communities(env.Options.Communities), tried: map[string]bool{}}
 	first, err := p.probeCommunities(ctx)
+	if p.batch != nil {
+		out.Probes = append(out.Probes, p.probes(p.batch, p.v3, port)...)
+	}
 	if err != nil {
 		return finish(res, err)
 	}
@@ -130,6 +133,9 @@ type prober struct {
 	res   *facts.SNMP
 	list  []community
 	tried map[string]bool
+	// batch and v3 are the requests sent, for the probe records.
+	batch *batch
+	v3    *request
 }
 
 // probeCommunities sends, in one batch, a GET of sysDescr per well-known
@@ -152,6 +158,8 @@ func (p *prober) probeCommunities(ctx context.Context) (*accepted, error) {
 		return nil, err
 	}
 	p.recordV3(v3)
+	p.v3 = v3
+	p.batch = batch
 	if custom := p.list[n:]; len(custom) > 0 {
 		var open []gosnmp.SnmpVersion
 		for _, v := range versions {
@@ -176,16 +184,29 @@ func (p *prober) probeCommunities(ctx context.Context) (*accepted, error) {
 
 // record fills the version and community facts from the answered batch and
 // returns the community that opens the identity reads (v2c first).
+//
+// A v1/v2c agent drops a request with a community it does not know without
+// a word, so silence proves nothing about a version: it is true when any
+// community answered, false only when the other version answered a
+// community that this version ignored (same agent, same batch, so not loss
+// or a wrong community), and unknown (nil) otherwise.
 func (p *prober) record(b *batch, versions []gosnmp.SnmpVersion) *accepted {
 	var first *accepted
 	seen := map[string]bool{}
+	answered := map[gosnmp.SnmpVersion]map[string]bool{}
+	for _, v := range versions {
+		answered[v] = map[string]bool{}
+		for _, it := range b.accepted(v) {
+			answered[v][it.c.name] = true
+		}
+	}
 	for _, v := range versions {
 		names := b.accepted(v)
-		answered := len(names) > 0
+		known := verdict(answered, v, b)
 		if v == gosnmp.Version1 {
-			p.res.V1 = facts.Bool(answered)
+			p.res.V1 = known
 		} else {
-			p.res.V2c = facts.Bool(answered)
+			p.res.V2c = known
 		}
 		for _, it := range names {
 			if !seen[it.c.name] {
@@ -193,7 +214,7 @@ func (p *prober) record(b *batch, versions []gosnmp.SnmpVersion) *accepted {
 				p.res.CommunitiesAccepted = append(p.res.CommunitiesAccepted, it.c.name)
 			}
 		}
-		if answered && first == nil {
+		if len(names) > 0 && first == nil {
 			first = &accepted{version: v, value: names[0].c.value}
 			if len(names[0].r.reply.Variables) == 1 {
 				p.res.SysDescr, _ = ValueString(names[0].r.reply.Variables[0])
@@ -202,6 +223,62 @@ func (p *prober) record(b *batch, versions []gosnmp.SnmpVersion) *accepted {
 	}
 	p.res.CommunitiesTried = len(p.tried)
 	return first
+}
+
+// verdict is version v's answer (see record): true, false when another
+// version answered a community that v was asked with and ignored, else nil.
+func verdict(answered map[gosnmp.SnmpVersion]map[string]bool, v gosnmp.SnmpVersion, b *batch) *bool {
+	if len(answered[v]) > 0 {
+		return facts.Bool(true)
+	}
+	asked := map[string]bool{}
+	for _, it := range b.items {
+		if it.v == v {
+			asked[it.c.name] = true
+		}
+	}
+	for other, names := range answered {
+		if other == v {
+			continue
+		}
+		for name := range names {
+			if asked[name] {
+				return facts.Bool(false)
+			}
+		}
+	}
+	return nil
+}
+
+// probes lists every request of the batch and the v3 discovery with its
+// outcome. Custom communities are named custom-N, never by value.
+func (p *prober) probes(b *batch, v3 *request, port int) []facts.Probe {
+	var out []facts.Probe
+	for _, it := range b.items {
+		out = append(out, facts.Probe{
+			Collector: "snmp", Port: port, Protocol: "udp",
+			Name:    fmt.Sprintf("%s get sysDescr community=%s", versionName(it.v), it.c.name),
+			Outcome: outcome(it.r),
+		})
+	}
+	if v3 != nil {
+		out = append(out, facts.Probe{Collector: "snmp", Port: port, Protocol: "udp", Name: "v3 engine discovery", Outcome: outcome(v3)})
+	}
+	return out
+}
+
+func versionName(v gosnmp.SnmpVersion) string {
+	if v == gosnmp.Version1 {
+		return "v1"
+	}
+	return "v2c"
+}
+
+func outcome(r *request) string {
+	if r.reply != nil {
+		return facts.ProbeAnswered
+	}
+	return facts.ProbeNoAnswer
 }
 
 // batch is a set of community GETs across versions.

@@ -228,3 +228,57 @@ func TestCollectClosedPort(t *testing.T) {
 		t.Errorf("versions set on a closed port")
 	}
 }
+
+// Issue 12: SNMPv1 left on with a community the scanner does not know
+// must not read as "v1 off". The agent answers v3 discovery (so it is alive)
+// and ignores every community tried: v1 and v2c stay unknown, and every
+// request sent is recorded with its outcome.
+func TestCollectUnknownCommunityLeavesVersionsUnknown(t *testing.T) {
+	a := newAgent(t, canonValues())
+	a.communities = map[string]bool{"site-secret": true}
+	a.versions = map[gosnmp.SnmpVersion]bool{gosnmp.Version1: true}
+	a.engineID = "\x80\x00\x13\x70\x05mfpscan"
+	a.start()
+
+	out, st := collect(t, a.port(), collectors.Options{})
+	if st.Status != facts.StatusOK {
+		t.Fatalf("status = %+v, want ok", st)
+	}
+	got := out.SNMP
+	if got.V1 != nil || got.V2c != nil {
+		t.Errorf("versions v1=%s v2c=%s, want unknown (nil): silence to a community proves nothing", ptr(got.V1), ptr(got.V2c))
+	}
+	if got.V3 == nil || !*got.V3 {
+		t.Errorf("v3 = %s, want true", ptr(got.V3))
+	}
+	if len(out.Probes) != 2*len(WellKnownCommunities)+1 {
+		t.Fatalf("probes = %+v, want one per version × community plus v3 discovery", out.Probes)
+	}
+	for _, p := range out.Probes {
+		want := facts.ProbeNoAnswer
+		if p.Name == "v3 engine discovery" {
+			want = facts.ProbeAnswered
+		}
+		if p.Outcome != want || p.Collector != "snmp" || p.Protocol != "udp" {
+			t.Errorf("probe %+v, want outcome %s", p, want)
+		}
+	}
+	assertNoSecret(t, out, "site-secret")
+}
+
+// A version is off only when the same agent answered the other version with
+// a community this one ignored.
+func TestCollectVersionOffProvenByOther(t *testing.T) {
+	a := newAgent(t, canonValues())
+	a.communities = map[string]bool{"public": true}
+	a.versions = map[gosnmp.SnmpVersion]bool{gosnmp.Version2c: true}
+	a.start()
+
+	out, st := collect(t, a.port(), collectors.Options{})
+	if st.Status != facts.StatusOK {
+		t.Fatalf("status = %+v, want ok", st)
+	}
+	if ptr(out.SNMP.V2c) != "true" || ptr(out.SNMP.V1) != "false" {
+		t.Errorf("versions v1=%s v2c=%s, want false/true", ptr(out.SNMP.V1), ptr(out.SNMP.V2c))
+	}
+}

@@ -1,7 +1,8 @@
 package tlsscan
 
 import (
-	"crypto/tls"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,102 +13,227 @@ import (
 // Weakness names used in facts.Cipher.Weak.
 const (
 	WeakNull    = "null"
+	WeakAnon    = "anon"
 	WeakExport  = "export"
 	WeakRC4     = "rc4"
+	WeakRC2     = "rc2"
+	WeakDES     = "des"
 	Weak3DES    = "3des"
+	WeakIDEA    = "idea"
 	WeakCBCSHA1 = "cbc_sha1"
 	WeakNoPFS   = "no_pfs"
 )
 
+// Strength classes of facts.Cipher.Strength, weakest first.
+const (
+	// StrengthInsecure: no encryption or authentication, or a cipher broken
+	// in practice (NULL, anonymous, export, RC4, RC2, single DES).
+	StrengthInsecure = "insecure"
+	// StrengthWeak: 64-bit block ciphers (3DES, IDEA; Sweet32).
+	StrengthWeak = "weak"
+	// StrengthMedium: sound cipher, but CBC with a SHA-1 or MD5 MAC, or no
+	// forward secrecy.
+	StrengthMedium = "medium"
+	// StrengthStrong: forward secrecy with an AEAD or SHA-2 MAC.
+	StrengthStrong = "strong"
+)
+
+type suiteName struct {
+	id   uint16
+	name string
+}
+
+// tls13Suites are the five TLS 1.3 suites (RFC 8446, B.4).
+var tls13Suites = []suiteName{
+	{0x1301, "TLS_AES_128_GCM_SHA256"},
+	{0x1302, "TLS_AES_256_GCM_SHA384"},
+	{0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
+	{0x1304, "TLS_AES_128_CCM_SHA256"},
+	{0x1305, "TLS_AES_128_CCM_8_SHA256"},
+}
+
+var suiteNames = func() map[uint16]string {
+	m := make(map[uint16]string, len(legacyIANASuites)+len(tls13Suites))
+	for _, s := range legacyIANASuites {
+		m[s.id] = s.name
+	}
+	for _, s := range tls13Suites {
+		m[s.id] = s.name
+	}
+	return m
+}()
+
 // CipherName returns the IANA name of a suite, or its hex ID when unknown.
 func CipherName(id uint16) string {
-	name := tls.CipherSuiteName(id)
-	if strings.HasPrefix(name, "0x") {
-		if n, ok := legacySuites[id]; ok {
-			return n
-		}
+	if n, ok := suiteNames[id]; ok {
+		return n
 	}
-	return name
+	return fmt.Sprintf("0x%04X", id)
 }
 
-// legacySuites names suites crypto/tls does not implement (SSLv3-era, DHE,
-// CAMELLIA, ...), which the raw-hello probes offer.
-var legacySuites = map[uint16]string{
-	0x0001: "TLS_RSA_WITH_NULL_MD5",
-	0x0002: "TLS_RSA_WITH_NULL_SHA",
-	0x0003: "TLS_RSA_EXPORT_WITH_RC4_40_MD5",
-	0x0004: "TLS_RSA_WITH_RC4_128_MD5",
-	0x0006: "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5",
-	0x0008: "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA",
-	0x0009: "TLS_RSA_WITH_DES_CBC_SHA",
-	0x0016: "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
-	0x0033: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
-	0x0039: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
-	0x0007: "TLS_RSA_WITH_IDEA_CBC_SHA",
-	0x0013: "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
-	0x0032: "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
-	0x0038: "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
-	0x0041: "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
-	0x0045: "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA",
-	0x0067: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
-	0x006B: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
-	0x0084: "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA",
-	0x0088: "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA",
-	0x0096: "TLS_RSA_WITH_SEED_CBC_SHA",
-	0x009E: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
-	0x009F: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+// Suite is what an IANA suite name says about its parts.
+type Suite struct {
+	Kex, Auth, Cipher, MAC string
+	Bits                   int
+	Weak                   []string
+	Strength               string
 }
 
-// CipherWeaknesses classifies a suite by its IANA name. TLS 1.3 suites
-// (TLS_AES_*, TLS_CHACHA20_*) always have forward secrecy.
-func CipherWeaknesses(name string) []string {
+// DescribeSuite splits an IANA suite name into key exchange, authentication,
+// bulk cipher, MAC and key bits, and classifies it. TLS 1.3 names
+// (TLS_AES_128_GCM_SHA256) have no key exchange part: it is always
+// ephemeral.
+func DescribeSuite(name string) Suite {
 	n := strings.ToUpper(name)
-	var out []string
-	if strings.Contains(n, "_NULL_") || strings.HasSuffix(n, "_NULL") {
-		out = append(out, WeakNull)
+	n = strings.TrimPrefix(n, "TLS_")
+	n = strings.TrimPrefix(n, "SSL_")
+	var s Suite
+	kx, rest, found := strings.Cut(n, "_WITH_")
+	if !found {
+		s.Kex, s.Auth, rest = "(EC)DHE", "", n // TLS 1.3: key exchange by key_share
+	} else {
+		s.Kex, s.Auth = splitKex(kx)
 	}
-	if strings.Contains(n, "EXPORT") {
-		out = append(out, WeakExport)
+	s.Cipher, s.MAC = splitCipher(rest)
+	s.Bits = cipherBits(s.Cipher, strings.Contains(kx, "EXPORT"))
+	export := strings.Contains(kx, "EXPORT")
+	if export {
+		s.Kex = strings.TrimSuffix(strings.TrimSuffix(s.Kex, "_EXPORT1024"), "_EXPORT")
 	}
-	if strings.Contains(n, "_RC4_") {
-		out = append(out, WeakRC4)
+	add := func(w string) { s.Weak = append(s.Weak, w) }
+	if s.Cipher == "NULL" {
+		add(WeakNull)
 	}
-	if strings.Contains(n, "3DES") {
-		out = append(out, Weak3DES)
+	if s.Auth == "anon" {
+		add(WeakAnon)
 	}
-	if strings.Contains(n, "_CBC_") && strings.HasSuffix(n, "_SHA") {
-		out = append(out, WeakCBCSHA1)
+	if export {
+		add(WeakExport)
 	}
-	if !strings.HasPrefix(n, "TLS_") || !isTLS13Suite(n) && !strings.Contains(n, "_DHE_") && !strings.Contains(n, "_ECDHE_") {
-		out = append(out, WeakNoPFS)
+	switch {
+	case strings.HasPrefix(s.Cipher, "RC4"):
+		add(WeakRC4)
+	case strings.HasPrefix(s.Cipher, "RC2"):
+		add(WeakRC2)
+	case strings.HasPrefix(s.Cipher, "3DES"):
+		add(Weak3DES)
+	case strings.HasPrefix(s.Cipher, "DES"):
+		add(WeakDES)
+	case strings.HasPrefix(s.Cipher, "IDEA"):
+		add(WeakIDEA)
 	}
-	return out
+	if strings.Contains(s.Cipher, "_CBC") && s.MAC == "SHA" {
+		add(WeakCBCSHA1)
+	}
+	if !strings.HasSuffix(s.Kex, "DHE") && s.Kex != "ECDHE_PSK" && s.Kex != "DHE_PSK" {
+		add(WeakNoPFS)
+	}
+	s.Strength = strengthOf(s.Weak)
+	return s
 }
 
-func isTLS13Suite(n string) bool {
-	return !strings.Contains(n, "_WITH_")
-}
-
-func cipherFact(id uint16) facts.Cipher {
-	name := CipherName(id)
-	return facts.Cipher{Name: name, ID: id, Weak: CipherWeaknesses(name)}
-}
-
-// suitesFor lists every suite crypto/tls implements for version, insecure
-// ones included: to find what a server accepts we must offer it all.
-func suitesFor(version uint16) []uint16 {
-	var out []uint16
-	for _, list := range [][]*tls.CipherSuite{tls.CipherSuites(), tls.InsecureCipherSuites()} {
-		for _, s := range list {
-			for _, v := range s.SupportedVersions {
-				if v == version {
-					out = append(out, s.ID)
-					break
-				}
+func strengthOf(weak []string) string {
+	out := StrengthStrong
+	for _, w := range weak {
+		switch w {
+		case WeakNull, WeakAnon, WeakExport, WeakRC4, WeakRC2, WeakDES:
+			return StrengthInsecure
+		case Weak3DES, WeakIDEA:
+			out = StrengthWeak
+		case WeakCBCSHA1, WeakNoPFS:
+			if out == StrengthStrong {
+				out = StrengthMedium
 			}
 		}
 	}
 	return out
+}
+
+// splitKex turns "ECDHE_RSA" into ("ECDHE", "RSA"), "DH_anon" into ("DH",
+// "anon"), "RSA" into ("RSA", "RSA"), "PSK" into ("PSK", "PSK").
+func splitKex(kx string) (kex, auth string) {
+	base := strings.TrimSuffix(strings.TrimSuffix(kx, "_EXPORT1024"), "_EXPORT")
+	suffix := strings.TrimPrefix(kx, base)
+	switch {
+	case strings.HasSuffix(base, "_ANON"):
+		return strings.TrimSuffix(base, "_ANON") + suffix, "anon"
+	case strings.HasPrefix(base, "SRP_SHA"):
+		a := strings.TrimPrefix(strings.TrimPrefix(base, "SRP_SHA"), "_")
+		if a == "" {
+			a = "SRP"
+		}
+		return "SRP" + suffix, a
+	case strings.HasSuffix(base, "_PSK") || base == "PSK" || strings.HasPrefix(base, "PSK_"):
+		return base + suffix, "PSK"
+	}
+	if k, a, ok := strings.Cut(base, "_"); ok {
+		return k + suffix, a
+	}
+	return base + suffix, base
+}
+
+// splitCipher turns "AES_128_GCM_SHA256" into ("AES_128_GCM", "AEAD") and
+// "AES_128_CBC_SHA" into ("AES_128_CBC", "SHA").
+func splitCipher(rest string) (cipher, mac string) {
+	i := strings.LastIndexByte(rest, '_')
+	if i < 0 {
+		return rest, ""
+	}
+	c, m := rest[:i], rest[i+1:]
+	switch {
+	case m == "MD5" || m == "SHA" || m == "SHA256" || m == "SHA384":
+		if strings.Contains(c, "GCM") || strings.Contains(c, "POLY1305") || strings.Contains(c, "CCM") {
+			return c, "AEAD"
+		}
+		return c, m
+	case strings.HasPrefix(m, "8") && strings.HasSuffix(c, "CCM"): // AES_128_CCM_8
+		return rest, "AEAD"
+	case m == "CCM":
+		return rest, "AEAD"
+	}
+	return rest, ""
+}
+
+func cipherBits(cipher string, export bool) int {
+	switch {
+	case cipher == "NULL":
+		return 0
+	case strings.HasPrefix(cipher, "3DES"):
+		return 112
+	case strings.HasPrefix(cipher, "DES40"):
+		return 40
+	case strings.HasPrefix(cipher, "DES"):
+		if strings.HasSuffix(cipher, "_40") {
+			return 40
+		}
+		return 56
+	case strings.HasPrefix(cipher, "IDEA") || strings.HasPrefix(cipher, "SEED"):
+		return 128
+	case strings.HasPrefix(cipher, "CHACHA20"):
+		return 256
+	}
+	for _, part := range strings.Split(cipher, "_") {
+		if b, err := strconv.Atoi(part); err == nil {
+			if export && b > 56 {
+				return 40
+			}
+			return b
+		}
+	}
+	return 0
+}
+
+// CipherWeaknesses classifies a suite by its IANA name.
+func CipherWeaknesses(name string) []string { return DescribeSuite(name).Weak }
+
+func cipherFact(id uint16) facts.Cipher {
+	name := CipherName(id)
+	d := DescribeSuite(name)
+	if _, known := suiteNames[id]; !known {
+		return facts.Cipher{Name: name, ID: id}
+	}
+	return facts.Cipher{Name: name, ID: id, Kex: d.Kex, Auth: d.Auth, Cipher: d.Cipher, MAC: d.MAC,
+		Bits: d.Bits, Strength: d.Strength, Weak: d.Weak}
 }
 
 func sanitize(s string, limit int) string {

@@ -5,16 +5,12 @@ package tlsscan
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
 	"net"
 	"net/netip"
-	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -33,14 +29,15 @@ const (
 	KeyTLS13 = "tls1_3"
 )
 
-var tlsVersions = []struct {
+// legacyVersions are enumerated by suite; TLS 1.3 separately.
+var legacyVersions = []struct {
 	key string
 	v   uint16
 }{
-	{KeyTLS10, tls.VersionTLS10},
-	{KeyTLS11, tls.VersionTLS11},
-	{KeyTLS12, tls.VersionTLS12},
-	{KeyTLS13, tls.VersionTLS13},
+	{KeySSL3, versionSSL3},
+	{KeyTLS10, versionTLS10},
+	{KeyTLS11, versionTLS11},
+	{KeyTLS12, versionTLS12},
 }
 
 type collector struct{}
@@ -109,211 +106,288 @@ func nowOf(env *collectors.Env) time.Time {
 	return time.Now()
 }
 
+// Evidence names the method in the facts.
+const Evidence = "raw ClientHellos: every IANA suite per version in chunks of 64, TLS 1.3 suites and groups; certificate from the TLS 1.2 flight or crypto/tls"
+
 // ScanPort probes one port: every version, the suites of each, the leaf
-// certificate.
+// certificate and the server's handling of preference, compression,
+// renegotiation and fallback.
 func ScanPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int) facts.TLSService {
+	return ScanPortName(ctx, env, addr, "", port)
+}
+
+// ScanPortName is ScanPort with a host name for SNI.
+func ScanPortName(ctx context.Context, env *collectors.Env, addr netip.Addr, name string, port int) facts.TLSService {
+	p := &porter{env: env, address: net.JoinHostPort(addr.String(), strconv.Itoa(port)), name: name,
+		sem: make(chan struct{}, maxParallel)}
 	svc := facts.TLSService{Port: port, Versions: map[string]bool{}, Ciphers: map[string][]facts.Cipher{},
-		Evidence: "crypto/tls handshakes; raw ClientHello for SSLv3 and suites crypto/tls lacks"}
-	address := net.JoinHostPort(addr.String(), strconv.Itoa(port))
-	var firstErr error
-	var leaf *x509.Certificate
-	for _, tv := range tlsVersions {
-		suites, cert, err := enumerate(ctx, env, address, tv.v)
-		switch {
-		case err != nil:
-			firstErr = cmpErr(firstErr, err)
-			continue
-		case len(suites) == 0 && tv.v != tls.VersionTLS13:
-			// crypto/tls lacks some suites (DHE, CAMELLIA, ...): ask once
-			// more with a raw hello offering those too.
-			ok, suite, err := probeRaw(ctx, env, address, tv.v, rawSuites(tv.v))
-			if err != nil {
-				firstErr = cmpErr(firstErr, err)
-				continue
-			}
-			svc.Versions[tv.key] = ok
-			if ok {
-				svc.Ciphers[tv.key] = []facts.Cipher{cipherFact(suite)}
-			}
-			continue
-		case len(suites) == 0:
-			svc.Versions[tv.key] = false
-			continue
+		Unknown: map[string]string{}, Evidence: Evidence}
+
+	if reason, stop := p.pilot(ctx); stop {
+		// A silent port or one that does not speak TLS would make every
+		// probe wait or fail the same way: say so once instead.
+		for _, k := range []string{KeySSL3, KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13} {
+			svc.Unknown[k] = reason
 		}
-		svc.Versions[tv.key] = true
-		svc.Ciphers[tv.key] = suites
-		if leaf == nil {
-			leaf = cert
-		}
-	}
-	ok, suite, err := probeRaw(ctx, env, address, versionSSL3, sslv3Suites)
-	if err != nil {
-		firstErr = cmpErr(firstErr, err)
-	} else {
-		svc.Versions[KeySSL3] = ok
-		if ok {
-			svc.Ciphers[KeySSL3] = []facts.Cipher{cipherFact(suite)}
-		}
-	}
-	if leaf != nil {
-		c := CertificateFacts(leaf, nowOf(env))
-		svc.Certificate = &c
-	}
-	if len(svc.Versions) == 0 {
-		svc.Status, svc.Reason = collectors.Classify(firstErr)
-		switch {
-		case firstErr == nil:
-			svc.Status, svc.Reason = facts.StatusError, "no version could be tested"
-		case errors.Is(firstErr, errNotTLS):
-			svc.Status, svc.Reason = facts.StatusError, "the port does not answer with TLS (garbage or truncated records)"
-		}
+		svc.Ciphers = nil
+		svc.Status, svc.Reason = statusOf(reason)
 		return svc
 	}
-	svc.Status = facts.StatusOK
+	results := make([]versionResult, len(legacyVersions)+1)
+	var wg sync.WaitGroup
+	for i, lv := range legacyVersions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recoverAs(&results[i])
+			results[i] = p.enumerate(ctx, lv.v)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer recoverAs(&results[len(legacyVersions)])
+		results[len(legacyVersions)] = p.enumerate13(ctx)
+	}()
+	wg.Wait()
+
+	keys := []string{KeySSL3, KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13}
+	var firstReason string
+	for i, r := range results {
+		k := keys[i]
+		switch r.state {
+		case accepted:
+			svc.Versions[k] = true
+			for _, id := range r.suites {
+				svc.Ciphers[k] = append(svc.Ciphers[k], cipherFact(id))
+			}
+			if r.incomplete != "" {
+				svc.Unknown[k] = "suite list incomplete: " + r.incomplete
+			}
+		case refused:
+			svc.Versions[k] = false
+		default:
+			svc.Unknown[k] = r.reason
+			if firstReason == "" {
+				firstReason = r.reason
+			}
+		}
+	}
+	p.extras(ctx, &svc, results)
 	if len(svc.Ciphers) == 0 {
 		svc.Ciphers = nil
 	}
+	if len(svc.Unknown) == 0 {
+		svc.Unknown = nil
+	}
+	if len(svc.Versions) == 0 {
+		svc.Status, svc.Reason = statusOf(firstReason)
+		return svc
+	}
+	svc.Status = facts.StatusOK
 	return svc
 }
 
-func cmpErr(first, err error) error {
-	if first == nil {
-		return err
+// pilot sends a TLS 1.2 and a TLS 1.3 hello side by side. When neither
+// gets an answer in time, or both get something that is not TLS, the full
+// enumeration is not worth its ~50 connections. Resets and closes do not
+// stop it: they are quick, and another version may still answer.
+func (p *porter) pilot(ctx context.Context) (string, bool) {
+	var reasons [2]string
+	var decided [2]bool
+	var wg sync.WaitGroup
+	for i, spec := range []HelloSpec{
+		{Version: versionTLS12, Suites: suitesForVersion(versionTLS12)[:chunkSize]},
+		tls13Hello(tls13IDs()),
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { _ = recover() }()
+			f, err := p.exchange(ctx, spec, false)
+			want := spec.Version
+			v, why := judge(f, err, want, spec.Suites)
+			decided[i], reasons[i] = v != unknown, why
+		}()
 	}
-	return first
+	wg.Wait()
+	if decided[0] || decided[1] {
+		return "", false
+	}
+	for _, r := range reasons {
+		if r != "timed out" && r != "answer is not TLS" {
+			return "", false
+		}
+	}
+	return reasons[0], true
 }
 
-// errNetwork marks failures that say nothing about the protocol (the port
-// did not answer): the version is then left absent, not false.
-var errNetwork = errors.New("network failure")
-
-// errNotTLS marks a reply that is not TLS at all (garbage, or a record cut
-// off mid-way). It is no verdict on any version: a port answering that way
-// must not read as "TLS configured, legacy versions off".
-var errNotTLS = errors.New("reply is not TLS")
-
-func notTLS(err error) bool {
-	var rh tls.RecordHeaderError
-	return errors.As(err, &rh) || errors.Is(err, io.ErrUnexpectedEOF)
+// statusOf maps the reason no version could be decided to a status.
+func statusOf(reason string) (facts.Status, string) {
+	switch reason {
+	case "timed out":
+		return facts.StatusTimeout, "no version could be decided: every probe timed out"
+	case "connection refused":
+		return facts.StatusRefused, "connection refused"
+	case "answer is not TLS":
+		return facts.StatusError, "the port does not answer with TLS (garbage or truncated records)"
+	case "":
+		return facts.StatusError, "no version could be tested"
+	}
+	return facts.StatusError, "no version could be decided: " + reason
 }
 
-// enumerate finds the suites a server accepts at one version by offering
-// everything crypto/tls has and removing each chosen suite in turn. An
-// empty result with nil error means the version is refused.
-func enumerate(ctx context.Context, env *collectors.Env, address string, version uint16) ([]facts.Cipher, *x509.Certificate, error) {
-	offer := suitesFor(version)
-	var found []facts.Cipher
-	var leaf *x509.Certificate
-	// Bounded: every round removes one suite from the offer.
-	for round := 0; round <= len(suitesFor(version)); round++ {
-		st, err := handshake(ctx, env, address, version, offer)
-		if err != nil {
-			if (errors.Is(err, errNetwork) || errors.Is(err, errNotTLS)) && len(found) == 0 {
-				return nil, nil, err
+// extras runs the probes that need the enumeration's answers, side by side:
+// certificate, server preference, compression, fallback SCSV, TLS 1.3
+// groups.
+func (p *porter) extras(ctx context.Context, svc *facts.TLSService, results []versionResult) {
+	// Highest and second-highest accepted versions up to TLS 1.2.
+	hi, lo := -1, -1
+	for i := len(legacyVersions) - 1; i >= 0; i-- {
+		if results[i].state != accepted {
+			continue
+		}
+		if hi < 0 {
+			hi = i
+		} else if lo < 0 {
+			lo = i
+		}
+	}
+	tls13 := results[len(legacyVersions)]
+	var wg sync.WaitGroup
+	run := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { _ = recover() }() // the fact stays unknown
+			f()
+		}()
+	}
+	if hi >= 0 {
+		hv, suites := legacyVersions[hi].v, results[hi].suites
+		run(func() { p.certificate12(ctx, svc, hv, suites) })
+		if len(suites) >= 2 {
+			run(func() { svc.ServerPreference = p.preference(ctx, hv, suites) })
+		}
+		run(func() { svc.Compression = p.compression(ctx, hv, suites) })
+		if h := results[hi].hello; h.ServerHello && hv != versionSSL3 {
+			svc.SecureRenegotiation = facts.Bool(h.SecureRenegotiation)
+		}
+	} else if tls13.state == accepted {
+		run(func() { p.certificate13(ctx, svc) })
+	}
+	// A downgrade is only possible below the server's highest version.
+	switch {
+	case tls13.state == accepted && hi >= 0:
+		run(func() { svc.DowngradeAccepted = p.fallback(ctx, legacyVersions[hi].v, results[hi].suites) })
+	case tls13.state != unknown && lo >= 0:
+		run(func() { svc.DowngradeAccepted = p.fallback(ctx, legacyVersions[lo].v, results[lo].suites) })
+	}
+	if tls13.state == accepted {
+		run(func() {
+			if g, ok := p.groups13(ctx, tls13.suites); ok || len(g) > 0 {
+				svc.Groups = g
 			}
-			break
-		}
-		if leaf == nil && len(st.PeerCertificates) > 0 {
-			leaf = st.PeerCertificates[0]
-		}
-		found = append(found, cipherFact(st.CipherSuite))
-		// TLS 1.3 suites are not configurable in crypto/tls: record the
-		// negotiated one.
-		if version == tls.VersionTLS13 || !slices.Contains(offer, st.CipherSuite) {
-			break
-		}
-		offer = slices.DeleteFunc(offer, func(id uint16) bool { return id == st.CipherSuite })
-		if len(offer) == 0 {
-			break
-		}
+		})
 	}
-	return found, leaf, nil
+	wg.Wait()
 }
 
-func handshake(ctx context.Context, env *collectors.Env, address string, version uint16, suites []uint16) (tls.ConnectionState, error) {
-	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
-	defer cancel()
-	raw, err := env.Dialer.DialContext(ctx, "tcp", address)
+// certificate12 reads the chain from a TLS 1.2-or-older flight, which
+// carries it in clear.
+func (p *porter) certificate12(ctx context.Context, svc *facts.TLSService, version uint16, suites []uint16) {
+	withCert := usableForCert(suites)
+	if len(withCert) == 0 {
+		svc.CertificateReason = "only suites without a certificate (anonymous, PSK) are accepted"
+		return
+	}
+	f, err := p.exchange(ctx, HelloSpec{Version: version, Suites: withCert}, true)
+	switch {
+	case errors.Is(err, errTooLarge):
+		svc.CertificateReason = fmt.Sprintf("certificate chain exceeds %d bytes", certLimit)
+		return
+	case err != nil || len(f.Certificates) == 0:
+		svc.CertificateReason = "no certificate received: " + describeErr(err)
+		return
+	}
+	c, err := ParseCertificate(f.Certificates[0], nowOf(p.env))
 	if err != nil {
-		return tls.ConnectionState{}, fmt.Errorf("dial %s: %w: %w", address, errNetwork, err)
+		svc.CertificateReason = sanitize(err.Error(), 200)
+		return
+	}
+	svc.Certificate = &c
+}
+
+// certificate13 completes a crypto/tls handshake for a TLS 1.3-only port,
+// whose certificate travels encrypted.
+func (p *porter) certificate13(ctx context.Context, svc *facts.TLSService) {
+	p.sem <- struct{}{}
+	defer func() { <-p.sem }()
+	raw, err := p.env.Dialer.DialContext(ctx, "tcp", p.address)
+	if err != nil {
+		svc.CertificateReason = "no certificate received: " + describeErr(err)
+		return
 	}
 	defer raw.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = raw.SetDeadline(dl)
-	}
-	cfg := &tls.Config{
+	_ = raw.SetDeadline(time.Now().Add(p.env.Timeout()))
+	var leaf *x509.Certificate
+	conn := tls.Client(raw, &tls.Config{
 		InsecureSkipVerify: true, //nolint:gosec // inspecting the device, not trusting it
-		MinVersion:         version,
-		MaxVersion:         version,
-		CipherSuites:       suites,
+		MinVersion:         tls.VersionTLS13,
+		ServerName:         sniName(p.name),
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) > 0 {
+				leaf = cs.PeerCertificates[0]
+			}
+			return nil
+		},
+	})
+	if err := conn.HandshakeContext(ctx); err != nil && leaf == nil {
+		svc.CertificateReason = sanitize("no certificate received: "+err.Error(), 200)
+		return
 	}
-	conn := tls.Client(raw, cfg)
-	if err := conn.HandshakeContext(ctx); err != nil {
-		if isTimeout(err) {
-			return tls.ConnectionState{}, fmt.Errorf("handshake: %w: %w", errNetwork, err)
-		}
-		if notTLS(err) {
-			return tls.ConnectionState{}, fmt.Errorf("handshake: %w: %w", errNotTLS, err)
-		}
-		return tls.ConnectionState{}, fmt.Errorf("handshake: %w", err)
-	}
-	return conn.ConnectionState(), nil
+	c := CertificateFacts(leaf, nowOf(p.env))
+	svc.Certificate = &c
 }
 
-// rawSuites is what the raw-hello fallback offers at version: every suite
-// crypto/tls knows plus the legacy ones it does not.
-func rawSuites(version uint16) []uint16 {
-	out := suitesFor(version)
-	for _, id := range slices.Sorted(maps.Keys(legacySuites)) {
-		if !slices.Contains(out, id) {
-			out = append(out, id)
+// preference offers the accepted suites in one order, then reversed: a
+// server that picks the same suite both times orders by its own list.
+func (p *porter) preference(ctx context.Context, version uint16, suites []uint16) *bool {
+	rev := slices.Clone(suites)
+	slices.Reverse(rev)
+	var first, second uint16
+	for i, offer := range [][]uint16{suites, rev} {
+		f, err := p.exchange(ctx, HelloSpec{Version: version, Suites: offer}, false)
+		if v, _ := judge(f, err, version, offer); v != accepted {
+			return nil
+		}
+		if i == 0 {
+			first = f.Suite
+		} else {
+			second = f.Suite
 		}
 	}
-	return out
+	return facts.Bool(first == second)
 }
 
-// probeRaw sends one hand-built ClientHello and reads the first record back.
-func probeRaw(ctx context.Context, env *collectors.Env, address string, version uint16, suites []uint16) (bool, uint16, error) {
-	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
-	defer cancel()
-	conn, err := env.Dialer.DialContext(ctx, "tcp", address)
-	if err != nil {
-		return false, 0, fmt.Errorf("dial %s: %w", address, err)
+// compression offers DEFLATE ahead of null compression.
+func (p *porter) compression(ctx context.Context, version uint16, suites []uint16) *bool {
+	f, err := p.exchange(ctx, HelloSpec{Version: version, Suites: suites, Deflate: true}, false)
+	if v, _ := judge(f, err, version, suites); v != accepted {
+		return nil
 	}
-	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	var random [32]byte
-	_, _ = rand.Read(random[:])
-	if _, err := conn.Write(BuildHello(version, random, suites)); err != nil {
-		return false, 0, fmt.Errorf("send hello: %w", err)
-	}
-	buf := make([]byte, maxRecord)
-	n, err := io.ReadAtLeast(conn, buf, 5)
-	if err != nil {
-		if isTimeout(err) {
-			return false, 0, fmt.Errorf("read reply: %w", err)
-		}
-		// Closing on the hello is how many servers refuse a version.
-		return false, 0, nil
-	}
-	// Read the rest of the first record if it came in pieces.
-	if want := 5 + (int(buf[3])<<8 | int(buf[4])); n < want && want <= len(buf) {
-		m, _ := io.ReadAtLeast(conn, buf[n:want], want-n)
-		n += m
-	}
-	ok, suite, err := ParseHelloReply(buf[:n], version)
-	if err != nil {
-		// Something answered that is not SSL/TLS (or cut off mid-record):
-		// that says nothing about this version.
-		return false, 0, fmt.Errorf("read reply: %w: %w", errNotTLS, err)
-	}
-	return ok, suite, nil
+	return facts.Bool(f.Compression != 0)
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
-		(errors.As(err, &ne) && ne.Timeout())
+// fallback sends a hello below the server's best version carrying
+// TLS_FALLBACK_SCSV: the server must refuse it with inappropriate_fallback.
+func (p *porter) fallback(ctx context.Context, version uint16, suites []uint16) *bool {
+	f, err := p.exchange(ctx, HelloSpec{Version: version, Suites: suites, Fallback: true}, false)
+	if f.Alert && f.AlertDesc == alertInappropriateFallbk {
+		return facts.Bool(false)
+	}
+	if v, _ := judge(f, err, version, suites); v == accepted {
+		return facts.Bool(true)
+	}
+	return nil
 }

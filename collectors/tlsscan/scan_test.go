@@ -52,7 +52,7 @@ func goServer(t *testing.T, minV, maxV uint16) int {
 	}).Port
 }
 
-func accepted(v map[string]bool) []string {
+func acceptedKeys(v map[string]bool) []string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(v)) {
 		if v[k] {
@@ -79,7 +79,7 @@ func TestScanGoServers(t *testing.T) {
 			if svc.Status != facts.StatusOK {
 				t.Fatalf("status %s %s", svc.Status, svc.Reason)
 			}
-			if got := accepted(svc.Versions); !slices.Equal(got, tt.want) {
+			if got := acceptedKeys(svc.Versions); !slices.Equal(got, tt.want) {
 				t.Errorf("accepted %v, want %v (all %v)", got, tt.want, svc.Versions)
 			}
 			if len(svc.Versions) != 5 {
@@ -129,9 +129,23 @@ type sslscanResult struct {
 		SSLVersion string `xml:"sslversion,attr"`
 		ID         string `xml:"id,attr"`
 	} `xml:"ssltest>cipher"`
+	Groups []struct {
+		SSLVersion string `xml:"sslversion,attr"`
+		ID         string `xml:"id,attr"`
+	} `xml:"ssltest>group"`
+	Renegotiation []struct {
+		Supported string `xml:"supported,attr"`
+		Secure    string `xml:"secure,attr"`
+	} `xml:"ssltest>renegotiation"`
 }
 
-func runSSLScan(t *testing.T, port int) (map[string]bool, map[string][]uint16) {
+type sslscanView struct {
+	versions map[string]bool
+	ciphers  map[string][]uint16
+	groups13 []uint16
+}
+
+func runSSLScan(t *testing.T, port int) sslscanView {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -143,26 +157,33 @@ func runSSLScan(t *testing.T, port int) (map[string]bool, map[string][]uint16) {
 	if err := xml.Unmarshal(out, &res); err != nil {
 		t.Fatalf("parse sslscan xml: %v", err)
 	}
-	keys := map[string]string{"1.0": KeyTLS10, "1.1": KeyTLS11, "1.2": KeyTLS12, "1.3": KeyTLS13}
-	names := map[string]string{"TLSv1.0": KeyTLS10, "TLSv1.1": KeyTLS11, "TLSv1.2": KeyTLS12, "TLSv1.3": KeyTLS13}
-	versions := map[string]bool{}
+	keys := map[string]string{"ssl3": KeySSL3, "tls1.0": KeyTLS10, "tls1.1": KeyTLS11, "tls1.2": KeyTLS12, "tls1.3": KeyTLS13}
+	names := map[string]string{"SSLv3": KeySSL3, "TLSv1.0": KeyTLS10, "TLSv1.1": KeyTLS11, "TLSv1.2": KeyTLS12, "TLSv1.3": KeyTLS13}
+	v := sslscanView{versions: map[string]bool{}, ciphers: map[string][]uint16{}}
 	for _, p := range res.Protocols {
-		if k, ok := keys[p.Version]; ok && p.Type == "tls" {
-			versions[k] = p.Enabled == "1"
+		if k, ok := keys[p.Type+p.Version]; ok {
+			v.versions[k] = p.Enabled == "1"
 		}
 	}
-	ciphers := map[string][]uint16{}
-	for _, c := range res.Ciphers {
-		id, err := strconv.ParseUint(strings.TrimPrefix(c.ID, "0x"), 16, 16)
+	hex16 := func(s string) uint16 {
+		id, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 16)
 		if err != nil {
-			t.Fatalf("cipher id %q: %v", c.ID, err)
+			t.Fatalf("id %q: %v", s, err)
 		}
-		ciphers[names[c.SSLVersion]] = append(ciphers[names[c.SSLVersion]], uint16(id))
+		return uint16(id)
 	}
-	if len(versions) != 4 {
+	for _, c := range res.Ciphers {
+		v.ciphers[names[c.SSLVersion]] = append(v.ciphers[names[c.SSLVersion]], hex16(c.ID))
+	}
+	for _, g := range res.Groups {
+		if g.SSLVersion == "TLSv1.3" {
+			v.groups13 = append(v.groups13, hex16(g.ID))
+		}
+	}
+	if len(v.versions) != 5 {
 		t.Fatalf("sslscan reported %v", res.Protocols)
 	}
-	return versions, ciphers
+	return v
 }
 
 // opensslServer runs `openssl s_server` on a free loopback port and waits
@@ -213,58 +234,102 @@ func mustPKCS8(t *testing.T, key *rsa.PrivateKey) []byte {
 	return b
 }
 
+// TestScanMatchesSSLScan scans real OpenSSL servers with mfpscan and
+// sslscan in the same run: versions, the suites of every version (by IANA
+// id) and the TLS 1.3 groups must be equal.
 func TestScanMatchesSSLScan(t *testing.T) {
 	testpeer.Path(t, "sslscan", "Debian package sslscan")
 	testpeer.Path(t, "openssl", "Debian package openssl")
-	legacy := "DEFAULT:@SECLEVEL=0"
+	all13 := "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
 	tests := []struct {
-		name string
-		args []string
-		want []string
+		name      string
+		args      []string
+		want      []string
+		minSuites map[string]int
+		weak      []string // weaknesses that must be seen
 	}{
-		{"tls1.0 only", []string{"-tls1", "-cipher", legacy}, []string{KeyTLS10}},
-		{"tls1.2 only", []string{"-tls1_2"}, []string{KeyTLS12}},
-		{"1.0 and 1.2, no 1.1 or 1.3", []string{"-no_tls1_3", "-no_tls1_1", "-cipher", legacy}, []string{KeyTLS10, KeyTLS12}},
-		{"tls1.2 and 1.3", nil, []string{KeyTLS12, KeyTLS13}},
+		{"a: tls1.0-1.3 ALL at seclevel 0", []string{"-cipher", "ALL:@SECLEVEL=0", "-ciphersuites", all13},
+			[]string{KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13}, map[string]int{KeyTLS12: 40, KeyTLS13: 5}, []string{WeakAnon, WeakCBCSHA1, WeakNoPFS}},
+		{"b: tls1.2 three ECDHE suites", []string{"-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305"},
+			[]string{KeyTLS12}, map[string]int{KeyTLS12: 3}, nil},
+		{"c: defaults", nil, []string{KeyTLS12, KeyTLS13}, map[string]int{KeyTLS12: 10, KeyTLS13: 3}, nil},
+		{"d: tls1.2 DHE only at the default seclevel", []string{"-tls1_2", "-cipher", "kDHE+aRSA"},
+			[]string{KeyTLS12}, map[string]int{KeyTLS12: 4}, nil},
+		{"e: legacy only, NULL and anonymous", []string{"-no_tls1_3", "-cipher", "aNULL:eNULL:@SECLEVEL=0"},
+			[]string{KeyTLS10, KeyTLS11, KeyTLS12}, map[string]int{KeyTLS10: 4, KeyTLS12: 8}, []string{WeakNull, WeakAnon}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			port := opensslServer(t, tt.args...)
-			svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
-			refVersions, refCiphers := runSSLScan(t, port)
-			for _, k := range []string{KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13} {
+			var svc facts.TLSService
+			start := time.Now()
+			svc = ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
+			mine := time.Since(start)
+			start = time.Now()
+			ref := runSSLScan(t, port)
+			t.Logf("mfpscan %v, sslscan %v (informational; the benchmark is docs/BENCHMARKS.md)", mine, time.Since(start))
+			if svc.Status != facts.StatusOK || len(svc.Unknown) != 0 {
+				t.Fatalf("status %s %s, unknown %v", svc.Status, svc.Reason, svc.Unknown)
+			}
+			for _, k := range []string{KeySSL3, KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13} {
 				got, ok := svc.Versions[k]
-				if !ok || got != refVersions[k] {
-					t.Errorf("%s: mfpscan %v (tested %v), sslscan %v", k, got, ok, refVersions[k])
+				if !ok || got != ref.versions[k] {
+					t.Errorf("%s: mfpscan %v (decided %v), sslscan %v", k, got, ok, ref.versions[k])
 				}
 			}
-			if got := accepted(svc.Versions); !slices.Equal(got, tt.want) {
+			if got := acceptedKeys(svc.Versions); !slices.Equal(got, tt.want) {
 				t.Errorf("accepted %v, want %v", got, tt.want)
 			}
-			// Suites: ours must be exactly sslscan's, minus those crypto/tls
-			// cannot offer (DHE, CAMELLIA, ...).
-			for _, k := range []string{KeyTLS10, KeyTLS11, KeyTLS12} {
-				offerable := suitesFor(map[string]uint16{KeyTLS10: tls.VersionTLS10, KeyTLS11: tls.VersionTLS11, KeyTLS12: tls.VersionTLS12}[k])
-				var want []uint16
-				for _, id := range refCiphers[k] {
-					if slices.Contains(offerable, id) {
-						want = append(want, id)
-					}
-				}
+			seen := map[string]bool{}
+			for _, k := range []string{KeySSL3, KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13} {
 				var got []uint16
 				for _, c := range svc.Ciphers[k] {
-					if slices.Contains(offerable, c.ID) {
-						got = append(got, c.ID)
+					got = append(got, c.ID)
+					for _, w := range c.Weak {
+						seen[w] = true
 					}
 				}
+				want := slices.Clone(ref.ciphers[k])
 				slices.Sort(want)
 				slices.Sort(got)
 				if !slices.Equal(got, want) {
-					t.Errorf("%s suites: mfpscan %x, sslscan (offerable) %x", k, got, want)
+					t.Errorf("%s suites: mfpscan %d %x\nsslscan %d %x", k, len(got), got, len(want), want)
+				}
+				t.Logf("%s: %d suites, sslscan %d", k, len(got), len(want))
+				if len(got) < tt.minSuites[k] {
+					t.Errorf("%s: %d suites, expected at least %d", k, len(got), tt.minSuites[k])
 				}
 			}
-			if svc.Certificate == nil || !svc.Certificate.DefaultCanonSubject {
-				t.Errorf("certificate %+v", svc.Certificate)
+			for _, w := range tt.weak {
+				if !seen[w] {
+					t.Errorf("weakness %s not seen in %v", w, svc.Ciphers)
+				}
+			}
+			var groups []uint16
+			for _, g := range svc.Groups {
+				for _, n := range groupNames {
+					if n.name == g {
+						groups = append(groups, n.id)
+					}
+				}
+			}
+			slices.Sort(groups)
+			refGroups := slices.Clone(ref.groups13)
+			slices.Sort(refGroups)
+			if !slices.Equal(groups, refGroups) {
+				t.Errorf("tls1.3 groups: mfpscan %v, sslscan %x", svc.Groups, refGroups)
+			}
+			if slices.Contains(tt.want, KeyTLS12) && (svc.SecureRenegotiation == nil || !*svc.SecureRenegotiation) {
+				t.Errorf("secure renegotiation %v", svc.SecureRenegotiation)
+			}
+			if svc.Compression == nil || *svc.Compression {
+				t.Errorf("compression %v", svc.Compression)
+			}
+			if len(tt.want) > 1 && (svc.DowngradeAccepted == nil || *svc.DowngradeAccepted) {
+				t.Errorf("downgrade accepted %v", svc.DowngradeAccepted)
+			}
+			if tt.name[0] != 'e' && (svc.Certificate == nil || !svc.Certificate.DefaultCanonSubject) {
+				t.Errorf("certificate %+v (%s)", svc.Certificate, svc.CertificateReason)
 			}
 		})
 	}
@@ -297,7 +362,7 @@ func TestCollectIPPRole(t *testing.T) {
 	if st.Status != facts.StatusOK || len(doc.TLS) != 1 || doc.TLS[0].Port != tlsPort {
 		t.Fatalf("status %+v tls %+v", st, doc.TLS)
 	}
-	if got := accepted(doc.TLS[0].Versions); !slices.Equal(got, []string{KeyTLS12, KeyTLS13}) {
+	if got := acceptedKeys(doc.TLS[0].Versions); !slices.Equal(got, []string{KeyTLS12, KeyTLS13}) {
 		t.Errorf("ipp tls versions %v", got)
 	}
 	tgt.Ports = tgt.Ports[:1]
@@ -333,7 +398,7 @@ func TestScanSSLv3Only(t *testing.T) {
 		_, _ = c.Write([]byte{0x15, 3, 1, 0, 2, 2, 70})
 	})
 	svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
-	if got := accepted(svc.Versions); !slices.Equal(got, []string{KeySSL3}) || len(svc.Versions) != 5 {
+	if got := acceptedKeys(svc.Versions); !slices.Equal(got, []string{KeySSL3}) || len(svc.Versions) != 5 {
 		t.Errorf("versions %v", svc.Versions)
 	}
 	if c := svc.Ciphers[KeySSL3]; len(c) != 1 || c[0].ID != 0x000A || !slices.Contains(c[0].Weak, Weak3DES) {
@@ -380,7 +445,7 @@ func TestScanRawFallback(t *testing.T) {
 		_, _ = c.Write([]byte{0x15, 3, 1, 0, 2, 2, 40})
 	})
 	svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
-	if got := accepted(svc.Versions); !slices.Equal(got, []string{KeyTLS10}) || len(svc.Versions) != 5 {
+	if got := acceptedKeys(svc.Versions); !slices.Equal(got, []string{KeyTLS10}) || len(svc.Versions) != 5 {
 		t.Errorf("versions %v", svc.Versions)
 	}
 	if c := svc.Ciphers[KeyTLS10]; len(c) != 1 || c[0].Name != "TLS_DHE_RSA_WITH_AES_128_CBC_SHA" || !slices.Equal(c[0].Weak, []string{WeakCBCSHA1}) {

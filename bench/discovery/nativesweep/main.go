@@ -1,5 +1,6 @@
 // Command nativesweep runs the native discovery engine directly with
-// scanner.DefaultSweepConfig (only the TCP ports replaced) and prints what
+// scanner.DefaultSweepConfig (the port table's defaults, only the TCP ports
+// replaced when -ports is given) and prints what
 // it finds in the format of `mfpscan discover --json`. The benchmark uses it
 // to tell the engine's own defaults apart from the CLI's flag defaults.
 package main
@@ -29,35 +30,11 @@ type line struct {
 func main() { os.Exit(cli.Main("nativesweep", run)) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("nativesweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	ports := fs.String("ports", "", "comma-separated TCP ports (default: the scanner's default set)")
-	// Overrides for tuning experiments; the benchmark itself sets none.
-	cfg := scanner.DefaultSweepConfig()
-	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "probe timeout")
-	fs.DurationVar(&cfg.MinTimeout, "min-timeout", cfg.MinTimeout, "floor of the adaptive probe timeout (negative: no adaptation)")
-	fs.IntVar(&cfg.Retries, "retries", cfg.Retries, "retries of a timed-out probe (negative: none)")
-	fs.IntVar(&cfg.PerHost, "per-host", cfg.PerHost, "probes in flight per host")
-	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "probes in flight")
-	fs.Float64Var(&cfg.Rate, "rate", cfg.Rate, "probes per second (negative: unlimited)")
-	noUDP := fs.Bool("no-udp", false, "skip the SNMP probe")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("parse flags: %w", err)
+	cfg, targetArgs, err := parseArgs(args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() == 0 {
-		return errors.New("parse flags: usage: nativesweep [-ports P,P] [tuning flags] TARGET [TARGET]")
-	}
-	if *noUDP {
-		cfg.UDPProbes = nil
-	}
-	if *ports != "" {
-		list, err := pipeline.ParsePorts(*ports)
-		if err != nil {
-			return err
-		}
-		cfg.TCPPorts = list
-	}
-	targets, err := scanner.ParseTargetsContext(ctx, fs.Args(), nil, scanner.TargetOptions{AllowLarge: true})
+	targets, err := scanner.ParseTargetsContext(ctx, targetArgs, nil, scanner.TargetOptions{AllowLarge: true})
 	if err != nil {
 		return fmt.Errorf("parse targets: %w", err)
 	}
@@ -77,4 +54,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("write results: %w", wErr)
 	}
 	return nil
+}
+
+// parseArgs reads the flags: without -ports and the tuning flags, the sweep
+// is scanner.DefaultSweepConfig, the port table's default set and probes.
+func parseArgs(args []string, stderr io.Writer) (scanner.SweepConfig, []string, error) {
+	fs := flag.NewFlagSet("nativesweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	ports := fs.String("ports", "", "comma-separated TCP ports (default: the scanner's default set)")
+	// Overrides for tuning experiments; the benchmark itself sets none.
+	cfg := scanner.DefaultSweepConfig()
+	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "probe timeout")
+	fs.DurationVar(&cfg.MinTimeout, "min-timeout", cfg.MinTimeout, "floor of the adaptive probe timeout (negative: no adaptation)")
+	fs.IntVar(&cfg.Retries, "retries", cfg.Retries, "retries of a timed-out probe (negative: none)")
+	fs.IntVar(&cfg.PerHost, "per-host", cfg.PerHost, "probes in flight per host")
+	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "probes in flight")
+	fs.Float64Var(&cfg.Rate, "rate", cfg.Rate, "probes per second (negative: unlimited)")
+	noUDP := fs.Bool("no-udp", false, "skip the UDP probes (SNMP, SLP, WS-Discovery)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, nil, fmt.Errorf("parse flags: %w", err)
+	}
+	if fs.NArg() == 0 {
+		return cfg, nil, errors.New("parse flags: usage: nativesweep [-ports P,P] [tuning flags] TARGET [TARGET]")
+	}
+	if *noUDP {
+		cfg.UDPProbes = nil
+	}
+	if *ports != "" {
+		list, err := pipeline.ParsePorts(*ports)
+		if err != nil {
+			return cfg, nil, err
+		}
+		cfg.TCPPorts = list
+	}
+	return cfg, fs.Args(), nil
 }

@@ -6,7 +6,15 @@ package mfpscan.fixtures
 # A Canon imageRUNNER ADVANCE that passes every built-in rule.
 canon := {
 	"schema_version": "1",
-	"scan": {"tool": "mfpscan", "version": "test", "engine": "native", "targets": ["192.168.10.0/24"]},
+	"scan": {
+		"tool": "mfpscan", "version": "test", "engine": "native", "targets": ["192.168.10.0/24"],
+		"ports": [21, 23, 25, 80, 139, 443, 445, 515, 631, 8000, 5900, 8443, 9007, 9100, 47546],
+		"udp_probes": [
+			{"port": 161, "service": "snmp"}, {"port": 3702, "service": "wsd"}, {"port": 427, "service": "slp"},
+			{"port": 5353, "service": "mdns"}, {"port": 8611, "service": "bjnp"}, {"port": 8612, "service": "bjnp"},
+			{"port": 47545, "service": "canon-mgmt"}, {"port": 69, "service": "tftp"},
+		],
+	},
 	"address": "192.168.10.20",
 	"family": "ipv4",
 	"ip_class": "private",
@@ -27,6 +35,10 @@ canon := {
 		{"port": 631, "protocol": "tcp", "state": "closed", "service": "ipp"},
 	],
 	"interfaces": [{"address": "192.168.10.20", "ip_class": "private", "source": "snmp:ipAddrTable"}],
+	"http": [
+		{"port": 80, "tls": false, "status": "ok", "canon_remote_ui": true, "webdav": false},
+		{"port": 443, "tls": true, "status": "ok", "canon_remote_ui": true, "webdav": false},
+	],
 	"remote_ui": {
 		"present": true,
 		"ports": [80, 443],

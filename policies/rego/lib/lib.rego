@@ -11,6 +11,44 @@ config := data.mfpscan.config if is_object(data.mfpscan.config)
 
 param(name, fallback) := object.get(config, name, fallback)
 
+# --- facts: unknown is not false -----------------------------------------------
+#
+# A fact that was not collected is absent or null. In Rego, `not input.a.b`
+# is false when b is null, and `input.a.b == false` is undefined when a is
+# null, so a rule that tests facts directly can pass on an unknown one. These
+# helpers make "unknown" one test: fact(path) is null whenever the value is
+# absent, null, or lies under something that is not an object.
+
+# fact is the value at path (an array of keys), null when unknown.
+fact(path) := object.get(input, path, null)
+
+# known holds when the fact at path was collected (any non-null value).
+known(path) if fact(path) != null
+
+# unknown holds when the fact at path is absent or null.
+unknown(path) if fact(path) == null
+
+# bool_known holds when the fact at path is true or false.
+bool_known(path) if is_boolean(fact(path))
+
+# obj and arr give the object or array at path, empty when unknown or of
+# another type, so lookups under them never fail.
+obj(path) := v if {
+	v := fact(path)
+	is_object(v)
+} else := {}
+
+arr(path) := v if {
+	v := fact(path)
+	is_array(v)
+} else := []
+
+# str gives the string at path, "" when unknown.
+str(path) := v if {
+	v := fact(path)
+	is_string(v)
+} else := ""
+
 # --- identity -----------------------------------------------------------------
 
 is_printer if input.identity.is_printer == true
@@ -23,19 +61,25 @@ printer_unknown if {
 	not not_printer
 }
 
-vendor := object.get(input, ["identity", "vendor", "value"], "")
+vendor := str(["identity", "vendor", "value"])
 
 vendor_known if vendor != ""
 
 is_canon if lower(vendor) == "canon"
 
-model := object.get(input, ["identity", "model", "value"], "")
+model := str(["identity", "model", "value"])
 
 # device_label names the device in messages: model when known, else address.
 device_label := sprintf("%s %s", [vendor, model]) if {
 	vendor_known
 	model != ""
-} else := object.get(input, "address", "device")
+} else := address
+
+# address names the device; "device" when the document lacks it.
+address := v if {
+	v := str(["address"])
+	v != ""
+} else := "device"
 
 # Reasons that make every MFP rule not applicable.
 mfp_not_applicable contains "device is not a printer or MFP (identity.is_printer is false)" if not_printer
@@ -56,35 +100,49 @@ printer_unknown_note := " (printer identity unknown)" if printer_unknown else :=
 
 # --- collectors ---------------------------------------------------------------
 
-collector(name) := object.get(object.get(input, "collectors", {}), name, {})
+collector(name) := obj(["collectors", name])
 
-collector_status(name) := object.get(collector(name), "status", "not_run")
+collector_status(name) := s if {
+	s := collector(name).status
+	is_string(s)
+} else := "not_run"
 
 collector_ok(name) if collector_status(name) == "ok"
 
 # missing_reason explains why a collector's facts are missing, e.g.
 # "snmp collector: timeout" or "tls collector: error (handshake failed)".
 missing_reason(name) := sprintf("%s collector: %s (%s)", [name, collector_status(name), r]) if {
-	r := object.get(collector(name), "reason", "")
+	r := collector(name).reason
+	is_string(r)
 	r != ""
 } else := sprintf("%s collector: %s", [name, collector_status(name)])
 
 # --- ports --------------------------------------------------------------------
 
-# A document whose ports are null or not a list has none known (rules then
-# give review); a builtin must never be handed a null, since builtin errors
-# are raised, not ignored.
-ports := p if {
-	p := object.get(input, "ports", [])
-	is_array(p)
-} else := []
+ports := arr(["ports"])
 
 # The lab can serve every port shifted (80 → 10080) for users without root;
 # the scan records the shift so rules still reason about well-known ports.
-port_offset := object.get(input, ["scan", "port_offset"], 0)
+port_offset := v if {
+	v := fact(["scan", "port_offset"])
+	is_number(v)
+} else := 0
 
 # well_known gives the standard port number of a port entry.
 well_known(p) := p.port - port_offset
+
+# A port entry is usable only with a number, a protocol and a state; one
+# that lacks any of them could be the very port a rule looks for.
+port_entry_ok(p) if {
+	is_number(p.port)
+	is_string(p.protocol)
+	is_string(p.state)
+}
+
+ports_malformed contains i if {
+	some i, p in ports
+	not port_entry_ok(p)
+}
 
 # open_index maps protocol → well-known port → indexes in /ports of the open
 # entries (ascending), so a finding can point at /ports/<i>. It is a complete
@@ -114,58 +172,70 @@ open_udp(port) if open_port(port, "udp")
 # port/proto, in ascending order.
 open_port_index(port, proto) := object.get(open_index, [proto, port], [])
 
-# Discovery results can be trusted to say "closed" only when discovery ran.
-# (An input reference rather than collector_ok: OPA's rule index then skips
-# bodies whose status does not match, without evaluating them.)
-ports_known if input.collectors.discovery.status == "ok"
+# Discovery results say "closed" only when the host's sweep finished
+# (collectors.discovery is ok: not cut by its deadline or an interrupt), the
+# port list is recorded and every entry of it is readable. (An input
+# reference rather than collector_ok: OPA's rule index then skips bodies
+# whose status does not match, without evaluating them.)
+ports_known if {
+	input.collectors.discovery.status == "ok"
+	is_array(input.ports)
+	count(ports_malformed) == 0
+}
 
-ports_known if count(ports) > 0
+# The sweep's TCP port list (as scanned, i.e. shifted by port_offset). A
+# port outside it was not probed, so its absence proves nothing; without
+# the list no absence proves anything.
+scanned_ports := {p | some p in arr(["scan", "ports"])}
 
-# The sweep's port list (as scanned, i.e. shifted by port_offset); empty when
-# the document does not record it.
-scanned_ports := {p | some p in object.get(input, ["scan", "ports"], [])}
+scanned_ports_known if count(scanned_ports) > 0
 
 # A TCP port was not in the sweep's port list, so its absence proves nothing.
-port_not_scanned(port) if {
-	count(scanned_ports) > 0
-	not port + port_offset in scanned_ports
+port_not_scanned(port) if not port + port_offset in scanned_ports
+
+# The UDP probes the sweep sent (scan.udp_probes: [{port, service}], ports
+# as sent, i.e. shifted). A UDP service is known to be silent only when its
+# probe was sent: UDP has no refusal to read, so an unprobed port says
+# nothing.
+udp_probes_sent := {n |
+	some p in arr(["scan", "udp_probes"])
+	is_number(p.port)
+	n := p.port - port_offset
 }
 
-# UDP services are only known when the sweep probed UDP at all.
-udp_probed if {
-	some p in ports
-	p.protocol == "udp"
-}
+udp_probed(port) if port in udp_probes_sent
 
 # The parts of port_review that do not depend on the port, computed once per
 # device.
-ports_unknown_review := {sprintf("open ports unknown: %s", [missing_reason("discovery")]) | not ports_known}
+ports_unknown_review := {r |
+	not ports_known
+	some r in ports_unknown_reasons
+}
 
-udp_review := {"no UDP services were probed" |
-	ports_known
-	not udp_probed
-} | ports_unknown_review
+ports_unknown_reasons contains sprintf("open ports unknown: %s", [missing_reason("discovery")]) if {
+	not input.collectors.discovery.status == "ok"
+}
 
-# Nothing a port rule could review: open ports are known, UDP was probed and
-# the sweep's port list is not recorded, so no port counts as not scanned.
-# This is the common case, and port_review answers it without more work.
-port_review_none if {
-	ports_known
-	udp_probed
-	count(scanned_ports) == 0
+ports_unknown_reasons contains "open ports unknown: the port list is not recorded" if not is_array(fact(["ports"]))
+
+ports_unknown_reasons contains sprintf("open ports unknown: %d port entries lack a number, protocol or state", [count(ports_malformed)]) if {
+	count(ports_malformed) > 0
 }
 
 # port_review returns the reasons a port rule cannot pass for port/proto.
-port_review(port, proto) := set() if {
-	port_review_none
-} else := udp_review if {
+port_review(port, proto) := ports_unknown_review if {
+	not ports_known
+} else := {sprintf("%d/udp was not probed (no UDP probe for it in this sweep)", [port]) |
+	not udp_probed(port)
+	not open_udp(port)
+} if {
 	proto == "udp"
 } else := {sprintf("tcp port %d was not in the scanned port list", [port]) |
-	ports_known
 	port_not_scanned(port)
-} | ports_unknown_review if {
+	not open_tcp(port)
+} if {
 	proto == "tcp"
-} else := ports_unknown_review
+} else := set()
 
 # --- TLS ----------------------------------------------------------------------
 
@@ -209,6 +279,28 @@ tls_review contains sprintf("no TLS port could be tested (%s)", [concat(", ", st
 	statuses := [sprintf("port %d: %s", [t.port, t.status]) | some t in tls_services]
 }
 
+# Every TLS port is judged on its own: a port that could not be examined
+# gives review for its findings even when another port was examined, so
+# 443 being fine never hides 8443 timing out.
+tls_review contains sprintf("TLS port %d could not be examined: %s%s", [t.port, t.status, tls_reason_note(t)]) if {
+	tls_any_tested
+	some t in tls_services
+	t.status != "ok"
+}
+
+tls_reason_note(t) := sprintf(" (%s)", [t.reason]) if {
+	is_string(t.reason)
+	t.reason != ""
+} else := ""
+
+# tls_unknown_note(t, v) says why version v of port t is unknown, as the
+# collector recorded it (reset, closed, timed out), for review reasons.
+tls_unknown_note(t, v) := sprintf(" (%s)", [r]) if {
+	r := object.get(t, ["unknown", v], "")
+	is_string(r)
+	r != ""
+} else := ""
+
 # Certificates of tested TLS ports, with their index.
 certificates contains [i, cert] if {
 	some i in tls_tested
@@ -217,14 +309,14 @@ certificates contains [i, cert] if {
 
 # --- credentials --------------------------------------------------------------
 
-credential_checks := object.get(object.get(input, "credentials", {}), "checks", [])
+credential_checks := arr(["credentials", "checks"])
 
 # [index, check] of every check whose login was accepted (usually none), so
 # each credential rule scans this short list instead of every check.
-accepted_checks := [[i, c] | some i, c in credential_checks; c.accepted == true]
+accepted_checks := [[i, c] | some i, c in credential_checks; is_object(c); c.accepted == true]
 
 # Accounts with at least one check that gave a yes/no answer.
-tried_accounts := {c.account | some c in credential_checks; is_boolean(c.accepted)}
+tried_accounts := {c.account | some c in credential_checks; is_object(c); is_boolean(c.accepted)}
 
 # The review reason every credential rule gives when the checks did not run.
 credentials_not_run := sprintf("default-credential checks not run: %s", [missing_reason("credentials")])
@@ -239,14 +331,25 @@ snmp_not_applicable contains "SNMP agent does not answer (snmp collector: closed
 
 remote_ui_not_applicable contains "no Remote UI found" if input.remote_ui.present == false
 
+# The Remote UI facts as an object ({} when unknown), and the review reason
+# every Remote UI rule gives when they are missing.
+remote_ui := obj(["remote_ui"])
+
+remote_ui_review contains sprintf("Remote UI not examined: %s", [missing_reason("http")]) if unknown(["remote_ui"])
+
+remote_ui_review contains "whether a Remote UI is present was not determined" if {
+	known(["remote_ui"])
+	not is_boolean(object.get(remote_ui, "present", null))
+}
+
 # --- attestations ---------------------------------------------------------------
 
-attestations := object.get(input, "attestations", {})
+attestations := obj(["attestations"])
 
 attestation(key) := object.get(attestations, key, null)
 
 # The attestations file named in evidence.
-attestation_source := object.get(attestations, "source", "")
+attestation_source := str(["attestations", "source"])
 
 # attestation_deny / attestation_review implement the common shape of
 # organisation-attested checks: false fails, missing is reviewed, true passes.
@@ -276,7 +379,14 @@ tls_not_applicable contains "no TLS service found (tls collector: closed)" if {
 
 tls_review_certs contains r if some r in tls_review
 
-tls_review_certs contains sprintf("TLS port %d: no certificate recorded", [tls_services[i].port]) if {
+tls_review_certs contains sprintf("TLS port %d: no certificate recorded%s", [t.port, note]) if {
 	some i in tls_tested
-	not tls_services[i].certificate
+	t := tls_services[i]
+	not t.certificate
+	note := cert_reason_note(t)
 }
+
+cert_reason_note(t) := sprintf(" (%s)", [t.certificate_reason]) if {
+	is_string(t.certificate_reason)
+	t.certificate_reason != ""
+} else := ""

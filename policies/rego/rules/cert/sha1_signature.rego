@@ -45,3 +45,17 @@ weak_signature(cert) if contains(upper(cert.signature_algorithm), "SHA1")
 weak_signature(cert) if contains(upper(cert.signature_algorithm), "MD5")
 
 review contains reason if some reason in lib.tls_review_certs
+
+# An empty or unknown algorithm says nothing about SHA-1: review, not pass.
+review contains sprintf("TLS port %d: certificate signature algorithm not recorded", [t.port]) if {
+	some i in lib.tls_tested
+	t := lib.tls_services[i]
+	cert := t.certificate
+	not known_algorithm(cert)
+}
+
+known_algorithm(cert) if {
+	alg := object.get(cert, "signature_algorithm", "")
+	is_string(alg)
+	not alg in {"", "0", "unknown"}
+}

@@ -39,3 +39,23 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"tls": [object.union(fixtures.canon.tls[0], {"certificate": {"signature_algorithm": "SHA1-RSA"}})]})
 	fixtures.status(sha1_signature) == "not_applicable" with input as doc
 }
+
+# Issue 12: an empty signature_algorithm passed.
+test_review_empty_algorithm if {
+	doc := object.union(fixtures.canon, {"tls": [object.union(fixtures.canon.tls[0], {"certificate": {"signature_algorithm": ""}})]})
+	r := sha1_signature with input as doc
+	r.review == {"TLS port 443: certificate signature algorithm not recorded"}
+}
+
+# A second TLS port that was not examined gives review for its certificate.
+test_review_other_port_unexamined if {
+	doc := object.union(fixtures.canon, {"tls": [fixtures.canon.tls[0], {"port": 8443, "status": "error", "reason": "connection reset", "versions": {}}]})
+	r := sha1_signature with input as doc
+	r.review == {"TLS port 8443 could not be examined: error (connection reset)"}
+}
+
+test_review_chain_over_limit if {
+	doc := object.union(fixtures.canon, {"tls": [object.union(object.remove(fixtures.canon.tls[0], ["certificate"]), {"certificate_reason": "certificate chain exceeds 262144 bytes"})]})
+	r := sha1_signature with input as doc
+	r.review == {"TLS port 443: no certificate recorded (certificate chain exceeds 262144 bytes)"}
+}

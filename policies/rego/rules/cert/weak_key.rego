@@ -51,3 +51,16 @@ weak_key(cert) if {
 }
 
 review contains reason if some reason in lib.tls_review_certs
+
+# A key whose type or size was not recorded cannot be judged: review.
+review contains sprintf("TLS port %d: certificate key type or size not recorded", [t.port]) if {
+	some i in lib.tls_tested
+	t := lib.tls_services[i]
+	cert := t.certificate
+	not key_known(cert)
+}
+
+key_known(cert) if {
+	object.get(cert, "key_type", "") != ""
+	object.get(cert, "key_bits", 0) > 0
+}

@@ -39,3 +39,9 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"tls": [object.union(fixtures.canon.tls[0], {"certificate": {"key_bits": 1024}})]})
 	fixtures.status(weak_key) == "not_applicable" with input as doc
 }
+
+test_review_key_not_recorded if {
+	doc := object.union(fixtures.canon, {"tls": [object.union(fixtures.canon.tls[0], {"certificate": {"key_type": "", "key_bits": 0}})]})
+	r := weak_key with input as doc
+	r.review == {"TLS port 443: certificate key type or size not recorded"}
+}

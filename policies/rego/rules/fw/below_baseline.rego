@@ -29,11 +29,25 @@ baselines := {lower(k): v | some k, v in lib.param("firmware_baselines", {})}
 
 baseline := baselines[lower(lib.model)]
 
-not_applicable contains sprintf("no firmware baseline configured for model %q", [lib.model]) if not baseline
+not_applicable contains "no firmware baselines configured" if count(baselines) == 0
 
-version := object.get(input, ["firmware", "version"], object.get(input, ["identity", "firmware", "value"], ""))
+not_applicable contains sprintf("no firmware baseline configured for model %q", [lib.model]) if {
+	count(baselines) > 0
+	lib.model != ""
+	not baseline
+}
 
-# parts turns "R7.21" or "37.09" into [7, 21] / [37, 9].
+# Which baseline applies depends on the model: unknown model, no decision.
+review contains sprintf("model unknown, so no firmware baseline could be chosen (%s)", [lib.missing_reason("fingerprint")]) if {
+	count(baselines) > 0
+	lib.model == ""
+}
+
+version := v if {
+	v := lib.str(["firmware", "version"])
+	v != ""
+} else := lib.str(["identity", "firmware", "value"])
+
 parts(v) := [to_number(d) | some d in regex.find_n(`[0-9]+`, v, -1)]
 
 deny contains {

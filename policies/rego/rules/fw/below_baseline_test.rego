@@ -29,3 +29,10 @@ test_review_version_unknown if {
 test_not_applicable_no_baseline if {
 	fixtures.status(below_baseline) == "not_applicable" with input as fixtures.canon
 }
+
+# Issue 12: with baselines configured, an unknown model is review, not
+# not_applicable.
+test_review_model_unknown if {
+	doc := object.union(object.remove(fixtures.canon, ["identity"]), {"identity": object.remove(fixtures.canon.identity, ["model"])})
+	fixtures.status(below_baseline) == "review" with input as doc with data.mfpscan.config.firmware_baselines as {"iR-ADV DX C5840": "37.12"}
+}

@@ -29,43 +29,76 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.canon_not_applicable
 
-deny contains {
-	"msg": sprintf("firmware %s is affected by %s (%s)%s", [object.get(input.firmware, "version", "?"), adv.id, concat(", ", object.get(adv, "cves", [])), fixed]),
-	"fact": sprintf("/firmware/advisories/%d", [i]),
-	"evidence": {
-		"firmware": object.get(input.firmware, "version", ""),
-		"advisory": adv.id,
-		"cves": object.get(adv, "cves", []),
-		"fixed_in": object.get(adv, "fixed_in", ""),
-		"url": object.get(adv, "url", ""),
-	},
-} if {
-	input.firmware.advisory_status == "vulnerable"
-	some i, adv in object.get(input.firmware, "advisories", [])
-	fixed := fixed_note(adv)
+firmware := lib.obj(["firmware"])
+
+version := lib.str(["firmware", "version"])
+
+status := lib.str(["firmware", "advisory_status"])
+
+advisories := lib.arr(["firmware", "advisories"])
+
+# An advisory's severity comes from the advisory data (Canon's or NVD's
+# rating as recorded in the advisories file); one without a usable rating
+# keeps the rule's own severity.
+severities := {"critical", "high", "medium", "low", "info"}
+
+finding_severity(adv) := s if {
+	s := lower(object.get(adv, "severity", ""))
+	s in severities
 }
 
-# An advisory status of vulnerable without advisory entries still fails.
+deny contains object.union(base, sev) if {
+	status == "vulnerable"
+	some i, adv in advisories
+	id := object.get(adv, "id", "(advisory without an id)")
+	cves := [c | some c in object.get(adv, "cves", []); is_string(c)]
+	base := {
+		"msg": sprintf("firmware %s is affected by %s (%s)%s", [version_label, id, cve_label(cves), fixed_note(adv)]),
+		"fact": sprintf("/firmware/advisories/%d", [i]),
+		"evidence": {
+			"firmware": version,
+			"advisory": id,
+			"cves": cves,
+			"fixed_in": object.get(adv, "fixed_in", ""),
+			"url": object.get(adv, "url", ""),
+			"severity": object.get(adv, "severity", ""),
+		},
+	}
+	sev := {"severity": s | s := finding_severity(adv)}
+}
+
 deny contains {
-	"msg": sprintf("firmware %s is marked vulnerable (no advisory details recorded)", [object.get(input.firmware, "version", "?")]),
+	"msg": sprintf("firmware %s is marked vulnerable (no advisory details recorded)", [version_label]),
 	"fact": "/firmware/advisory_status",
 	"evidence": {"advisory_status": "vulnerable"},
 } if {
-	input.firmware.advisory_status == "vulnerable"
-	count(object.get(input.firmware, "advisories", [])) == 0
+	status == "vulnerable"
+	count(advisories) == 0
 }
 
-fixed_note(adv) := sprintf("; fixed in %s", [adv.fixed_in]) if adv.fixed_in != "" else := ""
+version_label := version if version != "" else := "(version unknown)"
 
-review contains sprintf("firmware version unknown: %s", [lib.missing_reason("advisories")]) if not input.firmware
+cve_label(cves) := concat(", ", cves) if count(cves) > 0 else := "CVE list not recorded"
 
-review contains sprintf("no advisory data for firmware %q of this model", [object.get(input.firmware, "version", "")]) if {
-	object.get(input.firmware, "advisory_status", "unknown") == "unknown"
+fixed_note(adv) := sprintf("; fixed in %s", [adv.fixed_in]) if {
+	is_string(adv.fixed_in)
+	adv.fixed_in != ""
+} else := ""
+
+review contains sprintf("firmware advisories not checked: %s", [lib.missing_reason("advisories")]) if {
+	not status in {"vulnerable", "not_affected"}
+	status != "unknown"
+}
+
+review contains sprintf("no advisory data for firmware %q of this model", [version]) if {
+	status == "unknown"
 	not uncovered
 }
 
 # A model line the advisory data does not name is unknown, never a pass,
 # whatever advisory_status an older producer wrote.
-uncovered if object.get(input.firmware, "advisory_coverage", "") in {"model_line_not_covered", "vendor_not_covered", "model_unknown"}
+coverage := lib.str(["firmware", "advisory_coverage"])
 
-review contains sprintf("no advisory data for this model line (%s)", [object.get(input.firmware, "advisory_coverage", "")]) if uncovered
+uncovered if coverage in {"model_line_not_covered", "vendor_not_covered", "model_unknown"}
+
+review contains sprintf("no advisory data for this model line (%s)", [coverage]) if uncovered

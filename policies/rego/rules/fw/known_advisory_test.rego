@@ -35,6 +35,20 @@ test_not_applicable_other_vendor if {
 	fixtures.status(known_advisory) == "not_applicable" with input as doc
 }
 
+# Issue 12: an advisory whose CVE list (or id) is unknown still fails, and
+# the finding carries the advisory's own severity.
+test_fail_cves_unknown if {
+	doc := object.union(fixtures.canon, {"firmware": {"version": "11.04", "advisory_status": "vulnerable", "advisories": [{"id": "CP2023-001", "severity": "medium"}]}})
+	r := known_advisory with input as doc
+	fixtures.status(r) == "fail"
+	[f.severity | some f in r.deny] == ["medium"]
+}
+
+test_review_firmware_null if {
+	doc := object.union(fixtures.canon, {"firmware": null})
+	fixtures.status(known_advisory) == "review" with input as doc
+}
+
 test_review_uncovered_model_line if {
 	doc := object.union(fixtures.canon, {"firmware": {"version": "01.02", "advisory_status": "not_affected", "advisory_coverage": "model_line_not_covered"}})
 	fixtures.status(known_advisory) == "review" with input as doc

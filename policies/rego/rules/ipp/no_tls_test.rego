@@ -15,8 +15,23 @@ test_pass_ipps_only if {
 	fixtures.status(no_tls) == "pass" with input as doc
 }
 
-test_pass_no_ipp if {
-	fixtures.status(no_tls) == "pass" with input as fixtures.canon
+# 631/tcp closed in a finished sweep and no IPP service examined: there is
+# nothing to judge.
+test_not_applicable_no_ipp if {
+	fixtures.status(no_tls) == "not_applicable" with input as fixtures.canon
+}
+
+test_pass_ipps_on_631 if {
+	doc := object.union(fixtures.with_port(fixtures.canon, 631, "tcp"), {"ipp": [{"port": 631, "tls": true, "status": "ok"}]})
+	fixtures.status(no_tls) == "pass" with input as doc
+}
+
+# Issue 12: 631 open with the IPP collector ok but no IPP facts is not
+# "IPP without TLS": TLS on it was not examined.
+test_review_631_open_not_examined if {
+	doc := fixtures.with_port(fixtures.canon, 631, "tcp")
+	r := no_tls with input as doc
+	fixtures.status(r) == "review"
 }
 
 test_review_ipp_timeout if {

@@ -29,9 +29,9 @@ import data.mfpscan.lib
 not_applicable contains r if some r in lib.mfp_not_applicable
 
 deny contains {
-	"msg": sprintf("%s is reachable on global address %s (%s)", [lib.device_label, input.address, input.ip_class]),
+	"msg": sprintf("%s is reachable on global address %s (%s)", [lib.device_label, lib.address, input.ip_class]),
 	"fact": "/ip_class",
-	"evidence": {"address": input.address, "ip_class": input.ip_class},
+	"evidence": {"address": lib.address, "ip_class": input.ip_class},
 } if {
 	input.ip_class in {"public", "ipv6_global"}
 }
@@ -44,7 +44,7 @@ deny contains {
 	some i
 	iface := input.interfaces[i]
 	iface.ip_class in {"public", "ipv6_global"}
-	iface.address != input.address
+	iface.address != lib.address
 }
 
-review contains "address class unknown: ip_class not recorded" if not input.ip_class
+review contains "address class unknown: ip_class not recorded" if lib.str(["ip_class"]) == ""

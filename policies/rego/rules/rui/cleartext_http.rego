@@ -37,7 +37,7 @@ deny contains {
 	input.remote_ui.cleartext_reachable == true
 }
 
-review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http")]) if not input.remote_ui
+review contains r if some r in lib.remote_ui_review
 
 review contains "Remote UI found but whether it answers over plain HTTP was not determined" if {
 	input.remote_ui.present == true

@@ -37,3 +37,10 @@ test_review_absent if {
 	doc := json.remove(fixtures.canon, ["remote_ui/cleartext_reachable"])
 	fixtures.status(cleartext_http) == "review" with input as doc
 }
+
+# Issue 12: a Remote UI whose presence is unknown is not a pass.
+test_review_present_unknown if {
+	doc := object.union(object.remove(fixtures.canon, ["remote_ui"]), {"remote_ui": object.remove(fixtures.canon.remote_ui, ["present"])})
+	r := cleartext_http with input as doc
+	fixtures.status(r) == "review"
+}

@@ -40,7 +40,7 @@ deny contains {
 	input.remote_ui.hsts == false
 }
 
-review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http")]) if not input.remote_ui
+review contains r if some r in lib.remote_ui_review
 
 review contains "whether the Remote UI sends HSTS was not determined" if {
 	input.remote_ui.present == true

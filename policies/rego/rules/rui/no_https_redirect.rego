@@ -40,7 +40,7 @@ deny contains {
 	input.remote_ui.redirects_to_https == false
 }
 
-review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http")]) if not input.remote_ui
+review contains r if some r in lib.remote_ui_review
 
 review contains "whether the Remote UI redirects to HTTPS was not determined" if {
 	input.remote_ui.present == true

@@ -45,9 +45,9 @@ deny contains {
 	open_modes[mode]
 }
 
-review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http")]) if not input.remote_ui
+review contains r if some r in lib.remote_ui_review
 
 review contains "Remote UI login mode could not be classified" if {
 	input.remote_ui.present == true
-	object.get(input.remote_ui, "login_mode", "unknown") in {"", "unknown"}
+	lib.str(["remote_ui", "login_mode"]) in {"", "unknown"}
 }

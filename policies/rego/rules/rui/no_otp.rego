@@ -28,7 +28,7 @@ not_applicable contains reason if some reason in lib.mfp_not_applicable
 not_applicable contains reason if some reason in lib.remote_ui_not_applicable
 
 not_applicable contains sprintf("Remote UI login mode is %s, not user name + password", [mode]) if {
-	mode := object.get(input.remote_ui, "login_mode", "")
+	mode := lib.str(["remote_ui", "login_mode"])
 	not mode in {"user_password", "", "unknown"}
 }
 
@@ -41,11 +41,11 @@ deny contains {
 	input.remote_ui.otp_step == false
 }
 
-review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http")]) if not input.remote_ui
+review contains r if some r in lib.remote_ui_review
 
 review contains "Remote UI login mode unknown, so the OTP step could not be judged" if {
 	input.remote_ui.present == true
-	object.get(input.remote_ui, "login_mode", "") in {"", "unknown"}
+	lib.str(["remote_ui", "login_mode"]) in {"", "unknown"}
 }
 
 review contains "whether the login asks for a one-time password was not determined" if {

@@ -37,7 +37,12 @@ deny contains {
 	"fact": sprintf("/remote_ui/open_pages/%d", [i]),
 	"evidence": {"path": page},
 } if {
-	some i, page in object.get(input.remote_ui, "open_pages", [])
+	some i, page in lib.arr(["remote_ui", "open_pages"])
 }
 
-review contains sprintf("Remote UI not examined: %s", [lib.missing_reason("http")]) if not input.remote_ui
+review contains r if some r in lib.remote_ui_review
+
+review contains "Remote UI found but its well-known pages were not all requested (open_pages unknown)" if {
+	input.remote_ui.present == true
+	not is_array(lib.fact(["remote_ui", "open_pages"]))
+}

@@ -23,3 +23,9 @@ test_not_applicable_no_ui if {
 	doc := object.union(fixtures.canon, {"remote_ui": {"present": false}})
 	fixtures.status(open_pages) == "not_applicable" with input as doc
 }
+
+# Issue 12: open_pages missing (pages not all requested) is review.
+test_review_open_pages_unknown if {
+	doc := object.union(object.remove(fixtures.canon, ["remote_ui"]), {"remote_ui": object.remove(fixtures.canon.remote_ui, ["open_pages"])})
+	fixtures.status(open_pages) == "review" with input as doc
+}

@@ -37,16 +37,26 @@ deny contains {
 	"fact": "/snmp/communities_accepted",
 	"evidence": {"community": c, "access": "read (GET only tested)"},
 } if {
-	some c in object.get(input.snmp, "communities_accepted", [])
+	some c in lib.arr(["snmp", "communities_accepted"])
 	c in defaults
 }
 
 review contains sprintf("SNMP communities not tested: %s", [lib.missing_reason("snmp")]) if {
-	not lib.collector_status("snmp") in {"ok", "closed"}
+	not is_array(lib.fact(["snmp", "communities_accepted"]))
 }
 
+tried := n if {
+	n := lib.fact(["snmp", "communities_tried"])
+	is_number(n)
+} else := 0
+
 review contains "no SNMP community was tried" if {
-	input.collectors.snmp.status == "ok"
-	object.get(input.snmp, "communities_tried", 0) == 0
-	object.get(input.snmp, "v3", false) != true
+	is_array(lib.fact(["snmp", "communities_accepted"]))
+	tried == 0
+}
+
+review contains sprintf("SNMP collector: %s; communities may not all have been tried", [lib.collector_status("snmp")]) if {
+	is_array(lib.fact(["snmp", "communities_accepted"]))
+	count([c | some c in lib.arr(["snmp", "communities_accepted"]); c in defaults]) == 0
+	not lib.collector_status("snmp") in {"ok", "closed"}
 }

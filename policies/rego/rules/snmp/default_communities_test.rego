@@ -35,3 +35,14 @@ test_not_applicable_not_printer if {
 	doc := object.union(fixtures.not_printer, {"snmp": {"communities_accepted": ["public"]}})
 	fixtures.status(default_communities) == "not_applicable" with input as doc
 }
+
+# Issue 12: no snmp facts at all, or communities_accepted unknown, is review.
+test_review_snmp_missing_collector_ok if {
+	doc := object.remove(fixtures.canon, ["snmp"])
+	fixtures.status(default_communities) == "review" with input as doc
+}
+
+test_review_communities_unknown if {
+	doc := object.union(fixtures.canon, {"snmp": {"communities_accepted": null}})
+	fixtures.status(default_communities) == "review" with input as doc
+}

@@ -15,9 +15,10 @@
 #   stig: [MFD02.003]
 #   nist: [SC-8, IA-5, CM-7]
 #   remediation: >-
-#     Settings/Registration > Management Settings > Security Policy > Network > Prohibit Use
-#     of SNMPv1 (or Preferences > Network > TCP/IP Settings > SNMP Settings: "Use SNMPv1"
-#     Off); use SNMPv3 with authentication and encryption.
+#     Remote UI: Settings/Registration > Security Settings > Security Policy Settings >
+#     Network > Communication Operational Policy: "Prohibit Use of SNMPv1" (or
+#     Settings/Registration > Preferences > Network > TCP/IP Settings > SNMP Settings: "Use
+#     SNMPv1" Off); use SNMPv3 with authentication and encryption.
 #   vendors: [any]
 #   facts: [/snmp/v1]
 package mfpscan.rules.snmp.v1_enabled
@@ -28,20 +29,28 @@ not_applicable contains reason if some reason in lib.mfp_not_applicable
 
 not_applicable contains reason if some reason in lib.snmp_not_applicable
 
+port := p if {
+	p := lib.fact(["snmp", "port"])
+	is_number(p)
+} else := 161
+
 deny contains {
-	"msg": sprintf("SNMPv1 answers on %d/udp", [object.get(input.snmp, "port", 161)]),
+	"msg": sprintf("SNMPv1 answers on %d/udp", [port]),
 	"fact": "/snmp/v1",
-	"evidence": {"port": object.get(input.snmp, "port", 161), "version": "v1", "answered": true},
+	"evidence": {"port": port, "version": "v1", "answered": true},
 } if {
 	input.snmp.v1 == true
 }
 
+# SNMPv1 is known to be off only when the agent answered another version
+# with a community that SNMPv1 ignored (see collectors/snmp); a silent agent
+# proves nothing, since v1/v2c agents drop unknown communities without a word.
 review contains sprintf("SNMPv1 not tested: %s", [lib.missing_reason("snmp")]) if {
-	not lib.collector_status("snmp") in {"ok", "closed"}
-	not is_boolean(object.get(input, ["snmp", "v1"], null))
+	not lib.bool_known(["snmp", "v1"])
+	not lib.collector_status("snmp") == "ok"
 }
 
-review contains "SNMPv1 not tested although the SNMP agent answered" if {
-	input.collectors.snmp.status == "ok"
-	not is_boolean(object.get(input, ["snmp", "v1"], null))
+review contains "SNMPv1 did not answer the communities tried, which does not show it is off (an agent ignores communities it does not know)" if {
+	not lib.bool_known(["snmp", "v1"])
+	lib.collector_status("snmp") == "ok"
 }

@@ -27,20 +27,28 @@ not_applicable contains reason if some reason in lib.mfp_not_applicable
 
 not_applicable contains reason if some reason in lib.snmp_not_applicable
 
+port := p if {
+	p := lib.fact(["snmp", "port"])
+	is_number(p)
+} else := 161
+
 deny contains {
-	"msg": sprintf("SNMPv2c answers on %d/udp", [object.get(input.snmp, "port", 161)]),
+	"msg": sprintf("SNMPv2c answers on %d/udp", [port]),
 	"fact": "/snmp/v2c",
-	"evidence": {"port": object.get(input.snmp, "port", 161), "version": "v2c", "answered": true},
+	"evidence": {"port": port, "version": "v2c", "answered": true},
 } if {
 	input.snmp.v2c == true
 }
 
+# SNMPv2c is known to be off only when the agent answered another version
+# with a community that SNMPv2c ignored (see collectors/snmp); a silent agent
+# proves nothing, since v1/v2c agents drop unknown communities without a word.
 review contains sprintf("SNMPv2c not tested: %s", [lib.missing_reason("snmp")]) if {
-	not lib.collector_status("snmp") in {"ok", "closed"}
-	not is_boolean(object.get(input, ["snmp", "v2c"], null))
+	not lib.bool_known(["snmp", "v2c"])
+	not lib.collector_status("snmp") == "ok"
 }
 
-review contains "SNMPv2c not tested although the SNMP agent answered" if {
-	input.collectors.snmp.status == "ok"
-	not is_boolean(object.get(input, ["snmp", "v2c"], null))
+review contains "SNMPv2c did not answer the communities tried, which does not show it is off (an agent ignores communities it does not know)" if {
+	not lib.bool_known(["snmp", "v2c"])
+	lib.collector_status("snmp") == "ok"
 }

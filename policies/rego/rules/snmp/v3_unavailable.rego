@@ -31,17 +31,27 @@ not_applicable contains "SNMPv1 and v2c are off: nothing needs SNMPv3 as a repla
 	input.snmp.v2c == false
 }
 
+legacy := [label |
+	some [k, label] in [["v1", "SNMPv1"], ["v2c", "SNMPv2c"]]
+	lib.fact(["snmp", k]) == true
+]
+
 deny contains {
 	"msg": sprintf("SNMP answers %s but not SNMPv3", [concat(" and ", legacy)]),
 	"fact": "/snmp/v3",
-	"evidence": {"v1": input.snmp.v1, "v2c": input.snmp.v2c, "v3": false},
+	"evidence": {"v1": lib.fact(["snmp", "v1"]), "v2c": lib.fact(["snmp", "v2c"]), "v3": false},
 } if {
 	input.snmp.v3 == false
-	legacy := [label | some [k, label] in [["v1", "SNMPv1"], ["v2c", "SNMPv2c"]]; input.snmp[k] == true]
 	count(legacy) > 0
 }
 
 review contains sprintf("SNMPv3 support not tested: %s", [lib.missing_reason("snmp")]) if {
-	not is_boolean(object.get(input, ["snmp", "v3"], null))
-	not lib.collector_status("snmp") == "closed"
+	not lib.bool_known(["snmp", "v3"])
+}
+
+review contains "SNMPv3 does not answer, and whether SNMPv1/v2c answer is unknown" if {
+	input.snmp.v3 == false
+	count(legacy) == 0
+	some k in ["v1", "v2c"]
+	not lib.bool_known(["snmp", k])
 }

@@ -29,3 +29,15 @@ test_review_snmp_absent if {
 	r := v3_unavailable with input as doc
 	r.review == {"SNMPv3 support not tested: snmp collector: timeout (test)"}
 }
+
+# Issue 12: v1 unknown must not turn "v1 and v2c answer, v3 does not" into
+# a pass; v2c alone still fails, and with both unknown it is review.
+test_fail_v1_unknown_v2c_on if {
+	doc := object.union(fixtures.canon, {"snmp": {"v1": null, "v2c": true, "v3": false}})
+	fixtures.status(v3_unavailable) == "fail" with input as doc
+}
+
+test_review_legacy_unknown if {
+	doc := object.union(fixtures.canon, {"snmp": {"v1": null, "v2c": null, "v3": false}})
+	fixtures.status(v3_unavailable) == "review" with input as doc
+}

@@ -1,9 +1,10 @@
 # METADATA
-# title: Discovery services (WSD, SLP, BJNP) answer
+# title: Discovery services (WSD, SLP, mDNS, BJNP) answer
 # description: >-
-#   WS-Discovery (3702/udp), SLP (427/udp) and Canon BJNP (8611-8612/udp) advertise the device
-#   and parse unauthenticated packets; several Canon advisories (CVE-2022-24673 SLP,
-#   CVE-2023-6231 / CVE-2024-2184 WSD, CVE-2022-43608 BJNP) are reachable through them.
+#   WS-Discovery (3702/udp), SLP (427/udp), mDNS / Bonjour (5353/udp) and Canon BJNP
+#   (8611-8612/udp) advertise the device and parse unauthenticated packets; several Canon
+#   advisories (CVE-2022-24673 SLP, CVE-2023-6231 / CVE-2024-2184 WSD, CVE-2023-0853 mDNS,
+#   CVE-2022-43608 BJNP) are reachable through them.
 #   Disable the ones not used.
 # scope: package
 # related_resources:
@@ -19,7 +20,8 @@
 #   remediation: >-
 #     Settings/Registration > Preferences > Network > TCP/IP Settings: set WSD Settings > "Use
 #     Multicast Discovery" to Off, SLP / Multicast Discovery Settings > "Response" to Off;
-#     disable BJNP (Canon scanner/driver discovery) where not used.
+#     set mDNS Settings "Use mDNS" to Off where AirPrint / Bonjour is not used; disable BJNP
+#     (Canon scanner/driver discovery) where not used.
 #   vendors: [any]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.discovery_services
@@ -29,7 +31,7 @@ import data.mfpscan.lib
 # [port, protocol, service label] checked by this rule. deny spells each entry
 # out as a body of its own (a constant message, a direct open_index lookup),
 # which evaluates much cheaper than a loop over this list: keep both in step.
-services := [[3702, "udp", "WS-Discovery"], [427, "udp", "SLP"], [8611, "udp", "BJNP (printer)"], [8612, "udp", "BJNP (scanner)"]]
+services := [[3702, "udp", "WS-Discovery"], [427, "udp", "SLP"], [5353, "udp", "mDNS"], [8611, "udp", "BJNP (printer)"], [8612, "udp", "BJNP (scanner)"]]
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
@@ -46,6 +48,12 @@ deny contains {
 } if some i in lib.open_index.udp[427]
 
 deny contains {
+	"msg": "mDNS open on 5353/udp",
+	"fact": sprintf("/ports/%d", [i]),
+	"evidence": {"port": 5353, "protocol": "udp", "service": object.get(lib.ports[i], "service", ""), "state": "open"},
+} if some i in lib.open_index.udp[5353]
+
+deny contains {
 	"msg": "BJNP (printer) open on 8611/udp",
 	"fact": sprintf("/ports/%d", [i]),
 	"evidence": {"port": 8611, "protocol": "udp", "service": object.get(lib.ports[i], "service", ""), "state": "open"},
@@ -58,7 +66,6 @@ deny contains {
 } if some i in lib.open_index.udp[8612]
 
 review contains reason if {
-	not lib.port_review_none
 	some [port, proto, _] in services
 	some reason in lib.port_review(port, proto)
 }

@@ -41,6 +41,15 @@ test_fail_one_finding_per_service if {
 }
 
 test_review_no_udp_probe if {
-	doc := object.union(fixtures.canon, {"ports": [{"port": 80, "protocol": "tcp", "state": "open"}]})
+	doc := object.union(fixtures.canon, {"scan": {"udp_probes": []}})
 	fixtures.status(discovery_services) == "review" with input as doc
+}
+
+# Issue 12: BJNP (8611/8612) must be probed before the rule can pass; any
+# other UDP answer does not count.
+test_review_bjnp_not_probed if {
+	doc := object.union(fixtures.canon, {"scan": {"udp_probes": [{"port": 161, "service": "snmp"}, {"port": 3702, "service": "wsd"}, {"port": 427, "service": "slp"}]}})
+	r := discovery_services with input as doc
+	fixtures.status(r) == "review"
+	r.review == {"5353/udp was not probed (no UDP probe for it in this sweep)", "8611/udp was not probed (no UDP probe for it in this sweep)", "8612/udp was not probed (no UDP probe for it in this sweep)"}
 }

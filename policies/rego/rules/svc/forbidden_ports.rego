@@ -63,7 +63,6 @@ deny contains {
 note(reason) := sprintf(" (%s)", [reason]) if reason != "" else := ""
 
 review contains reason if {
-	not lib.port_review_none
 	some [port, proto, _] in forbidden
 	some reason in lib.port_review(port, proto)
 }

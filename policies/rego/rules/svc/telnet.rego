@@ -37,7 +37,6 @@ deny contains {
 } if some i in lib.open_index.tcp[23]
 
 review contains reason if {
-	not lib.port_review_none
 	some [port, proto, _] in services
 	some reason in lib.port_review(port, proto)
 }

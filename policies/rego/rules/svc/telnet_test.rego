@@ -41,3 +41,17 @@ test_review_port_not_scanned if {
 	some reason in r.review
 	contains(reason, "23 was not in the scanned port list")
 }
+
+# Issue 12 item 5: a host whose sweep was cut (deadline, Ctrl-C) lists the
+# ports reached so far; a port not listed is unknown, not closed.
+test_review_partial_sweep if {
+	doc := object.union(fixtures.with_collector(fixtures.canon, "discovery", "timeout"), {"scan": {"incomplete": true}})
+	r := telnet with input as doc
+	fixtures.status(r) == "review"
+}
+
+# Ports not in the sweep's list prove nothing.
+test_review_port_not_scanned if {
+	doc := object.union(fixtures.canon, {"scan": {"ports": [80, 443]}})
+	fixtures.status(telnet) == "review" with input as doc
+}

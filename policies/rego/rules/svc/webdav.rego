@@ -19,7 +19,7 @@
 #     set "Use WebDAV Server" to Off (or enable "Use TLS" and Security Policy > Network >
 #     Always Verify Signatures for SMB/WebDAV Server Functions).
 #   vendors: [any]
-#   facts: [/cleartext, /ports]
+#   facts: [/http, /cleartext, /ports]
 package mfpscan.rules.svc.webdav
 
 import data.mfpscan.lib
@@ -45,8 +45,27 @@ deny contains {
 	contains(lower(object.get(p, "service", "")), "webdav")
 }
 
+deny contains {
+	"msg": sprintf("WebDAV server answers on port %d (DAV: %s)", [s.port, object.get(s, "dav", "")]),
+	"fact": sprintf("/http/%d/webdav", [i]),
+	"evidence": {"port": s.port, "dav": object.get(s, "dav", "")},
+} if {
+	some i, s in lib.arr(["http"])
+	s.webdav == true
+}
+
 review contains sprintf("WebDAV not examined: %s", [lib.missing_reason("http")]) if not input.collectors.http.status == "ok"
 
-# WebDAV can listen on any port: with the open ports unknown, its absence is
-# not established either.
+# WebDAV is known to be off on a port only when OPTIONS answered there
+# without a DAV header.
+review contains sprintf("WebDAV on port %v not determined (OPTIONS probe failed or not sent)", [object.get(s, "port", "?")]) if {
+	some s in lib.arr(["http"])
+	not is_boolean(object.get(s, "webdav", null))
+}
+
+review contains "HTTP collector ran but its per-port records are missing" if {
+	input.collectors.http.status == "ok"
+	not is_array(lib.fact(["http"]))
+}
+
 review contains r if some r in lib.ports_unknown_review

@@ -34,3 +34,21 @@ test_review_ports_unknown if {
 	r := webdav with input as doc
 	r.review == {"open ports unknown: discovery collector: timeout (test)"}
 }
+
+# Issue 12: HTTP answering is no evidence about WebDAV; only the OPTIONS
+# probe's DAV header (or its absence) decides.
+test_review_http_without_options_probe if {
+	doc := object.union(fixtures.canon, {"http": [{"port": 80, "tls": false, "status": "ok", "canon_remote_ui": true}]})
+	fixtures.status(webdav) == "review" with input as doc
+}
+
+test_fail_dav_header if {
+	doc := object.union(fixtures.canon, {"http": [{"port": 80, "tls": false, "status": "ok", "canon_remote_ui": true, "webdav": true, "dav": "1, 2"}]})
+	r := webdav with input as doc
+	fixtures.facts(r) == {"/http/0/webdav"}
+}
+
+test_pass_options_without_dav if {
+	doc := object.union(fixtures.canon, {"http": [{"port": 80, "tls": false, "status": "ok", "canon_remote_ui": true, "webdav": false}]})
+	fixtures.status(webdav) == "pass" with input as doc
+}

@@ -42,7 +42,7 @@ review contains reason if some reason in lib.tls_review
 
 # A probe that failed leaves its version out of the port's map: unknown, not
 # refused.
-review contains sprintf("TLS port %d: %s support was not tested", [t.port, lib.tls_version_label[v]]) if {
+review contains sprintf("TLS port %d: %s support was not tested%s", [t.port, lib.tls_version_label[v], lib.tls_unknown_note(t, v)]) if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
 	some v in {"ssl3", "tls1_0", "tls1_1"}

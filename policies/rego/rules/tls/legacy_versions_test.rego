@@ -46,3 +46,19 @@ test_review_version_untested if {
 	r := legacy_versions with input as doc
 	r.review == {"TLS port 443: TLS 1.0 support was not tested"}
 }
+
+# Issue 12 item 4: every TLS port is judged; one that was not examined gives
+# review although another port passed.
+test_review_other_port_unexamined if {
+	doc := object.union(fixtures.canon, {"tls": [fixtures.canon.tls[0], {"port": 8443, "status": "timeout", "versions": {}}]})
+	r := legacy_versions with input as doc
+	r.review == {"TLS port 8443 could not be examined: timeout"}
+}
+
+# Issue 14 item 3: a version whose probes were reset is unknown, with the
+# reason, never refused.
+test_review_version_reset if {
+	doc := object.union(json.remove(fixtures.canon, ["tls/0/versions/tls1_1"]), {"tls": [object.union(json.remove(fixtures.canon, ["tls/0/versions/tls1_1"]).tls[0], {"unknown": {"tls1_1": "connection reset"}})]})
+	r := legacy_versions with input as doc
+	r.review == {"TLS port 443: TLS 1.1 support was not tested (connection reset)"}
+}

@@ -48,3 +48,11 @@ test_review_version_untested if {
 	r := min_version with input as doc
 	r.review == {"TLS port 443: TLS 1.1 support was not tested"}
 }
+
+# Issue 12 item 4: every TLS port is judged; one that was not examined gives
+# review although another port passed.
+test_review_other_port_unexamined if {
+	doc := object.union(fixtures.canon, {"tls": [fixtures.canon.tls[0], {"port": 8443, "status": "timeout", "versions": {}}]})
+	r := min_version with input as doc
+	r.review == {"TLS port 8443 could not be examined: timeout"}
+}

@@ -36,7 +36,7 @@ deny contains {
 	t.versions.ssl3 == true
 }
 
-review contains sprintf("TLS port %d: SSL 3.0 support was not tested", [t.port]) if {
+review contains sprintf("TLS port %d: SSL 3.0 support was not tested%s", [t.port, lib.tls_unknown_note(t, "ssl3")]) if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
 	not is_boolean(object.get(t, ["versions", "ssl3"], null))

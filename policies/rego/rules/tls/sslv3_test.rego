@@ -46,3 +46,11 @@ test_review_ssl3_absent if {
 	r := sslv3 with input as doc
 	r.review == {"TLS port 443: SSL 3.0 support was not tested"}
 }
+
+# Issue 12 item 4: every TLS port is judged; one that was not examined gives
+# review although another port passed.
+test_review_other_port_unexamined if {
+	doc := object.union(fixtures.canon, {"tls": [fixtures.canon.tls[0], {"port": 8443, "status": "timeout", "versions": {}}]})
+	r := sslv3 with input as doc
+	r.review == {"TLS port 8443 could not be examined: timeout"}
+}

@@ -1,9 +1,13 @@
 # METADATA
 # title: Weak TLS cipher suites are accepted
 # description: >-
-#   Cipher suites flagged weak by the TLS collector (NULL, EXPORT, RC4, 3DES, CBC with
-#   SHA-1, no forward secrecy) let an attacker decrypt or tamper with recorded sessions.
-#   Canon's Security Policy "Key/Certificate" group prohibits weak encryption.
+#   Every suite a TLS port accepts is enumerated. Suites in the organisation's weak classes
+#   (weak_cipher_classes; by default NULL, anonymous, export, RC4, RC2, single DES, 3DES and
+#   IDEA) let an attacker read or tamper with Remote UI and IPPS sessions; each one found is
+#   named. The result's severity follows the weakest suite: critical for NULL, anonymous or
+#   export suites, high for RC4, RC2 or DES, medium for 3DES or IDEA, low for CBC with SHA-1
+#   or no forward secrecy when the organisation lists those classes. Canon's Security Policy
+#   "Key/Certificate" group prohibits weak encryption.
 # scope: package
 # related_resources:
 # - https://oip.manual.canon/USRMA-9064-zz-CS-7100-enAU/contents/devu-sec-approp_env-secpol-item.html
@@ -15,8 +19,8 @@
 #   stig: [MFD02.003]
 #   nist: [SC-8, SC-13]
 #   remediation: >-
-#     Apply Security Policy > Key/Certificate > "Prohibit Use of Weak Encryption"
-#     (Settings/Registration > Management Settings > Security Policy), and in Remote UI:
+#     Apply Security Policy > Key/Certificate > "Prohibit Use of Weak Encryption" (Remote UI:
+#     Settings/Registration > Security Settings > Security Policy Settings), and in Remote UI:
 #     Settings/Registration > Network Settings > TLS Settings allow only AES-GCM / CHACHA20
 #     suites.
 #   vendors: [any]
@@ -29,22 +33,65 @@ not_applicable contains reason if some reason in lib.mfp_not_applicable
 
 not_applicable contains reason if some reason in lib.tls_not_applicable
 
+default_classes := ["null", "anon", "export", "rc4", "rc2", "des", "3des", "idea"]
+
+configured := lib.param("weak_cipher_classes", default_classes)
+
+classes := {c | some c in configured} if is_array(configured) else := {c | some c in default_classes}
+
+# The severity each weakness class gives a finding; a suite takes its worst.
+class_severity := {
+	"null": "critical", "anon": "critical", "export": "critical",
+	"rc4": "high", "rc2": "high", "des": "high",
+	"3des": "medium", "idea": "medium",
+	"cbc_sha1": "low", "no_pfs": "low",
+}
+
+severity_rank := {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
+
+worst(hits) := sev if {
+	top := max({severity_rank[object.get(class_severity, w, "low")] | some w in hits})
+	some sev, r in severity_rank
+	r == top
+}
+
 deny contains {
-	"msg": sprintf("weak cipher %s (%s) accepted with %s on port %d", [c.name, concat(", ", c.weak), lib.tls_version_label[v], t.port]),
+	"msg": sprintf("weak cipher %s (%s) accepted with %s on port %d", [c.name, concat(", ", hits), lib.tls_version_label[v], t.port]),
 	"fact": sprintf("/tls/%d/ciphers/%s/%d", [i, v, j]),
-	"evidence": {"port": t.port, "version": v, "cipher": c.name, "weak": c.weak},
+	"severity": worst(hits),
+	"evidence": {"port": t.port, "version": v, "cipher": c.name, "id": object.get(c, "id", null), "weak": hits, "strength": object.get(c, "strength", "")},
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
 	some v, list in object.get(t, "ciphers", {})
 	some j, c in list
-	count(object.get(c, "weak", [])) > 0
+	hits := [w | some w in object.get(c, "weak", []); classes[w]]
+	count(hits) > 0
 }
 
-review contains sprintf("TLS port %d: cipher suites were not enumerated", [t.port]) if {
+# An accepted version whose suites were not enumerated (or only in part)
+# may hide a weak suite: review, never pass.
+review contains sprintf("TLS port %d: %s is accepted but its cipher suites were not enumerated", [t.port, lib.tls_version_label[v]]) if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
-	count(object.get(t, "ciphers", {})) == 0
+	some v, on in t.versions
+	on == true
+	count(object.get(t, ["ciphers", v], [])) == 0
+}
+
+review contains sprintf("TLS port %d: %s cipher suites unknown%s", [t.port, lib.tls_version_label[v], lib.tls_unknown_note(t, v)]) if {
+	some i in lib.tls_tested
+	t := lib.tls_services[i]
+	some v, _ in lib.tls_version_order
+	not is_boolean(object.get(t, ["versions", v], null))
+}
+
+review contains sprintf("TLS port %d: %s cipher suite list may be incomplete%s", [t.port, lib.tls_version_label[v], lib.tls_unknown_note(t, v)]) if {
+	some i in lib.tls_tested
+	t := lib.tls_services[i]
+	some v, on in t.versions
+	on == true
+	object.get(t, ["unknown", v], "") != ""
 }
 
 review contains reason if some reason in lib.tls_review

@@ -28,7 +28,7 @@ import data.mfpscan.lib
 
 not_applicable contains reason if some reason in lib.mfp_not_applicable
 
-wireless := lower(object.get(input, ["attestations", "wireless_security"], ""))
+wireless := lower(lib.str(["attestations", "wireless_security"]))
 
 deny contains {
 	"msg": sprintf("wireless LAN security attested as %q, not WPA2/WPA3", [wireless]),

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestOutDashRefused: `--out -` is refused with exit 2 by every command that
+// takes --out, before anything is sent or written; no directory named "-"
+// appears.
+func TestOutDashRefused(t *testing.T) {
+	port, accepted := countingListener(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	facts := writeFile(t, dir, "127.0.0.1.json", `{"schema_version":"1","address":"127.0.0.1","family":"ipv4","ip_class":"loopback","identity":{"is_printer":null,"is_mfp":null,"device_id":"address:127.0.0.1"},"ports":[],"collectors":{}}`)
+	if err := os.Mkdir("run", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"scan", "127.0.0.1", "--ports", port, "--out", "-"},
+		{"scan", "127.0.0.1", "--ports", port, "--out", "-", "--format", "json"},
+		{"scan", "127.0.0.1", "--ports", port, "-o", "-", "--format", "sarif"},
+		{"eval", facts, "--out", "-"},
+		{"eval", facts, "--out", "-", "--format", "json"},
+		{"demo", "--out", "-"},
+		{"report", "--from", "run", "--out", "-"},
+	} {
+		code, _, msg := runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(msg, "--out -") {
+			t.Errorf("%v: exit %d, error %q; want %d naming --out -", args, code, msg, exitUsage)
+		}
+		if _, err := os.Stat("-"); err == nil {
+			t.Fatalf("%v created a directory named -", args)
+		}
+	}
+	if n := accepted.Load(); n != 0 {
+		t.Fatalf("--out - still sent %d connection(s)", n)
+	}
+}

@@ -1,0 +1,154 @@
+package policies
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/nopass"
+)
+
+// TestNoPassWithoutEvidence is the generated property of issue 12 over
+// every facts document in the repository's testdata: deleting any fact
+// (or setting it null), or removing a whole area, never turns a fail or a
+// review into a pass. The lab profiles' facts get the same check in
+// pipeline (TestLabNoPassWithoutEvidence).
+func TestNoPassWithoutEvidence(t *testing.T) {
+	if testing.Short() {
+		t.Skip("evaluates every fact variant of every testdata document")
+	}
+	e := loadBuiltin(t)
+	ctx := context.Background()
+	ruleFacts := map[string][]string{}
+	for _, r := range e.Rules() {
+		ruleFacts[r.ID] = r.Facts
+	}
+	eval := func(doc []byte) (nopass.Statuses, error) {
+		rs, err := e.EvaluateJSON(ctx, doc)
+		if err != nil {
+			return nil, err
+		}
+		out := nopass.Statuses{}
+		for _, r := range rs {
+			out[r.RuleID] = string(r.Status)
+		}
+		return out, nil
+	}
+	docs := testdataFacts(t)
+	if len(docs) < 10 {
+		t.Fatalf("found %d testdata facts documents, want the generated fixture and the report samples", len(docs))
+	}
+	total := 0
+	pendingSeen := map[string]int{}
+	for name, raw := range docs {
+		violations, cases, err := nopass.Check(raw, eval, ruleFacts)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		total += cases
+		for _, v := range violations {
+			if p := pendingPrefix(v.Rule); p != "" {
+				pendingSeen[p]++
+				continue
+			}
+			t.Errorf("%s: %s", name, v)
+		}
+	}
+	for prefix, why := range pendingRules {
+		if pendingSeen[prefix] == 0 {
+			t.Errorf("%s rules no longer pass on less evidence: remove them from pendingRules (%s)", prefix, why)
+		} else {
+			t.Logf("pending: %d violations of %s rules (%s)", pendingSeen[prefix], prefix, why)
+		}
+	}
+	t.Logf("%d documents, %d rule × variant cases", len(docs), total)
+}
+
+// pendingRules are rule families whose violations are fixed on another
+// branch (issue 12 item 4: per-port TLS and certificate decisions, owned by
+// the TLS work). They are logged, not failed, until then; the test fails
+// as soon as a family has no violation left, so the entry cannot outlive
+// the fix.
+var pendingRules = map[string]string{
+	"MFP-TLS-":  "issue 12 item 4, TLS and certificate rules judged per port",
+	"MFP-CERT-": "issue 12 item 4, TLS and certificate rules judged per port",
+}
+
+func pendingPrefix(rule string) string {
+	for p := range pendingRules {
+		if strings.HasPrefix(rule, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// testdataFacts finds every facts document (schema v1, one per file or an
+// array of them) in a testdata directory of the repository, except the
+// deliberately broken ones under policies/testdata/bad.
+func testdataFacts(t *testing.T) map[string][]byte {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && p != root) {
+			return filepath.SkipDir
+		}
+		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() || !strings.HasSuffix(p, ".json") || !strings.Contains(filepath.ToSlash(rel), "testdata/") ||
+			strings.HasPrefix(filepath.ToSlash(rel), "policies/testdata/bad/") {
+			return nil
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var one map[string]json.RawMessage
+		if json.Unmarshal(raw, &one) == nil {
+			if isFactsDoc(one) {
+				out[rel] = raw
+			}
+			return nil
+		}
+		var many []map[string]json.RawMessage
+		if json.Unmarshal(raw, &many) == nil {
+			for i, doc := range many {
+				if !isFactsDoc(doc) {
+					continue
+				}
+				b, err := json.Marshal(doc)
+				if err != nil {
+					return err
+				}
+				out[rel+"#"+strings.Repeat("0", 2-len(itoa(i)))+itoa(i)] = b
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func isFactsDoc(m map[string]json.RawMessage) bool {
+	var v string
+	_ = json.Unmarshal(m["schema_version"], &v)
+	_, hasAddr := m["address"]
+	return v == "1" && hasAddr
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
