@@ -27,7 +27,7 @@ func Discover(ctx context.Context, cfg Config, asJSON bool) error {
 		return Usage(err)
 	}
 	if targets, err = targets.Shard(cfg.Shard); err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	if err := checkLabTargets(cfg, targets); err != nil {
 		return err

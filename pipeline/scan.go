@@ -37,7 +37,7 @@ func Scan(ctx context.Context, cfg Config) error {
 		return Usage(err)
 	}
 	if targets, err = targets.Shard(cfg.Shard); err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Usage(err)
 	}
 	if err := checkLabTargets(cfg, targets); err != nil {
 		return err

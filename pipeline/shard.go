@@ -14,7 +14,7 @@ func checkLabTargets(cfg Config, targets *scanner.TargetSet) error {
 		// Prefixes are aligned blocks, so one starting on loopback lies
 		// inside 127.0.0.0/8 or is ::1.
 		if !p.Addr().IsLoopback() {
-			return UsageError("a port offset is for the simulated lab only; target %s is not loopback", p)
+			return Usagef("a port offset is for the simulated lab only; target %s is not loopback", p)
 		}
 	}
 	return nil

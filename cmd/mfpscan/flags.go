@@ -78,7 +78,7 @@ func (f *sweepFlags) applyShard(cfg *pipeline.Config) error {
 		sh, err = scanner.ShardFromEnv(f.getenv)
 	}
 	if err != nil {
-		return pipeline.UsageError("%v", err)
+		return pipeline.Usagef("%v", err)
 	}
 	sh.Seed = f.shardSeed
 	cfg.Shard = sh
@@ -112,7 +112,7 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 	cfg.Roles = collectors.DefaultRoles()
 	if f.labOffset != 0 {
 		if f.labOffset < 0 || f.labOffset > 65535-47546 {
-			return pipeline.UsageError("--lab-port-offset %d out of range (0-%d)", f.labOffset, 65535-47546)
+			return pipeline.Usagef("--lab-port-offset %d out of range (0-%d)", f.labOffset, 65535-47546)
 		}
 		cfg.Roles = cfg.Roles.Shift(f.labOffset)
 		cfg.PortOffset = f.labOffset

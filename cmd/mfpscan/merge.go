@@ -38,19 +38,19 @@ its own category, so GitHub code scanning tracks every site's alerts apart.`,
 			}
 			absOut, err := filepath.Abs(out)
 			if err != nil {
-				return pipeline.UsageError("--out %q: %v", out, err)
+				return pipeline.Usagef("--out %q: %v", out, err)
 			}
 			inputs := make([]merge.Input, 0, len(args))
 			for _, a := range args {
 				in := merge.ParseInput(a)
 				if abs, err := filepath.Abs(in.Dir); err == nil && abs == absOut {
-					return pipeline.UsageError("--out %s is also an input; merge into a new directory", out)
+					return pipeline.Usagef("--out %s is also an input; merge into a new directory", out)
 				}
 				inputs = append(inputs, in)
 			}
 			res, err := merge.Merge(cmd.Context(), inputs, out, merge.Options{Formats: fs, SARIF: reports.SARIFOptions{OmitSuppressed: omitSuppressed}})
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			devices := 0
 			for _, r := range res.Runs {

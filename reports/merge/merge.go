@@ -27,6 +27,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 )
@@ -384,7 +385,7 @@ func writeCombinedSARIF(path string, runs []*reports.Run, opts reports.SARIFOpti
 }
 
 func badInput(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", reports.ErrBadInput, fmt.Sprintf(format, args...))
+	return usage.Errorf(format, args...)
 }
 
 // dropStale keeps the devices findings.json accounts for. A scan reusing

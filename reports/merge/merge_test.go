@@ -3,13 +3,13 @@ package merge
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 	"github.com/mfpscan/mfpscan/reports/sarifcheck"
@@ -119,7 +119,7 @@ func TestOverlappingShardsAreRefused(t *testing.T) {
 	a, b := runDir(t, "hq"), runDir(t, "hq")
 	out := t.TempDir()
 	_, err := Merge(context.Background(), []Input{{Dir: a}, {Dir: b}}, out, Options{Formats: []string{"json"}})
-	if !errors.Is(err, reports.ErrBadInput) || !strings.Contains(err.Error(), device) {
+	if !usage.Is(err) || !strings.Contains(err.Error(), device) {
 		t.Fatalf("merge of two runs holding %s: %v, want a bad-input error naming it", device, err)
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
@@ -134,7 +134,7 @@ func TestOverlappingShardsAreRefused(t *testing.T) {
 func TestSitesSharingACategoryAreRefused(t *testing.T) {
 	a, b := runDir(t, "x"), runDir(t, "x")
 	_, err := Merge(context.Background(), []Input{{Site: "hq 1", Dir: a}, {Site: "hq-1", Dir: b}}, t.TempDir(), Options{Formats: []string{"sarif"}})
-	if !errors.Is(err, reports.ErrBadInput) {
+	if !usage.Is(err) {
 		t.Fatalf("sites with one SARIF category: %v, want a bad-input error", err)
 	}
 }
