@@ -88,6 +88,10 @@ type Config struct {
 	FailOn         string
 	OmitSuppressed bool
 
+	// History is the history store (a SQLite path or postgres:// URL);
+	// "" records nothing. The CLI fills in the default path.
+	History string
+
 	Log *slog.Logger
 	// Progress receives the progress bar and summary; Stdout the results.
 	Progress io.Writer

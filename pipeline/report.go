@@ -34,6 +34,7 @@ func ReportFormats() []string { return reports.Formats() }
 type prepared struct {
 	policies *policies.Engine
 	writers  []reports.Writer
+	history  *historyRun
 }
 
 // prepare validates every input of the run (policies, data, waivers,
@@ -43,14 +44,14 @@ func prepare(ctx context.Context, cfg Config) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := writersFor(cfg)
+	ws, err := writersFor(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkOutDir(cfg.OutDir); err != nil {
 		return nil, err
 	}
-	return &prepared{policies: eng, writers: ws}, nil
+	return &prepared{policies: eng, writers: ws, history: openHistory(ctx, cfg, eng.Rules())}, nil
 }
 
 // loadPolicies compiles the catalogue and custom rules, with data and waivers.
@@ -176,6 +177,7 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	if scan.Incomplete {
 		run.ExitCode = ExitInterrupted
 	}
+	prep.history.record(ctx, cfg, run)
 	written, err := reports.WriteWith(ctx, cfg.OutDir, run, prep.writers)
 	if err != nil {
 		return nil, fmt.Errorf("write reports: %w", err)
@@ -183,14 +185,21 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	for _, p := range written {
 		cfg.Log.Debug("wrote report", "path", p)
 	}
+	prep.history.saveBaseline(ctx, cfg)
 	return run, stopped
 }
 
 // writersFor builds the writers of cfg.Formats, with the SARIF options.
-func writersFor(cfg Config) ([]reports.Writer, error) {
+func writersFor(ctx context.Context, cfg Config) ([]reports.Writer, error) {
 	var sarifOpts reports.SARIFOptions
 	sarifOpts.OmitSuppressed = cfg.OmitSuppressed
-	if cfg.BaselineFile != "" {
+	if cfg.BaselineFile == BaselineFromHistory {
+		b, err := historyBaseline(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		sarifOpts.Baseline = b
+	} else if cfg.BaselineFile != "" {
 		b, err := ReadBaseline(cfg.BaselineFile)
 		if err != nil {
 			return nil, err

@@ -47,6 +47,7 @@ func Scan(ctx context.Context, cfg Config) error {
 		return err
 	}
 	scan := newScanMeta(cfg)
+	prep.history.begin(ctx, cfg, scan)
 	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att)
 	scan.FinishedAt = cfg.now()()
 	// A signal may arrive after discovery, while hosts are still being

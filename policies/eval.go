@@ -201,10 +201,12 @@ func (e *Engine) result(rule Rule, sets ruleSets, key deviceKey) Result {
 			}
 			res.Findings = append(res.Findings, f)
 		}
+		// A rule whose findings grade themselves (TLS-003 by the weakest
+		// suite, FW-001 by each advisory's own rating) takes the highest
+		// grade, unless the organisation set the rule's severity.
 		if graded != "" && !rule.SeverityOverridden {
 			res.Severity = graded
 		}
-		res.Severity = findingSeverity(res.Findings, res.Severity)
 		if w := e.waiverFor(rule.ID, key); w != nil {
 			res.Status = StatusWaived
 			res.Waiver = w
@@ -263,21 +265,6 @@ func toFinding(v any) Finding {
 		return f
 	}
 	return Finding{Message: compactJSON(v)}
-}
-
-// findingSeverity is the highest severity the findings carry (an advisory
-// rule takes its severity from the advisory data), else the rule's.
-func findingSeverity(fs []Finding, rule string) string {
-	best := ""
-	for _, f := range fs {
-		if SeverityRank(f.Severity) > SeverityRank(best) {
-			best = f.Severity
-		}
-	}
-	if best == "" {
-		return rule
-	}
-	return best
 }
 
 func reasons(items []any) []string {

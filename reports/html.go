@@ -47,6 +47,9 @@ func (HTMLWriter) Write(w io.Writer, r *Run) error {
 		return fmt.Errorf("parse html template: %w", err)
 	}
 	v := buildHTMLView(r)
+	if v.Trends, err = trendsHTML(r.Trends); err != nil {
+		return err
+	}
 	v.CSS = template.CSS(css)
 	v.JS = template.JS(js)
 	if err := t.Execute(controlFilter{w}, v); err != nil {
@@ -75,6 +78,7 @@ type htmlView struct {
 	CSS       template.CSS
 	JS        template.JS
 	NoDevices bool
+	Trends    template.HTML
 }
 
 // htmlData is handed to the script as a JSON block.

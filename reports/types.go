@@ -32,6 +32,10 @@ type Run struct {
 	// to OPA's topdown evaluator after an error (a broken custom rule, a
 	// failing builtin); their results are topdown's.
 	CompiledFallbacks int64
+
+	// Trends is the site's history from the history store, for the HTML
+	// report; nil without a store or earlier runs.
+	Trends *Trends
 }
 
 // Writer renders one report format.

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # buildah builds and runs the container image (deploy/) with vfs storage and
 # chroot isolation; podman is not needed, its crun runtime cannot set rlimits in
 # a sandbox.
-apt_packages=(nmap snmpd snmp cups-ipp-utils dbus sslscan openssl nftables iproute2 chromium time buildah)
+apt_packages=(nmap snmpd snmp cups-ipp-utils dbus sslscan openssl nftables iproute2 chromium time buildah postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

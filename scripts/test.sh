@@ -28,5 +28,8 @@ staticcheck ./...
 echo "== fuzz targets (short runs)"
 FUZZTIME=${FUZZTIME:-8s} scripts/fuzz.sh
 
+echo "== no pass without evidence (generated property, without -race)"
+go test -count=1 -timeout 30m -run 'NoPassWithoutEvidence' ./policies ./pipeline
+
 echo "== go test (race)"
 go test -race -count=1 -timeout 30m ./...

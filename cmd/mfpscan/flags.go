@@ -155,6 +155,7 @@ type reportFlags struct {
 	evaluator      string
 	evalTimeout    time.Duration
 	evalMemoryMiB  int64
+	history        historyFlags
 }
 
 func (f *reportFlags) register(fs *pflag.FlagSet) {
@@ -163,10 +164,11 @@ func (f *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.policies, "policy", nil, "custom Rego policy: directory, .rego file or OPA bundle .tar.gz (repeatable)")
 	fs.StringArrayVar(&f.dataFiles, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
 	fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
-	fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif: mark results new / unchanged / updated / absent")
+	fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif, or \"history\" for the site's last complete run in the history store: mark results new / unchanged / updated / absent")
 	fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
 	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
 	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	f.history.register(fs)
 	fs.DurationVar(&f.evalTimeout, "eval-timeout", policies.DefaultDeviceBudget, "policy evaluation time budget per device (and per rule when finding a slow one); a rule over it gives review")
 	fs.Int64Var(&f.evalMemoryMiB, "eval-memory", policies.DefaultMemoryBudget>>20, "memory budget of policy evaluation, MiB of heap; devices being evaluated when it is exceeded give review")
 	fs.StringVar(&f.evaluator, "evaluator", "auto", "policy evaluator: auto (compiled to WebAssembly; OPA's topdown if a policy cannot be compiled), compiled, topdown")
@@ -197,6 +199,9 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 		return pipeline.Usagef("--eval-memory must be between 64 and %d MiB, got %d", 1<<30, f.evalMemoryMiB)
 	}
 	cfg.EvalTimeout, cfg.EvalMemory = f.evalTimeout, f.evalMemoryMiB<<20
+	if err := f.history.apply(cfg); err != nil {
+		return err
+	}
 	switch f.evaluator {
 	case "auto":
 		cfg.Evaluator = policies.EvaluatorAuto

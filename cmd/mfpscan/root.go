@@ -53,6 +53,7 @@ default-credential checks only with --check-default-credentials.`,
 		newReportCommand(g),
 		newDiffCommand(g),
 		newMergeCommand(g),
+		newHistoryCommand(g),
 		newVersionCommand(),
 	)
 	setVersionFlag(root)

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	os.Exit(runTests(m))
 }
 
 // startCLI runs mfpscan and returns a channel closed once it logs that the

@@ -249,13 +249,26 @@ tls_version_label := {
 	"tls1_3": "TLS 1.3",
 }
 
-tls_services := object.get(input, "tls", [])
+# The TLS services as a list; [] when the list is missing or null, which the
+# review reasons below then report as "no TLS port could be tested".
+tls_services := v if {
+	v := object.get(input, "tls", [])
+	is_array(v)
+} else := []
 
-# Indexes of TLS ports whose handshake probe completed.
+# Indexes of TLS ports whose handshake probe completed. An entry without a
+# port number cannot be tied to a port: it is never "tested".
 tls_tested contains i if {
-	some i
-	tls_services[i].status == "ok"
+	some i, t in tls_services
+	t.status == "ok"
+	is_number(t.port)
 }
+
+# tls_port_label(t) names a TLS entry's port in review reasons, even when
+# the port was not recorded.
+tls_port_label(t) := t.port if is_number(t.port) else := "(port not recorded)"
+
+tls_status_label(t) := t.status if is_string(t.status) else := "status not recorded"
 
 tls_any_tested if count(tls_tested) > 0
 
@@ -276,16 +289,16 @@ tls_review contains sprintf("no TLS port could be tested: %s", [missing_reason("
 tls_review contains sprintf("no TLS port could be tested (%s)", [concat(", ", statuses)]) if {
 	not tls_any_tested
 	count(tls_services) > 0
-	statuses := [sprintf("port %d: %s", [t.port, t.status]) | some t in tls_services]
+	statuses := [sprintf("port %v: %v", [tls_port_label(t), tls_status_label(t)]) | some t in tls_services]
 }
 
 # Every TLS port is judged on its own: a port that could not be examined
 # gives review for its findings even when another port was examined, so
 # 443 being fine never hides 8443 timing out.
-tls_review contains sprintf("TLS port %d could not be examined: %s%s", [t.port, t.status, tls_reason_note(t)]) if {
+tls_review contains sprintf("TLS port %v could not be examined: %v%s", [tls_port_label(t), tls_status_label(t), tls_reason_note(t)]) if {
 	tls_any_tested
-	some t in tls_services
-	t.status != "ok"
+	some i, t in tls_services
+	not tls_tested[i]
 }
 
 tls_reason_note(t) := sprintf(" (%s)", [t.reason]) if {
@@ -382,9 +395,28 @@ tls_review_certs contains r if some r in tls_review
 tls_review_certs contains sprintf("TLS port %d: no certificate recorded%s", [t.port, note]) if {
 	some i in tls_tested
 	t := tls_services[i]
-	not t.certificate
+	not is_object(object.get(t, "certificate", null))
 	note := cert_reason_note(t)
 }
+
+# cert_bool_review(field, what) gives a review reason for every examined
+# TLS port whose certificate does not say true or false for field: a
+# certificate rule that tests "field == true" would otherwise pass on it.
+cert_bool_review(field, what) := {sprintf("TLS port %d: %s not recorded", [t.port, what]) |
+	some i in tls_tested
+	t := tls_services[i]
+	cert := t.certificate
+	is_object(cert)
+	not is_boolean(object.get(cert, field, null))
+}
+
+# cert_text(cert, field) is a certificate's text field for messages and
+# evidence, "" when it was not recorded, so a missing subject never drops a
+# finding.
+cert_text(cert, field) := v if {
+	v := object.get(cert, field, "")
+	is_string(v)
+} else := ""
 
 cert_reason_note(t) := sprintf(" (%s)", [t.certificate_reason]) if {
 	is_string(t.certificate_reason)

@@ -30,9 +30,9 @@ not_applicable contains reason if some reason in lib.canon_not_applicable
 not_applicable contains reason if some reason in lib.tls_not_applicable
 
 deny contains {
-	"msg": sprintf("factory Canon certificate on port %d (subject %s)", [t.port, cert.subject]),
+	"msg": sprintf("factory Canon certificate on port %d (subject %s)", [t.port, lib.cert_text(cert, "subject")]),
 	"fact": sprintf("/tls/%d/certificate/default_canon_subject", [i]),
-	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "default_canon_subject": cert.default_canon_subject},
+	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "default_canon_subject": cert.default_canon_subject},
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
@@ -41,3 +41,5 @@ deny contains {
 }
 
 review contains reason if some reason in lib.tls_review_certs
+
+review contains reason if some reason in lib.cert_bool_review("default_canon_subject", "whether the certificate has Canon's factory subject")

@@ -29,14 +29,17 @@ not_applicable contains reason if some reason in lib.mfp_not_applicable
 not_applicable contains reason if some reason in lib.tls_not_applicable
 
 deny contains {
-	"msg": sprintf("certificate on port %d expired on %s", [t.port, cert.not_after]),
+	"msg": sprintf("certificate on port %d expired on %s", [t.port, not_after]),
 	"fact": sprintf("/tls/%d/certificate/expired", [i]),
-	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "expired": cert.expired},
+	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "expired": cert.expired},
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
 	cert := t.certificate
 	cert.expired == true
+	not_after := object.get(cert, "not_after", "an unrecorded date")
 }
 
 review contains reason if some reason in lib.tls_review_certs
+
+review contains reason if some reason in lib.cert_bool_review("expired", "whether the certificate has expired")

@@ -33,7 +33,7 @@ not_applicable contains reason if some reason in lib.tls_not_applicable
 deny contains {
 	"msg": sprintf("RSA key on port %d factors by Fermat's method (CVE-2022-26320)", [t.port]),
 	"fact": sprintf("/tls/%d/certificate/fermat_weak", [i]),
-	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "fermat_weak": cert.fermat_weak},
+	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "fermat_weak": cert.fermat_weak},
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
@@ -50,3 +50,13 @@ review contains sprintf("port %d: RSA key was not tested for Fermat factorisatio
 }
 
 review contains reason if some reason in lib.tls_review_certs
+
+# The Fermat test applies to RSA keys only: an unrecorded key type cannot
+# be judged.
+review contains sprintf("TLS port %d: certificate key type not recorded", [t.port]) if {
+	some i in lib.tls_tested
+	t := lib.tls_services[i]
+	cert := t.certificate
+	is_object(cert)
+	not is_string(object.get(cert, "key_type", null))
+}

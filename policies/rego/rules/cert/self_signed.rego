@@ -31,9 +31,9 @@ not_applicable contains reason if some reason in lib.mfp_not_applicable
 not_applicable contains reason if some reason in lib.tls_not_applicable
 
 deny contains {
-	"msg": sprintf("self-signed certificate on port %d (subject %s)", [t.port, cert.subject]),
+	"msg": sprintf("self-signed certificate on port %d (subject %s)", [t.port, lib.cert_text(cert, "subject")]),
 	"fact": sprintf("/tls/%d/certificate/self_signed", [i]),
-	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "self_signed": cert.self_signed},
+	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "self_signed": cert.self_signed},
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
@@ -42,3 +42,5 @@ deny contains {
 }
 
 review contains reason if some reason in lib.tls_review_certs
+
+review contains reason if some reason in lib.cert_bool_review("self_signed", "whether the certificate is self-signed")

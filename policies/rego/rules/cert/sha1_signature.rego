@@ -32,7 +32,7 @@ not_applicable contains reason if some reason in lib.tls_not_applicable
 deny contains {
 	"msg": sprintf("certificate on port %d signed with %s", [t.port, cert.signature_algorithm]),
 	"fact": sprintf("/tls/%d/certificate/signature_algorithm", [i]),
-	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "signature_algorithm": cert.signature_algorithm},
+	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "signature_algorithm": cert.signature_algorithm},
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]

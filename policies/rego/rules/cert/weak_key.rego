@@ -32,7 +32,7 @@ not_applicable contains reason if some reason in lib.tls_not_applicable
 deny contains {
 	"msg": sprintf("%s %d-bit key on port %d", [cert.key_type, cert.key_bits, t.port]),
 	"fact": sprintf("/tls/%d/certificate/key_bits", [i]),
-	"evidence": {"port": t.port, "subject": cert.subject, "issuer": cert.issuer, "sha256": object.get(cert, "sha256", ""), "key_bits": cert.key_bits},
+	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "key_bits": cert.key_bits},
 } if {
 	some i in lib.tls_tested
 	t := lib.tls_services[i]
@@ -61,6 +61,10 @@ review contains sprintf("TLS port %d: certificate key type or size not recorded"
 }
 
 key_known(cert) if {
-	object.get(cert, "key_type", "") != ""
-	object.get(cert, "key_bits", 0) > 0
+	key_type := object.get(cert, "key_type", null)
+	is_string(key_type)
+	key_type != ""
+	key_bits := object.get(cert, "key_bits", null)
+	is_number(key_bits)
+	key_bits > 0
 }

@@ -1,0 +1,84 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// busyTimeoutMS is how long a SQLite writer waits for another one (two
+// site scans on one file) before giving up with "database is locked".
+const busyTimeoutMS = 15000
+
+func openSQLite(ctx context.Context, path string) (Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open history store %s: %w", path, err)
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	// BEGIN IMMEDIATE takes the write lock up front, so two writers queue
+	// on the busy timeout instead of failing on a lock upgrade.
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open history store %s: %w", path, err)
+	}
+	s := &sqlStore{db: db, d: dialectSQLite, name: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, explainSQLite(path, err)
+	}
+	return s, nil
+}
+
+// explainSQLite turns SQLite's terse errors into what the operator can do.
+func explainSQLite(path string, err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, ErrNewerSchema):
+		return fmt.Errorf("open history store %s: %w", path, err)
+	case strings.Contains(msg, "not a database") || strings.Contains(msg, "malformed"):
+		return fmt.Errorf("open history store %s: the file is corrupt or not an mfpscan history database (move it aside, or use --history PATH / --no-history): %w", path, err)
+	case strings.Contains(msg, "locked") || strings.Contains(msg, "busy"):
+		return fmt.Errorf("open history store %s: locked by another process for more than %ds: %w", path, busyTimeoutMS/1000, err)
+	case strings.Contains(msg, "full") || strings.Contains(msg, "readonly") || strings.Contains(msg, "unable to open"):
+		return fmt.Errorf("open history store %s: cannot write (disk full, read-only or no permission): %w", path, err)
+	}
+	return fmt.Errorf("open history store %s: %w", path, err)
+}
+
+func openPostgres(ctx context.Context, dsn string) (Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open history store %s: %w", redact(dsn), err)
+	}
+	db.SetMaxOpenConns(4)
+	s := &sqlStore{db: db, d: dialectPostgres, name: redact(dsn)}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open history store %s: %w", redact(dsn), err)
+	}
+	return s, nil
+}
+
+// redact hides a password in a URL so it never reaches logs or errors.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}

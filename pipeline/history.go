@@ -1,0 +1,212 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/history"
+	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
+)
+
+// BaselineFromHistory as --baseline takes the SARIF log of the site's last
+// complete run from the history store instead of a file.
+const BaselineFromHistory = "history"
+
+// historyRun records one run in the store. A store that cannot be opened or
+// written never stops the scan: the reports are the product, the history a
+// by-product, so failures are reported on stderr and the run goes on.
+type historyRun struct {
+	store     history.Store
+	catalogue string
+	id        int64
+	err       error
+}
+
+// openHistory opens cfg.History ("" = disabled) before the first probe, so
+// a broken store is reported up front.
+func openHistory(ctx context.Context, cfg Config, rules []policies.Rule) *historyRun {
+	if cfg.History == "" {
+		return nil
+	}
+	s, err := history.Open(ctx, cfg.History)
+	h := &historyRun{store: s, catalogue: catalogueVersion(rules)}
+	if err != nil {
+		h.fail(cfg, err)
+	}
+	return h
+}
+
+func (h *historyRun) fail(cfg Config, err error) {
+	if h.err != nil {
+		return
+	}
+	h.err = err
+	if cfg.Progress != nil {
+		fmt.Fprintf(cfg.Progress, "mfpscan: history not recorded (the reports are still written): %v\n", err)
+	}
+	if cfg.Log != nil {
+		cfg.Log.Error("history not recorded", "error", err)
+	}
+}
+
+// begin marks the run started; a crash after this leaves it "unfinished".
+func (h *historyRun) begin(ctx context.Context, cfg Config, scan facts.Scan) {
+	if h == nil || h.err != nil || h.id != 0 {
+		return
+	}
+	id, err := h.store.BeginRun(ctx, history.Run{
+		Site: cfg.Site, StartedAt: scan.StartedAt, Targets: scan.Targets,
+		Tool: scan.Tool, ToolVersion: scan.Version, CatalogueVersion: h.catalogue,
+	})
+	if err != nil {
+		h.fail(cfg, err)
+		return
+	}
+	h.id = id
+}
+
+// trendRuns is how many runs the report's trend charts show.
+const trendRuns = 12
+
+// record stores every device and its results, marks the run recorded, and
+// hands the site's trends (this run included) to the report.
+func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
+	if h == nil {
+		return
+	}
+	h.begin(ctx, cfg, run.Scan)
+	if h.err != nil {
+		return
+	}
+	keyPoint := make(map[string]int, len(run.Rules))
+	for _, r := range run.Rules {
+		keyPoint[r.ID] = r.GuidePoint
+	}
+	byDevice := make(map[string][]history.Result, len(run.Devices))
+	for _, r := range run.Results {
+		byDevice[r.Address] = append(byDevice[r.Address], history.Result{
+			RuleID: r.RuleID, Status: string(r.Status), Severity: r.Severity,
+			KeyPoint: keyPoint[r.RuleID], Waived: r.Waiver != nil,
+		})
+	}
+	for _, d := range run.Devices {
+		if err := h.store.RecordDevice(ctx, h.id, deviceRecord(d), byDevice[d.Address]); err != nil {
+			h.fail(cfg, err)
+			return
+		}
+	}
+	end := history.RunEnd{FinishedAt: run.Scan.FinishedAt, ExitStatus: run.ExitCode, Incomplete: run.Scan.Incomplete}
+	if end.FinishedAt.IsZero() {
+		end.FinishedAt = cfg.now()().UTC()
+	}
+	if err := h.store.FinishRun(ctx, h.id, end); err != nil {
+		h.fail(cfg, err)
+		return
+	}
+	tr, err := h.store.ReportTrends(ctx, cfg.Site, trendRuns)
+	if err != nil {
+		h.fail(cfg, err)
+		return
+	}
+	run.Trends = reportTrends(tr)
+}
+
+// saveBaseline keeps the results.sarif just written as the site's next
+// --baseline history, then closes the store.
+func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
+	if h == nil {
+		return
+	}
+	defer h.close()
+	if h.err != nil || h.id == 0 {
+		return
+	}
+	sarif, err := os.ReadFile(filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename()))
+	if err != nil {
+		return // no SARIF format this run: nothing to keep
+	}
+	if err := h.store.SetBaseline(ctx, h.id, sarif); err != nil {
+		h.fail(cfg, err)
+	}
+}
+
+func reportTrends(t *history.ReportTrends) *reports.Trends {
+	if t == nil || len(t.Runs) == 0 {
+		return nil
+	}
+	out := &reports.Trends{}
+	for _, r := range t.Runs {
+		out.Runs = append(out.Runs, reports.TrendRun{StartedAt: r.StartedAt, FailedBySeverity: r.FailedBySeverity, New: r.New, Fixed: r.Fixed, HasPrevious: r.HasPrevious})
+	}
+	for _, k := range t.KeyPoints {
+		out.KeyPoints = append(out.KeyPoints, reports.KeyPointTrend{KeyPoint: k.KeyPoint, Compliance: k.Compliance})
+	}
+	for _, m := range t.Missing {
+		out.Missing = append(out.Missing, reports.MissingDevice{ID: m.ID, Address: m.Address, LastSeen: m.LastSeen})
+	}
+	return out
+}
+
+func (h *historyRun) close() {
+	if h != nil && h.store != nil {
+		h.store.Close()
+	}
+}
+
+func deviceRecord(d *facts.Device) history.Device {
+	val := func(a *facts.Attribute) string {
+		if a == nil {
+			return ""
+		}
+		return a.Value
+	}
+	rec := history.Device{
+		ID: d.Identity.DeviceID, Address: d.Address,
+		Vendor: val(d.Identity.Vendor), Model: val(d.Identity.Model),
+		Serial: val(d.Identity.Serial), Firmware: val(d.Identity.Firmware),
+	}
+	if rec.Firmware == "" && d.Firmware != nil {
+		rec.Firmware = d.Firmware.Version
+	}
+	return rec
+}
+
+// historyBaseline reads the site's last complete run from the store for
+// --baseline history.
+func historyBaseline(ctx context.Context, cfg Config) ([]byte, error) {
+	if cfg.History == "" {
+		return nil, Usagef("--baseline %s needs the history store (drop --no-history)", BaselineFromHistory)
+	}
+	s, err := history.Open(ctx, cfg.History)
+	if err != nil {
+		return nil, Usagef("--baseline %s: %v", BaselineFromHistory, err)
+	}
+	defer s.Close()
+	b, _, err := s.Baseline(ctx, cfg.Site)
+	if err != nil {
+		return nil, Usagef("--baseline %s: %v", BaselineFromHistory, err)
+	}
+	if b == nil && cfg.Log != nil {
+		// The first run of a site has nothing to compare with: every
+		// result is new, as without a baseline.
+		cfg.Log.Info("no complete run of this site in the history store yet; no baseline", "site", cfg.Site)
+	}
+	return b, nil
+}
+
+// catalogueVersion names the rule set a run was judged by: the catalogue has
+// no version number of its own, so a digest of rule ids, severities and
+// origins tells runs judged by different rules apart.
+func catalogueVersion(rules []policies.Rule) string {
+	h := sha256.New()
+	for _, r := range rules {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%t\n", r.ID, r.Severity, r.Origin, r.Enabled)
+	}
+	return fmt.Sprintf("%d rules/%s", len(rules), hex.EncodeToString(h.Sum(nil))[:12])
+}

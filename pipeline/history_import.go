@@ -1,0 +1,49 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/mfpscan/mfpscan/history"
+	"github.com/mfpscan/mfpscan/reports"
+)
+
+// ImportHistory records existing report directories (findings.json plus
+// facts/) in the store, oldest first as given. Each directory is one run of
+// site; a directory that cannot be read stops the import before anything of
+// it is written.
+func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) {
+	s, err := history.Open(ctx, cfg.History)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	n := 0
+	for _, dir := range dirs {
+		run, err := reports.LoadRun(ctx, dir)
+		if err != nil {
+			return n, Usagef("import %s: %v", dir, err)
+		}
+		run.Site = cfg.Site
+		c := cfg
+		c.OutDir = dir
+		c.Progress = nil
+		h := &historyRun{store: s, catalogue: catalogueVersion(run.Rules)}
+		h.record(ctx, c, run)
+		if h.err == nil {
+			sarif, err := os.ReadFile(filepath.Join(dir, (&reports.SARIFWriter{}).Filename()))
+			if err == nil {
+				if err := s.SetBaseline(ctx, h.id, sarif); err != nil {
+					return n, fmt.Errorf("import %s: %w", dir, err)
+				}
+			}
+		}
+		if h.err != nil {
+			return n, fmt.Errorf("import %s: %w", dir, h.err)
+		}
+		n++
+	}
+	return n, nil
+}

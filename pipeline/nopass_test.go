@@ -1,0 +1,75 @@
+//go:build !race
+
+// The generated no-pass property evaluates hundreds of thousands of fact
+// variants: it checks verdicts, not concurrency, so it is left out of the
+// race-detector build (where it would run for most of an hour) and
+// scripts/test.sh runs it in a separate step without -race.
+
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mfpscan/mfpscan/internal/nopass"
+	"github.com/mfpscan/mfpscan/policies"
+)
+
+// TestLabNoPassWithoutEvidence runs the generated property of issue 12
+// (internal/nopass) over the facts every lab profile produces in a live
+// scan: deleting any fact, or removing an area, never turns a fail or a
+// review into a pass.
+func TestLabNoPassWithoutEvidence(t *testing.T) {
+	if testing.Short() {
+		t.Skip("evaluates every fact variant of every lab device")
+	}
+	_, lc := startTestLab(t)
+	out := t.TempDir()
+	cfg := labScanConfig(t, lc, out)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := Scan(ctx, cfg); err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	// Thousands of evaluations follow: no scan deadline for them.
+	ctx = context.Background()
+	e, err := policies.Load(ctx, policies.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ruleFacts := map[string][]string{}
+	for _, r := range e.Rules() {
+		ruleFacts[r.ID] = r.Facts
+	}
+	eval := func(doc []byte) (nopass.Statuses, error) {
+		rs, err := e.EvaluateJSON(ctx, doc)
+		if err != nil {
+			return nil, err
+		}
+		st := nopass.Statuses{}
+		for _, r := range rs {
+			st[r.RuleID] = string(r.Status)
+		}
+		return st, nil
+	}
+	files, err := filepath.Glob(filepath.Join(out, "facts", "*.json"))
+	if err != nil || len(files) < 5 {
+		t.Fatalf("facts files %v (%v), want one per lab profile", files, err)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		violations, _, err := nopass.Check(raw, eval, ruleFacts)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, v := range violations {
+			t.Errorf("%s: %s", filepath.Base(f), v)
+		}
+	}
+}
