@@ -17,6 +17,7 @@ import (
 	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/scanner"
 )
 
 // UsageError is an error in the operator's input (exit code 2: nothing was
@@ -50,8 +51,11 @@ type Config struct {
 	AllowLarge bool
 	Engine     string
 	NmapArgs   []string
-	Ports      []int
-	Roles      collectors.Roles
+	// Shard selects the part of the targets this process sweeps (zero:
+	// all of them).
+	Shard scanner.Shard
+	Ports []int
+	Roles collectors.Roles
 	// PortOffset is the lab's port shift, recorded in the scan metadata.
 	PortOffset int
 	Rate       float64

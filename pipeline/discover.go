@@ -26,6 +26,12 @@ func Discover(ctx context.Context, cfg Config, asJSON bool) error {
 	if err != nil {
 		return Usage(err)
 	}
+	if targets, err = targets.Shard(cfg.Shard); err != nil {
+		return Usage(err)
+	}
+	if err := checkLabTargets(cfg, targets); err != nil {
+		return err
+	}
 	engine, err := newEngine(cfg)
 	if err != nil {
 		return err

@@ -36,6 +36,12 @@ func Scan(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return Usage(err)
 	}
+	if targets, err = targets.Shard(cfg.Shard); err != nil {
+		return Usage(err)
+	}
+	if err := checkLabTargets(cfg, targets); err != nil {
+		return err
+	}
 	att, err := loadAttestations(cfg.Attestations)
 	if err != nil {
 		return err

@@ -27,6 +27,9 @@ type TargetSet struct {
 	starts   []uint64
 	count    uint64
 	Resolved []Resolution
+	// shard, when set, narrows the set to one part of a split (see Shard);
+	// count, spans and starts still describe the whole set.
+	shard *shardView
 }
 
 func newTargetSet(spans []span) *TargetSet {
@@ -48,13 +51,22 @@ func addSat(a, b uint64) uint64 {
 
 // Count is the number of addresses in the set, saturated at MaxUint64 (only
 // reachable with confirmed IPv6 sweeps of a /64 or wider).
-func (t *TargetSet) Count() uint64 { return t.count }
+func (t *TargetSet) Count() uint64 {
+	if t.shard != nil {
+		return t.shard.size
+	}
+	return t.count
+}
 
 // Prefixes returns the set as the smallest list of CIDR prefixes, for
 // display and for handing targets to external tools.
 func (t *TargetSet) Prefixes() []netip.Prefix {
+	spans := t.spans
+	if t.shard != nil {
+		spans = t.shardSpans()
+	}
 	var out []netip.Prefix
-	for _, s := range t.spans {
+	for _, s := range spans {
 		out = appendPrefixes(out, s)
 	}
 	return out
@@ -109,20 +121,19 @@ func blockEnd(lo u128, host int) u128 {
 
 // Contains reports whether a is in the set.
 func (t *TargetSet) Contains(a netip.Addr) bool {
-	a = a.Unmap()
-	v, v4 := u128From(a), a.Is4()
-	i := sort.Search(len(t.spans), func(i int) bool {
-		s := t.spans[i]
-		if s.v4 != v4 {
-			return !s.v4
-		}
-		return s.hi.cmp(v) >= 0
-	})
-	return i < len(t.spans) && t.spans[i].v4 == v4 && t.spans[i].lo.cmp(v) <= 0
+	i, ok := t.indexOf(a)
+	if !ok || t.shard == nil {
+		return ok
+	}
+	pos := t.shard.perm.inverse(i)
+	return pos >= t.shard.lo && pos-t.shard.lo < t.shard.size
 }
 
 // All yields every address in ascending order (IPv4 first).
 func (t *TargetSet) All() iter.Seq[netip.Addr] {
+	if t.shard != nil {
+		return t.allSharded()
+	}
 	return func(yield func(netip.Addr) bool) {
 		for _, s := range t.spans {
 			for v := s.lo; ; v = v.add(1) {
@@ -137,8 +148,10 @@ func (t *TargetSet) All() iter.Seq[netip.Addr] {
 	}
 }
 
-// at returns the i-th address of All's order; i < Count().
+// at returns the i-th address of the shard (of All's order when unsharded);
+// i < Count().
 func (t *TargetSet) at(i uint64) netip.Addr {
+	i = t.base(i)
 	k := sort.Search(len(t.starts), func(k int) bool { return t.starts[k] > i }) - 1
 	s := t.spans[k]
 	return s.lo.add(i - t.starts[k]).addr(s.v4)
@@ -151,8 +164,9 @@ func (t *TargetSet) at(i uint64) netip.Addr {
 // is under four Feistel evaluations per address.
 func (t *TargetSet) Shuffled(seed uint64) iter.Seq[netip.Addr] {
 	return func(yield func(netip.Addr) bool) {
-		p := newPermutation(t.count, seed)
-		for i := uint64(0); i < t.count; i++ {
+		n := t.Count()
+		p := newPermutation(n, seed)
+		for i := uint64(0); i < n; i++ {
 			if !yield(t.at(p.index(i))) {
 				return
 			}

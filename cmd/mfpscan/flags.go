@@ -34,6 +34,11 @@ type sweepFlags struct {
 	hostDeadline time.Duration
 	concurrency  int
 	perHost      int
+	shard        string
+	shardSeed    uint64
+	labOffset    int
+	// getenv reads the Indexed Job environment; nil is os.Getenv.
+	getenv func(string) string
 }
 
 func (f *sweepFlags) register(fs *pflag.FlagSet) {
@@ -53,6 +58,31 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.hostDeadline, "host-timeout", def.HostDeadline, "deadline for everything done to one host")
 	fs.IntVar(&f.concurrency, "concurrency", def.Concurrency, "probes in flight at once (capped by the open-file limit)")
 	fs.IntVar(&f.perHost, "per-host", def.PerHost, "probes in flight at once per host (printers dislike bursts)")
+	fs.StringVar(&f.shard, "shard", "", "sweep only part K/N of the targets (K from 0); default from "+scanner.EnvShardIndex+" and "+scanner.EnvShardCount+" when set (Kubernetes Indexed Job)")
+	fs.Uint64Var(&f.shardSeed, "shard-seed", 0, "seed of the shard split; every shard of one sweep must use the same")
+	// The simulated lab serves every port shifted when not root; tests and
+	// benchmarks sweep it through the CLI with this. Loopback targets only.
+	fs.IntVar(&f.labOffset, "lab-port-offset", 0, "sweep the simulated lab with its ports shifted by this much (loopback targets only)")
+	_ = fs.MarkHidden("lab-port-offset")
+}
+
+// applyShard picks the shard: --shard, else the Indexed Job environment.
+func (f *sweepFlags) applyShard(cfg *pipeline.Config) error {
+	var (
+		sh  scanner.Shard
+		err error
+	)
+	if f.shard != "" {
+		sh, err = scanner.ParseShard(f.shard)
+	} else {
+		sh, err = scanner.ShardFromEnv(f.getenv)
+	}
+	if err != nil {
+		return pipeline.Usagef("%v", err)
+	}
+	sh.Seed = f.shardSeed
+	cfg.Shard = sh
+	return nil
 }
 
 // apply validates the sweep flags into cfg.
@@ -80,6 +110,13 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 		cfg.NmapArgs = strings.Fields(f.nmapArgs)
 	}
 	cfg.Roles = collectors.DefaultRoles()
+	if f.labOffset != 0 {
+		if f.labOffset < 0 || f.labOffset > 65535-47546 {
+			return pipeline.Usagef("--lab-port-offset %d out of range (0-%d)", f.labOffset, 65535-47546)
+		}
+		cfg.Roles = cfg.Roles.Shift(f.labOffset)
+		cfg.PortOffset = f.labOffset
+	}
 	if f.ports != "" {
 		ports, err := pipeline.ParsePorts(f.ports)
 		if err != nil {
@@ -101,7 +138,7 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 	cfg.Rate, cfg.Timeout, cfg.HostDeadline = f.rate, f.timeout, f.hostDeadline
 	cfg.MinTimeout = f.minTimeout
 	cfg.Concurrency, cfg.PerHost = f.concurrency, f.perHost
-	return nil
+	return f.applyShard(cfg)
 }
 
 // reportFlags are the flags of every command that evaluates and reports.

@@ -52,6 +52,7 @@ default-credential checks only with --check-default-credentials.`,
 		newDemoCommand(g),
 		newReportCommand(g),
 		newDiffCommand(g),
+		newMergeCommand(g),
 		newHistoryCommand(g),
 		newVersionCommand(),
 	)

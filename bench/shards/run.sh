@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Sharded sweep benchmark: one `mfpscan scan` of the lab against N shard
+# processes of the same sweep run side by side, then `mfpscan merge`.
+# Wall clock from process start to exit and CPU time (user+sys) come from
+# GNU time. Everything stays on loopback: the lab serves 127.86.0.0/BITS
+# with its ports shifted (no root needed).
+#
+#   bench/shards/run.sh            # /20, 4 shards
+#   BITS=22 SHARDS=2 bench/shards/run.sh
+set -euo pipefail
+{
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bits=${BITS:-20} shards=${SHARDS:-4} offset=${OFFSET:-13000}
+subnet="127.86.0.0/$bits"
+command -v /usr/bin/time >/dev/null || { echo "shards: GNU time (/usr/bin/time) needed" >&2; exit 2; }
+work="$(mktemp -d /tmp/mfpscan-shards.XXXXXX)"
+lab_pid=""
+cleanup() {
+	[[ -n "$lab_pid" ]] && kill -TERM "$lab_pid" 2>/dev/null && wait "$lab_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+(cd "$repo" && CGO_ENABLED=0 go build -trimpath -o "$work/mfpscan" ./cmd/mfpscan)
+"$work/mfpscan" lab --subnet "$subnet" --port-offset "$offset" >"$work/lab.log" 2>&1 &
+lab_pid=$!
+for _ in $(seq 100); do grep -q "runs until interrupted" "$work/lab.log" && break; sleep 0.1; done
+grep -q "runs until interrupted" "$work/lab.log" || { cat "$work/lab.log"; exit 1; }
+
+scan=("$work/mfpscan" scan "$subnet" --lab-port-offset "$offset" --rate 20000 --timeout 1s --format sarif,json --quiet --shard-seed 1)
+# measure NAME CMD...: prints NAME wall-seconds cpu-seconds max-RSS-KiB
+measure() {
+	local name=$1; shift
+	/usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.err" || { cat "$work/$name.err"; exit 1; }
+	read -r e u s m <"$work/$name.time"
+	printf '%-12s wall %7.2f s  cpu %7.2f s  maxrss %6d MiB\n' "$name" "$e" "$(echo "$u + $s" | bc)" "$((m / 1024))"
+}
+measure single "${scan[@]}" --out "$work/single"
+start=$(date +%s.%N)
+pids=()
+for ((k = 0; k < shards; k++)); do
+	measure "shard-$k" "${scan[@]}" --shard "$k/$shards" --out "$work/shard-$k" &
+	pids+=($!)
+done
+# Not a bare wait: that would wait for the lab too.
+for p in "${pids[@]}"; do wait "$p"; done
+dirs=(); for ((k = 0; k < shards; k++)); do dirs+=("$work/shard-$k"); done
+measure merge "$work/mfpscan" merge "${dirs[@]}" --out "$work/merged" --format sarif,json
+end=$(date +%s.%N)
+printf 'sharded total wall (shards in parallel + merge): %.2f s\n' "$(echo "$end - $start" | bc)"
+cpu=0; for f in "$work"/shard-*.time "$work/merge.time"; do read -r _ u s _ <"$f"; cpu=$(echo "$cpu + $u + $s" | bc); done
+printf 'sharded total cpu: %.2f s\n' "$cpu"
+# The merged findings must be the single run's (same rules, addresses, statuses).
+jq -S '[.results[] | {rule_id, address, status, severity}] | sort_by(.address, .rule_id)' "$work/single/findings.json" >"$work/a.json"
+jq -S '[.results[] | {rule_id, address, status, severity}] | sort_by(.address, .rule_id)' "$work/merged/findings.json" >"$work/b.json"
+cmp -s "$work/a.json" "$work/b.json" && echo "merged findings equal the single run's ($(jq length "$work/a.json") results)" || { echo "merged findings differ"; exit 1; }
+exit 0
+}

@@ -1,0 +1,21 @@
+package pipeline
+
+import "github.com/mfpscan/mfpscan/scanner"
+
+// checkLabTargets refuses a port-shifted sweep of anything but loopback:
+// the shift exists only for the simulated lab, and a shifted sweep of a real
+// network would probe ports nothing listens on and report every device
+// wrongly.
+func checkLabTargets(cfg Config, targets *scanner.TargetSet) error {
+	if cfg.PortOffset == 0 {
+		return nil
+	}
+	for _, p := range targets.Prefixes() {
+		// Prefixes are aligned blocks, so one starting on loopback lies
+		// inside 127.0.0.0/8 or is ::1.
+		if !p.Addr().IsLoopback() {
+			return Usagef("a port offset is for the simulated lab only; target %s is not loopback", p)
+		}
+	}
+	return nil
+}

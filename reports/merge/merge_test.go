@@ -1,0 +1,175 @@
+package merge
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/usage"
+	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/reports/sarifcheck"
+)
+
+const device = "127.77.0.10"
+
+// runDir writes a one-device report directory for site from the golden
+// findings and facts in testdata/reports, as a scan with --site would.
+func runDir(t *testing.T, site string) string {
+	t.Helper()
+	f, err := reports.LoadFindings("../../testdata/reports/findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []policies.Result
+	for _, r := range f.Results {
+		if r.Address == device {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == 0 {
+		t.Fatal("golden findings hold no result for " + device)
+	}
+	raw, err := os.ReadFile("../../testdata/reports/facts-" + device + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d facts.Device
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	run := &reports.Run{Scan: f.Scan, Rules: f.Rules, Results: kept, Site: site, Devices: []*facts.Device{&d}}
+	dir := t.TempDir()
+	if _, err := reports.WriteAll(context.Background(), dir, run, []string{"sarif", "json"}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestTwoSitesReusingAnAddressStayApart(t *testing.T) {
+	hq, branch := runDir(t, "hq"), runDir(t, "branch")
+	out := t.TempDir()
+	res, err := Merge(context.Background(), []Input{{Dir: hq}, {Dir: branch}}, out, Options{Formats: []string{"sarif", "json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(res.Sites, ",") != "hq,branch" {
+		t.Fatalf("sites %v, want the ones read from each results.sarif", res.Sites)
+	}
+	for _, s := range []string{"hq", "branch"} {
+		f, err := reports.LoadFindings(filepath.Join(out, "sites", s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Summary.Devices != 1 {
+			t.Errorf("site %s: %d devices, want 1", s, f.Summary.Devices)
+		}
+		if _, err := os.Stat(filepath.Join(out, "sites", s, "facts", device+".json")); err != nil {
+			t.Errorf("site %s: %v", s, err)
+		}
+	}
+	var log struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string } `json:"automationDetails"`
+			Results           []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	raw, err := os.ReadFile(res.CombinedSARIF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Runs) != 2 {
+		t.Fatalf("%d SARIF runs, want one per site", len(log.Runs))
+	}
+	for i, site := range []string{"hq", "branch"} {
+		r := log.Runs[i]
+		if r.AutomationDetails.ID != "mfpscan/"+site+"/" {
+			t.Errorf("run %d category %q", i, r.AutomationDetails.ID)
+		}
+		if len(r.Results) == 0 {
+			t.Fatalf("run %d has no results", i)
+		}
+		for _, x := range r.Results {
+			uri := x.Locations[0].PhysicalLocation.ArtifactLocation.URI
+			if want := "sites/" + site + "/facts/" + device + ".json"; uri != want {
+				t.Errorf("site %s: result points at %s, want %s", site, uri, want)
+			}
+			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(uri))); err != nil {
+				t.Errorf("site %s: %v", site, err)
+			}
+		}
+	}
+	sarifcheck.Validate(t, res.CombinedSARIF)
+}
+
+func TestOverlappingShardsAreRefused(t *testing.T) {
+	a, b := runDir(t, "hq"), runDir(t, "hq")
+	out := t.TempDir()
+	_, err := Merge(context.Background(), []Input{{Dir: a}, {Dir: b}}, out, Options{Formats: []string{"json"}})
+	if !usage.Is(err) || !strings.Contains(err.Error(), device) {
+		t.Fatalf("merge of two runs holding %s: %v, want a bad-input error naming it", device, err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("a refused merge wrote %d entries", len(entries))
+	}
+	// Naming the sites apart makes the same directories a valid merge.
+	if _, err := Merge(context.Background(), []Input{ParseInput("east=" + a), ParseInput("west=" + b)}, out, Options{Formats: []string{"json"}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSitesSharingACategoryAreRefused(t *testing.T) {
+	a, b := runDir(t, "x"), runDir(t, "x")
+	_, err := Merge(context.Background(), []Input{{Site: "hq 1", Dir: a}, {Site: "hq-1", Dir: b}}, t.TempDir(), Options{Formats: []string{"sarif"}})
+	if !usage.Is(err) {
+		t.Fatalf("sites with one SARIF category: %v, want a bad-input error", err)
+	}
+}
+
+func TestStaleFactsFromAnEarlierRunAreDropped(t *testing.T) {
+	dir := runDir(t, "hq")
+	stale, err := os.ReadFile(filepath.Join(dir, "facts", device+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An earlier night's device, gone since: its facts file is still there.
+	old := strings.ReplaceAll(string(stale), device, "127.77.0.99")
+	if err := os.WriteFile(filepath.Join(dir, "facts", "127.77.0.99.json"), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	res, err := Merge(context.Background(), []Input{{Dir: dir}}, out, Options{Formats: []string{"json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Runs[0].Devices); n != 1 || res.Runs[0].Devices[0].Address != device {
+		t.Fatalf("merged %d devices, want only %s", n, device)
+	}
+}
+
+func TestSiteDirIsInjective(t *testing.T) {
+	seen := map[string]string{}
+	for _, s := range []string{"hq", "HQ", "hq-1", "hq 1", "hq/1", "..", "a~2f", ""} {
+		d := SiteDir(s)
+		if prev, dup := seen[d]; dup {
+			t.Errorf("sites %q and %q share %s", prev, s, d)
+		}
+		if strings.Contains(strings.TrimPrefix(d, "sites/"), "/") {
+			t.Errorf("site %q escapes to %s", s, d)
+		}
+		seen[d] = s
+	}
+}
