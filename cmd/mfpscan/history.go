@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -194,6 +196,14 @@ without a home. --history PATH or --history postgres://… chooses another store
 			}
 			if o.Keep < 0 || (o.Keep == 0 && o.OlderThan.IsZero()) {
 				return pipeline.Usagef("give --keep N (N ≥ 1) or --older-than D")
+			}
+			// A scheduled job prunes before its first scan ever wrote a
+			// store: nothing to delete is not an error there.
+			if t, err := hf.resolve(); err == nil && !history.IsPostgres(t) {
+				if _, err := os.Stat(t); errors.Is(err, fs.ErrNotExist) {
+					_, err = fmt.Fprintf(cmd.OutOrStdout(), "no history store at %s yet: deleted 0 run(s)\n", t)
+					return err
+				}
 			}
 			s, err := open(cmd.Context())
 			if err != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +117,21 @@ func TestHistoryDefaultPathIsTemporary(t *testing.T) {
 	}
 	if !strings.HasPrefix(p, os.Getenv("XDG_STATE_HOME")) || !strings.Contains(p, "mfpscan-cli-state-") {
 		t.Errorf("tests resolve the default store to %s, not a temp dir", p)
+	}
+}
+
+// A scheduled job prunes before its first scan: a store that does not exist
+// yet is nothing to prune, not an error, and is not created.
+func TestHistoryPruneBeforeAnyStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "history.db")
+	code, out, msg := runCLI(t, "history", "prune", "--history", db, "--keep", "10")
+	if code != 0 || !strings.Contains(out, "deleted 0 run(s)") {
+		t.Fatalf("prune of a missing store: exit %d, out %q, err %q", code, out, msg)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("prune created %s: %v", db, err)
+	}
+	if code, _, _ := runCLI(t, "history", "runs", "--history", db); code != 2 {
+		t.Errorf("history runs of a missing store: exit %d, want 2", code)
 	}
 }
