@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // Caps on what Load reads from the operator's paths. Policies and their
@@ -39,31 +41,10 @@ func regularFile(what, path string, limit int64) error {
 }
 
 func checkRegular(what, path string, info fs.FileInfo, limit int64) error {
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s %s: not a regular file (%s)", what, path, fileKind(info.Mode()))
-	}
-	if info.Size() > limit {
-		return fmt.Errorf("%s %s: %d bytes, larger than the %d MiB limit", what, path, info.Size(), limit>>20)
+	if err := inputfile.CheckInfo(path, info, limit); err != nil {
+		return fmt.Errorf("%s %w", what, err)
 	}
 	return nil
-}
-
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsDir():
-		return "a directory"
-	}
-	return "mode " + m.String()
 }
 
 // checkPolicyTree checks every file below dir the loader will read: each

@@ -67,6 +67,19 @@ func Read(path string, limit int64) ([]byte, error) {
 	return raw, nil
 }
 
+// CheckInfo checks what a stat of path said, without opening it: a regular
+// file of at most limit bytes. It serves callers that walk a tree and have
+// the FileInfo already (policy directories, bundles).
+func CheckInfo(path string, info os.FileInfo, limit int64) error {
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, kind(info.Mode()))
+	}
+	if info.Size() > limit {
+		return fmt.Errorf("%s: %w: %d bytes, larger than the %s limit", path, ErrTooLarge, info.Size(), Size(limit))
+	}
+	return nil
+}
+
 // Size renders a cap for error messages: "16 MiB", "64 KiB", "100 bytes".
 func Size(n int64) string {
 	switch {

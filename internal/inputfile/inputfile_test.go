@@ -49,3 +49,27 @@ func TestReadCapsAtTheLimit(t *testing.T) {
 		t.Errorf("Read of a missing file = %v, want ErrNotExist", err)
 	}
 }
+
+func TestCheckInfoWithoutOpening(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "small")
+	if err := os.WriteFile(f, []byte("12345"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stat := func(p string) os.FileInfo {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+	if err := CheckInfo(f, stat(f), 5); err != nil {
+		t.Errorf("5 bytes at a 5-byte cap: %v", err)
+	}
+	if err := CheckInfo(f, stat(f), 4); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("5 bytes at a 4-byte cap: %v, want ErrTooLarge", err)
+	}
+	if err := CheckInfo(dir, stat(dir), 1<<20); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "a directory") {
+		t.Errorf("directory: %v, want ErrNotRegular naming a directory", err)
+	}
+}
