@@ -93,7 +93,17 @@ func TestDebianPackage(t *testing.T) {
 		t.Errorf("installed mfpscan version = %q, want the packaged binary's %q", ver, want)
 	}
 	out := t.TempDir()
-	run(t, "/usr/bin/mfpscan", "eval", filepath.Join(repoRoot(t), "testdata", "reports", "facts-127.77.0.10.json"), "--out", out, "--format", "json", "--quiet")
+	// The installed binary records history by default: keep its store in the
+	// test's own state directory, never the machine's.
+	state := t.TempDir()
+	eval := exec.Command("/usr/bin/mfpscan", "eval", filepath.Join(repoRoot(t), "testdata", "reports", "facts-127.77.0.10.json"), "--out", out, "--format", "json", "--quiet")
+	eval.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "STATE_DIRECTORY=")
+	if b, err := eval.CombinedOutput(); err != nil {
+		t.Fatalf("installed mfpscan eval: %v\n%s", err, b)
+	}
+	if _, err := os.Stat(filepath.Join(state, "mfpscan", "history.db")); err != nil {
+		t.Errorf("installed binary did not record its run in the history store: %v", err)
+	}
 	if b, err := os.ReadFile(filepath.Join(out, "findings.json")); err != nil || !strings.Contains(string(b), `"MFP-`) {
 		t.Errorf("installed mfpscan eval wrote no findings: %v", err)
 	}
