@@ -98,6 +98,11 @@ func (t *TargetSet) Shard(s Shard) (*TargetSet, error) {
 	if t.shard != nil {
 		return nil, errors.New("shard: the target set is already a shard")
 	}
+	if len(t.skip) > 0 {
+		// The split must be made on the whole set, or the shards of one
+		// sweep would differ with what each one left out.
+		return nil, errors.New("shard: shard the target set before leaving addresses out")
+	}
 	if t.count == math.MaxUint64 {
 		return nil, errors.New("shard: the target set is too large to split (2^64 addresses or more)")
 	}
@@ -178,7 +183,8 @@ func (p permutation) feistelInv(x uint64) uint64 {
 	return l<<p.half | r
 }
 
-// shardSpans is the shard as ascending spans, adjacent addresses merged.
+// shardSpans is the shard (less what Without left out) as ascending spans,
+// adjacent addresses merged.
 func (t *TargetSet) shardSpans() []span {
 	var out []span
 	for a := range t.allSharded() {

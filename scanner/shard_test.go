@@ -209,3 +209,62 @@ func FuzzShard(f *testing.F) {
 		}
 	})
 }
+
+// TestWithoutKeepsShards leaves addresses out of a shard, as a resumed
+// sweep does: the rest of the shard is unchanged (same addresses, same
+// order), the ones left out never appear, and Count agrees with the walk.
+func TestWithoutKeepsShards(t *testing.T) {
+	set, err := ParseTargets([]string{"10.9.0.0/22"}, nil, TargetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shard, err := set.Shard(Shard{K: 1, N: 3, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []netip.Addr
+	for a := range shard.Shuffled(5) {
+		order = append(order, a)
+	}
+	drop := []netip.Addr{order[0], order[10], order[len(order)-1], netip.MustParseAddr("192.0.2.1")}
+	rest := shard.Without(drop)
+	if got, want := rest.Count(), shard.Count()-3; got != want {
+		t.Fatalf("Count after leaving 3 of the shard's addresses out = %d, want %d", got, want)
+	}
+	var got []netip.Addr
+	for a := range rest.Shuffled(5) {
+		got = append(got, a)
+	}
+	var want []netip.Addr
+	for _, a := range order {
+		if a != order[0] && a != order[10] && a != order[len(order)-1] {
+			want = append(want, a)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("order after Without differs: %d addresses, want %d", len(got), len(want))
+	}
+	if rest.Contains(order[10]) || !rest.Contains(order[1]) {
+		t.Error("Contains disagrees with Without")
+	}
+	n := 0
+	for a := range rest.All() {
+		if a == order[0] {
+			t.Errorf("All yields %s, which was left out", a)
+		}
+		n++
+	}
+	if uint64(n) != rest.Count() {
+		t.Errorf("All yields %d addresses, Count says %d", n, rest.Count())
+	}
+	var fromPrefixes uint64
+	for _, p := range rest.Prefixes() {
+		fromPrefixes += uint64(1) << (32 - p.Bits())
+	}
+	if fromPrefixes != rest.Count() {
+		t.Errorf("Prefixes cover %d addresses, Count says %d", fromPrefixes, rest.Count())
+	}
+	if _, err := set.Without(drop[:1]).Shard(Shard{K: 0, N: 2}); err == nil {
+		t.Error("sharding a set with addresses left out: no error")
+	}
+}

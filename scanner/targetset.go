@@ -30,6 +30,8 @@ type TargetSet struct {
 	// shard, when set, narrows the set to one part of a split (see Shard);
 	// count, spans and starts still describe the whole set.
 	shard *shardView
+	// skip holds the addresses Without left out (nil: none).
+	skip map[netip.Addr]struct{}
 }
 
 func newTargetSet(spans []span) *TargetSet {
@@ -52,6 +54,12 @@ func addSat(a, b uint64) uint64 {
 // Count is the number of addresses in the set, saturated at MaxUint64 (only
 // reachable with confirmed IPv6 sweeps of a /64 or wider).
 func (t *TargetSet) Count() uint64 {
+	return t.indexed() - uint64(len(t.skip))
+}
+
+// indexed is the size of the index space Shuffled walks: the shard's, or
+// the whole set's, with the addresses Without left out still counted.
+func (t *TargetSet) indexed() uint64 {
 	if t.shard != nil {
 		return t.shard.size
 	}
@@ -62,7 +70,7 @@ func (t *TargetSet) Count() uint64 {
 // display and for handing targets to external tools.
 func (t *TargetSet) Prefixes() []netip.Prefix {
 	spans := t.spans
-	if t.shard != nil {
+	if t.shard != nil || len(t.skip) > 0 {
 		spans = t.shardSpans()
 	}
 	var out []netip.Prefix
@@ -121,6 +129,9 @@ func blockEnd(lo u128, host int) u128 {
 
 // Contains reports whether a is in the set.
 func (t *TargetSet) Contains(a netip.Addr) bool {
+	if t.skipped(a.Unmap()) {
+		return false
+	}
 	i, ok := t.indexOf(a)
 	if !ok || t.shard == nil {
 		return ok
@@ -132,8 +143,12 @@ func (t *TargetSet) Contains(a netip.Addr) bool {
 // All yields every address in ascending order (IPv4 first).
 func (t *TargetSet) All() iter.Seq[netip.Addr] {
 	if t.shard != nil {
-		return t.allSharded()
+		return t.filtered(t.allSharded())
 	}
+	return t.filtered(t.allWhole())
+}
+
+func (t *TargetSet) allWhole() iter.Seq[netip.Addr] {
 	return func(yield func(netip.Addr) bool) {
 		for _, s := range t.spans {
 			for v := s.lo; ; v = v.add(1) {
@@ -163,15 +178,15 @@ func (t *TargetSet) at(i uint64) netip.Addr {
 // (cycle walking), so the permutation needs no memory and the expected cost
 // is under four Feistel evaluations per address.
 func (t *TargetSet) Shuffled(seed uint64) iter.Seq[netip.Addr] {
-	return func(yield func(netip.Addr) bool) {
-		n := t.Count()
+	return t.filtered(func(yield func(netip.Addr) bool) {
+		n := t.indexed()
 		p := newPermutation(n, seed)
 		for i := uint64(0); i < n; i++ {
 			if !yield(t.at(p.index(i))) {
 				return
 			}
 		}
-	}
+	})
 }
 
 // permutation is a bijection on [0, n).

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Scan memory benchmark (issue 15 item 6): one `mfpscan scan` of a /16 that
+# holds N lab devices (default 1,000, from .10 upwards), default formats
+# (SARIF, HTML, JSON), through the CLI: wall clock and peak RSS of the
+# process. Everything runs in a private network namespace with only its own
+# lo, so every packet stays on 127.91.0.0/16 inside it.
+#
+#   sudo bench/scan/run.sh                  # 1,000 devices
+#   sudo bench/scan/run.sh --devices 200    # quicker
+set -euo pipefail
+{
+me=scan
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+devices=1000 timeout=60m extra=""
+while (($#)); do
+	case "$1" in
+	--devices) devices="${2:?--devices needs a value}"; shift ;;
+	--timeout) timeout="${2:?--timeout needs a value}"; shift ;;
+	--mfpscan-args) extra="${2?--mfpscan-args needs a value}"; shift ;;
+	--keep) keep=1 ;;
+	*) echo "$me: unknown argument $1 (--devices N, --timeout D, --mfpscan-args S, --keep)" >&2; exit 2 ;;
+	esac
+	shift
+done
+bench_need_root "a network namespace"
+bench_need_tools ip go
+bench_workdir mfpscanmem
+subnet=127.91.0.0/16
+
+echo "== building (work dir $work)" >&2
+bench_build benchlab bench/cmd/benchlab
+bench_build measure bench/cmd/measure
+bench_build mfpscan cmd/mfpscan "${MFPSCAN_BIN:-}"
+
+bench_netns mfpscanmem
+echo "== lab: $devices devices on $subnet" >&2
+bench_lab 120 -subnet "$subnet" -devices "$devices"
+
+read -r -a extra_args <<<"$extra"
+measure scan "$timeout" "$bin/mfpscan" scan "$subnet" --out "$work/out/scan" -q --no-history "${extra_args[@]}"
+
+echo "== results, $devices devices on $subnet"
+bench_header
+jq -r '"wall \(.wall_seconds) s, peak RSS \(.max_rss_kb / 1024 | floor) MiB, exit \(.exit_code)"' "$work/out/scan.result.json" 2>/dev/null || cat "$work/out/scan.result.json"
+echo "devices in findings.json: $(jq '.devices | length' "$work/out/scan/findings.json" 2>/dev/null || echo ?)"
+exit
+}
