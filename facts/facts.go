@@ -68,6 +68,17 @@ type Scan struct {
 	// as sent). UDP has no refusal to read, so a service is known to be
 	// silent only when its probe is listed here.
 	UDPProbes []UDPProbe `json:"udp_probes,omitempty"`
+	// Shard is the part of a split sweep this run covered (absent: the
+	// whole target set), so a merge can tell the shards of one sweep are
+	// all there and none twice.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is part K of N (K from 0) of a sweep split with Seed.
+type Shard struct {
+	K    uint64 `json:"k"`
+	N    uint64 `json:"n"`
+	Seed uint64 `json:"seed"`
 }
 
 // UDPProbe is one kind of UDP probe a sweep sends.

@@ -54,6 +54,11 @@ type Config struct {
 	// Shard selects the part of the targets this process sweeps (zero:
 	// all of them).
 	Shard scanner.Shard
+	// Resume continues the interrupted scan journalled in OutDir (see
+	// startCheckpoint); Force lets a new scan replace an interrupted run or
+	// facts files no journal names.
+	Resume bool
+	Force  bool
 	Ports []int
 	Roles collectors.Roles
 	// PortOffset is the lab's port shift, recorded in the scan metadata.

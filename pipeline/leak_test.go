@@ -62,7 +62,7 @@ func TestNoLeaksAfterLargeSweep(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	docs, err := sweepAndCollect(ctx, cfg, targets, nil)
+	docs, err := sweepAndCollect(ctx, cfg, targets, nil, nil)
 	if err != nil {
 		t.Fatalf("sweep: %v", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,9 +47,25 @@ func Scan(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	cp, err := startCheckpoint(cfg, cfg.now()())
+	if err != nil {
+		return err
+	}
+	defer cp.j.close()
+	// A resumed sweep leaves the finished devices out; the shard split was
+	// made before, on the whole set, so it does not move.
+	targets = targets.Without(cp.skip)
 	scan := newScanMeta(cfg)
+	scan.StartedAt = cp.startedAt.UTC()
+	for _, pr := range sweepConfig(cfg, nil).UDPProbes {
+		scan.UDPProbes = append(scan.UDPProbes, facts.UDPProbe{Port: pr.Port, Service: pr.Service})
+	}
 	prep.history.begin(ctx, cfg, scan)
-	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att)
+	if len(cp.docs) > 0 {
+		cfg.Log.Info("resuming scan", "finished", len(cp.docs), "addresses left", targets.Count())
+	}
+	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att, checkpointer(cfg, cp.j, &scan))
+	docs = append(cp.docs, docs...)
 	scan.FinishedAt = cfg.now()()
 	// A signal may arrive after discovery, while hosts are still being
 	// collected: the sweep then returns nil, but the run is just as cut
@@ -58,9 +75,6 @@ func Scan(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("sweep: %w", sweepErr)
 	}
 	scan.Incomplete = interrupted
-	for _, pr := range sweepConfig(cfg, nil).UDPProbes {
-		scan.UDPProbes = append(scan.UDPProbes, facts.UDPProbe{Port: pr.Port, Service: pr.Service})
-	}
 	for _, d := range docs {
 		d.Scan = &scan
 	}
@@ -75,7 +89,10 @@ func Scan(ctx context.Context, cfg Config) error {
 	}
 	printSummary(cfg, run)
 	if interrupted {
-		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete", ErrInterrupted, len(docs), cfg.OutDir)
+		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete; continue it with --resume %s", ErrInterrupted, len(docs), cfg.OutDir, cfg.OutDir)
+	}
+	if err := cp.j.finish(scan.FinishedAt, reportPaths(cfg.OutDir, prep)); err != nil {
+		cfg.Log.Warn("scan journal not marked complete", "error", err)
 	}
 	return failOnError(cfg, run)
 }
@@ -92,12 +109,37 @@ func newScanMeta(cfg Config) facts.Scan {
 		Ports:      cfg.Ports,
 		PortOffset: cfg.PortOffset,
 		Vantage:    &facts.Vantage{Hostname: host},
+		Shard:      shardMeta(cfg),
 	}
+}
+
+// checkpointer records each finished device in the journal as it
+// completes. A journal that cannot be written (disk full) is reported once
+// and the scan goes on: the devices are still in memory and in the reports.
+func checkpointer(cfg Config, j *journal, scan *facts.Scan) func(*facts.Device) {
+	var once sync.Once
+	return func(doc *facts.Device) {
+		doc.Scan = scan
+		if err := j.record(doc); err != nil {
+			once.Do(func() { cfg.Log.Warn("checkpoint failed; this run cannot be resumed past this point", "address", doc.Address, "error", err) })
+		}
+	}
+}
+
+// reportPaths are the report files of the run's formats.
+func reportPaths(dir string, prep *prepared) []string {
+	out := make([]string, 0, len(prep.writers))
+	for _, w := range prep.writers {
+		out = append(out, filepath.Join(dir, w.Filename()))
+	}
+	return out
 }
 
 // sweepAndCollect runs discovery and hands each live host to a pool of
 // collector workers as soon as it is found, so collection overlaps the sweep.
-func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet, att *attest.Set) ([]*facts.Device, error) {
+// done, when set, is called with each device once collected (from the
+// collector workers, concurrently).
+func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet, att *attest.Set, done func(*facts.Device)) ([]*facts.Device, error) {
 	engine, err := newEngine(cfg)
 	if err != nil {
 		return nil, err
@@ -128,6 +170,9 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 			for h := range hosts {
 				doc := collectHost(ctx, cfg, ce, h)
 				att.Apply(doc)
+				if done != nil {
+					done(doc)
+				}
 				mu.Lock()
 				docs = append(docs, doc)
 				collected := len(docs)

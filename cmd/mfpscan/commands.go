@@ -15,12 +15,14 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 	var cf collectFlags
 	var mf metricsFlags
 	var bk bundleKeyFlags
+	var ck checkpointFlags
 	cmd := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Sweep, collect facts, evaluate policies and write reports",
 		Example: `  mfpscan scan 10.0.0.0/24
   mfpscan scan 10.1.2.10-50 --exclude 10.1.2.20 --fail-on high --out ./report
-  mfpscan scan @printers.txt --format sarif,html,json,csv --site hq --baseline old/results.sarif`,
+  mfpscan scan @printers.txt --format sarif,html,json,csv --site hq --baseline old/results.sarif
+  mfpscan scan 10.0.0.0/16 --resume ./report   # after an interrupt: the same command with --resume`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg := pipeline.Config{}
 			if err := commonSetup(cmd, g, &cfg); err != nil {
@@ -38,6 +40,9 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 			if err := bk.apply(&cfg); err != nil {
 				return err
 			}
+			if err := ck.apply(cmd.Flags(), &cfg); err != nil {
+				return err
+			}
 			if err := mf.attach(&cfg); err != nil {
 				return err
 			}
@@ -49,6 +54,7 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 	cf.register(cmd.Flags())
 	mf.register(cmd.Flags())
 	bk.register(cmd.Flags())
+	ck.register(cmd.Flags())
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -306,5 +307,37 @@ func commonSetup(cmd *cobra.Command, g *globalFlags, cfg *pipeline.Config) error
 		cfg.Progress = nil
 	}
 	cfg.Now = time.Now
+	return nil
+}
+
+// checkpointFlags continue an interrupted scan, or let a new one replace
+// what --out holds.
+type checkpointFlags struct {
+	resume string
+	force  bool
+}
+
+func (f *checkpointFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.resume, "resume", "", "continue the interrupted scan in this directory (same targets and options; its finished devices are not probed again); implies --out DIR")
+	fs.BoolVar(&f.force, "force", false, "let a new scan replace an interrupted scan, or facts files no scan journal names, in --out")
+}
+
+// apply sets the output directory of a resume; an --out naming another
+// directory is refused.
+func (f *checkpointFlags) apply(fs *pflag.FlagSet, cfg *pipeline.Config) error {
+	cfg.Force = f.force
+	if f.resume == "" {
+		return nil
+	}
+	if f.force {
+		return pipeline.Usagef("--resume and --force exclude each other")
+	}
+	if fs.Changed("out") && filepath.Clean(cfg.OutDir) != filepath.Clean(f.resume) {
+		return pipeline.Usagef("--resume %s and --out %s name different directories; --resume writes into the directory it continues", f.resume, cfg.OutDir)
+	}
+	if err := pipeline.CheckOutDir(f.resume); err != nil {
+		return err
+	}
+	cfg.OutDir, cfg.Resume = f.resume, true
 	return nil
 }
