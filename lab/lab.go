@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -85,6 +86,8 @@ type Fleet struct {
 	closers []io.Closer // raw listeners and UDP sockets
 	conns   map[net.Conn]struct{}
 	wg      sync.WaitGroup
+	// accepted counts each device's accepted TCP connections (count.go).
+	accepted map[netip.Addr]*atomic.Int64
 
 	// hostile holds the counters of the hostile devices, by device name.
 	hostile map[string]*hostileCounters
@@ -337,8 +340,9 @@ func (f *Fleet) serveDevice(dev *deviceRuntime, b boundDevice) {
 		f.serveHostile(dev, b)
 		return
 	}
+	accepted := f.counter(dev.p.addr)
 	for i, l := range dev.p.tcp {
-		ln := b.tcp[i]
+		var ln net.Listener = countingListener{b.tcp[i], accepted}
 		switch l.svc {
 		case svcHTTP, svcHTTPS, svcRedirect, svcIPP, svcIPPS:
 			f.serveHTTP(dev, l.svc, ln)
