@@ -37,11 +37,11 @@ const maxJournalLine = 4 << 20
 
 // journalHeader is the first line of the journal.
 type journalHeader struct {
-	Journal   int         `json:"mfpscan_journal"`
-	Version   string      `json:"version"`
-	StartedAt time.Time   `json:"started_at"`
-	Targets   []string    `json:"targets"`
-	Excludes  []string    `json:"excludes,omitempty"`
+	Journal   int          `json:"mfpscan_journal"`
+	Version   string       `json:"version"`
+	StartedAt time.Time    `json:"started_at"`
+	Targets   []string     `json:"targets"`
+	Excludes  []string     `json:"excludes,omitempty"`
 	Shard     *facts.Shard `json:"shard,omitempty"`
 	// Digest is the SHA-256 of every option that decides what is probed
 	// and collected (configDigest); a resume with other options would mix

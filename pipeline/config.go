@@ -59,8 +59,8 @@ type Config struct {
 	// facts files no journal names.
 	Resume bool
 	Force  bool
-	Ports []int
-	Roles collectors.Roles
+	Ports  []int
+	Roles  collectors.Roles
 	// PortOffset is the lab's port shift, recorded in the scan metadata.
 	PortOffset int
 	Rate       float64

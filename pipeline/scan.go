@@ -121,7 +121,9 @@ func checkpointer(cfg Config, j *journal, scan *facts.Scan) func(*facts.Device) 
 	return func(doc *facts.Device) {
 		doc.Scan = scan
 		if err := j.record(doc); err != nil {
-			once.Do(func() { cfg.Log.Warn("checkpoint failed; this run cannot be resumed past this point", "address", doc.Address, "error", err) })
+			once.Do(func() {
+				cfg.Log.Warn("checkpoint failed; this run cannot be resumed past this point", "address", doc.Address, "error", err)
+			})
 		}
 	}
 }
