@@ -192,6 +192,7 @@ func buildSARIF(r *Run, opts SARIFOptions) *sarifLog {
 		AutomationDetails: &sarifAutomationDetails{ID: "mfpscan/" + siteName(r.Site) + "/"},
 		Taxonomies:        []*sarifToolComponent{guideTaxonomyComponent()},
 		Results:           []*sarifResult{},
+		Properties:        runProperties(r.Scan),
 	}
 	artifacts := map[string]int{}
 	// Results come sorted by address, so one device's index serves all its

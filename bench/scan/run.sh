@@ -44,6 +44,6 @@ measure scan "$timeout" "$bin/mfpscan" scan "$subnet" --out "$work/out/scan" -q 
 echo "== results, $devices devices on $subnet"
 bench_header
 jq -r '"wall \(.wall_seconds) s, peak RSS \(.max_rss_kb / 1024 | floor) MiB, exit \(.exit_code)"' "$work/out/scan.result.json" 2>/dev/null || cat "$work/out/scan.result.json"
-echo "devices in findings.json: $(jq '.devices | length' "$work/out/scan/findings.json" 2>/dev/null || echo ?)"
+echo "devices in findings.json: $(jq '.summary.devices' "$work/out/scan/findings.json" 2>/dev/null || echo ?)"
 exit
 }

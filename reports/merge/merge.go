@@ -77,6 +77,7 @@ type site struct {
 	exit    int
 	owner   map[string]string // address → input directory
 	vantage bool              // all inputs agree on the vantage so far
+	shards  shardSet
 }
 
 // Merge reads every input, combines the runs per site and writes the
@@ -96,11 +97,19 @@ func Merge(ctx context.Context, inputs []Input, outDir string, opts Options) (*R
 		}
 		s := sites[name]
 		if s == nil {
-			s = &site{name: name, owner: map[string]string{}, vantage: true}
+			s = &site{name: name, owner: map[string]string{}, vantage: true, shards: shardSet{}}
 			sites[name] = s
 			order = append(order, name)
 		}
+		if err := s.shards.add(name, in.Dir, run.Scan); err != nil {
+			return nil, err
+		}
 		if err := s.add(in.Dir, run, exit); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range order {
+		if err := sites[name].shards.complete(name); err != nil {
 			return nil, err
 		}
 	}
@@ -276,6 +285,9 @@ func (s *site) mergeScan(dir string, b facts.Scan) error {
 		a.FinishedAt = laterOrZero(a.FinishedAt, b.FinishedAt)
 	}
 	a.Incomplete = a.Incomplete || b.Incomplete
+	// The merged run covers the shards together (checked complete), not
+	// any one of them.
+	a.Shard = nil
 	// Shards run on different pods: one vantage only when all agree.
 	if s.vantage && !reflect.DeepEqual(a.Vantage, b.Vantage) {
 		a.Vantage, s.vantage = nil, false
