@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mfpscan/mfpscan/internal/tempfile"
 )
 
 // writers lists every report format. Adding a format is one line here.
@@ -46,7 +48,7 @@ func Get(name string) (Writer, error) {
 // sees half a report. The temporary file is removed on any error.
 func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := tempfile.Create(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("create temp file for %s: %w", path, err)
 	}
@@ -54,7 +56,7 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	defer func() {
 		if err != nil {
 			_ = f.Close()
-			_ = os.Remove(tmp)
+			tempfile.Remove(tmp)
 		}
 	}()
 	if err = write(f); err != nil {
@@ -69,7 +71,7 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", path, err)
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err = tempfile.Rename(tmp, path); err != nil {
 		return fmt.Errorf("rename %s: %w", path, err)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/tempfile"
 )
 
 // factsBatch is how many facts files share one flush to disk.
@@ -84,15 +85,15 @@ func writeFactsBatch(ctx context.Context, dir string, run *Run, batch []*facts.D
 	}
 	if err := flushFiles(files); err != nil {
 		for _, p := range pending {
-			_ = os.Remove(p.tmp)
+			tempfile.Remove(p.tmp)
 		}
 		return nil, err
 	}
 	var written []string
 	for i, p := range pending {
-		if err := os.Rename(p.tmp, p.path); err != nil {
+		if err := tempfile.Rename(p.tmp, p.path); err != nil {
 			for _, q := range pending[i:] {
-				_ = os.Remove(q.tmp)
+				tempfile.Remove(q.tmp)
 			}
 			return written, fmt.Errorf("rename %s: %w", p.path, err)
 		}
@@ -106,7 +107,7 @@ func writeFactsBatch(ctx context.Context, dir string, run *Run, batch []*facts.D
 // writeFactsTemp writes text to a new temporary file next to path and closes
 // it; the returned *os.File only names it (and its descriptor is closed).
 func writeFactsTemp(path string, text []byte) (*os.File, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := tempfile.Create(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("create temp file for %s: %w", path, err)
 	}
@@ -120,7 +121,7 @@ func writeFactsTemp(path string, text []byte) (*os.File, error) {
 		_ = f.Close()
 	}
 	if err != nil {
-		_ = os.Remove(f.Name())
+		tempfile.Remove(f.Name())
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	return f, nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/mfpscan/mfpscan/internal/tempfile"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
@@ -85,6 +86,9 @@ func signalContext() (context.Context, func()) {
 			return
 		}
 		if _, ok := <-sigs; ok {
+			// Quitting at once must not leave half-written reports behind
+			// as ".NAME.tmp-*" files in --out.
+			tempfile.RemoveAll()
 			os.Exit(130)
 		}
 	}()

@@ -152,4 +152,10 @@ func TestSecondSIGINTExitsAtOnce(t *testing.T) {
 	if code != 130 && code != exitInterrupted {
 		t.Fatalf("exit code %d after two SIGINTs, want 130 (or 4 if the first finished first)", code)
 	}
+	// Quitting at once removes the temporary files of reports in progress.
+	for _, d := range []string{out, filepath.Join(out, "facts")} {
+		if left, _ := filepath.Glob(filepath.Join(d, ".*.tmp-*")); len(left) > 0 {
+			t.Errorf("temporary files left after the second signal: %v", left)
+		}
+	}
 }
