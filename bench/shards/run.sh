@@ -7,10 +7,12 @@
 #
 #   bench/shards/run.sh            # /20, 4 shards
 #   BITS=22 SHARDS=2 bench/shards/run.sh
+#   PIN=1 SHARDS=2 bench/shards/run.sh   # the single run on core 0, shard K
+#                                        # on core K mod cores (taskset)
 set -euo pipefail
 {
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bits=${BITS:-20} shards=${SHARDS:-4} offset=${OFFSET:-13000}
+bits=${BITS:-20} shards=${SHARDS:-4} offset=${OFFSET:-13000} pin=${PIN:-0}
 subnet="127.86.0.0/$bits"
 command -v /usr/bin/time >/dev/null || { echo "shards: GNU time (/usr/bin/time) needed" >&2; exit 2; }
 work="$(mktemp -d /tmp/mfpscan-shards.XXXXXX)"
@@ -26,7 +28,14 @@ lab_pid=$!
 for _ in $(seq 100); do grep -q "runs until interrupted" "$work/lab.log" && break; sleep 0.1; done
 grep -q "runs until interrupted" "$work/lab.log" || { cat "$work/lab.log"; exit 1; }
 
-scan=("$work/mfpscan" scan "$subnet" --lab-port-offset "$offset" --rate 20000 --timeout 1s --format sarif,json --quiet --shard-seed 1)
+# The lab's own (shifted) TCP ports, from the fleet table it prints: the
+# default port list is unshifted and would find only the SNMP devices.
+ports=$(awk 'NR > 1 && $3 ~ /^[0-9,]+$/ {print $3}' "$work/lab.log" | tr ',' '\n' | sort -nu | paste -sd, -)
+[[ -n "$ports" ]] || { echo "shards: no ports in the lab's fleet table" >&2; cat "$work/lab.log"; exit 1; }
+scan=("$work/mfpscan" scan "$subnet" --lab-port-offset "$offset" --ports "$ports" --rate 20000 --timeout 1s --format sarif,json --quiet --no-history --shard-seed 1)
+cores=$(nproc)
+# pinned CORE: taskset on CORE when PIN=1, else nothing.
+pinned() { ((pin)) && echo taskset -c "$1"; return 0; }
 # measure NAME CMD...: prints NAME wall-seconds cpu-seconds max-RSS-KiB
 measure() {
 	local name=$1; shift
@@ -34,11 +43,14 @@ measure() {
 	read -r e u s m <"$work/$name.time"
 	printf '%-12s wall %7.2f s  cpu %7.2f s  maxrss %6d MiB\n' "$name" "$e" "$(echo "$u + $s" | bc)" "$((m / 1024))"
 }
-measure single "${scan[@]}" --out "$work/single"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg), $shards shards of $subnet, PIN=$pin"
+# shellcheck disable=SC2046 # pinned prints words or nothing
+measure single $(pinned 0) "${scan[@]}" --out "$work/single"
 start=$(date +%s.%N)
 pids=()
 for ((k = 0; k < shards; k++)); do
-	measure "shard-$k" "${scan[@]}" --shard "$k/$shards" --out "$work/shard-$k" &
+	# shellcheck disable=SC2046
+	measure "shard-$k" $(pinned $((k % cores))) "${scan[@]}" --shard "$k/$shards" --out "$work/shard-$k" &
 	pids+=($!)
 done
 # Not a bare wait: that would wait for the lab too.
