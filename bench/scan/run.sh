@@ -36,7 +36,7 @@ bench_build mfpscan cmd/mfpscan "${MFPSCAN_BIN:-}"
 
 bench_netns mfpscanmem
 echo "== lab: $devices devices on $subnet" >&2
-bench_lab 120 -subnet "$subnet" -devices "$devices"
+bench_lab 600 -subnet "$subnet" -devices "$devices"
 
 read -r -a extra_args <<<"$extra"
 measure scan "$timeout" "$bin/mfpscan" scan "$subnet" --out "$work/out/scan" -q --no-history "${extra_args[@]}"
