@@ -2,7 +2,9 @@
 # Sharded sweep benchmark: one `mfpscan scan` of the lab against N shard
 # processes of the same sweep run side by side, then `mfpscan merge`.
 # Wall clock from process start to exit and CPU time (user+sys) come from
-# GNU time. Everything stays on loopback: the lab serves 127.86.0.0/BITS
+# GNU time (RATE and TIMEOUT override the probe rate and timeout; 3 s keeps
+# a loaded machine from dropping probes, which made the runs differ).
+# Everything stays on loopback: the lab serves 127.86.0.0/BITS
 # with its ports shifted (no root needed).
 #
 #   bench/shards/run.sh            # /20, 4 shards
@@ -25,14 +27,14 @@ trap cleanup EXIT
 (cd "$repo" && CGO_ENABLED=0 go build -trimpath -o "$work/mfpscan" ./cmd/mfpscan)
 "$work/mfpscan" lab --subnet "$subnet" --port-offset "$offset" >"$work/lab.log" 2>&1 &
 lab_pid=$!
-for _ in $(seq 100); do grep -q "runs until interrupted" "$work/lab.log" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs "runs until interrupted" "$work/lab.log" && break; sleep 0.1; done
 grep -q "runs until interrupted" "$work/lab.log" || { cat "$work/lab.log"; exit 1; }
 
 # The lab's own (shifted) TCP ports, from the fleet table it prints: the
 # default port list is unshifted and would find only the SNMP devices.
 ports=$(awk 'NR > 1 && $3 ~ /^[0-9,]+$/ {print $3}' "$work/lab.log" | tr ',' '\n' | sort -nu | paste -sd, -)
 [[ -n "$ports" ]] || { echo "shards: no ports in the lab's fleet table" >&2; cat "$work/lab.log"; exit 1; }
-scan=("$work/mfpscan" scan "$subnet" --lab-port-offset "$offset" --ports "$ports" --rate 20000 --timeout 1s --format sarif,json --quiet --no-history --shard-seed 1)
+scan=("$work/mfpscan" scan "$subnet" --lab-port-offset "$offset" --ports "$ports" --rate "${RATE:-20000}" --timeout "${TIMEOUT:-3s}" --format sarif,json --quiet --no-history --shard-seed 1)
 cores=$(nproc)
 # pinned CORE: taskset on CORE when PIN=1, else nothing.
 pinned() { ((pin)) && echo taskset -c "$1"; return 0; }
@@ -64,6 +66,10 @@ printf 'sharded total cpu: %.2f s\n' "$cpu"
 # The merged findings must be the single run's (same rules, addresses, statuses).
 jq -S '[.results[] | {rule_id, address, status, severity}] | sort_by(.address, .rule_id)' "$work/single/findings.json" >"$work/a.json"
 jq -S '[.results[] | {rule_id, address, status, severity}] | sort_by(.address, .rule_id)' "$work/merged/findings.json" >"$work/b.json"
-cmp -s "$work/a.json" "$work/b.json" && echo "merged findings equal the single run's ($(jq length "$work/a.json") results)" || { echo "merged findings differ"; exit 1; }
+cmp -s "$work/a.json" "$work/b.json" && echo "merged findings equal the single run's ($(jq length "$work/a.json") results)" || {
+	echo "merged findings differ (single run < > merged):"
+	diff <(jq -c '.[]' "$work/a.json") <(jq -c '.[]' "$work/b.json") | head -20
+	exit 1
+}
 exit 0
 }
