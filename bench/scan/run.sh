@@ -7,6 +7,7 @@
 #
 #   sudo bench/scan/run.sh                  # 1,000 devices
 #   sudo bench/scan/run.sh --devices 200    # quicker
+#   sudo SCAN_ENV=GOMEMLIMIT=180MiB bench/scan/run.sh
 set -euo pipefail
 {
 me=scan
@@ -39,7 +40,10 @@ echo "== lab: $devices devices on $subnet" >&2
 bench_lab 600 -subnet "$subnet" -devices "$devices"
 
 read -r -a extra_args <<<"$extra"
-measure scan "$timeout" "$bin/mfpscan" scan "$subnet" --out "$work/out/scan" -q --no-history "${extra_args[@]}"
+# SCAN_ENV (e.g. GOMEMLIMIT=180MiB) is the environment of mfpscan only, not
+# of the lab.
+read -r -a scan_env <<<"${SCAN_ENV:-}"
+measure scan "$timeout" env "${scan_env[@]}" "$bin/mfpscan" scan "$subnet" --out "$work/out/scan" -q --no-history "${extra_args[@]}"
 
 echo "== results, $devices devices on $subnet"
 bench_header
