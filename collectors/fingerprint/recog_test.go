@@ -114,9 +114,7 @@ func TestRecogLabelledExamples(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no recog examples: %v", err)
 	}
-	per := map[string]*tally{}
-	nonPrinter := map[string]*tally{}
-	var misses []string
+	sc := newScorer()
 	for _, f := range files {
 		source, ok := recogSources[filepath.Base(f)]
 		if !ok {
@@ -138,50 +136,72 @@ func TestRecogLabelledExamples(t *testing.T) {
 			doc := pipelineDoc(source, ex.Value)
 			Fuse(db, doc)
 			id := doc.Identity
-			isPrinter := id.IsPrinter != nil && *id.IsPrinter
 			where := fmt.Sprintf("%s:%d %q", filepath.Base(f), ex.Line, ex.Value)
-			switch {
-			case vendor == "":
-				continue
-			case !ex.Printer:
-				tl := get(nonPrinter, vendor)
-				tl.n++
-				if !isPrinter {
-					tl.printer++
-				} else {
-					misses = append(misses, where+": not a printer ("+ex.Device+") but flagged as one")
-				}
-				continue
-			}
-			tl := get(per, vendor)
-			tl.n++
-			if isPrinter {
-				tl.printer++
-			} else {
-				misses = append(misses, where+": printer flag not set")
-			}
-			if val(id.Vendor) == vendor {
-				tl.vendor++
-			} else {
-				misses = append(misses, fmt.Sprintf("%s: vendor %q, want %q", where, val(id.Vendor), vendor))
-			}
-			if ex.Model != "" {
-				tl.modelN++
-				if sameModel(val(id.Model), ex.Model) {
-					tl.model++
-				} else {
-					misses = append(misses, fmt.Sprintf("%s: model %q, want %q", where, val(id.Model), ex.Model))
-				}
-			}
+			sc.add(where, vendor, ex.Model, ex.Device, ex.Printer, id)
 		}
 	}
-	report(t, per, nonPrinter)
+	sc.finish(t, recogFloors)
+}
+
+// scorer tallies fused identities against labelled examples per vendor.
+type scorer struct {
+	per, nonPrinter map[string]*tally
+	misses          []string
+}
+
+func newScorer() *scorer {
+	return &scorer{per: map[string]*tally{}, nonPrinter: map[string]*tally{}}
+}
+
+// add scores one example: vendor is the label mapped to mfpscan's names
+// ("" skips it), model "" means the label names no model.
+func (sc *scorer) add(where, vendor, model, device string, printer bool, id facts.Identity) {
+	isPrinter := id.IsPrinter != nil && *id.IsPrinter
+	switch {
+	case vendor == "":
+		return
+	case !printer:
+		tl := get(sc.nonPrinter, vendor)
+		tl.n++
+		if !isPrinter {
+			tl.printer++
+		} else {
+			sc.misses = append(sc.misses, where+": not a printer ("+device+") but flagged as one")
+		}
+		return
+	}
+	tl := get(sc.per, vendor)
+	tl.n++
+	if isPrinter {
+		tl.printer++
+	} else {
+		sc.misses = append(sc.misses, where+": printer flag not set")
+	}
+	if val(id.Vendor) == vendor {
+		tl.vendor++
+	} else {
+		sc.misses = append(sc.misses, fmt.Sprintf("%s: vendor %q, want %q", where, val(id.Vendor), vendor))
+	}
+	if model != "" {
+		tl.modelN++
+		if sameModel(val(id.Model), model) {
+			tl.model++
+		} else {
+			sc.misses = append(sc.misses, fmt.Sprintf("%s: model %q, want %q", where, val(id.Model), model))
+		}
+	}
+}
+
+// finish logs the table (and with -v every miss) and checks the floors.
+func (sc *scorer) finish(t *testing.T, floors map[string][3]int) {
+	t.Helper()
+	report(t, sc.per, sc.nonPrinter)
 	if testing.Verbose() {
-		for _, m := range misses {
+		for _, m := range sc.misses {
 			t.Log("miss: " + m)
 		}
 	}
-	checkRecogFloors(t, per, nonPrinter)
+	checkFloors(t, floors, sc.per, sc.nonPrinter)
 }
 
 func get(m map[string]*tally, k string) *tally {
