@@ -16,13 +16,13 @@ var embedded []byte
 
 // Evidence sources a fingerprint can match.
 const (
-	SourceSysDescr     = "sysdescr"
-	SourceSysObjectID  = "sysobjectid"
-	SourceHTTPServer   = "http_server"
-	SourceHTTPTitle    = "http_title"
-	SourceCertSubject  = "cert_subject"
-	SourceFTPBanner    = "ftp_banner"
-	SourceSMTPBanner   = "smtp_banner"
+	SourceSysDescr    = "sysdescr"
+	SourceSysObjectID = "sysobjectid"
+	SourceHTTPServer  = "http_server"
+	SourceHTTPTitle   = "http_title"
+	SourceCertSubject = "cert_subject"
+	SourceFTPBanner   = "ftp_banner"
+	SourceSMTPBanner  = "smtp_banner"
 	// SourceTelnetBanner is the greeting of a telnet port, IAC option
 	// bytes included: print servers name themselves there.
 	SourceTelnetBanner = "telnet_banner"
