@@ -83,13 +83,13 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 			r, err := parseWSDReply(b)
 			// A reply relating to another message is a stale answer.
 			return err == nil && (r.RelatesTo == "" || r.RelatesTo == id)
-		}}, nil
+		}, identify: func(b []byte) []facts.IdentityHint { return WSDHints(b, fmt.Sprintf("wsd:%d", u.Port)) }}, nil
 	case udpSLP:
 		xid := uint16(randUint32())
 		return udpExchange{reqs: [][]byte{slpServiceRequest(xid)}, maxReply: maxDiscoveryDatagram, match: func(b []byte) bool {
 			r, err := parseSLPReply(b)
 			return err == nil && r.XID == xid
-		}}, nil
+		}, identify: func(b []byte) []facts.IdentityHint { return SLPHints(b, fmt.Sprintf("slp:%d", u.Port)) }}, nil
 	case udpMDNS:
 		id := uint16(randUint32())
 		return udpExchange{reqs: [][]byte{mdnsQuery(id)}, maxReply: maxMDNSDatagram, match: func(b []byte) bool {
@@ -176,6 +176,7 @@ type wsdReply struct {
 type wsdMatch struct {
 	Endpoint string
 	Types    []string
+	Scopes   []string
 	XAddrs   []string
 }
 
@@ -193,6 +194,7 @@ type wsdEnvelope struct {
 			Matches []struct {
 				Endpoint string `xml:"EndpointReference>Address"`
 				Types    string `xml:"Types"`
+				Scopes   string `xml:"Scopes"`
 				XAddrs   string `xml:"XAddrs"`
 			} `xml:"ProbeMatch"`
 		} `xml:",any"`
@@ -237,6 +239,7 @@ func parseWSDReply(b []byte) (wsdReply, error) {
 			r.Matches = append(r.Matches, wsdMatch{
 				Endpoint: strings.TrimSpace(m.Endpoint),
 				Types:    fields(m.Types),
+				Scopes:   fields(m.Scopes),
 				XAddrs:   fields(m.XAddrs),
 			})
 		}
