@@ -126,12 +126,8 @@ func addHints(out *facts.Device, a Attributes, port int) {
 				facts.IdentityHint{Field: "model", Value: model, Source: src, Confidence: facts.ConfidenceHigh})
 		}
 	}
-	if v, label, ok := FirmwareEntry(a.Service.FirmwareName, a.Service.FirmwareVersion); ok {
-		src := fmt.Sprintf("ipp:%d printer-firmware-string-version", port)
-		if label != "" {
-			src += " (" + label + ")"
-		}
+	if v, where, ok := FirmwareOf(a); ok {
 		out.Identity.Sources = append(out.Identity.Sources,
-			facts.IdentityHint{Field: "firmware", Value: v, Source: src, Confidence: facts.ConfidenceMedium})
+			facts.IdentityHint{Field: "firmware", Value: v, Source: fmt.Sprintf("ipp:%d %s", port, where), Confidence: facts.ConfidenceMedium})
 	}
 }
