@@ -54,11 +54,7 @@ func TestDiscoveryHints(t *testing.T) {
 }
 
 func FuzzWSDHints(f *testing.F) {
-	for _, fx := range discoveryFixtures(f) {
-		if fx.dir == "wsd" {
-			f.Add(fx.data)
-		}
-	}
+	addDiscoverySeeds(f, "wsd")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, h := range WSDHints(b, "wsd:3702") {
 			if h.Confidence != facts.ConfidenceLow || h.Value == "" || len(h.Value) > 128 {
@@ -69,11 +65,7 @@ func FuzzWSDHints(f *testing.F) {
 }
 
 func FuzzSLPHints(f *testing.F) {
-	for _, fx := range discoveryFixtures(f) {
-		if fx.dir == "slp" {
-			f.Add(fx.data)
-		}
-	}
+	addDiscoverySeeds(f, "slp")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		hs := SLPHints(b, "slp:427")
 		if len(hs) > 1 || (len(hs) == 1 && (hs[0].Field != "printer" || hs[0].Confidence != facts.ConfidenceLow)) {

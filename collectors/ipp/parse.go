@@ -13,6 +13,7 @@ import (
 	"github.com/OpenPrinting/goipp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/devid"
 )
 
 // MaxBody caps an IPP response read. Printer attributes fit in a few KiB;
@@ -261,20 +262,9 @@ func FirmwareOf(a Attributes) (version, where string, ok bool) {
 		return v, where, true
 	}
 	for _, key := range []string{"VER", "FWVER"} {
-		if v := deviceIDKey(a.DeviceID, key); v != "" {
+		if v := devid.Field(a.DeviceID, key); v != "" {
 			return v, "printer-device-id " + key, true
 		}
 	}
 	return "", "", false
-}
-
-// deviceIDKey returns one key of an IEEE 1284 device ID, "" when absent.
-func deviceIDKey(id, key string) string {
-	for _, kv := range strings.Split(id, ";") {
-		k, v, ok := strings.Cut(kv, ":")
-		if ok && strings.EqualFold(strings.TrimSpace(k), key) {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }

@@ -1,16 +1,15 @@
 package snmp
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/devid"
+	"github.com/mfpscan/mfpscan/internal/strictyaml"
 )
 
 // Standard-MIB identity objects read from every agent, after the Canon ones.
@@ -71,9 +70,7 @@ var vendorOIDs = func() map[string][]VendorOID {
 // decoding, and an origin that is listed.
 func ParseVendorTable(b []byte) (*VendorTable, error) {
 	var t VendorTable
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&t); err != nil {
+	if err := strictyaml.Decode(b, &t); err != nil {
 		return nil, fmt.Errorf("parse vendor oid table: %w", err)
 	}
 	seen := map[int]bool{}
@@ -109,19 +106,6 @@ func checkVendorOID(o VendorOID, prefix string, origins map[string]string) error
 }
 
 var reNumericOID = regexp.MustCompile(`^[0-9]+(\.[0-9]+)+$`)
-
-// DeviceIDField returns one key of an IEEE 1284 device ID
-// ("MFG:Xerox; CMD:PCL; MDL:AltaLink C8045;"), the key matched without
-// regard to case, "" when absent.
-func DeviceIDField(id, key string) string {
-	for _, kv := range strings.Split(id, ";") {
-		k, v, ok := strings.Cut(kv, ":")
-		if ok && strings.EqualFold(strings.TrimSpace(k), key) {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
 
 // Enterprise returns the IANA enterprise number of a sysObjectID under
 // 1.3.6.1.4.1, or "".
@@ -165,7 +149,7 @@ func IdentityHints(values map[string]string) []facts.IdentityHint {
 	for _, v := range VendorOIDs(values[OIDSysObjectID]) {
 		value := values[v.OID]
 		if v.Decode == "ieee1284" {
-			value = DeviceIDField(value, "MDL")
+			value = devid.Field(value, "MDL")
 		}
 		add(v.Field, value, v.OID, v.Confidence)
 	}
