@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mfpscan/mfpscan/collectors/httpui"
 	"github.com/mfpscan/mfpscan/facts"
 )
 
@@ -118,7 +119,6 @@ func classRune(ranges []rune) rune {
 
 var (
 	reNmapServer = regexp.MustCompile(`(?i)\r?\nServer: ?([^\r\n]*)`)
-	reNmapTitle  = regexp.MustCompile(`(?is)<title>(.*?)</title>`)
 	// A product "printer ftpd" or "print server telnetd" names a printer
 	// even where nmap gives no d/.
 	reNmapPrinterWord = regexp.MustCompile(`(?i)\bprint(er|ers| server)\b|\bMFP\b`)
@@ -137,9 +137,7 @@ func nmapDoc(service string, resp []byte) (*facts.Device, bool) {
 		if m := reNmapServer.FindStringSubmatch(s); m != nil {
 			h.Server = strings.TrimSpace(m[1])
 		}
-		if m := reNmapTitle.FindStringSubmatch(s); m != nil {
-			h.Title = strings.TrimSpace(m[1])
-		}
+		h.Title = httpui.ParseTitle(resp)
 		d.HTTP = []facts.HTTPService{h}
 	case "ftp":
 		d.Banners = []facts.Banner{{Port: 21, Service: "ftp", Text: first}}
@@ -157,9 +155,9 @@ func nmapDoc(service string, resp []byte) (*facts.Device, bool) {
 // nmap service probes"): vendor right, model right (nmap labels name no
 // model, so 0), printer flag right.
 var nmapFloors = map[string][3]int{
-	"Brother": {1, 0, 1}, "Canon": {13, 0, 13}, "Dell": {6, 0, 8}, "Epson": {5, 0, 5}, "Fuji Xerox": {1, 0, 1},
-	"HP": {20, 0, 20}, "Konica Minolta": {7, 0, 10}, "Kyocera": {8, 0, 8}, "Lexmark": {5, 0, 5}, "OKI": {7, 0, 7},
-	"Ricoh": {8, 0, 8}, "Samsung": {2, 0, 2}, "Sharp": {8, 0, 8}, "Toshiba": {1, 0, 1}, "Xerox": {7, 0, 7},
+	"Brother": {1, 0, 1}, "Canon": {16, 0, 16}, "Dell": {8, 0, 9}, "Epson": {5, 0, 5}, "Fuji Xerox": {2, 0, 2},
+	"HP": {25, 0, 25}, "Konica Minolta": {9, 0, 11}, "Kyocera": {8, 0, 8}, "Lexmark": {5, 0, 5}, "OKI": {7, 0, 7},
+	"Ricoh": {8, 0, 8}, "Samsung": {3, 0, 3}, "Sharp": {8, 0, 8}, "Toshiba": {2, 0, 2}, "Xerox": {10, 0, 10},
 }
 
 // TestNmapServiceProbePrinters runs every printer match line of nmap's
