@@ -29,7 +29,8 @@ type VendorOID struct {
 	Field      string           `yaml:"field"`
 	Confidence facts.Confidence `yaml:"confidence"`
 	// Decode says how the value is read: "" or "plain" as it is,
-	// "ieee1284" an IEEE 1284 device ID whose MDL key is the model.
+	// "ieee1284" an IEEE 1284 device ID whose MDL key is the model,
+	// "system" the System entry of a list of part versions.
 	Decode string `yaml:"decode"`
 	// Object is the MIB object name, Origin the key of where it is
 	// documented (origins in vendor_oids.yaml).
@@ -97,7 +98,7 @@ func checkVendorOID(o VendorOID, prefix string, origins map[string]string) error
 		return fmt.Errorf("oid %s: field %q is not model, serial or firmware", o.OID, o.Field)
 	case o.Confidence != facts.ConfidenceHigh && o.Confidence != facts.ConfidenceMedium && o.Confidence != facts.ConfidenceLow:
 		return fmt.Errorf("oid %s: confidence %q", o.OID, o.Confidence)
-	case o.Decode != "" && o.Decode != "plain" && o.Decode != "ieee1284":
+	case o.Decode != "" && o.Decode != "plain" && o.Decode != "ieee1284" && o.Decode != "system":
 		return fmt.Errorf("oid %s: decode %q", o.OID, o.Decode)
 	case origins[o.Origin] == "" || o.Object == "":
 		return fmt.Errorf("oid %s: object name or origin %q missing", o.OID, o.Origin)
@@ -106,6 +107,17 @@ func checkVendorOID(o VendorOID, prefix string, origins map[string]string) error
 }
 
 var reNumericOID = regexp.MustCompile(`^[0-9]+(\.[0-9]+)+$`)
+
+// SystemVersion returns the version of the "System" entry of a part list
+// ("System 23.1.23; ESS 1.3.1; IOT 10.36.0"), "" when there is none.
+func SystemVersion(s string) string {
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "System "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
 
 // Enterprise returns the IANA enterprise number of a sysObjectID under
 // 1.3.6.1.4.1, or "".
@@ -148,8 +160,11 @@ func IdentityHints(values map[string]string) []facts.IdentityHint {
 	}
 	for _, v := range VendorOIDs(values[OIDSysObjectID]) {
 		value := values[v.OID]
-		if v.Decode == "ieee1284" {
+		switch v.Decode {
+		case "ieee1284":
 			value = devid.Field(value, "MDL")
+		case "system":
+			value = SystemVersion(value)
 		}
 		add(v.Field, value, v.OID, v.Confidence)
 	}

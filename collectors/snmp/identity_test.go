@@ -97,6 +97,10 @@ func TestVendorHintsRebuilt(t *testing.T) {
 			"1.3.6.1.4.1.641.6.2.3.1.4.1", "Lexmark MX711", "1.3.6.1.4.1.641.6.2.3.1.5.1", "7463AB12C3D4",
 			"1.3.6.1.4.1.641.2.1.2.1.4.1", "MXTGM.052.024"},
 			"firmware=MXTGM.052.024 model=Lexmark MX711 serial=7463AB12C3D4"},
+		// The part list as Greenbone's FUJIFILM detection quotes it.
+		{"FUJIFILM", "1.3.6.1.4.1.297.1.111.101.1.50.1.4.1", []string{
+			"1.3.6.1.4.1.297.1.111.1.31.10.0", "System 23.1.23; ESS 1.3.1; IOT 10.36.0; Finisher A 4.26.0; ADF 32.19.0; Fax 2.2.1; Panel 1.1.4"},
+			"firmware=23.1.23"},
 		// An HP agent's answer to another vendor's OID is not read as identity.
 		{"other enterprise ignored", "1.3.6.1.4.1.11.2.3.9.1", []string{"1.3.6.1.4.1.236.11.5.1.1.1.1.0", "not asked"}, ""},
 	} {
@@ -128,7 +132,7 @@ func TestVendorTableEmbeddedAndChecked(t *testing.T) {
 	for _, v := range tbl.Vendors {
 		names[v.Name] = true
 	}
-	for _, want := range []string{"HP", "Ricoh", "Kyocera", "Konica Minolta", "Toshiba TEC", "OKI", "Epson", "Brother", "Xerox", "Samsung", "Lexmark"} {
+	for _, want := range []string{"HP", "Ricoh", "Kyocera", "Konica Minolta", "Toshiba TEC", "OKI", "Epson", "Brother", "Xerox", "Samsung", "Lexmark", "Fuji Xerox"} {
 		if !names[want] {
 			t.Errorf("no enterprise objects for %s", want)
 		}
@@ -147,6 +151,19 @@ func TestVendorTableEmbeddedAndChecked(t *testing.T) {
 	} {
 		if _, err := ParseVendorTable([]byte(bad)); err == nil {
 			t.Errorf("accepted %q", bad)
+		}
+	}
+}
+
+func TestSystemVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"System 23.1.23; ESS 1.3.1; IOT 10.36.0": "23.1.23",
+		"ESS 1.3.1, System 22.1.7, IOT 22.50.0":  "22.1.7",
+		"ESS 1.3.1; IOT 10.36.0":                 "",
+		"":                                       "",
+	} {
+		if got := SystemVersion(in); got != want {
+			t.Errorf("SystemVersion(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
