@@ -101,6 +101,10 @@ func TestVendorHintsRebuilt(t *testing.T) {
 		{"FUJIFILM", "1.3.6.1.4.1.297.1.111.101.1.50.1.4.1", []string{
 			"1.3.6.1.4.1.297.1.111.1.31.10.0", "System 23.1.23; ESS 1.3.1; IOT 10.36.0; Finisher A 4.26.0; ADF 32.19.0; Fax 2.2.1; Panel 1.1.4"},
 			"firmware=23.1.23"},
+		{"FUJIFILM, System not first", "1.3.6.1.4.1.297.1.111.101.1.50.1.4.1", []string{
+			"1.3.6.1.4.1.297.1.111.1.31.10.0", "ESS 1.3.1, System 22.1.7, IOT 22.50.0"}, "firmware=22.1.7"},
+		{"FUJIFILM, no System entry", "1.3.6.1.4.1.297.1.111.101.1.50.1.4.1", []string{
+			"1.3.6.1.4.1.297.1.111.1.31.10.0", "ESS 1.3.1; IOT 10.36.0"}, ""},
 		// An HP agent's answer to another vendor's OID is not read as identity.
 		{"other enterprise ignored", "1.3.6.1.4.1.11.2.3.9.1", []string{"1.3.6.1.4.1.236.11.5.1.1.1.1.0", "not asked"}, ""},
 	} {
@@ -151,19 +155,6 @@ func TestVendorTableEmbeddedAndChecked(t *testing.T) {
 	} {
 		if _, err := ParseVendorTable([]byte(bad)); err == nil {
 			t.Errorf("accepted %q", bad)
-		}
-	}
-}
-
-func TestSystemVersion(t *testing.T) {
-	for in, want := range map[string]string{
-		"System 23.1.23; ESS 1.3.1; IOT 10.36.0": "23.1.23",
-		"ESS 1.3.1, System 22.1.7, IOT 22.50.0":  "22.1.7",
-		"ESS 1.3.1; IOT 10.36.0":                 "",
-		"":                                       "",
-	} {
-		if got := SystemVersion(in); got != want {
-			t.Errorf("SystemVersion(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
