@@ -70,7 +70,9 @@ func TestCollectLoginVariants(t *testing.T) {
 		{"iradv_portal.html", "Catwalk", facts.LoginModeNone, true},
 		{"mf_portal.html", "CANON HTTP Server Ver2.21", facts.LoginModeNone, true},
 		{"iradv_login_deptid.html", "Catwalk", facts.LoginModeDepartmentID, true},
-		{"mf_login_checklogin.html", "CANON HTTP Server", facts.LoginModeSystemManager, true},
+		{"mf_login_checklogin.html", "CANON HTTP Server", facts.LoginModeGeneralNoPassword, true},
+		{"guide_login4_general_access_pin.html", "CANON HTTP Server", facts.LoginModeSystemManager, true},
+		{"guide_login2_general_user.html", "Catwalk", facts.LoginModeGeneralNoPassword, true},
 		{"general_user_login.html", "CANON HTTP Server", facts.LoginModeGeneralNoPassword, true},
 		{"nginx_welcome.html", "nginx", facts.LoginModeUnknown, false},
 		{"otp_step.html", "Catwalk", facts.LoginModeUnknown, true},
@@ -259,7 +261,7 @@ func TestFuseRemoteUI(t *testing.T) {
 
 func TestCollectLegacyTLSRemoteUI(t *testing.T) {
 	// Old Remote UIs speak only TLS 1.0: the collector must still read them.
-	srv := httptest.NewUnstartedServer(serveFile(t, "CANON HTTP Server", "mf_login_checklogin.html"))
+	srv := httptest.NewUnstartedServer(serveFile(t, "CANON HTTP Server", "guide_login4_general_access_pin.html"))
 	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}
 	srv.StartTLS()
 	defer srv.Close()
@@ -273,7 +275,7 @@ func TestCollectLegacyTLSRemoteUI(t *testing.T) {
 	for _, h := range doc.Identity.Sources {
 		hints = append(hints, h.Field+"="+h.Value)
 	}
-	if !slices.Equal(hints, []string{"vendor=Canon", "printer=true", "model=MF632C/634C"}) {
+	if !slices.Equal(hints, []string{"vendor=Canon", "printer=true", "model=MF745C/746C"}) {
 		t.Errorf("hints %v", hints)
 	}
 }
