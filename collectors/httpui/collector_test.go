@@ -394,3 +394,48 @@ func TestCollectDeviceInfoFirmware(t *testing.T) {
 		t.Errorf("no firmware hint in %+v", doc.Identity.Sources)
 	}
 }
+
+// probeOutcomes maps each probes[] record of collector to its outcome.
+func probeOutcomes(doc facts.Device, collector string) map[string]string {
+	out := map[string]string{}
+	for _, p := range doc.Probes {
+		if p.Collector == collector {
+			out[fmt.Sprintf("%s :%d", p.Name, p.Port)] = p.Outcome
+		}
+	}
+	return out
+}
+
+// Issue 12 item 2: every request is a probes[] record, and the well-known
+// pages that were not asked (no Canon markers) are recorded as not sent.
+func TestCollectProbeRecords(t *testing.T) {
+	canon := httptest.NewServer(serveFile(t, "CANON HTTP Server", "mf_portal.html"))
+	defer canon.Close()
+	other := httptest.NewServer(serveFile(t, "nginx", "nginx_welcome.html"))
+	defer other.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cp, op := portOf(t, canon), portOf(t, other)
+	doc, _ := collectOne(t, map[int]string{cp: collectors.RoleHTTP, op: collectors.RoleHTTP, closed: collectors.RoleHTTP})
+	got := probeOutcomes(doc, "http")
+	want := map[string]string{
+		fmt.Sprintf("GET / :%d", cp):            facts.ProbeAnswered,
+		fmt.Sprintf("OPTIONS / :%d", cp):        facts.ProbeAnswered,
+		fmt.Sprintf("GET /sysmonitor/ :%d", cp): facts.ProbeAnswered,
+		fmt.Sprintf("GET / :%d", op):            facts.ProbeAnswered,
+		fmt.Sprintf("GET /sysmonitor/ :%d", op): facts.ProbeNotSent,
+		fmt.Sprintf("GET / :%d", closed):        facts.ProbeRefused,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("probe %q = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	if _, ok := got[fmt.Sprintf("OPTIONS / :%d", closed)]; ok {
+		t.Errorf("OPTIONS recorded on a refused port: %v", got)
+	}
+}

@@ -27,9 +27,11 @@ func (collector) Name() string { return "ipp" }
 
 func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
 	summary := collectors.NewPortSummary()
+	log := collectors.NewProbeLog("ipp")
+	defer func() { out.Probes = append(out.Probes, log.List...) }()
 	for _, p := range t.OpenTCPPair(collectors.RoleIPP, collectors.RoleIPPS) {
 		// 631 may speak plain IPP or TLS; an ipps port only TLS.
-		attrs, err := collectPort(ctx, env, t.Addr, p.Port, !p.Secure)
+		attrs, err := collectPort(ctx, env, t.Addr, p.Port, !p.Secure, log)
 		svc := attrs.Service
 		svc.Port = p.Port
 		if err != nil {
@@ -49,7 +51,7 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 
 // collectPort tries plain IPP first on an ipp port (631 may be either) and
 // TLS otherwise, each on every path, and keeps the first answer.
-func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, plainToo bool) (Attributes, error) {
+func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, plainToo bool, log *collectors.ProbeLog) (Attributes, error) {
 	modes := []bool{true}
 	if plainToo {
 		modes = []bool{false, true}
@@ -58,6 +60,7 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	for _, useTLS := range modes {
 		for _, path := range paths {
 			a, err := query(ctx, env, addr, port, useTLS, path)
+			log.Sent(probeName(useTLS, path), port, "tcp", err)
 			if err == nil {
 				a.Service.TLS = useTLS
 				return a, nil
@@ -76,6 +79,14 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 		}
 	}
 	return Attributes{}, firstErr
+}
+
+// probeName names one Get-Printer-Attributes request in probes[].
+func probeName(useTLS bool, path string) string {
+	if useTLS {
+		return "Get-Printer-Attributes ipps " + path
+	}
+	return "Get-Printer-Attributes ipp " + path
 }
 
 func query(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool, path string) (Attributes, error) {
