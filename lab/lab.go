@@ -68,7 +68,9 @@ type Device struct {
 	// WSDPort and SLPPort are the WS-Discovery and SLP UDP ports (offset
 	// applied); 0 when the device does not answer them.
 	WSDPort, SLPPort int
-	Description      string
+	// TFTPPort is the TFTP server's UDP port (offset applied); 0 when none.
+	TFTPPort    int
+	Description string
 	// Ground truth, for end-to-end tests of the scanner. Empty when the
 	// device does not claim the fact (the web server is no printer).
 	Vendor, Model, Firmware, Serial string
@@ -210,6 +212,9 @@ func (p plannedDevice) device(offset int) Device {
 	if p.discovery {
 		d.WSDPort, d.SLPPort = wsdPort+offset, slpPort+offset
 	}
+	if p.tftp {
+		d.TFTPPort = tftpPort + offset
+	}
 	return d
 }
 
@@ -282,6 +287,7 @@ type boundDevice struct {
 	tcp  []net.Listener // parallel to profile.tcp
 	snmp *net.UDPConn
 	disc *discoverySockets // nil unless the profile answers WSD and SLP
+	tftp *net.UDPConn      // nil unless the profile runs a TFTP server
 }
 
 // bindAll binds every socket first, so a failure leaves nothing serving.
@@ -306,6 +312,15 @@ func bindAll(ctx context.Context, f *Fleet, plan []plannedDevice, offset int) ([
 				return nil, err
 			}
 			out[i].disc = ds
+		}
+		if p.tftp {
+			ap := netip.AddrPortFrom(p.addr, uint16(tftpPort+offset))
+			pc, err := lc.ListenPacket(ctx, "udp", ap.String())
+			if err != nil {
+				return nil, bindError("udp", ap, err)
+			}
+			f.closers = append(f.closers, pc)
+			out[i].tftp = pc.(*net.UDPConn)
 		}
 		if p.snmp == nil {
 			continue
@@ -359,6 +374,13 @@ func (f *Fleet) serveDevice(dev *deviceRuntime, b boundDevice) {
 	}
 	if b.disc != nil {
 		f.serveDiscovery(dev, b.disc)
+	}
+	if b.tftp != nil {
+		f.wg.Add(1)
+		go func() {
+			defer f.wg.Done()
+			serveTFTP(b.tftp, dev.p.addr)
+		}()
 	}
 }
 

@@ -150,6 +150,9 @@ func (s *sweep) probeUDP(ctx context.Context, j job) (string, bool, []facts.Iden
 // udpAttempt returns "" with no error when the attempt timed out; actx
 // bounds the attempt.
 func (s *sweep) udpAttempt(actx context.Context, j job, address string, ex udpExchange) (string, error) {
+	if ex.anyPort && s.n.Dial == nil {
+		return s.udpAttemptAnyPort(actx, j, ex)
+	}
 	conn, err := s.dial(actx, "udp", address)
 	if err != nil {
 		return s.udpFailure(j, err)
@@ -181,6 +184,49 @@ func (s *sweep) udpAttempt(actx context.Context, j job, address string, ex udpEx
 			}
 			return "open", nil
 		}
+	}
+	return "", nil
+}
+
+// udpAttemptAnyPort sends from an unconnected socket and takes a reply from
+// any port of the target address, for servers that answer from a port of
+// their own (TFTP). An unconnected socket sees no ICMP refusal, so a closed
+// port reads as silent.
+func (s *sweep) udpAttemptAnyPort(actx context.Context, j job, ex udpExchange) (string, error) {
+	target := net.UDPAddrFromAddrPort(netip.AddrPortFrom(j.addr, uint16(j.p.port)))
+	local := &net.UDPAddr{IP: net.IPv4zero}
+	if j.addr.Is6() && !j.addr.Is4In6() {
+		local.IP = net.IPv6unspecified
+	}
+	conn, err := net.ListenUDP("udp", local)
+	if err != nil {
+		return "", fmt.Errorf("probe udp/%d: open socket: %w", j.p.port, err)
+	}
+	defer conn.Close()
+	deadline, _ := actx.Deadline()
+	if err := conn.SetDeadline(deadline); err != nil {
+		return "", fmt.Errorf("probe udp/%d: set deadline: %w", j.p.port, err)
+	}
+	stop := context.AfterFunc(actx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	for _, r := range ex.reqs {
+		if _, err := conn.WriteToUDP(r, target); err != nil {
+			return s.udpFailure(j, err)
+		}
+	}
+	buf := make([]byte, ex.maxReply+1)
+	for range maxUDPReads {
+		n, from, err := conn.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			return s.udpFailure(j, err)
+		}
+		if from.Addr().Unmap() != j.addr.Unmap() || !ex.match(buf[:n]) {
+			continue
+		}
+		if ex.reply != nil {
+			*ex.reply = slices.Clone(buf[:n])
+		}
+		return "open", nil
 	}
 	return "", nil
 }
