@@ -313,27 +313,29 @@ func bindAll(ctx context.Context, f *Fleet, plan []plannedDevice, offset int) ([
 			}
 			out[i].disc = ds
 		}
+		var err error
 		if p.tftp {
-			ap := netip.AddrPortFrom(p.addr, uint16(tftpPort+offset))
-			pc, err := lc.ListenPacket(ctx, "udp", ap.String())
-			if err != nil {
-				return nil, bindError("udp", ap, err)
+			if out[i].tftp, err = bindUDP(ctx, f, &lc, netip.AddrPortFrom(p.addr, uint16(tftpPort+offset))); err != nil {
+				return nil, err
 			}
-			f.closers = append(f.closers, pc)
-			out[i].tftp = pc.(*net.UDPConn)
 		}
-		if p.snmp == nil {
-			continue
+		if p.snmp != nil {
+			if out[i].snmp, err = bindUDP(ctx, f, &lc, netip.AddrPortFrom(p.addr, uint16(snmpPort+offset))); err != nil {
+				return nil, err
+			}
 		}
-		ap := netip.AddrPortFrom(p.addr, uint16(snmpPort+offset))
-		pc, err := lc.ListenPacket(ctx, "udp", ap.String())
-		if err != nil {
-			return nil, bindError("udp", ap, err)
-		}
-		f.closers = append(f.closers, pc)
-		out[i].snmp = pc.(*net.UDPConn)
 	}
 	return out, nil
+}
+
+// bindUDP binds a UDP socket and registers it with f at once.
+func bindUDP(ctx context.Context, f *Fleet, lc *net.ListenConfig, ap netip.AddrPort) (*net.UDPConn, error) {
+	pc, err := lc.ListenPacket(ctx, "udp", ap.String())
+	if err != nil {
+		return nil, bindError("udp", ap, err)
+	}
+	f.closers = append(f.closers, pc)
+	return pc.(*net.UDPConn), nil
 }
 
 func bindError(network string, ap netip.AddrPort, err error) error {

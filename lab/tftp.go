@@ -2,7 +2,6 @@ package lab
 
 import (
 	"encoding/binary"
-	"errors"
 	"net"
 	"net/netip"
 )
@@ -27,23 +26,14 @@ const (
 // request gets "file not found" (the lab holds no file), a write request
 // "access violation", anything else "illegal operation".
 func serveTFTP(conn *net.UDPConn, addr netip.Addr) {
-	buf := make([]byte, 516)
-	for {
-		n, from, err := conn.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		reply := tftpErrorPacket(buf[:n])
+	readDatagrams(conn, 516, func(req []byte, from netip.AddrPort) {
 		tid, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(addr, 0)))
 		if err != nil {
-			continue
+			return
 		}
-		_, _ = tid.WriteToUDPAddrPort(reply, from)
+		_, _ = tid.WriteToUDPAddrPort(tftpErrorPacket(req), from)
 		_ = tid.Close()
-	}
+	})
 }
 
 // tftpErrorPacket is the ERROR a file-less server sends for req.

@@ -38,24 +38,16 @@ var wellKnownPages = []string{
 	"/sms/",
 }
 
-type collector struct{}
-
 // New returns the HTTP / Remote UI collector.
-func New() collectors.Collector { return collector{} }
+func New() collectors.Collector {
+	return collectors.NewPortPairCollector("http", collectors.RoleHTTP, collectors.RoleHTTPS, visit)
+}
 
-func (collector) Name() string { return "http" }
-
-func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
-	summary := collectors.NewPortSummary()
-	log := collectors.NewProbeLog("http")
-	defer func() { out.Probes = append(out.Probes, log.List...) }()
-	for _, p := range t.OpenTCPPair(collectors.RoleHTTP, collectors.RoleHTTPS) {
-		svc := collectPort(ctx, env, t, p.Port, p.Secure, log)
-		out.HTTP = append(out.HTTP, svc)
-		addHints(out, svc)
-		summary.Add(svc.Port, svc.Status, svc.Reason)
-	}
-	return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open http or https port"})
+func visit(ctx context.Context, env *collectors.Env, t *collectors.Target, p collectors.RolePort, log *collectors.ProbeLog, out *facts.Device) (facts.Status, string) {
+	svc := collectPort(ctx, env, t, p.Port, p.Secure, log)
+	out.HTTP = append(out.HTTP, svc)
+	addHints(out, svc)
+	return svc.Status, svc.Reason
 }
 
 // fetch GETs u and reads at most limit bytes of the body within one

@@ -18,35 +18,27 @@ import (
 // what older stacks answer on.
 var paths = []string{"/ipp/print", "/"}
 
-type collector struct{}
-
 // New returns the IPP collector.
-func New() collectors.Collector { return collector{} }
+func New() collectors.Collector {
+	return collectors.NewPortPairCollector("ipp", collectors.RoleIPP, collectors.RoleIPPS, visit)
+}
 
-func (collector) Name() string { return "ipp" }
-
-func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
-	summary := collectors.NewPortSummary()
-	log := collectors.NewProbeLog("ipp")
-	defer func() { out.Probes = append(out.Probes, log.List...) }()
-	for _, p := range t.OpenTCPPair(collectors.RoleIPP, collectors.RoleIPPS) {
-		// 631 may speak plain IPP or TLS; an ipps port only TLS.
-		attrs, err := collectPort(ctx, env, t.Addr, p.Port, !p.Secure, log)
-		svc := attrs.Service
-		svc.Port = p.Port
-		if err != nil {
-			svc.Status, svc.Reason = collectors.Classify(err)
-		} else {
-			svc.Status = facts.StatusOK
-			addHints(out, attrs, p.Port)
-			if !svc.TLS {
-				out.Cleartext = append(out.Cleartext, facts.CleartextService{Service: "ipp", Port: p.Port})
-			}
+func visit(ctx context.Context, env *collectors.Env, t *collectors.Target, p collectors.RolePort, log *collectors.ProbeLog, out *facts.Device) (facts.Status, string) {
+	// 631 may speak plain IPP or TLS; an ipps port only TLS.
+	attrs, err := collectPort(ctx, env, t.Addr, p.Port, !p.Secure, log)
+	svc := attrs.Service
+	svc.Port = p.Port
+	if err != nil {
+		svc.Status, svc.Reason = collectors.Classify(err)
+	} else {
+		svc.Status = facts.StatusOK
+		addHints(out, attrs, p.Port)
+		if !svc.TLS {
+			out.Cleartext = append(out.Cleartext, facts.CleartextService{Service: "ipp", Port: p.Port})
 		}
-		out.IPP = append(out.IPP, svc)
-		summary.Add(p.Port, svc.Status, svc.Reason)
 	}
-	return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open ipp or ipps port"})
+	out.IPP = append(out.IPP, svc)
+	return svc.Status, svc.Reason
 }
 
 // collectPort tries plain IPP first on an ipp port (631 may be either) and
