@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"net"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -107,5 +108,27 @@ func TestNativeTFTPProbe(t *testing.T) {
 	req := <-got
 	if len(req) < 2 || binary.BigEndian.Uint16(req) != tftpRRQ || !bytes.HasSuffix(req, []byte("\x00octet\x00")) {
 		t.Errorf("server received % x, want one RRQ", req)
+	}
+}
+
+// A closed TFTP port answers with ICMP port unreachable, which the
+// unconnected probe socket must see (Linux, IP_RECVERR): the sweep then
+// moves on at once instead of waiting out its timeout.
+func TestNativeTFTPClosedPort(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ICMP errors on unconnected sockets are read on Linux only")
+	}
+	port := freeUDPPort(t)
+	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: port, Service: udpTFTP}}, Timeout: 5 * time.Second, Retries: -1, EmitAll: true}
+	start := time.Now()
+	got, err := sweepAll(t, NewNative(), mustTargets(t, "127.0.0.1"), cfg)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	if len(got) != 1 || len(got[0].Ports) != 1 || got[0].Ports[0].State != "closed" {
+		t.Errorf("results = %+v, want one closed port", got)
+	}
+	if took := time.Since(start); took >= cfg.Timeout {
+		t.Errorf("closed port took %s, the whole timeout", took)
 	}
 }
