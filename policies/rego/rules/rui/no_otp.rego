@@ -1,8 +1,8 @@
 # METADATA
 # title: Remote UI login has no one-time-password step
 # description: >-
-#   With user name + password login, the guide recommends two-factor authentication (a one-
-#   time password after the password, its "Login screen 5"). The step shows only after a
+#   With user name + password login, the guide recommends two-factor authentication (a
+#   one-time password after the password, its "Login screen 5"). The step shows only after a
 #   password is accepted, so a scan without credentials cannot see that it is missing. The rule
 #   decides on evidence only: it passes when a Remote UI page showed the one-time-password
 #   screen, when the opt-in default-credential check saw an accepted user name + password login
