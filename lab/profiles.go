@@ -197,7 +197,7 @@ func profiles() []profile {
 		},
 		{
 			name:        ProfileMF,
-			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD, SLP and BJNP discovery",
+			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN and General User Mode open without a PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD, SLP and BJNP discovery",
 			id: identity{
 				vendor: "Canon", model: "MF750C Series", firmware: "03.07", serial: "WGD12345",
 				sysDescr: "Canon MF750C Series /P", sysObjectID: "1.3.6.1.4.1.1602.4.2",
