@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"github.com/mfpscan/mfpscan/internal/porttable"
@@ -40,6 +39,18 @@ func tftpReadRequest(name string) []byte {
 // tftpProbeName is a file name no device holds, fresh per attempt.
 func tftpProbeName() string { return fmt.Sprintf("mfpscan-probe-%08x.none", randUint32()) }
 
+// datagramSize checks a reply's length against its protocol's header and
+// datagram limits before any field is read.
+func datagramSize(proto string, b []byte, minLen, maxLen int) error {
+	if len(b) > maxLen {
+		return fmt.Errorf("parse %s reply: %d bytes exceeds %d", proto, len(b), maxLen)
+	}
+	if len(b) < minLen {
+		return fmt.Errorf("parse %s reply: %d bytes is shorter than its %d-byte header", proto, len(b), minLen)
+	}
+	return nil
+}
+
 // TFTPReply is what a TFTP server answered to the read request.
 type TFTPReply struct {
 	Opcode uint16
@@ -50,11 +61,8 @@ type TFTPReply struct {
 // ParseTFTPReply reads a datagram as the answer of a TFTP server to a read
 // request: DATA, ERROR or OACK. It is pure; only the fixed header is read.
 func ParseTFTPReply(b []byte) (TFTPReply, error) {
-	if len(b) > maxTFTPDatagram {
-		return TFTPReply{}, fmt.Errorf("parse tftp reply: %d bytes exceeds %d", len(b), maxTFTPDatagram)
-	}
-	if len(b) < 4 {
-		return TFTPReply{}, errors.New("parse tftp reply: shorter than a TFTP header")
+	if err := datagramSize("tftp", b, 4, maxTFTPDatagram); err != nil {
+		return TFTPReply{}, err
 	}
 	r := TFTPReply{Opcode: binary.BigEndian.Uint16(b[0:2])}
 	switch r.Opcode {
