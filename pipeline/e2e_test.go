@@ -145,6 +145,17 @@ func TestEndToEndLab(t *testing.T) {
 	expect("ir-adv-factory", "svc.discovery_services", policies.StatusFail)
 	expect("mf-small-office", "svc.discovery_services", policies.StatusFail)
 	expect("ir-adv-hardened", "svc.discovery_services", policies.StatusPass)
+	// The MF login page offers General User Mode without a Remote UI
+	// Access PIN: general users get in without a password (key point 6).
+	expect("mf-small-office", "rui.no_login", policies.StatusFail)
+	// The hardened device's login shows no one-time-password screen before
+	// a password is accepted: without the opt-in check or an attestation
+	// the step cannot be seen either way.
+	expect("ir-adv-hardened", "rui.no_otp", policies.StatusReview)
+	// The HP profile leaves TFTP on; the sweep's read request finds it.
+	expect("hp-laserjet", "svc.forbidden_ports", policies.StatusFail)
+	// 47545/udp has no public read-only probe: review, never pass.
+	expect("ir-adv-hardened", "svc.canon_dedicated_ports", policies.StatusReview)
 	// Points the network cannot show stay in review without attestations.
 	for _, rule := range []string{"phy.access_controlled_room", "int.firmware_verification", "log.audit_log_forwarded", "pol.security_policy_applied"} {
 		expect("ir-adv-factory", rule, policies.StatusReview)

@@ -44,12 +44,14 @@ func (u UDPProbe) portService() string {
 		return "canon-bjnp1"
 	case udpBJNPScanner:
 		return "canon-bjnp2"
+	case udpTFTP:
+		return "tftp"
 	}
 	return u.Service
 }
 
 func knownUDPService(s string) bool {
-	return s == udpSNMP || s == udpWSD || s == udpSLP || s == udpBJNPPrinter || s == udpBJNPScanner || s == udpMDNS
+	return s == udpSNMP || s == udpWSD || s == udpSLP || s == udpBJNPPrinter || s == udpBJNPScanner || s == udpMDNS || s == udpTFTP
 }
 
 // udpExchange is one attempt's datagrams and the test a reply must pass.
@@ -61,6 +63,9 @@ type udpExchange struct {
 	// a copy of it when set.
 	identify func([]byte) []facts.IdentityHint
 	reply    *[]byte
+	// anyPort: the reply may come from another port of the target (a TFTP
+	// server answers from its transfer ID).
+	anyPort bool
 }
 
 // newUDPExchange builds fresh datagrams (new IDs) for one attempt of u.
@@ -96,6 +101,12 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 			r, err := ParseMDNSReply(b)
 			return err == nil && r.ID == id
 		}}, nil
+	case udpTFTP:
+		return udpExchange{reqs: [][]byte{tftpReadRequest(tftpProbeName())}, maxReply: maxTFTPDatagram, anyPort: true,
+			match: func(b []byte) bool {
+				_, err := ParseTFTPReply(b)
+				return err == nil
+			}}, nil
 	case udpBJNPPrinter, udpBJNPScanner:
 		devType := byte(bjnpPrinter)
 		if u.Service == udpBJNPScanner {
