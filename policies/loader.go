@@ -353,6 +353,7 @@ func ruleFromAnnotations(a *ast.Annotations, file string) (Rule, error) {
 		NIST:         customStrings(c, "nist"),
 		Vendors:      customStrings(c, "vendors"),
 		Facts:        customStrings(c, "facts"),
+		RelatedTo:    customStrings(c, "related_to"),
 	}
 	if ctl, ok := c["controls"].(map[string]any); ok {
 		r.STIG = append(r.STIG, customStrings(ctl, "stig")...)

@@ -20,6 +20,7 @@
 #     the firewall.
 #   vendors: [any]
 #   facts: [/ports]
+#   related_to: [MFP-SVC-001, MFP-SVC-002, MFP-SVC-003, MFP-SVC-004, MFP-SVC-005, MFP-SVC-006, MFP-SVC-007, MFP-SVC-008, MFP-SVC-009]
 package mfpscan.rules.svc.forbidden_ports
 
 import data.mfpscan.lib

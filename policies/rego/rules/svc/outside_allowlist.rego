@@ -19,6 +19,7 @@
 #     needed.
 #   vendors: [any]
 #   facts: [/ports]
+#   related_to: [MFP-SVC-001, MFP-SVC-002, MFP-SVC-003, MFP-SVC-004, MFP-SVC-005, MFP-SVC-006, MFP-SVC-007, MFP-SVC-008, MFP-SVC-009, MFP-SVC-010]
 package mfpscan.rules.svc.outside_allowlist
 
 import data.mfpscan.lib

@@ -20,6 +20,7 @@
 #     organisation's min_tls_version).
 #   vendors: [any]
 #   facts: [/tls]
+#   related_to: [MFP-TLS-001]
 package mfpscan.rules.tls.min_version
 
 import data.mfpscan.lib

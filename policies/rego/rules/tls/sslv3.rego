@@ -18,6 +18,7 @@
 #     version ("Allowed Versions") to TLS 1.2 and the maximum to TLS 1.3; disable SSL 3.0.
 #   vendors: [any]
 #   facts: [/tls]
+#   related_to: [MFP-TLS-001]
 package mfpscan.rules.tls.sslv3
 
 import data.mfpscan.lib

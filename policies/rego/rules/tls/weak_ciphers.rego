@@ -25,6 +25,7 @@
 #     suites.
 #   vendors: [any]
 #   facts: [/tls]
+#   related_to: [MFP-TLS-001, MFP-TLS-004]
 package mfpscan.rules.tls.weak_ciphers
 
 import data.mfpscan.lib
@@ -59,6 +60,9 @@ deny contains {
 	"msg": sprintf("weak cipher %s (%s) accepted with %s on port %d", [c.name, concat(", ", hits), lib.tls_version_label[v], t.port]),
 	"fact": sprintf("/tls/%d/ciphers/%s/%d", [i, v, j]),
 	"severity": worst(hits),
+	# A weak suite of a version that should be off goes with that version:
+	# turning the version off removes the suite.
+	"root_cause": sprintf("/tls/%d/versions/%s", [i, v]),
 	"evidence": {"port": t.port, "version": v, "cipher": c.name, "id": object.get(c, "id", null), "weak": hits, "strength": object.get(c, "strength", "")},
 } if {
 	some i in lib.tls_tested
