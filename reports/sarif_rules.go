@@ -136,20 +136,12 @@ func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint in
 	if dev != nil {
 		serial = attr(dev.Identity.Serial)
 	}
-	deviceID := nonEmpty(res.DeviceID, "address:"+res.Address)
-	seen := map[string]int{}
+	deviceID := res.Device()
+	keys := policies.FindingKeys(findings)
 	out := make([]*sarifResult, 0, len(findings))
-	for _, f := range findings {
-		disc := f.Fact
-		if n := seen[f.Fact]; n > 0 {
-			disc = fmt.Sprintf("%s#%d", f.Fact, n)
-		}
-		seen[f.Fact]++
-		fp := Fingerprint(res.RuleID, deviceID, disc)
-		line := 1
-		if lines != nil && f.Fact != "" {
-			line = lines.Line(f.Fact)
-		}
+	for i, f := range findings {
+		fp := Fingerprint(res.RuleID, deviceID, keys[i])
+		line := factLine(lines, f.Fact)
 		sr := &sarifResult{
 			RuleID:              res.RuleID,
 			RuleIndex:           intp(ruleIdx),
@@ -179,6 +171,7 @@ func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint in
 		if f.Fact != "" {
 			sr.Properties["fact"] = f.Fact
 		}
+		relateSARIF(sr, f, uri, artifactIdx, lines)
 		if res.Status == policies.StatusWaived {
 			just := "waived"
 			if res.Waiver != nil && res.Waiver.Reason != "" {
@@ -189,6 +182,49 @@ func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint in
 		out = append(out, sr)
 	}
 	return out
+}
+
+func factLine(lines *FactIndex, fact string) int {
+	if lines != nil && fact != "" {
+		return lines.Line(fact)
+	}
+	return 1
+}
+
+// relateSARIF maps a finding's root-cause links: one that points at the
+// result failing for its cause is informational (level none) with that
+// result as related location and properties.related; a root finding lists
+// the findings pointing at it the same way under properties.consequences.
+func relateSARIF(sr *sarifResult, f policies.Finding, uri string, artifactIdx int, lines *FactIndex) {
+	loc := func(id int, ref policies.Ref, what string) *sarifLocation {
+		return &sarifLocation{
+			ID: intp(id),
+			PhysicalLocation: &sarifPhysicalLocation{
+				ArtifactLocation: &sarifArtifactLocation{URI: uri, Index: intp(artifactIdx)},
+				Region:           &sarifRegion{StartLine: factLine(lines, ref.Fact)},
+			},
+			Message: &sarifMessage{Text: what + " " + ref.RuleID + " " + nonEmpty(ref.Fact, "/")},
+		}
+	}
+	refs := func(rs []policies.Ref) []map[string]string {
+		out := make([]map[string]string, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, map[string]string{"rule_id": r.RuleID, "fingerprint": r.Fingerprint})
+		}
+		return out
+	}
+	if r := f.Related; r != nil {
+		sr.Kind, sr.Level = "informational", "none"
+		sr.Message.Text = strings.TrimRight(sr.Message.Text, ".") + ". Same root cause as " + r.RuleID + ", which fails for it."
+		sr.RelatedLocations = append(sr.RelatedLocations, loc(0, *r, "root cause: fails as"))
+		sr.Properties["related"] = refs([]policies.Ref{*r})
+	}
+	for _, c := range f.Consequences {
+		sr.RelatedLocations = append(sr.RelatedLocations, loc(len(sr.RelatedLocations), c, "same cause, not failed again:"))
+	}
+	if len(f.Consequences) > 0 {
+		sr.Properties["consequences"] = refs(f.Consequences)
+	}
 }
 
 func resultMessage(address, model, serial string, f policies.Finding) string {
