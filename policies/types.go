@@ -27,6 +27,14 @@ const (
 // totals and of the HTML matrix's "worst status".
 var Statuses = []Status{StatusFail, StatusRelated, StatusReview, StatusWaived, StatusPass, StatusNotApplicable}
 
+// SecurityPolicyCategories are the groups of Canon's device Security
+// Policy that the guide's key point 10 lists.
+var SecurityPolicyCategories = []string{"Interface", "Authentication", "Key/Certificate", "Network", "Log", "Job", "Storage"}
+
+// SecurityPolicyPoint is the key point of the guide about the Security
+// Policy.
+const SecurityPolicyPoint = 10
+
 // Severities, highest first.
 var Severities = []string{"critical", "high", "medium", "low", "info"}
 
@@ -48,6 +56,13 @@ type Rule struct {
 	Severity         string   `json:"severity"`
 	GuidePoint       int      `json:"guide_point"`
 	GuideSection     string   `json:"guide_section"`
+	// SecurityPolicy is the category of Canon's device Security Policy the
+	// rule checks (key point 10: Interface, Authentication, Key/Certificate,
+	// Network, Log, Job, Storage), from METADATA custom.security_policy.
+	SecurityPolicy string `json:"security_policy,omitempty"`
+	// AlsoGuidePoints are key points the rule implements besides
+	// GuidePoint: 10 for every rule with a SecurityPolicy category.
+	AlsoGuidePoints []int `json:"also_guide_points,omitempty"`
 	STIG             []string `json:"stig,omitempty"`
 	NIST             []string `json:"nist,omitempty"`
 	Remediation      string   `json:"remediation"`

@@ -129,3 +129,22 @@ func TestJSONCSVHTMLRelated(t *testing.T) {
 		t.Errorf("critical failures = %d, want 1: the root carries MFP-TLS-002's severity", got)
 	}
 }
+
+// Issue 12 item 11: a rule checking a Security Policy category carries key
+// point 10 beside its own, as tag and as taxonomy relationship.
+func TestSARIFRuleAlsoKeyPoint10(t *testing.T) {
+	d := ruleDescriptor(policies.Rule{ID: "MFP-SNMP-001", Title: "SNMPv1 is enabled", Severity: "high", GuidePoint: 4,
+		SecurityPolicy: "Network", AlsoGuidePoints: []int{10}, Remediation: "x"})
+	tags, _ := d.Properties["tags"].([]string)
+	for _, want := range []string{"guide-point-4", "guide-point-10", "security-policy/network"} {
+		if !strings.Contains(strings.Join(tags, " "), want) {
+			t.Errorf("tags %v lack %s", tags, want)
+		}
+	}
+	if len(d.Relationships) != 2 || d.Relationships[1].Target.ID != "10" || *d.Relationships[1].Target.Index != 9 {
+		t.Errorf("relationships = %+v, want key points 4 and 10", d.Relationships)
+	}
+	if !strings.Contains(d.Help.Text, "Security Policy category Network: key point 10") {
+		t.Errorf("help text does not name the Security Policy category: %s", d.Help.Text)
+	}
+}

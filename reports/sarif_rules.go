@@ -33,15 +33,18 @@ func ruleDescriptor(rl policies.Rule) *sarifDescriptor {
 			break
 		}
 	}
-	if GuidePointName(rl.GuidePoint) != "" {
-		d.Relationships = []*sarifRelationship{{
+	for _, n := range append([]int{rl.GuidePoint}, rl.AlsoGuidePoints...) {
+		if GuidePointName(n) == "" {
+			continue
+		}
+		d.Relationships = append(d.Relationships, &sarifRelationship{
 			Target: sarifDescriptorRef{
-				ID:            fmt.Sprint(rl.GuidePoint),
-				Index:         intp(rl.GuidePoint - 1),
+				ID:            fmt.Sprint(n),
+				Index:         intp(n - 1),
 				ToolComponent: &sarifComponentRef{Name: guideTaxonomy, Index: intp(0)},
 			},
 			Kinds: []string{"relevant"},
-		}}
+		})
 	}
 	return d
 }
@@ -56,8 +59,13 @@ func truncate(s string, n int) string {
 
 func ruleTags(rl policies.Rule) []string {
 	tags := []string{"security", "mfp"}
-	if rl.GuidePoint > 0 {
-		tags = append(tags, fmt.Sprintf("guide-point-%d", rl.GuidePoint))
+	for _, n := range append([]int{rl.GuidePoint}, rl.AlsoGuidePoints...) {
+		if n > 0 {
+			tags = append(tags, fmt.Sprintf("guide-point-%d", n))
+		}
+	}
+	if rl.SecurityPolicy != "" {
+		tags = append(tags, "security-policy/"+strings.ToLower(rl.SecurityPolicy))
 	}
 	tags = append(tags, rl.Vendors...)
 	tags = append(tags, rl.STIG...)
@@ -86,11 +94,23 @@ func guideLine(rl policies.Rule) string {
 	return s
 }
 
+// policyLine names the Security Policy category a rule checks, which puts
+// it under key point 10 as well.
+func policyLine(rl policies.Rule) string {
+	if rl.SecurityPolicy == "" {
+		return ""
+	}
+	return fmt.Sprintf("Canon Security Policy category %s: key point %d, %s", rl.SecurityPolicy, policies.SecurityPolicyPoint, GuidePointName(policies.SecurityPolicyPoint))
+}
+
 func helpText(rl policies.Rule) string {
 	var b strings.Builder
 	b.WriteString("Remediation: " + nonEmpty(rl.Remediation, "See the rule description."))
 	if g := guideLine(rl); g != "" {
 		b.WriteString("\n" + g + ".")
+	}
+	if p := policyLine(rl); p != "" {
+		b.WriteString("\n" + p + ".")
 	}
 	if len(rl.STIG) > 0 {
 		b.WriteString("\nDISA MFD STIG: " + strings.Join(rl.STIG, ", "))
@@ -109,6 +129,9 @@ func helpMarkdown(rl policies.Rule) string {
 	b.WriteString("**Remediation:** " + nonEmpty(rl.Remediation, "See the rule description.") + "\n")
 	if g := guideLine(rl); g != "" {
 		b.WriteString("\n" + g + ".\n")
+	}
+	if p := policyLine(rl); p != "" {
+		b.WriteString("\n" + p + ".\n")
 	}
 	if len(rl.STIG) > 0 {
 		b.WriteString("\n**DISA MFD STIG:** " + strings.Join(rl.STIG, ", ") + "\n")

@@ -11,6 +11,7 @@
 #   severity: critical
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Network
 #   stig: [MFD02.003]
 #   nist: [SC-8, SC-13]
 #   remediation: >-

@@ -16,13 +16,14 @@
 #   severity: medium
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Key/Certificate
 #   stig: [MFD02.003]
 #   nist: [SC-8, SC-13]
 #   remediation: >-
-#     Apply Security Policy > Key/Certificate > "Prohibit Use of Weak Encryption" (Remote UI:
-#     Settings/Registration > Security Settings > Security Policy Settings), and in Remote UI:
-#     Settings/Registration > Network Settings > TLS Settings allow only AES-GCM / CHACHA20
-#     suites.
+#     Apply the Security Policy (Remote UI: Settings/Registration > Security Settings >
+#     Security Policy Settings > Key/Certificate > "Prohibit Use of Weak Encryption"), and in
+#     Remote UI: Settings/Registration > Network Settings > TLS Settings allow only AES-GCM /
+#     CHACHA20 suites.
 #   vendors: [any]
 #   facts: [/tls]
 #   related_to: [MFP-TLS-001, MFP-TLS-004]
