@@ -50,19 +50,19 @@ func SeverityRank(s string) int {
 
 // Rule is one check of the catalogue, read from its package's METADATA.
 type Rule struct {
-	ID               string   `json:"id"`
-	Title            string   `json:"title"`
-	Description      string   `json:"description"`
-	Severity         string   `json:"severity"`
-	GuidePoint       int      `json:"guide_point"`
-	GuideSection     string   `json:"guide_section"`
+	ID           string `json:"id"`
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	Severity     string `json:"severity"`
+	GuidePoint   int    `json:"guide_point"`
+	GuideSection string `json:"guide_section"`
 	// SecurityPolicy is the category of Canon's device Security Policy the
 	// rule checks (key point 10: Interface, Authentication, Key/Certificate,
 	// Network, Log, Job, Storage), from METADATA custom.security_policy.
 	SecurityPolicy string `json:"security_policy,omitempty"`
 	// AlsoGuidePoints are key points the rule implements besides
 	// GuidePoint: 10 for every rule with a SecurityPolicy category.
-	AlsoGuidePoints []int `json:"also_guide_points,omitempty"`
+	AlsoGuidePoints  []int    `json:"also_guide_points,omitempty"`
 	STIG             []string `json:"stig,omitempty"`
 	NIST             []string `json:"nist,omitempty"`
 	Remediation      string   `json:"remediation"`
