@@ -8,6 +8,14 @@ import (
 	"strings"
 )
 
+// Ref names one finding of a rule on the same device by the fingerprint
+// reports give it (SARIF partialFingerprints, findings.json).
+type Ref struct {
+	RuleID      string `json:"rule_id"`
+	Fact        string `json:"fact,omitempty"`
+	Fingerprint string `json:"fingerprint"`
+}
+
 // Fingerprint is the stable identity of one finding: rule, device identity
 // (not its address, so a DHCP change keeps the alert) and a discriminator
 // telling apart several findings of one rule on one device (FindingKeys).

@@ -106,14 +106,6 @@ type Finding struct {
 	Consequences []Ref `json:"consequences,omitempty"`
 }
 
-// Ref names one finding of a rule on the same device by the fingerprint
-// reports give it (SARIF partialFingerprints, findings.json).
-type Ref struct {
-	RuleID      string `json:"rule_id"`
-	Fact        string `json:"fact,omitempty"`
-	Fingerprint string `json:"fingerprint"`
-}
-
 // Result is one rule's outcome on one device.
 type Result struct {
 	RuleID   string `json:"rule_id"`

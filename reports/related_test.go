@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -85,14 +84,7 @@ func TestSARIFRelated(t *testing.T) {
 
 func TestJSONCSVHTMLRelated(t *testing.T) {
 	run := relatedRun(t)
-	var buf bytes.Buffer
-	if err := (CSVWriter{}).Write(&buf, run); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, run)
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
@@ -109,7 +101,7 @@ func TestJSONCSVHTMLRelated(t *testing.T) {
 	if found != 1 {
 		t.Errorf("CSV has %d MFP-TLS-002 rows, want 1", found)
 	}
-	buf.Reset()
+	var buf bytes.Buffer
 	if err := (HTMLWriter{}).Write(&buf, run); err != nil {
 		t.Fatal(err)
 	}
