@@ -24,14 +24,6 @@ func tlsPort(on []string, cert *facts.Certificate) func(d *facts.Device) {
 	}
 }
 
-func both(mods ...func(d *facts.Device)) func(d *facts.Device) {
-	return func(d *facts.Device) {
-		for _, m := range mods {
-			m(d)
-		}
-	}
-}
-
 // Issue 12 item 10: one root cause, one failing result; the rules that
 // share it point at that result and never pass.
 func TestRelatedRootCauseFailsOnce(t *testing.T) {
