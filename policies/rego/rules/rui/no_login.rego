@@ -14,6 +14,7 @@
 #   severity: high
 #   guide_point: 6
 #   guide_section: Limiting Usage of the Remote UI
+#   security_policy: Authentication
 #   stig: [MFD08.002, MFD02.001]
 #   nist: [AC-3, IA-2]
 #   remediation: >-

@@ -17,6 +17,7 @@
 #   severity: low
 #   guide_point: 6
 #   guide_section: Limiting Usage of the Remote UI
+#   security_policy: Authentication
 #   stig: []
 #   nist: [IA-2(1), IA-2(2)]
 #   remediation: >-

@@ -12,6 +12,7 @@
 #   severity: high
 #   guide_point: 6
 #   guide_section: Limiting Usage of the Remote UI
+#   security_policy: Authentication
 #   stig: [MFD08.002]
 #   nist: [AC-3, AC-14]
 #   remediation: >-

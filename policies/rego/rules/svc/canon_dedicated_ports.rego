@@ -16,12 +16,15 @@
 #   severity: medium
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD02.003]
 #   nist: [CM-7, AC-17]
 #   remediation: >-
-#     Settings/Registration > Preferences > Network > TCP/IP Settings > Dedicated Port Settings:
-#     Off (or set "Dedicated Port Authentication Method" to Mode 2 via Security Policy > Network
-#     > Prohibit Cleartext Authentication for Server Functions).
+#     Settings/Registration > Preferences > Network > TCP/IP Settings > Dedicated Port
+#     Settings: Off (or set "Dedicated Port Authentication Method" to Mode 2, which the
+#     Security Policy item Remote UI: Settings/Registration > Security Settings > Security
+#     Policy Settings > Network > Communication Operational Policy > Prohibit Cleartext
+#     Authentication for Server Functions enforces).
 #   vendors: [canon]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.canon_dedicated_ports
