@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,18 +34,44 @@ type MTTRQuery struct {
 
 // MTTR is the remediation record of one severity.
 type MTTR struct {
-	Severity string `json:"severity"`
+	Severity string
 	// Fixed findings closed in the window and their mean time to remediate.
-	Fixed int           `json:"fixed"`
-	Mean  time.Duration `json:"mttr_ns"`
+	Fixed int
+	Mean  time.Duration
 	// Open findings on devices seen in their site's newest run: how many,
 	// their mean age and the oldest one's age at AsOf.
-	Open       int           `json:"open"`
-	OpenMean   time.Duration `json:"open_mean_age_ns"`
-	OpenOldest time.Duration `json:"open_oldest_age_ns"`
+	Open       int
+	OpenMean   time.Duration
+	OpenOldest time.Duration
 	// Vanished counts open findings on devices missing from the newest run
 	// of the site where they were last seen: not fixed, not ageing either.
-	Vanished int `json:"open_on_vanished_devices"`
+	Vanished int
+}
+
+// MarshalJSON writes durations in seconds, the unit other tools read.
+func (m MTTR) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Severity   string  `json:"severity"`
+		Fixed      int     `json:"fixed"`
+		Mean       float64 `json:"mttr_seconds"`
+		Open       int     `json:"open"`
+		OpenMean   float64 `json:"open_mean_age_seconds"`
+		OpenOldest float64 `json:"open_oldest_age_seconds"`
+		Vanished   int     `json:"open_on_vanished_devices"`
+	}{m.Severity, m.Fixed, m.Mean.Seconds(), m.Open, m.OpenMean.Seconds(), m.OpenOldest.Seconds(), m.Vanished})
+}
+
+// FormatAge writes a duration the way people say it: 3d 4h, 5h 10m, 12m.
+func FormatAge(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%dh %dm", hours, mins)
+	}
+	return fmt.Sprintf("%dm", mins)
 }
 
 // fixedEvidence are the statuses that close a finding.

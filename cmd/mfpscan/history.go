@@ -181,6 +181,45 @@ without a home. --history PATH or --history postgres://… chooses another store
 	trend.Flags().StringVar(&since, "since", "", "only runs newer than this age, e.g. 90d, 2w, 12h")
 	trend.Flags().StringVar(&site, "site", "", "only this site")
 
+	var mttrSince, mttrSite string
+	mttr := &cobra.Command{
+		Use:   "mttr",
+		Short: "Mean time to remediate per severity, and the findings still open",
+		Long: `A finding opens at the first run in which a rule fails on a device and is fixed
+at the first later run that sees the device with the rule passing or not
+applicable. Review, error and waived results keep it open; a device no longer
+seen never fixes it (counted as "on vanished devices"). MTTR is the mean time
+from the opening run's start to the fixing run's start, over the findings fixed
+since --since; open findings' ages are measured up to now.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			q := history.MTTRQuery{Site: mttrSite, AsOf: time.Now()}
+			if mttrSince != "" {
+				d, err := history.ParseAge(mttrSince)
+				if err != nil {
+					return pipeline.Usagef("--since: %v", err)
+				}
+				q.Since = q.AsOf.Add(-d)
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			ms, err := s.MTTR(cmd.Context(), q)
+			if err != nil {
+				return err
+			}
+			header := []string{"SEVERITY", "FIXED", "MTTR", "OPEN", "MEAN OPEN AGE", "OLDEST OPEN", "ON VANISHED DEVICES"}
+			if format == "csv" {
+				header = []string{"severity", "fixed", "mttr_seconds", "open", "open_mean_age_seconds", "open_oldest_age_seconds", "open_on_vanished_devices"}
+			}
+			return out(cmd, ms, header, mttrRows(ms, format))
+		},
+	}
+	mttr.Flags().StringVar(&mttrSince, "since", "", "only findings fixed within this age, e.g. 90d, 2w (open ones are always shown)")
+	mttr.Flags().StringVar(&mttrSite, "site", "", "only findings opened at this site")
+
 	var keep int
 	var olderThan string
 	prune := &cobra.Command{
@@ -243,7 +282,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 	}
 	imp.Flags().StringVar(&importSite, "site", "default", "site the imported runs belong to")
 
-	cmd.AddCommand(runs, device, trend, prune, imp)
+	cmd.AddCommand(runs, device, trend, mttr, prune, imp)
 	return cmd
 }
 
@@ -252,6 +291,26 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// mttrRows gives durations as 3d 4h in a table and in seconds in CSV; no
+// finding gives "-", not a zero that reads as instant remediation.
+func mttrRows(ms []history.MTTR, format string) [][]string {
+	age := func(n int, d time.Duration) string {
+		switch {
+		case n == 0:
+			return "-"
+		case format == "csv":
+			return strconv.FormatFloat(d.Seconds(), 'f', 0, 64)
+		}
+		return history.FormatAge(d)
+	}
+	rows := make([][]string, 0, len(ms))
+	for _, m := range ms {
+		rows = append(rows, []string{m.Severity, strconv.Itoa(m.Fixed), age(m.Fixed, m.Mean), strconv.Itoa(m.Open),
+			age(m.Open, m.OpenMean), age(m.Open, m.OpenOldest), strconv.Itoa(m.Vanished)})
+	}
+	return rows
 }
 
 func writeTable(w io.Writer, format string, v any, header []string, rows [][]string) error {
