@@ -33,11 +33,14 @@ type MissingDevice struct {
 	LastSeen    time.Time
 }
 
-// ReportTrends is what the HTML report charts.
+// ReportTrends is what the HTML report charts, runs oldest first.
 type ReportTrends struct {
 	Runs      []RunTrend
 	KeyPoints []KeyPointTrend
 	Missing   []MissingDevice
+	// MTTR covers the findings of the site fixed within the runs shown;
+	// open findings' ages are taken at the newest run's start.
+	MTTR []MTTR
 }
 
 type runRef struct {
@@ -99,6 +102,9 @@ func (s *sqlStore) ReportTrends(ctx context.Context, site string, n int) (*Repor
 		out.Runs = append(out.Runs, t)
 	}
 	if err := s.trendCounts(ctx, in, args, index, out); err != nil {
+		return nil, err
+	}
+	if out.MTTR, err = s.MTTR(ctx, MTTRQuery{Site: site, Since: fromNanos(shown[0].at), AsOf: fromNanos(refs[len(refs)-1].at)}); err != nil {
 		return nil, err
 	}
 	if len(refs) >= 2 {
