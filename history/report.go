@@ -81,6 +81,10 @@ func (s *sqlStore) ReportTrends(ctx context.Context, site string, n int) (*Repor
 	if err != nil {
 		return nil, err
 	}
+	seen, err := s.seenSets(ctx, in, args)
+	if err != nil {
+		return nil, err
+	}
 	index := map[int64]int{}
 	for i, r := range shown {
 		index[r.id] = i
@@ -93,8 +97,11 @@ func (s *sqlStore) ReportTrends(ctx context.Context, site string, n int) (*Repor
 					t.New++
 				}
 			}
+			// A failure of a device missing from this run is not fixed
+			// (it is listed as a missing device instead), as in MTTR.
 			for k := range before {
-				if !now[k] {
+				dev, _, _ := strings.Cut(k, "\x00")
+				if !now[k] && seen[r.id][dev] {
 					t.Fixed++
 				}
 			}
@@ -143,6 +150,28 @@ func (s *sqlStore) failSets(ctx context.Context, in string, args []any) (map[int
 			out[id] = map[string]bool{}
 		}
 		out[id][dev+"\x00"+rule] = true
+	}
+	return out, rows.Err()
+}
+
+// seenSets gives the devices of each run.
+func (s *sqlStore) seenSets(ctx context.Context, in string, args []any) (map[int64]map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT run_id, device_id FROM run_devices WHERE run_id IN `+in), args...)
+	if err != nil {
+		return nil, s.wrap("read devices for trends", err)
+	}
+	defer rows.Close()
+	out := map[int64]map[string]bool{}
+	for rows.Next() {
+		var id int64
+		var dev string
+		if err := rows.Scan(&id, &dev); err != nil {
+			return nil, s.wrap("read devices for trends", err)
+		}
+		if out[id] == nil {
+			out[id] = map[string]bool{}
+		}
+		out[id][dev] = true
 	}
 	return out, rows.Err()
 }

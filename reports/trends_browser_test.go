@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/history"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // trendsHarness measures the trend charts as Chromium lays them out: bars
@@ -112,7 +113,7 @@ func trendsFixture() *history.ReportTrends {
 }
 
 func TestTrendsInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	run := fixtureRun()
 	run.Trends = trendsFixture()
@@ -122,7 +123,7 @@ func TestTrendsInChromium(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "harness.html"), []byte(trendsHarness), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+filepath.Join(dir, "harness.html"))
+	dom := testpeer.RunChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+filepath.Join(dir, "harness.html"))
 	m := resultPre.FindSubmatch(dom)
 	if m == nil {
 		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
