@@ -36,16 +36,7 @@ var migrations = []string{
 	);
 	CREATE INDEX run_devices_device ON run_devices (device_id);
 	CREATE INDEX run_devices_address ON run_devices (address);
-	CREATE TABLE results (
-		run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-		device_id TEXT NOT NULL,
-		rule_id TEXT NOT NULL,
-		status TEXT NOT NULL,
-		severity TEXT NOT NULL,
-		key_point INTEGER NOT NULL,
-		waived INTEGER NOT NULL,
-		PRIMARY KEY (run_id, device_id, rule_id)
-	);
+	CREATE TABLE results ` + resultsTable + `;
 	CREATE TABLE devices (
 		device_id TEXT PRIMARY KEY,
 		first_seen BIGINT NOT NULL,
@@ -92,16 +83,7 @@ var migrations = []string{
 	// findings: one row per open interval of a device × rule failure, the
 	// ground of the mean time to remediate (findings.go), filled from the
 	// results already stored once the migration has run.
-	`/*sqlite*/ CREATE TABLE results_v3 (
-		run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-		device_id TEXT NOT NULL,
-		rule_id TEXT NOT NULL,
-		status TEXT NOT NULL,
-		severity TEXT NOT NULL,
-		key_point INTEGER NOT NULL,
-		waived INTEGER NOT NULL,
-		PRIMARY KEY (run_id, device_id, rule_id)
-	) WITHOUT ROWID;
+	`/*sqlite*/ CREATE TABLE results_v3 ` + resultsTable + ` WITHOUT ROWID;
 	/*sqlite*/ INSERT INTO results_v3 SELECT run_id, device_id, rule_id, status, severity, key_point, waived FROM results;
 	/*sqlite*/ DROP TABLE results;
 	/*sqlite*/ ALTER TABLE results_v3 RENAME TO results;
@@ -119,6 +101,19 @@ var migrations = []string{
 	CREATE INDEX findings_closed ON findings (closed_at, site, severity, opened_at);
 	CREATE INDEX findings_open ON findings (device_id, rule_id) WHERE closed_at = 0`,
 }
+
+// resultsTable is the results table's definition since version 1; version
+// 3 only changes how SQLite stores it. Frozen, as the migrations are.
+const resultsTable = `(
+	run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+	device_id TEXT NOT NULL,
+	rule_id TEXT NOT NULL,
+	status TEXT NOT NULL,
+	severity TEXT NOT NULL,
+	key_point INTEGER NOT NULL,
+	waived INTEGER NOT NULL,
+	PRIMARY KEY (run_id, device_id, rule_id)
+)`
 
 // findingsSince is the first schema version with the findings table; a
 // store migrated from before it has its findings rebuilt from its results.

@@ -101,7 +101,7 @@ func (s *sqlStore) ReportTrends(ctx context.Context, site string, n int) (*Repor
 			// (it is listed as a missing device instead), as in MTTR.
 			for k := range before {
 				dev, _, _ := strings.Cut(k, "\x00")
-				if !now[k] && seen[r.id][dev] {
+				if !now[k] && seen[r.id][dev+"\x00"] {
 					t.Fixed++
 				}
 			}
@@ -134,9 +134,21 @@ func inList(refs []runRef) (string, []any) {
 }
 
 func (s *sqlStore) failSets(ctx context.Context, in string, args []any) (map[int64]map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT run_id, device_id, rule_id FROM results WHERE run_id IN `+in+` AND status = 'fail' AND waived = 0`), args...)
+	return s.runSets(ctx, "failures", `SELECT run_id, device_id, rule_id FROM results WHERE run_id IN `+in+` AND status = 'fail' AND waived = 0`, args)
+}
+
+// seenSets gives the devices of each run, keyed as failSets keys them with
+// an empty rule.
+func (s *sqlStore) seenSets(ctx context.Context, in string, args []any) (map[int64]map[string]bool, error) {
+	return s.runSets(ctx, "devices", `SELECT run_id, device_id, '' FROM run_devices WHERE run_id IN `+in, args)
+}
+
+// runSets reads (run, device, rule) rows into one set of device NUL rule
+// per run.
+func (s *sqlStore) runSets(ctx context.Context, what, q string, args []any) (map[int64]map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
-		return nil, s.wrap("read failures for trends", err)
+		return nil, s.wrap("read "+what+" for trends", err)
 	}
 	defer rows.Close()
 	out := map[int64]map[string]bool{}
@@ -144,34 +156,12 @@ func (s *sqlStore) failSets(ctx context.Context, in string, args []any) (map[int
 		var id int64
 		var dev, rule string
 		if err := rows.Scan(&id, &dev, &rule); err != nil {
-			return nil, s.wrap("read failures for trends", err)
+			return nil, s.wrap("read "+what+" for trends", err)
 		}
 		if out[id] == nil {
 			out[id] = map[string]bool{}
 		}
 		out[id][dev+"\x00"+rule] = true
-	}
-	return out, rows.Err()
-}
-
-// seenSets gives the devices of each run.
-func (s *sqlStore) seenSets(ctx context.Context, in string, args []any) (map[int64]map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT run_id, device_id FROM run_devices WHERE run_id IN `+in), args...)
-	if err != nil {
-		return nil, s.wrap("read devices for trends", err)
-	}
-	defer rows.Close()
-	out := map[int64]map[string]bool{}
-	for rows.Next() {
-		var id int64
-		var dev string
-		if err := rows.Scan(&id, &dev); err != nil {
-			return nil, s.wrap("read devices for trends", err)
-		}
-		if out[id] == nil {
-			out[id] = map[string]bool{}
-		}
-		out[id][dev] = true
 	}
 	return out, rows.Err()
 }

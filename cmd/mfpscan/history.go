@@ -98,12 +98,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 	runs := &cobra.Command{
 		Use: "runs", Short: "List recorded runs, newest first", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			rs, err := s.Runs(cmd.Context(), limit)
+			rs, err := fromStore(cmd.Context(), open, func(s history.Store) ([]history.RunSummary, error) { return s.Runs(cmd.Context(), limit) })
 			if err != nil {
 				return err
 			}
@@ -120,12 +115,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 	device := &cobra.Command{
 		Use: "device ID|ADDRESS", Short: "Timeline of one device: sightings, address, identity and firmware changes", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			tl, err := s.Device(cmd.Context(), args[0])
+			tl, err := fromStore(cmd.Context(), open, func(s history.Store) (*history.Timeline, error) { return s.Device(cmd.Context(), args[0]) })
 			if err != nil {
 				return err
 			}
@@ -161,12 +151,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 			default:
 				return pipeline.Usagef("unknown --by %q (valid: severity, key-point, rule, site)", by)
 			}
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			pts, err := s.Trend(cmd.Context(), q)
+			pts, err := fromStore(cmd.Context(), open, func(s history.Store) ([]history.TrendPoint, error) { return s.Trend(cmd.Context(), q) })
 			if err != nil {
 				return err
 			}
@@ -201,12 +186,7 @@ since --since; open findings' ages are measured up to now.`,
 				}
 				q.Since = q.AsOf.Add(-d)
 			}
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			ms, err := s.MTTR(cmd.Context(), q)
+			ms, err := fromStore(cmd.Context(), open, func(s history.Store) ([]history.MTTR, error) { return s.MTTR(cmd.Context(), q) })
 			if err != nil {
 				return err
 			}
@@ -244,12 +224,7 @@ since --since; open findings' ages are measured up to now.`,
 					return err
 				}
 			}
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			n, err := s.Prune(cmd.Context(), o)
+			n, err := fromStore(cmd.Context(), open, func(s history.Store) (int, error) { return s.Prune(cmd.Context(), o) })
 			if err != nil {
 				return err
 			}
@@ -291,6 +266,17 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// fromStore opens the store, runs one query on it and closes it.
+func fromStore[T any](ctx context.Context, open func(context.Context) (history.Store, error), query func(history.Store) (T, error)) (T, error) {
+	s, err := open(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer s.Close()
+	return query(s)
 }
 
 // mttrRows gives durations as 3d 4h in a table and in seconds in CSV; no
