@@ -24,16 +24,7 @@ const (
 // sorting the way a person would, and writes a JSON verdict into
 // <pre id=result>. Chromium's --dump-dom prints the DOM after the page's
 // virtual time budget, verdict included.
-const browserHarness = `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>harness</title></head><body>
-<pre id="result">pending</pre>
-<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
-<script>
-document.getElementById("f").addEventListener("load", function () {
-  var v = {};
-  try {
-    var d = document.getElementById("f").contentDocument;
-    var shown = function (sel) {
+const browserHarness = harnessHead + `    var shown = function (sel) {
       return Array.prototype.filter.call(d.querySelectorAll(sel), function (e) {
         return !e.hasAttribute("hidden") && d.defaultView.getComputedStyle(e).display !== "none";
       }).length;
@@ -70,7 +61,24 @@ document.getElementById("f").addEventListener("load", function () {
     });
     v.handlers = handlers;
     v.payloadText = d.body.textContent.indexOf("window.top.__xss=1") >= 0;
-  } catch (e) {
+` + harnessTail
+
+// harnessHead and harnessTail wrap a harness script: load report.html in an
+// iframe, run the script with the frame's document as d, and write the
+// verdict object v (with any exception, and whether a payload ran) as JSON
+// into <pre id=result>.
+const harnessHead = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>harness</title></head><body>
+<pre id="result">pending</pre>
+<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var v = {};
+  try {
+    var d = document.getElementById("f").contentDocument;
+`
+
+const harnessTail = `  } catch (e) {
     v.error = String(e);
   }
   v.xss = window.__xss === undefined ? 0 : window.__xss;

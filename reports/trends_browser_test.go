@@ -17,16 +17,7 @@ import (
 // trendsHarness measures the trend charts as Chromium lays them out: bars
 // inside the plot area, tallest bar matching the largest count, axis labels
 // present and not overlapping, and the table fallbacks.
-const trendsHarness = `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>harness</title></head><body>
-<pre id="result">pending</pre>
-<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
-<script>
-document.getElementById("f").addEventListener("load", function () {
-  var v = {};
-  try {
-    var d = document.getElementById("f").contentDocument;
-    var chart = function (id) {
+const trendsHarness = harnessHead + `    var chart = function (id) {
       var svg = d.getElementById(id), out = {};
       var plot = svg.querySelectorAll("line.axis");
       var yAxis = plot[1].getBBox(), xAxis = plot[0].getBBox();
@@ -60,14 +51,7 @@ document.getElementById("f").addEventListener("load", function () {
     v.keyPointRows = d.querySelectorAll("#trend-keypoints tbody tr").length;
     v.missing = Array.prototype.map.call(d.querySelectorAll("#trend-missing tbody td:nth-child(2)"), function (t) { return t.textContent; });
     v.external = d.querySelectorAll("img, image, iframe, link[href], script[src], use").length;
-  } catch (e) {
-    v.error = String(e);
-  }
-  document.getElementById("result").textContent = JSON.stringify(v);
-});
-</script>
-</body></html>
-`
+` + harnessTail
 
 type trendsChart struct {
 	Bars     int      `json:"bars"`
