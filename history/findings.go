@@ -63,7 +63,11 @@ func (m MTTR) MarshalJSON() ([]byte, error) {
 
 // FormatAge writes a duration the way people say it: 3d 4h, 5h 10m, 12m.
 func FormatAge(d time.Duration) string {
+	// Round to the last unit shown.
 	d = d.Round(time.Minute)
+	if d >= 24*time.Hour {
+		d = d.Round(time.Hour)
+	}
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case days > 0:
