@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -35,29 +33,8 @@ deny contains "never" if {
 }
 `)
 	out := filepath.Join(dir, "out")
-	cmd := exec.Command(os.Args[0], "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
-		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out, "--log-level", "info")
-	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	log := &syncBuffer{}
-	go func() {
-		sc := bufio.NewScanner(pipe)
-		once := false
-		for sc.Scan() {
-			log.add(sc.Text())
-			if !once && strings.Contains(sc.Text(), "policy evaluation started") {
-				once = true
-				close(started)
-			}
-		}
-	}()
+	cmd, started, log := startMain(t, "policy evaluation started", "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
+		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out)
 	select {
 	case <-started:
 	case <-time.After(60 * time.Second):

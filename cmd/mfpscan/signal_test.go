@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 )
 
 // TestMain lets the test binary act as the mfpscan command, so signal tests
@@ -29,9 +31,16 @@ func TestMain(m *testing.M) {
 // sweep has started, so the test signals a sweep in flight without guessing
 // with sleeps.
 func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
+	return startMain(t, "sweep started", args...)
+}
+
+// startMain runs main in a child process with args and --log-level info,
+// and returns a channel closed once a log line contains marker. The child
+// reads no config file: the machine's /etc/mfpscan and ~/.config stay out.
+func startMain(t *testing.T, marker string, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append(args, "--log-level", "info")...)
-	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
+	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1", cliconfig.EnvConfig+"=")
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +55,7 @@ func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBu
 		once := false
 		for sc.Scan() {
 			log.add(sc.Text())
-			if !once && strings.Contains(sc.Text(), "sweep started") {
+			if !once && strings.Contains(sc.Text(), marker) {
 				once = true
 				close(started)
 			}
