@@ -68,14 +68,17 @@ the user's ~/.config/mfpscan/config.yaml ($XDG_CONFIG_HOME), the second overridi
 the first key by key. --config "" reads no file.
 
 Keys: "scan.rate" sets --rate of scan (the command path, dots between, then the
-flag's name); flags that mean the same in several commands (sweep, report,
-metrics, signing, history and the global flags) also have a top-level key
-("rate", "site", "log-level") that serves every command having them; a
-command's own key wins over the top-level one. Secrets (--history URLs with a
+flag's long name; --policy is "policies" and --history "history-store", as
+"policy" and "history" are commands). Flags that mean the same in several
+commands (sweep, report, metrics, signing, history and the global flags) also
+have a top-level key ("rate", "site", "log-level") that serves every command
+having them; a command's own key wins over the top-level one, and a group's
+flag is set under the group ("history.format"). Secrets (--history URLs with a
 password, --pushgateway URLs with credentials) also take KEY-file, a file
 holding the value. Environment: MFPSCAN_ and the key in capitals with '.' and
-'-' as '_' (MFPSCAN_RATE, MFPSCAN_SCAN_RATE, MFPSCAN_HISTORY_STORE_FILE).
-An unknown key or a value of the wrong type is exit 2.`,
+'-' as '_' (MFPSCAN_RATE, MFPSCAN_SCAN_RATE, MFPSCAN_HISTORY_STORE_FILE); a
+variable is read as the flag's command-line value would be, lists from a file
+are YAML lists. An unknown key or a value of the wrong type is exit 2.`,
 	}
 	show := &cobra.Command{
 		Use:   "show [COMMAND...]",

@@ -70,6 +70,8 @@ func (f *sweepFlags) registerAll(fs *pflag.FlagSet) {
 	// benchmarks sweep it through the CLI with this. Loopback targets only.
 	fs.IntVar(&f.labOffset, "lab-port-offset", 0, "sweep the simulated lab with its ports shifted by this much (loopback targets only)")
 	_ = fs.MarkHidden("lab-port-offset")
+	// Its own name's variable, MFPSCAN_LAB_PORT_OFFSET, is lab.port-offset's.
+	cliconfig.SetKey(fs, "lab-port-offset", "sweep-lab-offset")
 }
 
 // applyShard picks the shard: --shard, else the Indexed Job environment.
@@ -179,6 +181,8 @@ type policySourceFlags struct {
 func (f *policySourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.policies, "policy", nil, "custom Rego policy: directory, .rego file or OPA bundle .tar.gz (repeatable)")
 	fs.StringArrayVar(&f.dataFiles, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
+	// "policy" is the policy command's section.
+	cliconfig.SetKey(fs, "policy", "policies")
 }
 
 // reportFlags are the flags of every command that evaluates and reports.

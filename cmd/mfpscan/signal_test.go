@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/mfpscan/mfpscan/internal/cliconfig"
 )
 
 // TestMain lets the test binary act as the mfpscan command, so signal tests
@@ -36,11 +34,11 @@ func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBu
 
 // startMain runs main in a child process with args and --log-level info,
 // and returns a channel closed once a log line contains marker. The child
-// reads no config file: the machine's /etc/mfpscan and ~/.config stay out.
+// reads no config file (runTests sets MFPSCAN_CONFIG empty).
 func startMain(t *testing.T, marker string, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append(args, "--log-level", "info")...)
-	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1", cliconfig.EnvConfig+"=")
+	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func (c *Config) Apply(cmd *cobra.Command) ([]Setting, error) {
 
 func (c *Config) apply(cmd *cobra.Command, mark bool) ([]Setting, error) {
 	var out []Setting
-	for _, f := range flagsOf(cmd) {
+	for _, f := range Flags(cmd) {
 		s, err := c.resolve(cmd, f)
 		if err != nil {
 			return nil, err
@@ -69,7 +69,7 @@ func (c *Config) Validate(tree *cobra.Command) error {
 }
 
 func (c *Config) resolve(cmd *cobra.Command, f *pflag.Flag) (Setting, error) {
-	keys := candidates(cmd, f)
+	keys := Keys(cmd, f)
 	if f.Changed {
 		return Setting{Flag: f, Key: keys[0], Origin: "flag"}, nil
 	}

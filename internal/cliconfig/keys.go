@@ -120,8 +120,8 @@ func section(c *cobra.Command) []string {
 	return strings.Fields(c.CommandPath())[1:]
 }
 
-// flagsOf is every flag that applies to c: its own and those inherited.
-func flagsOf(c *cobra.Command) []*pflag.Flag {
+// Flags is every flag of c that has keys: its own and those inherited.
+func Flags(c *cobra.Command) []*pflag.Flag {
 	var out []*pflag.Flag
 	seen := map[*pflag.Flag]bool{}
 	add := func(f *pflag.Flag) {
@@ -153,10 +153,10 @@ func owner(c *cobra.Command, f *pflag.Flag) *cobra.Command {
 	return o
 }
 
-// candidates lists the keys that can set f for command c, most specific
+// Keys lists the keys that can set f for command c, most specific
 // first: the owner's section, then the top level. A persistent flag of the
 // root has only its top-level key.
-func candidates(c *cobra.Command, f *pflag.Flag) []string {
+func Keys(c *cobra.Command, f *pflag.Flag) []string {
 	name := Name(f)
 	var out []string
 	if sec := section(owner(c, f)); len(sec) > 0 {
@@ -195,8 +195,8 @@ func NewSchema(root *cobra.Command) *Schema {
 		if sec := section(c); len(sec) > 0 {
 			s.Sections[strings.Join(sec, ".")] = true
 		}
-		for _, f := range flagsOf(c) {
-			for _, k := range candidates(c, f) {
+		for _, f := range Flags(c) {
+			for _, k := range Keys(c, f) {
 				s.add(c, f, k, false)
 				if IsSecret(f) {
 					s.add(c, f, k+fileSuffix, true)
