@@ -320,3 +320,24 @@ func TestSchemaCheckFindsCollisions(t *testing.T) {
 		t.Errorf("a key on a reserved variable: %v", err)
 	}
 }
+
+// FuzzConfigFile feeds any bytes as the config file: loading, checking and
+// applying never panic, and every refusal is a usage error (exit 2).
+func FuzzConfigFile(f *testing.F) {
+	for _, seed := range []string{
+		"rate: 10\nscan:\n  rate: 20\n  ports: [1, 2]\n",
+		"history:\n  runs:\n    limit: 3\n",
+		"history-store-file: /dev/null\n",
+		"scan: [1]\n", "rate: !!binary aGk=\n", "a: &x [*x]\n", "~\n", "{}", "- 1\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		e := newEnv(t)
+		write(t, e.system, string(body))
+		_, _, err := e.run(t, "scan")
+		if err != nil && !usage.Is(err) {
+			t.Fatalf("not a usage error: %v", err)
+		}
+	})
+}
