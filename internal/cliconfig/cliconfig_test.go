@@ -1,11 +1,9 @@
 package cliconfig
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -125,6 +123,16 @@ func (e *testEnv) run(t *testing.T, args ...string) (*tree, map[string]Setting, 
 	return tr, m, err
 }
 
+// mustRun is run for a configuration that must load.
+func (e *testEnv) mustRun(t *testing.T, args ...string) (*tree, map[string]Setting) {
+	t.Helper()
+	tr, s, err := e.run(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr, s
+}
+
 func TestPrecedenceFlagEnvFileDefault(t *testing.T) {
 	e := newEnv(t)
 	write(t, e.system, "rate: 10\ntimeout: 3s\nports: [1, 2]\nlog-level: info\nscan:\n  rate: 20\n")
@@ -139,10 +147,7 @@ func TestPrecedenceFlagEnvFileDefault(t *testing.T) {
 		t.Fatalf("bad MFPSCAN_SCAN_TIMEOUT: err = %v, want a usage error naming the variable", err)
 	}
 	e.vars = []string{"MFPSCAN_LOG_LEVEL=debug", "MFPSCAN_UNRELATED=1"}
-	tr, s, err := e.run(t, "scan", "--rate", "30")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, s := e.mustRun(t, "scan", "--rate", "30")
 	if tr.rate != 30 || s["rate"].Origin != "flag" {
 		t.Errorf("rate = %v from %s, want 30 from the flag", tr.rate, s["rate"].Origin)
 	}
@@ -159,18 +164,12 @@ func TestPrecedenceFlagEnvFileDefault(t *testing.T) {
 		t.Errorf("policy = %v from %s, want the default", tr.policy, s["policy"].Origin)
 	}
 
-	tr, s, err = e.run(t, "scan")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, s = e.mustRun(t, "scan")
 	if tr.rate != 20 || s["rate"].Key != "scan.rate" {
 		t.Errorf("scan rate = %v (key %s), want 20 from scan.rate", tr.rate, s["rate"].Key)
 	}
 	// discover has no section in the file: the top-level key serves it.
-	tr, s, err = e.run(t, "discover")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, s = e.mustRun(t, "discover")
 	if tr.drate != 10 || s["rate"].Key != "rate" {
 		t.Errorf("discover rate = %v (key %s), want 10 from rate", tr.drate, s["rate"].Key)
 	}
@@ -179,16 +178,13 @@ func TestPrecedenceFlagEnvFileDefault(t *testing.T) {
 func TestInheritedFlagUnderItsOwnersSection(t *testing.T) {
 	e := newEnv(t)
 	write(t, e.system, "history:\n  format: json\n  runs:\n    limit: 3\n")
-	tr, _, err := e.run(t, "history", "runs")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, _ := e.mustRun(t, "history", "runs")
 	if tr.format != "json" || tr.limit != 3 {
 		t.Errorf("format %q limit %d, want json 3", tr.format, tr.limit)
 	}
 	e.vars = []string{"MFPSCAN_HISTORY_RUNS_LIMIT=9"}
-	if tr, _, err = e.run(t, "history", "runs"); err != nil || tr.limit != 9 {
-		t.Errorf("limit %d (%v), want 9 from MFPSCAN_HISTORY_RUNS_LIMIT", tr.limit, err)
+	if tr, _ = e.mustRun(t, "history", "runs"); tr.limit != 9 {
+		t.Errorf("limit %d, want 9 from MFPSCAN_HISTORY_RUNS_LIMIT", tr.limit)
 	}
 }
 
@@ -220,86 +216,9 @@ func TestBadFilesAreUsageErrorsNamingFileAndKey(t *testing.T) {
 func TestSectionsMayBeEmptyAndNullIsUnset(t *testing.T) {
 	e := newEnv(t)
 	write(t, e.system, "scan:\nhistory: {}\nrate: ~\n")
-	tr, s, err := e.run(t, "scan")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, s := e.mustRun(t, "scan")
 	if tr.rate != 5000 || s["rate"].Origin != "default" {
 		t.Errorf("rate %v from %s, want the default", tr.rate, s["rate"].Origin)
-	}
-}
-
-func TestConfigFileLocations(t *testing.T) {
-	e := newEnv(t)
-	write(t, e.system, "rate: 1\n")
-	named := write(t, filepath.Join(t.TempDir(), "named.yaml"), "rate: 2\n")
-
-	if tr, _, err := e.run(t, "discover"); err != nil || tr.drate != 1 {
-		t.Errorf("default system file: rate %v, %v", tr.drate, err)
-	}
-	e.vars = []string{EnvConfig + "=" + named}
-	if tr, _, err := e.run(t, "discover"); err != nil || tr.drate != 2 {
-		t.Errorf("%s: rate %v, %v; want only the named file", EnvConfig, tr.drate, err)
-	}
-	// Set and empty: no file at all, not even the defaults.
-	e.vars = []string{EnvConfig + "="}
-	if tr, _, err := e.run(t, "discover"); err != nil || tr.drate != 5000 {
-		t.Errorf("%s empty: rate %v, %v; want the default", EnvConfig, tr.drate, err)
-	}
-	// A named file must exist; a default location need not.
-	e.vars = nil
-	missing := filepath.Join(t.TempDir(), "missing.yaml")
-	if _, _, err := e.run(t, "discover", "--config", missing); err == nil || !usage.Is(err) || !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("--config missing file: %v, want a usage error", err)
-	}
-	e.system = missing
-	if tr, _, err := e.run(t, "discover"); err != nil || tr.drate != 5000 {
-		t.Errorf("no default files: rate %v, %v", tr.drate, err)
-	}
-}
-
-func TestConfigFileIsAnInputFile(t *testing.T) {
-	e := newEnv(t)
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo.yaml")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	big := write(t, filepath.Join(dir, "big.yaml"), "# "+strings.Repeat("x", MaxFileSize)+"\n")
-	for _, p := range []string{fifo, big, dir} {
-		done := make(chan error, 1)
-		go func() { _, _, err := e.run(t, "scan", "--config", p); done <- err }()
-		select {
-		case err := <-done:
-			if err == nil || !usage.Is(err) || !strings.Contains(err.Error(), p) {
-				t.Errorf("--config %s: %v, want a usage error naming it", p, err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("--config %s blocked", p)
-		}
-	}
-}
-
-func TestSecretFromFileIsRedacted(t *testing.T) {
-	e := newEnv(t)
-	secret := write(t, filepath.Join(t.TempDir(), "url"), "postgres://mfp:s3cret@db.internal/mfp?sslmode=require\n")
-	e.vars = []string{"MFPSCAN_HISTORY_STORE_FILE=" + secret}
-	tr, s, err := e.run(t, "scan")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tr.store != "postgres://mfp:s3cret@db.internal/mfp?sslmode=require" {
-		t.Errorf("store = %q, want the file's content without its newline", tr.store)
-	}
-	st := s["history"]
-	if st.Key != "history-store-file" || st.Origin != "env MFPSCAN_HISTORY_STORE_FILE" || strings.Contains(st.Value(), "s3cret") {
-		t.Errorf("setting %s from %s shows %q: want the -file key, the variable, and no password", st.Key, st.Origin, st.Value())
-	}
-	if got := Redact("postgres://db/mfp?user=a&password=s3cret"); strings.Contains(got, "s3cret") {
-		t.Errorf("Redact kept a password query parameter: %s", got)
-	}
-	if got := Redact("/var/lib/mfpscan/history.db"); got != "/var/lib/mfpscan/history.db" {
-		t.Errorf("Redact changed a path: %s", got)
 	}
 }
 
@@ -319,25 +238,4 @@ func TestSchemaCheckFindsCollisions(t *testing.T) {
 	if err := NewSchema(tr.root).Check(EnvConfig); err == nil || !strings.Contains(err.Error(), EnvConfig) {
 		t.Errorf("a key on a reserved variable: %v", err)
 	}
-}
-
-// FuzzConfigFile feeds any bytes as the config file: loading, checking and
-// applying never panic, and every refusal is a usage error (exit 2).
-func FuzzConfigFile(f *testing.F) {
-	for _, seed := range []string{
-		"rate: 10\nscan:\n  rate: 20\n  ports: [1, 2]\n",
-		"history:\n  runs:\n    limit: 3\n",
-		"history-store-file: /dev/null\n",
-		"scan: [1]\n", "rate: !!binary aGk=\n", "a: &x [*x]\n", "~\n", "{}", "- 1\n",
-	} {
-		f.Add([]byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		e := newEnv(t)
-		write(t, e.system, string(body))
-		_, _, err := e.run(t, "scan")
-		if err != nil && !usage.Is(err) {
-			t.Fatalf("not a usage error: %v", err)
-		}
-	})
 }
