@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -35,18 +34,8 @@ deny contains "never" if {
 	out := filepath.Join(dir, "out")
 	cmd, started, log := startMain(t, "policy evaluation started", "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
 		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out)
-	select {
-	case <-started:
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("evaluation never started; log:\n%s", log)
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := waitExit(t, cmd, 30*time.Second); code != exitInterrupted {
-		t.Fatalf("exit code %d, want %d; log:\n%s", code, exitInterrupted, log)
-	}
+	await(t, cmd, started, 60*time.Second, "evaluation", log)
+	terminate(t, cmd, 30*time.Second, log)
 	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
 	if err != nil {
 		t.Fatalf("nothing written after SIGTERM: %v", err)
