@@ -25,7 +25,7 @@ type tree struct {
 	ports              []string
 	policy             []string
 	json               bool
-	format, limitStr   string
+	format             string
 	limit              int
 	store              string
 	configFile         string
