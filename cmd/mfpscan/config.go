@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -21,9 +22,10 @@ func osConfigEnv() cliconfig.Env {
 // configState is the configuration of the running command, loaded before
 // it runs, for `config show`.
 type configState struct {
-	env  cliconfig.Env
-	file string // --config
-	cfg  *cliconfig.Config
+	env      cliconfig.Env
+	file     string // --config
+	cfg      *cliconfig.Config
+	settings []cliconfig.Setting // of the running command
 }
 
 func (s *configState) register(root *cobra.Command) {
@@ -48,11 +50,28 @@ func (s *configState) load(cmd *cobra.Command) error {
 	if err := cfg.Validate(newRootCommandWith(cliconfig.Env{})); err != nil {
 		return err
 	}
-	if _, err := cfg.Apply(cmd); err != nil {
+	settings, err := cfg.Apply(cmd)
+	if err != nil {
 		return err
 	}
-	s.cfg = cfg
+	s.cfg, s.settings = cfg, settings
 	return nil
+}
+
+// log records at debug level which files were read and each value that
+// came from the environment or a file, so a run's settings can be traced.
+func (s *configState) log(log *slog.Logger) {
+	if s == nil || s.cfg == nil {
+		return
+	}
+	for _, f := range s.cfg.Files {
+		log.Debug("config file", "path", f.Path, "chosen", f.Why, "read", f.Read, "note", f.Note)
+	}
+	for _, st := range s.settings {
+		if st.Origin != "flag" && st.Origin != "default" {
+			log.Debug("setting from config", "key", st.Key, "value", st.Value(), "from", st.Origin)
+		}
+	}
 }
 
 func newConfigCommand(s *configState) *cobra.Command {
@@ -134,7 +153,7 @@ func commandList(paths []string) string {
 
 func writeSettings(w io.Writer, cfg *cliconfig.Config, settings []cliconfig.Setting) error {
 	for _, f := range cfg.Files {
-		state := "not present"
+		state := f.Note
 		if f.Read {
 			state = "read"
 		}

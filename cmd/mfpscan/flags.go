@@ -334,6 +334,7 @@ func commonSetup(cmd *cobra.Command, g *globalFlags, cfg *pipeline.Config) error
 		return err
 	}
 	cfg.Log = log
+	g.config.log(log)
 	cfg.Stdout = cmd.OutOrStdout()
 	cfg.Progress = cmd.ErrOrStderr()
 	if f, ok := cmd.ErrOrStderr().(*os.File); ok {

@@ -19,6 +19,7 @@ import (
 type globalFlags struct {
 	logLevel string
 	quiet    bool
+	config   *configState
 }
 
 // newRootCommand is the command tree without any configuration source: no
@@ -28,8 +29,8 @@ func newRootCommand() *cobra.Command { return newRootCommandWith(cliconfig.Env{}
 
 // newRootCommandWith is the command tree reading its configuration from env.
 func newRootCommandWith(env cliconfig.Env) *cobra.Command {
-	g := &globalFlags{}
 	cs := &configState{env: env}
+	g := &globalFlags{config: cs}
 	pipeline.Version = buildinfo.Read().Version
 	root := &cobra.Command{
 		Use:   "mfpscan",

@@ -57,7 +57,8 @@ func (e Env) lookup(name string) (string, bool) {
 type File struct {
 	Path string
 	Read bool   // false: absent (only default locations may be)
-	Why  string // how it was chosen: --config, MFPSCAN_CONFIG, default
+	Why  string // how it was chosen: --config, MFPSCAN_CONFIG, default, user
+	Note string // why a default location was not read
 }
 
 // source is one layer: the environment or one config file.
@@ -154,7 +155,7 @@ func (e Env) files(explicit *string) ([]File, error) {
 			if dir, err := e.UserConfigDir(); err == nil && dir != "" {
 				p := filepath.Join(dir, "mfpscan", "config.yaml")
 				if p != e.SystemFile {
-					out = append(out, File{Path: p, Why: "default"})
+					out = append(out, File{Path: p, Why: "user"})
 				}
 			}
 		}
@@ -170,10 +171,17 @@ func (e Env) files(explicit *string) ([]File, error) {
 // does not exist.
 func readFile(f *File) (*koanf.Koanf, error) {
 	b, err := inputfile.Read(f.Path, MaxFileSize)
-	if err != nil {
-		if f.Why == "default" && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
-			return nil, nil
-		}
+	switch {
+	case err == nil:
+	case f.Why != "--config" && f.Why != EnvConfig && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
+		f.Note = "not present"
+		return nil, nil
+	case f.Why == "user" && errors.Is(err, fs.ErrPermission):
+		// A service with ProtectHome= cannot see its home: that is no
+		// config the operator wrote for it.
+		f.Note = "not readable"
+		return nil, nil
+	default:
 		return nil, usage.Errorf("config file (%s): %w", f.Why, err)
 	}
 	k := koanf.New(".")
