@@ -287,3 +287,46 @@ func TestPackagedExampleConfigIsRead(t *testing.T) {
 		t.Errorf("only %d keys found in the packaged config; the parse is wrong", seen)
 	}
 }
+
+// TestDocumentedConfigExamplesLoad loads every config file example of the
+// README and docs/INTEGRATIONS.md (a YAML block whose first line names a
+// config.yaml, and the config.yaml of a ConfigMap) through the real loader,
+// so the documentation never shows a key that is refused.
+func TestDocumentedConfigExamplesLoad(t *testing.T) {
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
+	checked := 0
+	for _, doc := range []string{"../../README.md", "../../docs/INTEGRATIONS.md"} {
+		raw, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range block.FindAllStringSubmatch(string(raw), -1) {
+			var examples []string
+			first, _, _ := strings.Cut(m[1], "\n")
+			if strings.HasPrefix(first, "#") && strings.Contains(first, "config.yaml") {
+				examples = append(examples, m[1])
+			}
+			for _, part := range strings.Split(m[1], "\n---\n") {
+				var cm struct {
+					Kind string            `yaml:"kind"`
+					Data map[string]string `yaml:"data"`
+				}
+				if yaml.Unmarshal([]byte(part), &cm) == nil && cm.Kind == "ConfigMap" && cm.Data["config.yaml"] != "" {
+					examples = append(examples, cm.Data["config.yaml"])
+				}
+			}
+			for _, ex := range examples {
+				checked++
+				file := writeFile(t, t.TempDir(), "config.yaml", ex)
+				// Paths the examples name need not exist here: show reads
+				// values without opening them.
+				if code, _, msg := runCLIWith(t, cliconfig.Env{SystemFile: file}, "config", "show", "scan"); code != exitOK {
+					t.Errorf("%s: example config refused: %s\n%s", doc, msg, ex)
+				}
+			}
+		}
+	}
+	if checked < 4 {
+		t.Errorf("only %d config examples found in the docs", checked)
+	}
+}
