@@ -39,6 +39,9 @@ func (s *configState) register(root *cobra.Command) {
 // untouched command tree, so a mistake under another command's key is
 // refused too.
 func (s *configState) load(cmd *cobra.Command) error {
+	if cliconfig.Builtin(cmd) {
+		return nil
+	}
 	var explicit *string
 	if f := cmd.Flags().Lookup("config"); f != nil && f.Changed {
 		explicit = &s.file

@@ -122,6 +122,9 @@ func TestEveryFlagHasAKeyAndRoundTrips(t *testing.T) {
 	dir := t.TempDir()
 	flags := 0
 	eachCommand(root, func(c *cobra.Command) {
+		if cliconfig.Builtin(c) {
+			return // help and completion take no configuration
+		}
 		path := strings.Fields(c.CommandPath())[1:]
 		for _, f := range cliconfig.Flags(c) {
 			flags++
@@ -188,6 +191,19 @@ func TestConfigPrecedenceThroughTheCLI(t *testing.T) {
 	// The command line beats the environment.
 	if code, _, msg := runCLIWith(t, env("MFPSCAN_FAIL_ON=none"), "eval", facts, "--quiet", "--fail-on", "low"); code != exitFindings {
 		t.Fatalf("flag: exit %d (%s), want %d from --fail-on low", code, msg, exitFindings)
+	}
+	// A broken config breaks no help and no shell completion.
+	broken := writeFile(t, dir, "broken.yaml", "rat: 1\n")
+	for _, args := range [][]string{{"help", "scan"}, {"completion", "bash"}, {"__complete", "scan", "--ra"}} {
+		if code, _, msg := runCLIWith(t, cliconfig.Env{SystemFile: broken}, args...); code != exitOK {
+			t.Errorf("%v with a broken config: exit %d (%s)", args, code, msg)
+		}
+	}
+	if code, _, msg := runCLIWith(t, cliconfig.Env{SystemFile: broken}, "version"); code != exitUsage || !strings.Contains(msg, "unknown key rat") {
+		t.Errorf("version with a broken config: exit %d (%s), want 2 naming the key", code, msg)
+	}
+	if code, _, _ := runCLIWith(t, env(), "config", "show", "sacn"); code != exitUsage {
+		t.Errorf("config show of an unknown command: exit %d, want 2", code)
 	}
 	// config show tells where each came from.
 	code, stdout, msg := runCLIWith(t, env("MFPSCAN_FAIL_ON=none"), "config", "show", "eval")

@@ -57,6 +57,9 @@ func (c *Config) apply(cmd *cobra.Command, mark bool) ([]Setting, error) {
 // command runs. Nothing is marked changed there, so a persistent flag is
 // checked under every command's keys.
 func (c *Config) Validate(tree *cobra.Command) error {
+	if Builtin(tree) {
+		return nil
+	}
 	if _, err := c.apply(tree, false); err != nil {
 		return err
 	}

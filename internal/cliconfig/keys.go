@@ -115,6 +115,18 @@ func EnvName(key string) string {
 	return EnvPrefix + strings.NewReplacer(".", "_", "-", "_").Replace(strings.ToUpper(key))
 }
 
+// Builtin reports whether c is one of cobra's own commands (help,
+// completion and the hidden __complete): they take no configuration, so a
+// broken config file never breaks help or shell completion.
+func Builtin(c *cobra.Command) bool {
+	for ; c != nil && c.HasParent(); c = c.Parent() {
+		if n := c.Name(); n == "help" || n == "completion" || strings.HasPrefix(n, "__") {
+			return true
+		}
+	}
+	return false
+}
+
 // section is the command path without the program name.
 func section(c *cobra.Command) []string {
 	return strings.Fields(c.CommandPath())[1:]
@@ -192,6 +204,9 @@ func NewSchema(root *cobra.Command) *Schema {
 	s := &Schema{Keys: map[string]*Key{}, Sections: map[string]bool{}, byEnv: map[string]string{}}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
+		if Builtin(c) {
+			return
+		}
 		if sec := section(c); len(sec) > 0 {
 			s.Sections[strings.Join(sec, ".")] = true
 		}
