@@ -5,10 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
 
 	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
@@ -102,12 +105,14 @@ holding the value. Environment: MFPSCAN_ and the key in capitals with '.' and
 variable is read as the flag's command-line value would be, lists from a file
 are YAML lists. An unknown key or a value of the wrong type is exit 2.`,
 	}
+	var format string
 	show := &cobra.Command{
 		Use:   "show [COMMAND...]",
 		Short: "Print the effective settings of a command (default: scan), with where each came from",
 		Example: `  mfpscan config show
   mfpscan config show history runs
-  MFPSCAN_RATE=200 mfpscan config show discover`,
+  MFPSCAN_RATE=200 mfpscan config show discover
+  mfpscan config show scan --format yaml > scan.yaml   # a config file of every scan setting`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"scan"}
@@ -122,9 +127,16 @@ are YAML lists. An unknown key or a value of the wrong type is exit 2.`,
 			if err != nil {
 				return err
 			}
-			return writeSettings(cmd.OutOrStdout(), s.cfg, settings)
+			switch format {
+			case "table":
+				return writeSettings(cmd.OutOrStdout(), s.cfg, settings)
+			case "yaml":
+				return writeSettingsYAML(cmd.OutOrStdout(), settings)
+			}
+			return pipeline.Usagef("unknown --format %q (valid: table, yaml)", format)
 		},
 	}
+	show.Flags().StringVar(&format, "format", "table", "table, or yaml: a config file of the command's settings (secrets left out)")
 	keys := &cobra.Command{
 		Use:   "keys",
 		Short: "List every config key with its environment variable and type",
@@ -171,4 +183,61 @@ func writeSettings(w io.Writer, cfg *cliconfig.Config, settings []cliconfig.Sett
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, s.Value(), s.Origin)
 	}
 	return tw.Flush()
+}
+
+// writeSettingsYAML writes the settings as a config file: each under the key
+// that set it, defaults under the command's own key. A secret that is set is
+// left out: its redacted form would be a wrong value.
+func writeSettingsYAML(w io.Writer, settings []cliconfig.Setting) error {
+	root := map[string]any{}
+	for _, st := range settings {
+		if cliconfig.IsSecret(st.Flag) && st.Flag.Value.String() != "" {
+			continue
+		}
+		m := root
+		parts := strings.Split(st.Key, ".")
+		for _, p := range parts[:len(parts)-1] {
+			sub, ok := m[p].(map[string]any)
+			if !ok {
+				sub = map[string]any{}
+				m[p] = sub
+			}
+			m = sub
+		}
+		m[parts[len(parts)-1]] = yamlValue(st)
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return fmt.Errorf("write yaml: %w", err)
+	}
+	return enc.Close()
+}
+
+// yamlValue is a setting as the YAML type its flag reads back.
+func yamlValue(st cliconfig.Setting) any {
+	if sv, ok := st.Flag.Value.(pflag.SliceValue); ok {
+		return sv.GetSlice()
+	}
+	v := st.Value()
+	var (
+		n   any
+		err error
+	)
+	switch st.Flag.Value.Type() {
+	case "bool":
+		n, err = strconv.ParseBool(v)
+	case "int", "int64":
+		n, err = strconv.ParseInt(v, 10, 64)
+	case "uint64":
+		n, err = strconv.ParseUint(v, 10, 64)
+	case "float64":
+		n, err = strconv.ParseFloat(v, 64)
+	default:
+		return v
+	}
+	if err != nil {
+		return v
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -344,5 +345,38 @@ func TestDocumentedConfigExamplesLoad(t *testing.T) {
 	}
 	if checked < 4 {
 		t.Errorf("only %d config examples found in the docs", checked)
+	}
+}
+
+// TestConfigShowYAMLRoundTrips: the YAML that config show writes is a config
+// file giving the same settings, so it can start a new one.
+func TestConfigShowYAMLRoundTrips(t *testing.T) {
+	dir := t.TempDir()
+	first := writeFile(t, dir, "first.yaml", "rate: 250\nshard-seed: 18446744073709551615\nscan:\n  exclude: [10.0.0.1]\n  probe-pjl: true\n  timeout: 2s\n")
+	code, out, msg := runCLIWith(t, cliconfig.Env{SystemFile: first}, "config", "show", "scan", "--format", "yaml")
+	if code != exitOK {
+		t.Fatalf("config show --format yaml: exit %d: %s", code, msg)
+	}
+	second := writeFile(t, dir, "second.yaml", out)
+	table := func(file string) map[string]string {
+		code, out, msg := runCLIWith(t, cliconfig.Env{SystemFile: file}, "config", "show", "scan")
+		if code != exitOK {
+			t.Fatalf("config show with %s: exit %d: %s\n%s", file, code, msg, out)
+		}
+		m := map[string]string{}
+		for _, line := range strings.Split(out, "\n")[2:] {
+			if f := strings.Fields(line); len(f) >= 2 {
+				key := strings.TrimPrefix(f[0], "scan.") // defaults name the section key
+				m[key] = strings.Join(f[1:len(f)-1], " ")
+			}
+		}
+		return m
+	}
+	want, got := table(first), table(second)
+	if len(want) < 30 || !reflect.DeepEqual(got, want) {
+		t.Errorf("settings from the YAML written:\n%v\nwant:\n%v\nyaml:\n%s", got, want, out)
+	}
+	if want["rate"] != "250" || want["probe-pjl"] != "true" || want["shard-seed"] != "18446744073709551615" {
+		t.Errorf("first file not applied: %v", want)
 	}
 }
