@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mfpscan/mfpscan/history"
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
@@ -28,8 +29,19 @@ type historyFlags struct {
 }
 
 func (f *historyFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.target, "history", "", "history store: SQLite file or postgres://… URL (default $XDG_STATE_HOME/mfpscan/history.db; $STATE_DIRECTORY/history.db under systemd)")
+	registerHistoryStore(fs, &f.target, "history store: SQLite file or postgres://… URL (default $XDG_STATE_HOME/mfpscan/history.db; $STATE_DIRECTORY/history.db under systemd)")
 	fs.BoolVar(&f.off, "no-history", false, "record nothing in the history store")
+}
+
+// registerHistoryStore adds --history. Its config key is history-store, as
+// "history" is the history command's section; a postgres:// URL may hold a
+// password, so it is a secret (history-store-file reads it from a file).
+func registerHistoryStore(fs *pflag.FlagSet, target *string, usage string) {
+	cliconfig.Shared(fs, func(fs *pflag.FlagSet) {
+		fs.StringVar(target, "history", "", usage)
+		cliconfig.SetKey(fs, "history", "history-store")
+		cliconfig.Secret(fs, "history")
+	})
 }
 
 func (f *historyFlags) apply(cfg *pipeline.Config) error {
@@ -71,7 +83,7 @@ is given: $XDG_STATE_HOME/mfpscan/history.db (~/.local/state/mfpscan/history.db)
 $STATE_DIRECTORY/history.db under systemd, /var/lib/mfpscan/history.db for root
 without a home. --history PATH or --history postgres://… chooses another store.`,
 	}
-	cmd.PersistentFlags().StringVar(&hf.target, "history", "", "history store: SQLite file or postgres://… URL (default: the state path above)")
+	registerHistoryStore(cmd.PersistentFlags(), &hf.target, "history store: SQLite file or postgres://… URL (default: the state path above)")
 	cmd.PersistentFlags().StringVar(&format, "format", "table", "output: table, json, csv")
 	open := func(ctx context.Context) (history.Store, error) {
 		switch format {

@@ -9,11 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 )
 
 // runTests points the default history store of every test (and of the CLI
 // subprocesses they start, which inherit the environment) into a temporary
-// directory, so no test ever writes to the real state path.
+// directory, so no test ever writes to the real state path; and it turns the
+// config files off for those subprocesses (MFPSCAN_CONFIG set and empty), so
+// the machine's /etc/mfpscan/config.yaml never steers a test.
 func runTests(m interface{ Run() int }) int {
 	dir, err := os.MkdirTemp("", "mfpscan-cli-state-")
 	if err != nil {
@@ -22,6 +26,7 @@ func runTests(m interface{ Run() int }) int {
 	defer os.RemoveAll(dir)
 	os.Unsetenv("STATE_DIRECTORY")
 	os.Setenv("XDG_STATE_HOME", dir)
+	os.Setenv(cliconfig.EnvConfig, "")
 	if os.Getenv("HOME") == "" {
 		os.Setenv("HOME", dir)
 	}
