@@ -20,9 +20,17 @@ type Totals struct {
 	// CollectorErrors counts error and timeout outcomes by collector and
 	// status.
 	CollectorErrors map[[2]string]int
+	// ByStatusSeverity counts results by status and the rule's severity.
+	ByStatusSeverity map[StatusSeverity]int
 	// RuleFails counts failed results per rule.
 	RuleFails map[string]int
 	rows      []summaryRow
+}
+
+// StatusSeverity keys results by status and severity.
+type StatusSeverity struct {
+	Status   policies.Status
+	Severity string
 }
 
 // summaryRow is one device line of the terminal and Markdown tables.
@@ -35,10 +43,11 @@ type summaryRow struct {
 // NewTotals returns empty totals.
 func NewTotals() *Totals {
 	t := &Totals{
-		Summary:         Summary{ByStatus: map[policies.Status]int{}, BySeverity: map[string]int{}},
-		ByVendor:        map[string]int{},
-		CollectorErrors: map[[2]string]int{},
-		RuleFails:       map[string]int{},
+		Summary:          Summary{ByStatus: map[policies.Status]int{}, BySeverity: map[string]int{}},
+		ByVendor:         map[string]int{},
+		CollectorErrors:  map[[2]string]int{},
+		RuleFails:        map[string]int{},
+		ByStatusSeverity: map[StatusSeverity]int{},
 	}
 	for _, st := range statusOrder {
 		t.Summary.ByStatus[st] = 0
@@ -86,6 +95,7 @@ func (t *Totals) Add(dr *DeviceResult) {
 	}
 	for _, res := range dr.Results {
 		t.Summary.ByStatus[res.Status]++
+		t.ByStatusSeverity[StatusSeverity{res.Status, res.Severity}]++
 		switch res.Status {
 		case policies.StatusFail:
 			t.Summary.BySeverity[res.Severity]++

@@ -159,8 +159,8 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory")
-	fs.StringVar(&f.formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown")
+	fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory, or - for standard output (--format jsonl only)")
+	fs.StringVar(&f.formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown, jsonl (one JSON object per device and finding, as each device completes)")
 	fs.StringArrayVar(&f.policies, "policy", nil, "custom Rego policy: directory, .rego file or OPA bundle .tar.gz (repeatable)")
 	fs.StringArrayVar(&f.dataFiles, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
 	fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
@@ -183,7 +183,7 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	if err != nil {
 		return err
 	}
-	if err := pipeline.CheckOutDir(f.out); err != nil {
+	if err := pipeline.CheckOutput(f.out, formats); err != nil {
 		return err
 	}
 	if f.site == "" || strings.ContainsAny(f.site, "/ ") {
