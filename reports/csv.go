@@ -85,6 +85,8 @@ func (s *csvStream) Device(dr *DeviceResult) error {
 	return nil
 }
 
+func (*csvStream) Close() {}
+
 func (s *csvStream) End(*Run) error {
 	s.cw.Flush()
 	if err := s.cw.Error(); err != nil {

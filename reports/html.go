@@ -97,9 +97,10 @@ func (s *htmlStream) Device(dr *DeviceResult) error {
 	return nil
 }
 
+func (s *htmlStream) Close() { closeSpools(s.rows, s.details) }
+
 func (s *htmlStream) End(r *Run) error {
-	defer s.rows.Close()
-	defer s.details.Close()
+	defer s.Close()
 	v := buildHTMLView(r, s.vendors, s.n)
 	var err error
 	if v.Trends, err = trendsHTML(r.Trends); err != nil {

@@ -109,8 +109,10 @@ func (s *jsonStream) Device(dr *DeviceResult) error {
 	return nil
 }
 
+func (s *jsonStream) Close() { closeSpools(s.body) }
+
 func (s *jsonStream) End(r *Run) error {
-	defer s.body.Close()
+	defer s.Close()
 	head, err := jsonIndent(findingsHead(r))
 	if err != nil {
 		return fmt.Errorf("encode findings: %w", err)

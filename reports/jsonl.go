@@ -122,6 +122,8 @@ func (s *jsonlStream) Device(dr *DeviceResult) error {
 	return nil
 }
 
+func (*jsonlStream) Close() {}
+
 func (s *jsonlStream) End(r *Run) error {
 	sum := JSONLSummary{Type: "summary", Site: s.site, Incomplete: r.Scan.Incomplete, ExitCode: r.ExitCode,
 		Tool:    ToolInfo{Name: nonEmpty(r.Scan.Tool, "mfpscan"), Version: nonEmpty(r.Scan.Version, "dev")},

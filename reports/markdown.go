@@ -71,6 +71,7 @@ type endOnly func(r *Run) error
 
 func (endOnly) Device(*DeviceResult) error { return nil }
 func (e endOnly) End(r *Run) error         { return e(r) }
+func (endOnly) Close()                     {}
 
 func writeMarkdown(w io.Writer, r *Run) error {
 	var b strings.Builder

@@ -119,9 +119,10 @@ func (s *sarifStream) Device(dr *DeviceResult) error {
 	return nil
 }
 
+func (s *sarifStream) Close() { closeSpools(s.results, s.artifacts) }
+
 func (s *sarifStream) End(r *Run) error {
-	defer s.results.Close()
-	defer s.artifacts.Close()
+	defer s.Close()
 	for _, sr := range s.baseline.absent(s.ruleIndex) {
 		if err := s.resEl.write(s.results, sr); err != nil {
 			return fmt.Errorf("write sarif: %w", err)

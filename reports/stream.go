@@ -43,6 +43,8 @@ type DeviceWriter interface {
 	Device(dr *DeviceResult) error
 	// End completes the report; r is the finished run, its Totals set.
 	End(r *Run) error
+	// Close releases the spools of a report given up before its End.
+	Close()
 }
 
 // Spool holds part of a report until it can be copied into place.
@@ -155,6 +157,13 @@ func DeviceResults(r *Run) []*DeviceResult {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return facts.CompareAddress(out[i].Address, out[j].Address) < 0 })
 	return out
+}
+
+// closeSpools closes spools, ignoring errors: they hold nothing to keep.
+func closeSpools(sp ...Spool) {
+	for _, s := range sp {
+		s.Close()
+	}
 }
 
 // spools opens n spools, closing those already open on failure.

@@ -233,6 +233,9 @@ func (rep *streamReport) finish(r *Run) error {
 // files not yet renamed. Files already in place stay.
 func (s *Streamer) Abort() {
 	for _, rep := range s.reports {
+		if rep.dw != nil {
+			rep.dw.Close()
+		}
 		if rep.tmp != nil {
 			rep.tmp.Close()
 			_ = os.Remove(rep.tmp.Name())
