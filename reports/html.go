@@ -151,7 +151,13 @@ type htmlData struct {
 	Points     []string `json:"points"`
 	Severities []string `json:"severities"`
 	Devices    int      `json:"devices"`
+	// PageSize is how many devices the page shows at once: a fleet of
+	// thousands is one file, but the browser lays out one page of it.
+	PageSize int `json:"page_size"`
 }
+
+// htmlPageSize is the devices shown per page of the report.
+const htmlPageSize = 100
 
 type htmlBar struct {
 	Name  string
@@ -237,6 +243,7 @@ func buildHTMLView(r *Run, vendors map[string]bool, devices int) *htmlView {
 	}
 	v.Data.Severities = policies.Severities
 	v.Data.Devices = v.Summary.Devices
+	v.Data.PageSize = htmlPageSize
 	v.Expired = r.ExpiredWaivers
 	total := 0
 	for _, s := range policies.Severities {
