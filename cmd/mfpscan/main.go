@@ -32,6 +32,7 @@ func main() {
 func run() int {
 	ctx, stop := signalContext()
 	defer stop()
+	defer startProfile()()
 	err := newRootCommand().ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mfpscan:", oneLine(err))
