@@ -313,21 +313,24 @@ func PolicyTestWith(ctx context.Context, w io.Writer, paths []string, opts polic
 
 // printSummary writes the terminal summary and where the reports are.
 func printSummary(cfg Config, run *reports.Run) {
-	if cfg.OutDir == StdoutOut {
-		// Standard output carries the stream; the summary goes with the
-		// progress and logs (nowhere with --quiet).
-		if cfg.Progress != nil {
-			_ = reports.WriteSummary(cfg.Progress, run, false)
-		}
+	w := cfg.textOut()
+	if w == nil {
 		return
 	}
-	if cfg.Stdout == nil {
-		return
-	}
-	_ = reports.WriteSummary(cfg.Stdout, run, cfg.Color)
+	_ = reports.WriteSummary(w, run, cfg.Color && cfg.OutDir != StdoutOut)
 	for _, f := range cfg.Formats {
 		if f == "html" {
-			fmt.Fprintf(cfg.Stdout, "\nHTML report: %s\n", filepath.Join(cfg.OutDir, "report.html"))
+			fmt.Fprintf(w, "\nHTML report: %s\n", filepath.Join(cfg.OutDir, "report.html"))
 		}
 	}
+}
+
+// textOut is where text for people goes: standard output, unless it
+// carries the report stream (--out -); then standard error, with the
+// progress (nowhere with --quiet).
+func (c Config) textOut() io.Writer {
+	if c.OutDir == StdoutOut {
+		return c.Progress
+	}
+	return c.Stdout
 }

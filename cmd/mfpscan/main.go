@@ -33,6 +33,7 @@ func run() int {
 	ctx, stop := signalContext()
 	defer stop()
 	defer startProfile()()
+	defer writeHeapProfile()
 	err := newRootCommand().ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mfpscan:", oneLine(err))

@@ -30,3 +30,21 @@ func startProfile() func() {
 		f.Close()
 	}
 }
+
+// writeHeapProfile writes the heap profile to MFPSCAN_MEMPROFILE at exit,
+// for the memory benchmarks.
+func writeHeapProfile() {
+	path := os.Getenv("MFPSCAN_MEMPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mfpscan: warning: MFPSCAN_MEMPROFILE:", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "mfpscan: warning: MFPSCAN_MEMPROFILE:", err)
+	}
+}
