@@ -46,7 +46,7 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	if err != nil {
 		return err
 	}
-	restoreGC := policies.RelaxGC()
+	restoreGC := relaxGCBounded()
 	defer restoreGC()
 	cfg.Log.Info("policy evaluation started", "devices", len(files), "evaluator", prep.policies.Evaluator())
 	scan := facts.Scan{Tool: "mfpscan", Version: Version, StartedAt: cfg.now()().UTC(), Engine: "eval", Targets: paths}

@@ -150,7 +150,7 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	if err != nil {
 		return nil, err
 	}
-	restoreGC := policies.RelaxGC()
+	restoreGC := relaxGCBounded()
 	defer restoreGC()
 	cfg.Log.Info("policy evaluation started", "devices", len(docs), "evaluator", prep.policies.Evaluator())
 	if err := rep.add(ctx, scan, docs, nil); err != nil {

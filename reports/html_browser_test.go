@@ -155,26 +155,33 @@ func runChromium(t *testing.T, bin string, args ...string) []byte {
 
 var resultPre = regexp.MustCompile(`(?s)<pre id="result">(.*?)</pre>`)
 
+// harnessVerdict loads harness (which frames dir/report.html) in headless
+// Chromium and decodes the JSON verdict it leaves in <pre id=result>.
+func harnessVerdict(t *testing.T, bin, dir, harness string, v any) {
+	t.Helper()
+	path := filepath.Join(dir, "harness.html")
+	if err := os.WriteFile(path, []byte(harness), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+path)
+	m := resultPre.FindSubmatch(dom)
+	if m == nil {
+		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
+	}
+	t.Logf("verdict: %s", m[1])
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), v); err != nil {
+		t.Fatalf("verdict %q: %v", m[1], err)
+	}
+}
+
 func TestHTMLInChromium(t *testing.T) {
 	bin := chromiumPath(t)
 	dir := t.TempDir()
 	if _, err := WriteAll(context.Background(), dir, browserRun(), []string{"html"}); err != nil {
 		t.Fatal(err)
 	}
-	harness := filepath.Join(dir, "harness.html")
-	if err := os.WriteFile(harness, []byte(browserHarness), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+harness)
-	m := resultPre.FindSubmatch(dom)
-	if m == nil {
-		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
-	}
 	var v browserVerdict
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &v); err != nil {
-		t.Fatalf("verdict %q: %v", m[1], err)
-	}
-	t.Logf("verdict: %s", m[1])
+	harnessVerdict(t, bin, dir, browserHarness, &v)
 	if v.Error != "" {
 		t.Fatalf("harness error: %s", v.Error)
 	}
@@ -328,16 +335,6 @@ func TestHTMLPagingInChromium(t *testing.T) {
 	if _, err := WriteAll(context.Background(), dir, run, []string{"html"}); err != nil {
 		t.Fatal(err)
 	}
-	harness := filepath.Join(dir, "harness.html")
-	if err := os.WriteFile(harness, []byte(pagingHarness), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+harness)
-	m := resultPre.FindSubmatch(dom)
-	if m == nil {
-		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
-	}
-	t.Logf("verdict: %s", m[1])
 	var v struct {
 		Error          string `json:"error"`
 		PagerShown     bool   `json:"pagerShown"`
@@ -351,9 +348,7 @@ func TestHTMLPagingInChromium(t *testing.T) {
 		LinkOpen       bool   `json:"linkOpen"`
 		FirstAfterLink string `json:"firstAfterLink"`
 	}
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &v); err != nil {
-		t.Fatalf("verdict %q: %v", m[1], err)
-	}
+	harnessVerdict(t, bin, dir, pagingHarness, &v)
 	if v.Error != "" {
 		t.Fatalf("harness error: %s", v.Error)
 	}

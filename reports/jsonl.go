@@ -128,14 +128,7 @@ func (s *jsonlStream) End(r *Run) error {
 	sum := JSONLSummary{Type: "summary", Site: s.site, Incomplete: r.Scan.Incomplete, ExitCode: r.ExitCode,
 		Tool:    ToolInfo{Name: nonEmpty(r.Scan.Tool, "mfpscan"), Version: nonEmpty(r.Scan.Version, "dev")},
 		Summary: Summarize(r)}
-	if !r.Scan.StartedAt.IsZero() {
-		t := r.Scan.StartedAt.UTC()
-		sum.StartedAt = &t
-	}
-	if !r.Scan.FinishedAt.IsZero() {
-		t := r.Scan.FinishedAt.UTC()
-		sum.FinishedAt = &t
-	}
+	sum.StartedAt, sum.FinishedAt = utcOrNil(r.Scan.StartedAt), utcOrNil(r.Scan.FinishedAt)
 	if err := s.enc.Encode(&sum); err != nil {
 		return fmt.Errorf("write jsonl: %w", err)
 	}

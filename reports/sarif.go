@@ -9,6 +9,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/mfpscan/mfpscan/policies"
@@ -300,14 +301,7 @@ func invocation(r *Run) *sarifInvocation {
 		ExecutionSuccessful: r.ExitCode == 0 || r.ExitCode == 1,
 		ExitCode:            intp(r.ExitCode),
 	}
-	if !r.Scan.StartedAt.IsZero() {
-		t := r.Scan.StartedAt.UTC()
-		inv.StartTimeUTC = &t
-	}
-	if !r.Scan.FinishedAt.IsZero() {
-		t := r.Scan.FinishedAt.UTC()
-		inv.EndTimeUTC = &t
-	}
+	inv.StartTimeUTC, inv.EndTimeUTC = utcOrNil(r.Scan.StartedAt), utcOrNil(r.Scan.FinishedAt)
 	if r.Scan.Incomplete {
 		inv.Notifications = []*sarifNotification{{
 			Level:   "warning",
@@ -315,6 +309,15 @@ func invocation(r *Run) *sarifInvocation {
 		}}
 	}
 	return inv
+}
+
+// utcOrNil is t in UTC, or nil for the zero time (unknown, left out).
+func utcOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 func guideTaxonomyComponent() *sarifToolComponent {

@@ -62,7 +62,14 @@ measure() { # LABEL N BINARY ARGS...
 	local label=$1 n=$2 exe=$3 t s kb
 	shift 3
 	rm -rf "$work/out-$label" "$work/state"
-	/usr/bin/time -f "%e %M" -o "$work/time" "$exe" eval "$@" "$work/in" >"$work/stdout" 2>"$work/stderr" || true
+	/usr/bin/time -f "%e %M" -o "$work/time" "$exe" eval "$@" "$work/in" >"$work/stdout" 2>"$work/stderr" &
+	local pid=$! log="$work/rss-$label-$fmt-$n.log"
+	# RSS of the whole process every 10 s, and how many facts files are in
+	# place, so a long run shows whether memory grows with the devices done.
+	while sleep 10 && kill -0 "$pid" 2>/dev/null; do
+		echo "$(date -u +%T) $(ps -o rss= --ppid "$pid" | awk '{ s += $1 } END { print int(s / 1024) }') MiB" >>"$log"
+	done
+	wait "$pid" || true
 	read -r s kb <"$work/time"
 	t=$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
 	printf '%-5s %-8s %7d files  %8.1f s  %6d devices/s  %6d MiB peak RSS  load %s\n' \
