@@ -51,7 +51,10 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	cfg.Log.Info("policy evaluation started", "devices", len(files), "evaluator", prep.policies.Evaluator())
 	scan := facts.Scan{Tool: "mfpscan", Version: Version, StartedAt: cfg.now()().UTC(), Engine: "eval", Targets: paths}
 	first := true
-	loadCtx, stopLoading := context.WithCancel(ctx)
+	// The loader stops when the loop does, not at the interrupt itself: the
+	// batch in hand is still evaluated (its undecided devices give review,
+	// as the interrupted evaluation reports them) and written.
+	loadCtx, stopLoading := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopLoading()
 	seen := make(map[string]string, min(len(files), 1<<16))
 	for b := range loadBatches(loadCtx, files) {
