@@ -92,6 +92,9 @@ func writeMarkdown(w io.Writer, r *Run) error {
 	for _, s := range statusOrder {
 		fmt.Fprintf(&b, "| %s | %d |\n", s, sum.ByStatus[s])
 	}
+	if n := sum.ByStatus[policies.StatusRelated]; n > 0 {
+		fmt.Fprintf(&b, "\n%d result(s) share their root cause with a failed result and point at it (status related) instead of failing again.\n", n)
+	}
 
 	rows := t.sortedRows()
 	b.WriteString("\n### Devices\n\n")

@@ -24,8 +24,9 @@ const (
 
 // SARIFOptions tune the SARIF writer.
 type SARIFOptions struct {
-	// OmitSuppressed drops waived results, for consumers such as GitHub code
-	// scanning that ignore SARIF suppressions.
+	// OmitSuppressed drops waived results and the findings that point at
+	// their root cause's result (kind informational), for consumers such as
+	// GitHub code scanning that ignore SARIF suppressions and kind.
 	OmitSuppressed bool
 	// Baseline is a previous SARIF log; when set every result gets a
 	// baselineState and findings that disappeared are listed as absent.
@@ -86,7 +87,7 @@ func (s *sarifStream) Device(dr *DeviceResult) error {
 	ai := -1
 	var lines *FactIndex
 	for _, res := range dr.Results {
-		if res.Status != policies.StatusFail && res.Status != policies.StatusWaived {
+		if res.Status != policies.StatusFail && res.Status != policies.StatusWaived && res.Status != policies.StatusRelated {
 			continue
 		}
 		if res.Status == policies.StatusWaived && s.opts.OmitSuppressed {
@@ -111,6 +112,11 @@ func (s *sarifStream) Device(dr *DeviceResult) error {
 			}
 		}
 		for _, sr := range sarifResults(res, dr.Device, ri, s.rules[ri].GuidePoint, dr.FactsFile, ai, lines) {
+			// GitHub ignores kind: a finding that points at its root cause
+			// would be an alert of its own there.
+			if s.opts.OmitSuppressed && sr.Kind != "fail" {
+				continue
+			}
 			s.baseline.mark(sr)
 			if err := s.resEl.write(s.results, sr); err != nil {
 				return fmt.Errorf("write sarif: %w", err)
@@ -235,12 +241,10 @@ func camelCase(s string) string {
 	return b.String()
 }
 
-// Fingerprint is the stable identity of one finding: rule, device identity
-// (not its address, so a DHCP change keeps the alert) and a discriminator
-// telling apart several findings of one rule on one device.
+// Fingerprint is policies.Fingerprint: findings.json's related refs and
+// SARIF's fingerprints name a finding the same way.
 func Fingerprint(ruleID, deviceID, discriminator string) string {
-	h := sha256.Sum256([]byte(ruleID + "\x00" + deviceID + "\x00" + discriminator))
-	return hex.EncodeToString(h[:])
+	return policies.Fingerprint(ruleID, deviceID, discriminator)
 }
 
 func intp(i int) *int { return &i }

@@ -41,6 +41,10 @@ type sweepFlags struct {
 	getenv func(string) string
 }
 
+// omitSuppressedUsage is the help of --sarif-omit-suppressed, shared by
+// every command that writes SARIF.
+const omitSuppressedUsage = "leave waived results, and findings that point at the result failing for their root cause, out of SARIF (GitHub ignores suppressions and kind)"
+
 func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	// The engine's tuned defaults are the flag defaults, so a plain
 	// `mfpscan scan` sweeps exactly as fast as the benchmarks measure.
@@ -50,7 +54,7 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.maxHosts, "max-hosts", 65536, "refuse sweeps larger than this many addresses unless --yes-large-sweep")
 	fs.BoolVar(&f.yesLarge, "yes-large-sweep", false, "confirm a sweep larger than --max-hosts")
 	fs.StringVar(&f.engine, "engine", "native", "discovery engine: native (TCP connect, SNMP, WS-Discovery, SLP) or nmap")
-	fs.StringVar(&f.nmapArgs, "nmap-args", "", "extra arguments for the nmap engine (options that write files or run scripts are refused)")
+	fs.StringVar(&f.nmapArgs, "nmap-args", "", "extra arguments for the nmap engine (options that write files, run scripts or send version probes are refused)")
 	fs.StringVar(&f.ports, "ports", "", "TCP ports to probe, e.g. 80,443,8000-8010 (default: the MFP port set)")
 	fs.Float64Var(&f.rate, "rate", def.Rate, "global probe rate limit, probes per second")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "timeout of one probe or protocol exchange")
@@ -167,7 +171,7 @@ func (f *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif, or \"history\" for the site's last complete run in the history store: mark results new / unchanged / updated / absent")
 	fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
 	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
-	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, omitSuppressedUsage)
 	f.history.register(fs)
 	fs.DurationVar(&f.evalTimeout, "eval-timeout", policies.DefaultDeviceBudget, "policy evaluation time budget per device (and per rule when finding a slow one); a rule over it gives review")
 	fs.Int64Var(&f.evalMemoryMiB, "eval-memory", policies.DefaultMemoryBudget>>20, "memory budget of policy evaluation, MiB of heap; devices being evaluated when it is exceeded give review")

@@ -66,6 +66,6 @@ its own category, so GitHub code scanning tracks every site's alerts apart.`,
 	f := cmd.Flags()
 	f.StringVarP(&out, "out", "o", "./mfpscan-merged", "output directory (must not be one of the inputs)")
 	f.StringVar(&formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown")
-	f.BoolVar(&omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	f.BoolVar(&omitSuppressed, "sarif-omit-suppressed", false, omitSuppressedUsage)
 	return cmd
 }

@@ -57,7 +57,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 	f.StringVar(&formats, "format", "sarif,html,json", "report formats: "+strings.Join(reports.Formats(), ", "))
 	f.StringVar(&site, "site", "default", "site or sweep name, used as the SARIF category")
 	f.StringVar(&baseline, "baseline", "", "previous results.sarif: mark results new / unchanged / updated / absent")
-	f.BoolVar(&omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	f.BoolVar(&omitSuppressed, "sarif-omit-suppressed", false, omitSuppressedUsage)
 	return cmd
 }
 
