@@ -1,17 +1,14 @@
 package reports
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"html"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
@@ -28,16 +25,7 @@ const (
 // sorting the way a person would, and writes a JSON verdict into
 // <pre id=result>. Chromium's --dump-dom prints the DOM after the page's
 // virtual time budget, verdict included.
-const browserHarness = `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>harness</title></head><body>
-<pre id="result">pending</pre>
-<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
-<script>
-document.getElementById("f").addEventListener("load", function () {
-  var v = {};
-  try {
-    var d = document.getElementById("f").contentDocument;
-    var shown = function (sel) {
+const browserHarness = harnessHead + `    var shown = function (sel) {
       return Array.prototype.filter.call(d.querySelectorAll(sel), function (e) {
         return !e.hasAttribute("hidden") && d.defaultView.getComputedStyle(e).display !== "none";
       }).length;
@@ -74,7 +62,24 @@ document.getElementById("f").addEventListener("load", function () {
     });
     v.handlers = handlers;
     v.payloadText = d.body.textContent.indexOf("window.top.__xss=1") >= 0;
-  } catch (e) {
+` + harnessTail
+
+// harnessHead and harnessTail wrap a harness script: load report.html in an
+// iframe, run the script with the frame's document as d, and write the
+// verdict object v (with any exception, and whether a payload ran) as JSON
+// into <pre id=result>.
+const harnessHead = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>harness</title></head><body>
+<pre id="result">pending</pre>
+<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var v = {};
+  try {
+    var d = document.getElementById("f").contentDocument;
+`
+
+const harnessTail = `  } catch (e) {
     v.error = String(e);
   }
   v.xss = window.__xss === undefined ? 0 : window.__xss;
@@ -127,32 +132,6 @@ func browserRun() *Run {
 	return run
 }
 
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return testpeer.Path(t, "chromium", "Debian package chromium")
-}
-
-func runChromium(t *testing.T, bin string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir(), "--allow-file-access-from-files"}
-	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.Bytes())
-	}
-	return stdout.Bytes()
-}
-
 var resultPre = regexp.MustCompile(`(?s)<pre id="result">(.*?)</pre>`)
 
 // harnessVerdict loads harness (which frames dir/report.html) in headless
@@ -163,7 +142,7 @@ func harnessVerdict(t *testing.T, bin, dir, harness string, v any) {
 	if err := os.WriteFile(path, []byte(harness), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+path)
+	dom := testpeer.RunChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+path)
 	m := resultPre.FindSubmatch(dom)
 	if m == nil {
 		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
@@ -175,7 +154,7 @@ func harnessVerdict(t *testing.T, bin, dir, harness string, v any) {
 }
 
 func TestHTMLInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	if _, err := WriteAll(context.Background(), dir, browserRun(), []string{"html"}); err != nil {
 		t.Fatal(err)
@@ -235,7 +214,7 @@ func TestHTMLInChromium(t *testing.T) {
 }
 
 func TestHTMLScreenshot(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	if _, err := WriteAll(context.Background(), dir, browserRun(), []string{"html"}); err != nil {
 		t.Fatal(err)
@@ -247,7 +226,7 @@ func TestHTMLScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	png := filepath.Join(out, "report.png")
-	runChromium(t, bin, "--screenshot="+png, "--window-size=1400,1000", "--hide-scrollbars",
+	testpeer.RunChromium(t, bin, "--screenshot="+png, "--window-size=1400,1000", "--hide-scrollbars",
 		"file://"+filepath.Join(dir, "report.html"))
 	info, err := os.Stat(png)
 	if err != nil {
@@ -313,7 +292,7 @@ f.addEventListener("load", function () {
 `
 
 func TestHTMLPagingInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	base := fixtureRun()
 	run := &Run{Scan: base.Scan, Rules: base.Rules, Site: base.Site}

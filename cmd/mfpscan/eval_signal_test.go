@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -35,41 +32,10 @@ deny contains "never" if {
 }
 `)
 	out := filepath.Join(dir, "out")
-	cmd := exec.Command(os.Args[0], "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
-		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out, "--log-level", "info")
-	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	log := &syncBuffer{}
-	go func() {
-		sc := bufio.NewScanner(pipe)
-		once := false
-		for sc.Scan() {
-			log.add(sc.Text())
-			if !once && strings.Contains(sc.Text(), "policy evaluation started") {
-				once = true
-				close(started)
-			}
-		}
-	}()
-	select {
-	case <-started:
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("evaluation never started; log:\n%s", log)
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := waitExit(t, cmd, 30*time.Second); code != exitInterrupted {
-		t.Fatalf("exit code %d, want %d; log:\n%s", code, exitInterrupted, log)
-	}
+	cmd, started, log := startMain(t, "policy evaluation started", "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
+		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out)
+	await(t, cmd, started, 60*time.Second, "evaluation", log)
+	terminate(t, cmd, 30*time.Second, log)
 	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
 	if err != nil {
 		t.Fatalf("nothing written after SIGTERM: %v", err)

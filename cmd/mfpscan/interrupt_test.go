@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -73,12 +72,7 @@ func TestSIGTERMDuringCollectionIsIncomplete(t *testing.T) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("the HTTP collector never reached the device; log:\n%s", log)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := waitExit(t, cmd, 15*time.Second); code != exitInterrupted {
-		t.Fatalf("exit code %d after SIGTERM during collection, want %d; log:\n%s", code, exitInterrupted, log)
-	}
+	terminate(t, cmd, 15*time.Second, log)
 	raw, err := os.ReadFile(filepath.Join(out, "results.sarif"))
 	if err != nil {
 		t.Fatal(err)

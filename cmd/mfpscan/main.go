@@ -34,7 +34,7 @@ func run() int {
 	defer stop()
 	defer startProfile()()
 	defer writeHeapProfile()
-	err := newRootCommand().ExecuteContext(ctx)
+	err := newRootCommandWith(osConfigEnv()).ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mfpscan:", oneLine(err))
 	}

@@ -11,13 +11,21 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 )
 
 // runCLI runs the command tree in-process and returns the exit code and the
 // error text, as main would print it.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	root := newRootCommand()
+	return runCLIWith(t, cliconfig.Env{}, args...)
+}
+
+// runCLIWith is runCLI reading its configuration from env.
+func runCLIWith(t *testing.T, env cliconfig.Env, args ...string) (int, string, string) {
+	t.Helper()
+	root := newRootCommandWith(env)
 	var out, errOut bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errOut)

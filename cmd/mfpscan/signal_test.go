@@ -29,6 +29,13 @@ func TestMain(m *testing.M) {
 // sweep has started, so the test signals a sweep in flight without guessing
 // with sleeps.
 func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
+	return startMain(t, "sweep started", args...)
+}
+
+// startMain runs main in a child process with args and --log-level info,
+// and returns a channel closed once a log line contains marker. The child
+// reads no config file (runTests sets MFPSCAN_CONFIG empty).
+func startMain(t *testing.T, marker string, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append(args, "--log-level", "info")...)
 	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
@@ -46,7 +53,7 @@ func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBu
 		once := false
 		for sc.Scan() {
 			log.add(sc.Text())
-			if !once && strings.Contains(sc.Text(), "sweep started") {
+			if !once && strings.Contains(sc.Text(), marker) {
 				once = true
 				close(started)
 			}
@@ -69,11 +76,36 @@ func (b *syncBuffer) String() string {
 
 func awaitSweep(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, log *syncBuffer) {
 	t.Helper()
+	await(t, cmd, started, 30*time.Second, "sweep", log)
+}
+
+// await waits for started, killing the child and failing when it does not
+// come within d.
+func await(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, d time.Duration, what string, log *syncBuffer) {
+	t.Helper()
 	select {
 	case <-started:
-	case <-time.After(30 * time.Second):
+	case <-time.After(d):
 		_ = cmd.Process.Kill()
-		t.Fatalf("sweep never started; log:\n%s", log)
+		t.Fatalf("%s never started; log:\n%s", what, log)
+	}
+}
+
+// terminate is interrupt with SIGTERM, what systemd and Kubernetes send.
+func terminate(t *testing.T, cmd *exec.Cmd, d time.Duration, log *syncBuffer) {
+	t.Helper()
+	interrupt(t, cmd, syscall.SIGTERM, d, log)
+}
+
+// interrupt sends sig and fails unless the child exits within d with the
+// interrupted exit code.
+func interrupt(t *testing.T, cmd *exec.Cmd, sig os.Signal, d time.Duration, log *syncBuffer) {
+	t.Helper()
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, cmd, d); code != exitInterrupted {
+		t.Fatalf("exit code %d after %v, want %d (interrupted); log:\n%s", code, sig, exitInterrupted, log)
 	}
 }
 
@@ -112,13 +144,7 @@ func TestSIGINTWritesPartialResults(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report")
 	cmd, started, stderr := startCLI(t, "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
 	awaitSweep(t, cmd, started, stderr)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	code := waitExit(t, cmd, 20*time.Second)
-	if code != exitInterrupted {
-		t.Fatalf("exit code %d, want %d (interrupted); stderr:\n%s", code, exitInterrupted, stderr)
-	}
+	interrupt(t, cmd, syscall.SIGINT, 20*time.Second, stderr)
 	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
 	if err != nil {
 		t.Fatalf("no findings.json after SIGINT: %v", err)
