@@ -65,7 +65,9 @@ func TestBrokenCheckpointIsRefusedUntouched(t *testing.T) {
 		spoil func(t *testing.T, dir string)
 		want  string
 	}{
-		{"torn last line", func(t *testing.T, dir string) { appendTo(t, filepath.Join(dir, JournalName), `{"device":"127.0.0.3","fa`) }, "truncated"},
+		{"torn last line", func(t *testing.T, dir string) {
+			appendTo(t, filepath.Join(dir, JournalName), `{"device":"127.0.0.3","fa`)
+		}, "truncated"},
 		{"garbage line", func(t *testing.T, dir string) { appendTo(t, filepath.Join(dir, JournalName), "not json\n") }, "line 3"},
 		{"empty journal", func(t *testing.T, dir string) { writeFile(t, filepath.Join(dir, JournalName), "") }, "empty"},
 		{"edited facts", func(t *testing.T, dir string) {

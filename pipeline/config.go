@@ -153,17 +153,34 @@ func parsePort(s string) (int, error) {
 	return p, nil
 }
 
-// CheckOutDir validates an --out value. "-" (standard output) is refused:
-// a run is a directory, not one stream — the SARIF locates every result in
-// the device's facts file written beside it, and findings, facts and the
-// HTML report belong together — so no format can stand alone on stdout.
-// Use `discover --json` or `diff` for output on stdout.
+// StdoutOut as --out writes the report to standard output.
+const StdoutOut = "-"
+
+// CheckOutDir validates an --out value naming a directory. "-" (standard
+// output) is refused here: a run is a directory, not one stream — the SARIF
+// locates every result in the device's facts file written beside it, and
+// findings, facts and the HTML report belong together. CheckOutput allows
+// "-" for the formats made for a stream.
 func CheckOutDir(dir string) error {
 	switch strings.TrimSpace(dir) {
 	case "":
 		return Usagef("--out must not be empty")
-	case "-":
+	case StdoutOut:
 		return Usagef("--out - (standard output) is not supported: reports are written to a directory (the SARIF points into the facts files beside it); give a directory")
+	}
+	return nil
+}
+
+// CheckOutput validates --out with the formats: "-" takes only formats
+// that stand alone on a stream (jsonl), written as each device completes.
+func CheckOutput(dir string, formats []string) error {
+	if strings.TrimSpace(dir) != StdoutOut {
+		return CheckOutDir(dir)
+	}
+	for _, f := range formats {
+		if !reports.StreamsToStdout(f) {
+			return Usagef("--out - (standard output) takes only --format jsonl; %s is written to a directory (the SARIF points into the facts files beside it): give a directory", f)
+		}
 	}
 	return nil
 }

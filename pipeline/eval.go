@@ -20,8 +20,15 @@ import (
 	"github.com/mfpscan/mfpscan/reports"
 )
 
+// evalBatch is how many facts files are read, evaluated and written
+// together: enough to keep every core busy, few enough that memory does not
+// grow with the fleet.
+const evalBatch = 256
+
 // Eval evaluates saved facts files (or directories of them) and writes the
-// same reports scan would, without touching the network.
+// same reports scan would, without touching the network. Files stream
+// through in batches: reading and validation of the next batch overlap the
+// evaluation and writing of this one, and no batch is kept once written.
 func Eval(ctx context.Context, cfg Config, paths []string) error {
 	prep, err := prepare(ctx, cfg)
 	if err != nil {
@@ -31,28 +38,65 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	if err != nil {
 		return err
 	}
-	docs, texts, err := loadFacts(paths)
+	files, err := factsFiles(paths)
 	if err != nil {
 		return err
 	}
-	var encoded map[string][]byte
-	if att == nil {
-		// Nothing changes the documents after loading, so the text encoded
-		// while checking them is the facts file to write: no second encoding.
-		encoded = make(map[string][]byte, len(docs))
-		for i, d := range docs {
-			encoded[d.Address] = texts[i]
+	rep, err := newReporter(cfg, prep)
+	if err != nil {
+		return err
+	}
+	restoreGC := relaxGCBounded()
+	defer restoreGC()
+	cfg.Log.Info("policy evaluation started", "devices", len(files), "evaluator", prep.policies.Evaluator())
+	scan := facts.Scan{Tool: "mfpscan", Version: Version, StartedAt: cfg.now()().UTC(), Engine: "eval", Targets: paths}
+	first := true
+	// The loader stops when the loop does, not at the interrupt itself: the
+	// batch in hand is still evaluated (its undecided devices give review,
+	// as the interrupted evaluation reports them) and written.
+	loadCtx, stopLoading := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopLoading()
+	seen := make(map[string]string, min(len(files), 1<<16))
+	for b := range loadBatches(loadCtx, files) {
+		if b.err != nil {
+			rep.abort()
+			return b.err
+		}
+		for i, d := range b.docs {
+			if prev, dup := seen[d.Address]; dup {
+				rep.abort()
+				return Usagef("%s: device %s already read from %s", b.files[i], d.Address, prev)
+			}
+			seen[d.Address] = b.files[i]
+		}
+		if first && b.docs[0].Scan != nil {
+			scan = *b.docs[0].Scan
+		}
+		first = false
+		texts := b.texts
+		if att != nil {
+			// Attestations change the documents: their text is encoded
+			// again when written.
+			texts = nil
+			for _, d := range b.docs {
+				att.Apply(d)
+			}
+		}
+		if err := rep.add(ctx, scan, b.docs, texts); err != nil {
+			rep.abort()
+			return err
+		}
+		if rep.stopped != nil {
+			break
 		}
 	}
-	for _, d := range docs {
-		att.Apply(d)
+	stopLoading()
+	if ctx.Err() != nil && rep.stopped == nil {
+		// Interrupted while files were still being read: what was
+		// evaluated is written, marked incomplete.
+		rep.stopped = fmt.Errorf("%w: evaluation stopped early: %v; what was decided is written to %s, marked incomplete", ErrInterrupted, context.Cause(ctx), cfg.OutDir)
 	}
-	texts = nil
-	scan := facts.Scan{Tool: "mfpscan", Version: Version, StartedAt: cfg.now()().UTC(), Engine: "eval", Targets: paths}
-	if len(docs) > 0 && docs[0].Scan != nil {
-		scan = *docs[0].Scan
-	}
-	run, err := evaluateAndReport(ctx, cfg, prep, scan, docs, encoded)
+	run, err := rep.finish(ctx, scan)
 	if run != nil {
 		// An interrupted evaluation still has a run: metrics and the summary
 		// describe what was decided.
@@ -67,22 +111,72 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	return failOnError(cfg, run)
 }
 
+// factsBatchLoad is one batch of facts files read and checked.
+type factsBatchLoad struct {
+	files []string
+	docs  []*facts.Device
+	texts [][]byte
+	err   error
+}
+
+// loadBatches reads files in batches of evalBatch, each batch in parallel,
+// one batch ahead of the consumer. It stops at the first error (sent as the
+// last batch) or when ctx ends; an interrupt is the consumer's to report.
+func loadBatches(ctx context.Context, files []string) <-chan factsBatchLoad {
+	out := make(chan factsBatchLoad, 1)
+	go func() {
+		defer close(out)
+		for start := 0; start < len(files); start += evalBatch {
+			if ctx.Err() != nil {
+				return
+			}
+			part := files[start:min(start+evalBatch, len(files))]
+			docs, texts, err := readFactsFiles(part)
+			select {
+			case out <- factsBatchLoad{files: part, docs: docs, texts: texts, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out
+}
+
 // LoadFacts reads facts documents from files and directories (every *.json
 // below a directory). Each document is checked against the schema; an
 // invalid one is a usage error naming the file.
 func LoadFacts(paths []string) ([]*facts.Device, error) {
-	docs, _, err := loadFacts(paths)
-	return docs, err
+	files, err := factsFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	docs, _, err := readFactsFiles(files)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]string, len(docs))
+	for i, d := range docs {
+		if prev, dup := seen[d.Address]; dup {
+			return nil, Usagef("%s: device %s already read from %s", files[i], d.Address, prev)
+		}
+		seen[d.Address] = files[i]
+	}
+	return docs, nil
 }
 
-// loadFacts is LoadFacts that also returns each document's facts-file text
-// (reports.EncodeFacts), in the order of the documents.
-func loadFacts(paths []string) ([]*facts.Device, [][]byte, error) {
+// factsFiles lists the facts files named by paths (every *.json below a
+// directory), in the order devices are reported: by the address a facts
+// file's name encodes (reports.FactsFileName), so a directory mfpscan wrote
+// streams in address order, then by path.
+func factsFiles(paths []string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, nil, Usagef("read facts: %v", err)
+			return nil, Usagef("read facts: %v", err)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -98,25 +192,23 @@ func loadFacts(paths []string) ([]*facts.Device, [][]byte, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, nil, Usagef("read facts directory %s: %v", p, err)
+			return nil, Usagef("read facts directory %s: %v", p, err)
 		}
 	}
 	if len(files) == 0 {
-		return nil, nil, Usagef("no facts files (*.json) found in %s", strings.Join(paths, ", "))
+		return nil, Usagef("no facts files (*.json) found in %s", strings.Join(paths, ", "))
 	}
-	slices.Sort(files)
-	docs, texts, err := readFactsFiles(files)
-	if err != nil {
-		return nil, nil, err
+	keys := make(map[string]string, len(files))
+	for _, f := range files {
+		keys[f] = reports.AddressOfFactsFile(filepath.Base(f))
 	}
-	seen := make(map[string]string, len(docs))
-	for i, d := range docs {
-		if prev, dup := seen[d.Address]; dup {
-			return nil, nil, Usagef("%s: device %s already read from %s", files[i], d.Address, prev)
+	slices.SortFunc(files, func(a, b string) int {
+		if c := facts.CompareAddress(keys[a], keys[b]); c != 0 {
+			return c
 		}
-		seen[d.Address] = files[i]
-	}
-	return docs, texts, nil
+		return strings.Compare(a, b)
+	})
+	return files, nil
 }
 
 // readFactsFiles reads files in parallel (reading, schema validation and
@@ -224,13 +316,24 @@ func PolicyTestWith(ctx context.Context, w io.Writer, paths []string, opts polic
 
 // printSummary writes the terminal summary and where the reports are.
 func printSummary(cfg Config, run *reports.Run) {
-	if cfg.Stdout == nil {
+	w := cfg.textOut()
+	if w == nil {
 		return
 	}
-	_ = reports.WriteSummary(cfg.Stdout, run, cfg.Color)
+	_ = reports.WriteSummary(w, run, cfg.Color && cfg.OutDir != StdoutOut)
 	for _, f := range cfg.Formats {
 		if f == "html" {
-			fmt.Fprintf(cfg.Stdout, "\nHTML report: %s\n", filepath.Join(cfg.OutDir, "report.html"))
+			fmt.Fprintf(w, "\nHTML report: %s\n", filepath.Join(cfg.OutDir, "report.html"))
 		}
 	}
+}
+
+// textOut is where text for people goes: standard output, unless it
+// carries the report stream (--out -); then standard error, with the
+// progress (nowhere with --quiet).
+func (c Config) textOut() io.Writer {
+	if c.OutDir == StdoutOut {
+		return c.Progress
+	}
+	return c.Stdout
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,9 @@ import (
 // BaselineFromHistory as --baseline takes the SARIF log of the site's last
 // complete run from the history store instead of a file.
 const BaselineFromHistory = "history"
+
+// errStoreClosed stops a closed store from being used again.
+var errStoreClosed = errors.New("history store closed")
 
 // historyRun records one run in the store. A store that cannot be opened or
 // written never stops the scan: the reports are the product, the history a
@@ -74,32 +78,47 @@ func (h *historyRun) begin(ctx context.Context, cfg Config, scan facts.Scan) {
 // trendRuns is how many runs the report's trend charts show.
 const trendRuns = 12
 
-// record stores every device and its results, marks the run recorded, and
-// hands the site's trends (this run included) to the report.
+// record stores a run held in memory (history import): every device and
+// its results, then the run's end.
 func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
 	if h == nil {
 		return
 	}
 	h.begin(ctx, cfg, run.Scan)
-	if h.err != nil {
-		return
-	}
 	keyPoint := make(map[string]int, len(run.Rules))
 	for _, r := range run.Rules {
 		keyPoint[r.ID] = r.GuidePoint
 	}
-	byDevice := make(map[string][]history.Result, len(run.Devices))
-	for _, r := range run.Results {
-		byDevice[r.Address] = append(byDevice[r.Address], history.Result{
+	for _, dr := range reports.DeviceResults(run) {
+		if dr.Device != nil {
+			h.recordDevice(ctx, cfg, dr.Device, dr.Results, keyPoint)
+		}
+	}
+	h.finish(ctx, cfg, run)
+}
+
+// recordDevice stores one device and its results as it is reported.
+func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Device, results []policies.Result, keyPoint map[string]int) {
+	if h == nil || h.err != nil || h.id == 0 {
+		return
+	}
+	rs := make([]history.Result, 0, len(results))
+	for _, r := range results {
+		rs = append(rs, history.Result{
 			RuleID: r.RuleID, Status: string(r.Status), Severity: r.Severity,
 			KeyPoint: keyPoint[r.RuleID], Waived: r.Waiver != nil,
 		})
 	}
-	for _, d := range run.Devices {
-		if err := h.store.RecordDevice(ctx, h.id, deviceRecord(d), byDevice[d.Address]); err != nil {
-			h.fail(cfg, err)
-			return
-		}
+	if err := h.store.RecordDevice(ctx, h.id, deviceRecord(d), rs); err != nil {
+		h.fail(cfg, err)
+	}
+}
+
+// finish marks the run recorded, once every device is, and hands the
+// site's trends (this run included) to the report.
+func (h *historyRun) finish(ctx context.Context, cfg Config, run *reports.Run) {
+	if h == nil || h.err != nil || h.id == 0 {
+		return
 	}
 	end := history.RunEnd{FinishedAt: run.Scan.FinishedAt, ExitStatus: run.ExitCode, Incomplete: run.Scan.Incomplete}
 	if end.FinishedAt.IsZero() {
@@ -129,9 +148,22 @@ func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
 	if h.err != nil || h.id == 0 {
 		return
 	}
-	sarif, err := os.ReadFile(filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename()))
+	path := filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename())
+	info, err := os.Stat(path)
 	if err != nil {
-		return // no SARIF format this run: nothing to keep
+		return // no SARIF format this run (or --out -): nothing to keep
+	}
+	if info.Size() > reports.MaxBaselineFile {
+		// --baseline reads no more than this, and the store takes the log
+		// in memory: a fleet this large keeps its baselines as files.
+		if cfg.Log != nil {
+			cfg.Log.Warn("results.sarif not kept in the history store as the next baseline: over the size --baseline reads; pass the file to --baseline instead", "bytes", info.Size(), "cap", reports.MaxBaselineFile)
+		}
+		return
+	}
+	sarif, err := os.ReadFile(path)
+	if err != nil {
+		return
 	}
 	if err := h.store.SetBaseline(ctx, h.id, sarif); err != nil {
 		h.fail(cfg, err)
@@ -141,6 +173,8 @@ func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
 func (h *historyRun) close() {
 	if h != nil && h.store != nil {
 		h.store.Close()
+		h.store = nil
+		h.err = errStoreClosed
 	}
 }
 

@@ -127,10 +127,10 @@ func Demo(ctx context.Context, cfg Config, o LabOptions) error {
 		return err
 	}
 	defer fleet.Close()
-	if cfg.Stdout != nil {
-		fmt.Fprintf(cfg.Stdout, "Simulated fleet on %s (loopback only):\n", lc.Subnet)
-		printFleet(cfg.Stdout, fleet, lc.PortOffset)
-		fmt.Fprintln(cfg.Stdout)
+	if w := cfg.textOut(); w != nil {
+		fmt.Fprintf(w, "Simulated fleet on %s (loopback only):\n", lc.Subnet)
+		printFleet(w, fleet, lc.PortOffset)
+		fmt.Fprintln(w)
 	}
 	roles := collectors.DefaultRoles().Shift(lc.PortOffset)
 	cfg.Targets = []string{lc.Subnet.String()}

@@ -48,8 +48,13 @@ func prepare(ctx context.Context, cfg Config) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOutDir(cfg.OutDir); err != nil {
+	if err := CheckOutput(cfg.OutDir, cfg.Formats); err != nil {
 		return nil, err
+	}
+	if cfg.OutDir != StdoutOut {
+		if err := checkOutDir(cfg.OutDir); err != nil {
+			return nil, err
+		}
 	}
 	return &prepared{policies: eng, writers: ws, history: openHistory(ctx, cfg, eng.Rules())}, nil
 }
@@ -135,43 +140,134 @@ func checkOutDir(dir string) error {
 	return os.Remove(probe.Name())
 }
 
-// evaluateAndReport runs the policies over docs and writes every report.
-// It is shared by scan, eval and demo so the three produce the same files.
-// When ctx ends during the evaluation, the results decided so far are
-// written, marked incomplete, and the error returned with the run wraps
-// ErrInterrupted. encoded, when not nil, holds each document's facts-file
-// text already made by reports.EncodeFacts, written as is.
-func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device, encoded map[string][]byte) (*reports.Run, error) {
-	eng := prep.policies
-	slices.SortFunc(docs, func(a, b *facts.Device) int { return facts.CompareAddress(a.Address, b.Address) })
+// evaluateAndReport runs the policies over docs held in memory and writes
+// every report through the same streaming reporter eval uses. It is shared
+// by scan and demo so they produce the files eval does. When ctx ends
+// during the evaluation, the results decided so far are written, marked
+// incomplete, and the error returned with the run wraps ErrInterrupted.
+func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
+	rep, err := newReporter(cfg, prep)
+	if err != nil {
+		return nil, err
+	}
+	// The documents are all in memory here (scan holds its sweep): a heap
+	// limit below them would only make the collector spin.
 	restoreGC := policies.RelaxGC()
-	cfg.Log.Info("policy evaluation started", "devices", len(docs), "evaluator", eng.Evaluator())
-	results, err := eng.EvaluateAll(ctx, docs, 0)
-	restoreGC()
-	var stopped error
+	defer restoreGC()
+	cfg.Log.Info("policy evaluation started", "devices", len(docs), "evaluator", prep.policies.Evaluator())
+	if err := rep.add(ctx, scan, docs, nil); err != nil {
+		rep.abort()
+		return nil, err
+	}
+	return rep.finish(ctx, scan)
+}
+
+// reporter evaluates devices batch by batch and streams each one, with its
+// results, to the report writers and the history store as it is decided:
+// nothing holds every device's facts or results.
+type reporter struct {
+	cfg      Config
+	prep     *prepared
+	st       *reports.Streamer
+	keyPoint map[string]int
+	begun    bool
+	// stopped is the interruption met during evaluation, if any.
+	stopped error
+}
+
+func newReporter(cfg Config, prep *prepared) (*reporter, error) {
+	eng := prep.policies
+	head := &reports.Run{Rules: eng.Rules(), ExpiredWaivers: eng.ExpiredWaivers(), Site: cfg.Site}
+	dir := cfg.OutDir
+	if dir == StdoutOut {
+		dir = ""
+	}
+	st, err := reports.NewStreamer(dir, prep.writers, head, cfg.Stdout)
+	if err != nil {
+		return nil, fmt.Errorf("write reports: %w", err)
+	}
+	keyPoint := make(map[string]int, len(head.Rules))
+	for _, r := range head.Rules {
+		keyPoint[r.ID] = r.GuidePoint
+	}
+	return &reporter{cfg: cfg, prep: prep, st: st, keyPoint: keyPoint}, nil
+}
+
+// add evaluates one batch of documents and writes them in address order.
+// texts, when not nil, holds each document's facts-file text (made by
+// reports.EncodeFacts), written as is. An interrupted evaluation still
+// writes the batch (undecided devices give review) and is remembered for
+// finish; later batches are not evaluated.
+func (r *reporter) add(ctx context.Context, scan facts.Scan, docs []*facts.Device, texts [][]byte) error {
+	if r.stopped != nil || len(docs) == 0 {
+		return nil
+	}
+	if !r.begun {
+		r.prep.history.begin(ctx, r.cfg, scan)
+		r.begun = true
+	}
+	order := make([]int, len(docs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return facts.CompareAddress(docs[a].Address, docs[b].Address) })
+	sorted := make([]*facts.Device, len(docs))
+	for i, j := range order {
+		sorted[i] = docs[j]
+	}
+	results, err := r.prep.policies.EvaluateAll(ctx, sorted, 0)
 	switch {
 	case errors.Is(err, policies.ErrIncomplete):
-		stopped = fmt.Errorf("%w: policy evaluation stopped early: %v; what was decided is written to %s, marked incomplete", ErrInterrupted, err, cfg.OutDir)
-		scan.Incomplete = true
-		ctx = context.WithoutCancel(ctx)
+		r.stopped = fmt.Errorf("%w: policy evaluation stopped early: %v; what was decided is written to %s, marked incomplete", ErrInterrupted, err, r.cfg.OutDir)
 	case err != nil:
-		return nil, fmt.Errorf("evaluate policies: %w", err)
+		return fmt.Errorf("evaluate policies: %w", err)
+	}
+	// Results come sorted by address, then rule, as the documents are.
+	byAddr := make(map[string][]policies.Result, len(docs))
+	for i := 0; i < len(results); {
+		j := i + 1
+		for j < len(results) && results[j].Address == results[i].Address {
+			j++
+		}
+		byAddr[results[i].Address] = results[i:j:j]
+		i = j
+	}
+	hctx := context.WithoutCancel(ctx)
+	for i, j := range order {
+		d := sorted[i]
+		var text []byte
+		if texts != nil {
+			text = texts[j]
+		}
+		res := byAddr[d.Address]
+		r.prep.history.recordDevice(hctx, r.cfg, d, res, r.keyPoint)
+		if err := r.st.Add(d, text, res); err != nil {
+			return fmt.Errorf("write reports: %w", err)
+		}
+	}
+	return nil
+}
+
+// finish completes the reports and the history record. The run returned
+// holds the counts (Totals), not the devices.
+func (r *reporter) finish(ctx context.Context, scan facts.Scan) (*reports.Run, error) {
+	ctx = context.WithoutCancel(ctx)
+	eng := r.prep.policies
+	if r.stopped != nil {
+		scan.Incomplete = true
 	}
 	run := &reports.Run{
 		Scan:           scan,
-		Devices:        docs,
 		Rules:          eng.Rules(),
-		Results:        results,
 		ExpiredWaivers: eng.ExpiredWaivers(),
-		Site:           cfg.Site,
-		FactsText:      encoded,
+		Site:           r.cfg.Site,
+		Totals:         r.st.Totals(),
 	}
 	if n := eng.Stats().CompiledFallbacks; n > 0 {
 		run.CompiledFallbacks = n
-		cfg.Log.Info("compiled evaluator fell back to topdown", "devices", n)
+		r.cfg.Log.Info("compiled evaluator fell back to topdown", "devices", n)
 	}
-	failed := countAtOrAbove(results, cfg.FailOn)
-	if failed > 0 {
+	if run.Totals.FailedAtOrAbove(r.cfg.FailOn) > 0 {
 		run.ExitCode = 1
 	}
 	// An interrupted run exits with ExitInterrupted; the SARIF invocation
@@ -179,16 +275,27 @@ func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan fac
 	if scan.Incomplete {
 		run.ExitCode = ExitInterrupted
 	}
-	prep.history.record(ctx, cfg, run)
-	written, err := reports.WriteWith(ctx, cfg.OutDir, run, prep.writers)
+	if !r.begun {
+		r.prep.history.begin(ctx, r.cfg, scan)
+	}
+	r.prep.history.finish(ctx, r.cfg, run)
+	written, err := r.st.Finish(ctx, run)
 	if err != nil {
+		r.prep.history.close()
 		return nil, fmt.Errorf("write reports: %w", err)
 	}
 	for _, p := range written {
-		cfg.Log.Debug("wrote report", "path", p)
+		r.cfg.Log.Debug("wrote report", "path", p)
 	}
-	prep.history.saveBaseline(ctx, cfg)
-	return run, stopped
+	r.prep.history.saveBaseline(ctx, r.cfg)
+	return run, r.stopped
+}
+
+// abort drops what the run wrote to temporary files; the history run stays
+// unfinished, as after a crash.
+func (r *reporter) abort() {
+	r.st.Abort()
+	r.prep.history.close()
 }
 
 // writersFor builds the writers of cfg.Formats, with the SARIF options.
@@ -235,18 +342,4 @@ func ReadBaseline(path string) ([]byte, error) {
 		return nil, Usagef("--baseline %s: %v", path, err)
 	}
 	return b, nil
-}
-
-func countAtOrAbove(results []policies.Result, threshold string) int {
-	if threshold == "" {
-		return 0
-	}
-	min := policies.SeverityRank(threshold)
-	n := 0
-	for _, r := range results {
-		if r.Status == policies.StatusFail && policies.SeverityRank(r.Severity) >= min {
-			n++
-		}
-	}
-	return n
 }

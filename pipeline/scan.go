@@ -80,7 +80,7 @@ func Scan(ctx context.Context, cfg Config) error {
 	}
 	// Reports are written even after Ctrl-C: a fresh context, so the
 	// interrupted sweep's cancellation does not discard what was collected.
-	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs, nil)
+	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func newEngine(cfg Config) (scanner.Engine, error) {
 }
 
 func failOnError(cfg Config, run *reports.Run) error {
-	if n := countAtOrAbove(run.Results, cfg.FailOn); n > 0 {
+	if n := run.Totals.FailedAtOrAbove(cfg.FailOn); n > 0 {
 		return &FindingsError{Threshold: cfg.FailOn, Count: n}
 	}
 	return nil

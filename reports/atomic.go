@@ -2,10 +2,8 @@ package reports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,6 +18,7 @@ func writers() []Writer {
 		JSONWriter{},
 		CSVWriter{},
 		MarkdownWriter{},
+		JSONLWriter{},
 	}
 }
 
@@ -98,31 +97,5 @@ func WriteAll(ctx context.Context, dir string, run *Run, formats []string) ([]st
 // whose text is already in run.FactsText (made by EncodeFacts) is written
 // as is instead of being encoded again.
 func WriteWith(ctx context.Context, dir string, run *Run, ws []Writer) ([]string, error) {
-	if run == nil {
-		return nil, errors.New("write reports: nil run")
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "facts"), 0o755); err != nil {
-		return nil, fmt.Errorf("create output directory: %w", err)
-	}
-	if run.FactsFiles == nil {
-		run.FactsFiles = map[string]string{}
-	}
-	if run.FactsText == nil {
-		run.FactsText = map[string][]byte{}
-	}
-	written, err := writeFactsFiles(ctx, dir, run)
-	if err != nil {
-		return written, err
-	}
-	for _, w := range ws {
-		if err := ctx.Err(); err != nil {
-			return written, fmt.Errorf("write %s report: %w", w.Name(), err)
-		}
-		path := filepath.Join(dir, w.Filename())
-		if err := WriteFileAtomic(path, func(out io.Writer) error { return w.Write(out, run) }); err != nil {
-			return written, fmt.Errorf("write %s report: %w", w.Name(), err)
-		}
-		written = append(written, path)
-	}
-	return written, nil
+	return writeRun(ctx, dir, run, ws)
 }

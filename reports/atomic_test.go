@@ -45,7 +45,7 @@ func TestWriteFileAtomic(t *testing.T) {
 
 func TestRegistry(t *testing.T) {
 	got := Formats()
-	want := []string{"sarif", "html", "json", "csv", "markdown"}
+	want := []string{"sarif", "html", "json", "csv", "markdown", "jsonl"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Formats() = %v, want %v", got, want)
 	}

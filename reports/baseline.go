@@ -63,56 +63,88 @@ func CheckBaseline(previous []byte) error {
 }
 
 func applyBaseline(cur *sarifLog, previous []byte) error {
-	if len(previous) == 0 {
-		return errors.New("apply baseline: empty baseline file")
-	}
-	prev, err := sarif.FromBytes(previous)
-	if err != nil {
-		return fmt.Errorf("parse baseline sarif: %w", err)
-	}
 	if len(cur.Runs) == 0 {
 		return errors.New("apply baseline: current log has no run")
 	}
+	base, err := newBaselineIndex(previous)
+	if err != nil {
+		return err
+	}
 	run := cur.Runs[0]
-	old := map[string]*sarif.Result{}
-	var order []string
+	for _, res := range run.Results {
+		base.mark(res)
+	}
+	ruleIndex := map[string]int{}
+	for i, d := range run.Tool.Driver.Rules {
+		ruleIndex[d.ID] = i
+	}
+	run.Results = append(run.Results, base.absent(ruleIndex)...)
+	return nil
+}
+
+// baselineIndex holds a previous log's findings by fingerprint, and which
+// of them the current run has seen, so results are marked as they stream.
+type baselineIndex struct {
+	old   map[string]*sarif.Result
+	order []string
+	seen  map[string]bool
+}
+
+func newBaselineIndex(previous []byte) (*baselineIndex, error) {
+	if len(previous) == 0 {
+		return nil, errors.New("apply baseline: empty baseline file")
+	}
+	prev, err := sarif.FromBytes(previous)
+	if err != nil {
+		return nil, fmt.Errorf("parse baseline sarif: %w", err)
+	}
+	b := &baselineIndex{old: map[string]*sarif.Result{}, seen: map[string]bool{}}
 	for _, pr := range prev.Runs {
 		if pr == nil {
 			continue
 		}
 		for _, res := range pr.Results {
 			fp := prevFingerprint(res)
-			if fp == "" || old[fp] != nil || stringOr(res.BaselineState) == BaselineAbsent {
+			if fp == "" || b.old[fp] != nil || stringOr(res.BaselineState) == BaselineAbsent {
 				// An absent result of the previous log was already gone then.
 				continue
 			}
-			old[fp] = res
-			order = append(order, fp)
+			b.old[fp] = res
+			b.order = append(b.order, fp)
 		}
 	}
-	seen := map[string]bool{}
-	for _, res := range run.Results {
-		fp := res.PartialFingerprints[fingerprintKey]
-		seen[fp] = true
-		switch p := old[fp]; {
-		case p == nil:
-			res.BaselineState = BaselineNew
-		case p.Message.Text != nil && *p.Message.Text == res.Message.Text:
-			res.BaselineState = BaselineUnchanged
-		default:
-			res.BaselineState = BaselineUpdated
+	return b, nil
+}
+
+// mark sets res's baselineState; a nil index (no baseline) leaves it unset.
+func (b *baselineIndex) mark(res *sarifResult) {
+	if b == nil {
+		return
+	}
+	fp := res.PartialFingerprints[fingerprintKey]
+	b.seen[fp] = true
+	switch p := b.old[fp]; {
+	case p == nil:
+		res.BaselineState = BaselineNew
+	case p.Message.Text != nil && *p.Message.Text == res.Message.Text:
+		res.BaselineState = BaselineUnchanged
+	default:
+		res.BaselineState = BaselineUpdated
+	}
+}
+
+// absent returns the previous findings not marked, in their old order.
+func (b *baselineIndex) absent(ruleIndex map[string]int) []*sarifResult {
+	if b == nil {
+		return nil
+	}
+	var out []*sarifResult
+	for _, fp := range b.order {
+		if !b.seen[fp] {
+			out = append(out, absentResult(b.old[fp], fp, ruleIndex))
 		}
 	}
-	ruleIndex := map[string]int{}
-	for i, d := range run.Tool.Driver.Rules {
-		ruleIndex[d.ID] = i
-	}
-	for _, fp := range order {
-		if !seen[fp] {
-			run.Results = append(run.Results, absentResult(old[fp], fp, ruleIndex))
-		}
-	}
-	return nil
+	return out
 }
 
 func stringOr(p *string) string {

@@ -33,20 +33,30 @@ func csvCell(s string) string {
 }
 
 // Write implements Writer.
-func (CSVWriter) Write(w io.Writer, r *Run) error {
-	ix := indexRun(r)
-	cw := csv.NewWriter(w)
+func (c CSVWriter) Write(w io.Writer, r *Run) error { return writeWhole(c, w, r) }
+
+// Begin implements StreamWriter: rows go straight to out.
+func (CSVWriter) Begin(out io.Writer, _ SpoolFunc, head *Run) (DeviceWriter, error) {
+	cw := csv.NewWriter(out)
 	if err := cw.Write(csvHeader); err != nil {
-		return fmt.Errorf("write csv: %w", err)
+		return nil, fmt.Errorf("write csv: %w", err)
 	}
-	for _, res := range sortedResults(r.Results) {
-		d := ix.devices[res.Address]
-		var vendor, model, serial string
-		if d != nil {
-			vendor, model, serial = attr(d.Identity.Vendor), attr(d.Identity.Model), attr(d.Identity.Serial)
-		}
+	return &csvStream{cw: cw, rules: indexRun(&Run{Rules: head.Rules}).rules}, nil
+}
+
+type csvStream struct {
+	cw    *csv.Writer
+	rules map[string]*policies.Rule
+}
+
+func (s *csvStream) Device(dr *DeviceResult) error {
+	var vendor, model, serial string
+	if d := dr.Device; d != nil {
+		vendor, model, serial = attr(d.Identity.Vendor), attr(d.Identity.Model), attr(d.Identity.Serial)
+	}
+	for _, res := range dr.Results {
 		title, point := "", ""
-		if rl := ix.rules[res.RuleID]; rl != nil {
+		if rl := s.rules[res.RuleID]; rl != nil {
 			title = rl.Title
 			if rl.GuidePoint > 0 {
 				point = strconv.Itoa(rl.GuidePoint)
@@ -68,12 +78,18 @@ func (CSVWriter) Write(w io.Writer, r *Run) error {
 		for i := range row {
 			row[i] = csvCell(row[i])
 		}
-		if err := cw.Write(row); err != nil {
+		if err := s.cw.Write(row); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+func (*csvStream) Close() {}
+
+func (s *csvStream) End(*Run) error {
+	s.cw.Flush()
+	if err := s.cw.Error(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil

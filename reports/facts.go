@@ -206,3 +206,33 @@ func FactLine(doc []byte, pointer string) int {
 		}
 	}
 }
+
+// AddressOfFactsFile returns the address whose facts file has the base
+// name name (the inverse of FactsFileName), or "" for a name FactsFileName
+// does not make or that lost part of the address to hashing.
+func AddressOfFactsFile(name string) string {
+	name, ok := strings.CutSuffix(name, ".json")
+	if !ok || strings.Contains(name, "~~") {
+		return ""
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; c {
+		case '_':
+			b.WriteByte(':')
+		case '~':
+			if i+2 >= len(name) {
+				return ""
+			}
+			v, err := strconv.ParseUint(name[i+1:i+3], 16, 8)
+			if err != nil {
+				return ""
+			}
+			b.WriteByte(byte(v))
+			i += 2
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -24,36 +24,102 @@ func (HTMLWriter) Name() string { return "html" }
 // Filename implements Writer.
 func (HTMLWriter) Filename() string { return "report.html" }
 
-// Write implements Writer. Everything device-supplied goes through
-// html/template's contextual escaping; only our own embedded CSS and JS are
-// marked trusted.
-func (HTMLWriter) Write(w io.Writer, r *Run) error {
+// Write implements Writer.
+func (h HTMLWriter) Write(w io.Writer, r *Run) error { return writeWhole(h, w, r) }
+
+// htmlTemplates parses the report template and its embedded assets once per
+// report.
+func htmlTemplates() (*template.Template, template.CSS, template.JS, error) {
 	tmplText, err := htmlAssets.ReadFile("html/report.tmpl")
 	if err != nil {
-		return fmt.Errorf("read html template: %w", err)
+		return nil, "", "", fmt.Errorf("read html template: %w", err)
 	}
 	css, err := htmlAssets.ReadFile("html/style.css")
 	if err != nil {
-		return fmt.Errorf("read html stylesheet: %w", err)
+		return nil, "", "", fmt.Errorf("read html stylesheet: %w", err)
 	}
 	js, err := htmlAssets.ReadFile("html/app.js")
 	if err != nil {
-		return fmt.Errorf("read html script: %w", err)
+		return nil, "", "", fmt.Errorf("read html script: %w", err)
 	}
 	t, err := template.New("report").Funcs(template.FuncMap{
 		"httpsURL": httpsURL,
 	}).Parse(string(tmplText))
 	if err != nil {
-		return fmt.Errorf("parse html template: %w", err)
+		return nil, "", "", fmt.Errorf("parse html template: %w", err)
 	}
-	v := buildHTMLView(r)
+	return t, template.CSS(css), template.JS(js), nil
+}
+
+// Begin implements StreamWriter. Each device's matrix row and details are
+// rendered as it arrives into two spools; only a small per-device summary
+// (its vendor) is kept. The page's head, which shows the totals, is
+// rendered at the end and the spools copied after it. Everything
+// device-supplied goes through html/template's contextual escaping; only
+// our own embedded CSS and JS are marked trusted.
+func (HTMLWriter) Begin(out io.Writer, newSpool SpoolFunc, head *Run) (DeviceWriter, error) {
+	t, css, js, err := htmlTemplates()
+	if err != nil {
+		return nil, err
+	}
+	sp, err := spools(newSpool, 2)
+	if err != nil {
+		return nil, err
+	}
+	return &htmlStream{out: out, t: t, css: css, js: js, rows: sp[0], details: sp[1],
+		ix: indexRun(&Run{Rules: head.Rules}), vendors: map[string]bool{}}, nil
+}
+
+type htmlStream struct {
+	out           io.Writer
+	t             *template.Template
+	css           template.CSS
+	js            template.JS
+	rows, details Spool
+	ix            runIndex
+	n             int
+	vendors       map[string]bool
+}
+
+func (s *htmlStream) Device(dr *DeviceResult) error {
+	if dr.Device == nil {
+		return nil
+	}
+	hd := buildHTMLDevice(s.n, dr.Device, dr.Results, s.ix)
+	s.n++
+	s.vendors[hd.Vendor] = true
+	if err := s.t.ExecuteTemplate(controlFilter{s.rows}, "row", hd); err != nil {
+		return fmt.Errorf("render html report: %w", err)
+	}
+	if err := s.t.ExecuteTemplate(controlFilter{s.details}, "device", hd); err != nil {
+		return fmt.Errorf("render html report: %w", err)
+	}
+	return nil
+}
+
+func (s *htmlStream) Close() { closeSpools(s.rows, s.details) }
+
+func (s *htmlStream) End(r *Run) error {
+	defer s.Close()
+	v := buildHTMLView(r, s.vendors, s.n)
+	var err error
 	if v.Trends, err = trendsHTML(r.Trends); err != nil {
 		return err
 	}
-	v.CSS = template.CSS(css)
-	v.JS = template.JS(js)
-	if err := t.Execute(controlFilter{w}, v); err != nil {
-		return fmt.Errorf("render html report: %w", err)
+	v.CSS, v.JS = s.css, s.js
+	w := controlFilter{s.out}
+	for _, part := range []struct {
+		name string
+		body Spool
+	}{{"head", s.rows}, {"mid", s.details}, {"tail", nil}} {
+		if err := s.t.ExecuteTemplate(w, part.name, v); err != nil {
+			return fmt.Errorf("render html report: %w", err)
+		}
+		if part.body != nil {
+			if err := part.body.CopyTo(s.out); err != nil {
+				return fmt.Errorf("render html report: %w", err)
+			}
+		}
 	}
 	return nil
 }
@@ -72,7 +138,6 @@ type htmlView struct {
 	Statuses  []htmlCount
 	Points    []htmlPoint
 	Vendors   []string
-	Devices   []*htmlDevice
 	Expired   []policies.Waiver
 	Data      htmlData
 	CSS       template.CSS
@@ -86,7 +151,13 @@ type htmlData struct {
 	Points     []string `json:"points"`
 	Severities []string `json:"severities"`
 	Devices    int      `json:"devices"`
+	// PageSize is how many devices the page shows at once: a fleet of
+	// thousands is one file, but the browser lays out one page of it.
+	PageSize int `json:"page_size"`
 }
+
+// htmlPageSize is the devices shown per page of the report.
+const htmlPageSize = 100
 
 type htmlBar struct {
 	Name  string
@@ -162,15 +233,17 @@ type htmlResult struct {
 	Waiver      string
 }
 
-func buildHTMLView(r *Run) *htmlView {
-	ix := indexRun(r)
-	v := &htmlView{Scan: r.Scan, Site: siteName(r.Site), Summary: Summarize(r)}
+// buildHTMLView is the page around the devices: totals, charts, filters.
+func buildHTMLView(r *Run, vendors map[string]bool, devices int) *htmlView {
+	t := TotalsOf(r)
+	v := &htmlView{Scan: r.Scan, Site: siteName(r.Site), Summary: Summarize(r), Printers: t.Printers, MFPs: t.MFPs}
 	for n := 1; n < len(guidePoints); n++ {
 		v.Points = append(v.Points, htmlPoint{N: n, Name: guidePoints[n]})
 		v.Data.Points = append(v.Data.Points, guidePoints[n])
 	}
 	v.Data.Severities = policies.Severities
 	v.Data.Devices = v.Summary.Devices
+	v.Data.PageSize = htmlPageSize
 	v.Expired = r.ExpiredWaivers
 	total := 0
 	for _, s := range policies.Severities {
@@ -189,27 +262,11 @@ func buildHTMLView(r *Run) *htmlView {
 	for _, s := range statusOrder {
 		v.Statuses = append(v.Statuses, htmlCount{Name: string(s), Count: v.Summary.ByStatus[s]})
 	}
-	byAddr := map[string][]policies.Result{}
-	for _, res := range sortedResults(r.Results) {
-		byAddr[res.Address] = append(byAddr[res.Address], res)
-	}
-	vendors := map[string]bool{}
-	for i, d := range devicesOf(r) {
-		if d.Identity.IsPrinter != nil && *d.Identity.IsPrinter {
-			v.Printers++
-		}
-		if d.Identity.IsMFP != nil && *d.Identity.IsMFP {
-			v.MFPs++
-		}
-		hd := buildHTMLDevice(i, d, byAddr[d.Address], ix)
-		vendors[hd.Vendor] = true
-		v.Devices = append(v.Devices, hd)
-	}
 	for vend := range vendors {
 		v.Vendors = append(v.Vendors, vend)
 	}
 	sort.Strings(v.Vendors)
-	v.NoDevices = len(v.Devices) == 0
+	v.NoDevices = devices == 0
 	return v
 }
 

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -133,26 +134,33 @@ func browserRun() *Run {
 
 var resultPre = regexp.MustCompile(`(?s)<pre id="result">(.*?)</pre>`)
 
+// harnessVerdict loads harness (which frames dir/report.html) in headless
+// Chromium and decodes the JSON verdict it leaves in <pre id=result>.
+func harnessVerdict(t *testing.T, bin, dir, harness string, v any) {
+	t.Helper()
+	path := filepath.Join(dir, "harness.html")
+	if err := os.WriteFile(path, []byte(harness), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := testpeer.RunChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+path)
+	m := resultPre.FindSubmatch(dom)
+	if m == nil {
+		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
+	}
+	t.Logf("verdict: %s", m[1])
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), v); err != nil {
+		t.Fatalf("verdict %q: %v", m[1], err)
+	}
+}
+
 func TestHTMLInChromium(t *testing.T) {
 	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	if _, err := WriteAll(context.Background(), dir, browserRun(), []string{"html"}); err != nil {
 		t.Fatal(err)
 	}
-	harness := filepath.Join(dir, "harness.html")
-	if err := os.WriteFile(harness, []byte(browserHarness), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom := testpeer.RunChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+harness)
-	m := resultPre.FindSubmatch(dom)
-	if m == nil {
-		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
-	}
 	var v browserVerdict
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &v); err != nil {
-		t.Fatalf("verdict %q: %v", m[1], err)
-	}
-	t.Logf("verdict: %s", m[1])
+	harnessVerdict(t, bin, dir, browserHarness, &v)
 	if v.Error != "" {
 		t.Fatalf("harness error: %s", v.Error)
 	}
@@ -240,4 +248,111 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// pagingHarness pages through a report of 250 devices: 100 per page, the
+// last page 50, the vendor filter restarting at page 1, and a link to a
+// device on another page turning to it.
+const pagingHarness = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>harness</title></head><body>
+<pre id="result">pending</pre>
+<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
+<script>
+var f = document.getElementById("f");
+f.addEventListener("load", function () {
+  var v = {};
+  var d = f.contentDocument;
+  var shown = function (sel) {
+    return Array.prototype.filter.call(d.querySelectorAll(sel), function (e) { return !e.hasAttribute("hidden"); }).length;
+  };
+  var visible = function () { return [shown("#matrix tbody tr.dev"), shown("details.device")]; };
+  try {
+    v.pagerShown = !d.getElementById("pager").hidden;
+    v.page1 = visible(); v.info1 = d.getElementById("pg-info").textContent;
+    d.getElementById("pg-next").click(); v.page2 = visible();
+    d.getElementById("pg-next").click(); v.page3 = visible(); v.nextDisabled = d.getElementById("pg-next").disabled;
+    var s = d.getElementById("f-vendor"); s.value = "HP"; s.dispatchEvent(new Event("change"));
+    v.hp = visible(); v.infoHP = d.getElementById("pg-info").textContent;
+    s.value = ""; s.dispatchEvent(new Event("change"));
+    v.backToFirst = d.getElementById("dev-0").hasAttribute("hidden") ? "hidden" : "shown";
+    v.results = d.querySelectorAll("tr.result").length;
+  } catch (e) { v.error = String(e); }
+  f.contentWindow.addEventListener("hashchange", function () {
+    setTimeout(function () {
+      var t = d.getElementById("dev-230");
+      v.linkShown = !t.hasAttribute("hidden"); v.linkOpen = t.open;
+      v.firstAfterLink = d.getElementById("dev-0").hasAttribute("hidden") ? "hidden" : "shown";
+      document.getElementById("result").textContent = JSON.stringify(v);
+    }, 0);
+  });
+  f.contentWindow.location.hash = "#dev-230";
+});
+</script>
+</body></html>
+`
+
+func TestHTMLPagingInChromium(t *testing.T) {
+	bin := testpeer.Chromium(t)
+	dir := t.TempDir()
+	base := fixtureRun()
+	run := &Run{Scan: base.Scan, Rules: base.Rules, Site: base.Site}
+	for i := range 250 {
+		src := base.Devices[0]
+		if i%5 == 4 {
+			src = base.Devices[2] // the HP device: 50 of them
+		}
+		d := *src
+		d.Address = fmt.Sprintf("127.78.%d.%d", i/200, i%200+1)
+		run.Devices = append(run.Devices, &d)
+		for _, res := range base.Results {
+			if res.Address == src.Address {
+				res.Address = d.Address
+				run.Results = append(run.Results, res)
+			}
+		}
+	}
+	if _, err := WriteAll(context.Background(), dir, run, []string{"html"}); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Error          string `json:"error"`
+		PagerShown     bool   `json:"pagerShown"`
+		Page1, Page2   []int
+		Page3, HP      []int
+		Info1, InfoHP  string
+		NextDisabled   bool   `json:"nextDisabled"`
+		BackToFirst    string `json:"backToFirst"`
+		Results        int    `json:"results"`
+		LinkShown      bool   `json:"linkShown"`
+		LinkOpen       bool   `json:"linkOpen"`
+		FirstAfterLink string `json:"firstAfterLink"`
+	}
+	harnessVerdict(t, bin, dir, pagingHarness, &v)
+	if v.Error != "" {
+		t.Fatalf("harness error: %s", v.Error)
+	}
+	want := func(name string, got []int, rows, details int) {
+		if len(got) != 2 || got[0] != rows || got[1] != details {
+			t.Errorf("%s: visible matrix rows and device sections %v, want [%d %d]", name, got, rows, details)
+		}
+	}
+	if !v.PagerShown {
+		t.Error("pager hidden for 250 devices")
+	}
+	want("page 1", v.Page1, htmlPageSize, htmlPageSize)
+	want("page 2", v.Page2, htmlPageSize, htmlPageSize)
+	want("page 3", v.Page3, 50, 50)
+	want("HP filter", v.HP, 50, 50)
+	if v.Info1 != "devices 1–100 of 250 (page 1 of 3)" || v.InfoHP != "devices 1–50 of 50 (page 1 of 1)" {
+		t.Errorf("pager text %q, with the HP filter %q", v.Info1, v.InfoHP)
+	}
+	if !v.NextDisabled || v.BackToFirst != "shown" {
+		t.Errorf("next disabled on the last page: %v; first device after clearing the filter: %s", v.NextDisabled, v.BackToFirst)
+	}
+	if v.Results != len(run.Results) {
+		t.Errorf("%d result rows in the page, want all %d", v.Results, len(run.Results))
+	}
+	if !v.LinkShown || !v.LinkOpen || v.FirstAfterLink != "hidden" {
+		t.Errorf("link to device 230 from page 1: shown %v, open %v, device 0 %s", v.LinkShown, v.LinkOpen, v.FirstAfterLink)
+	}
 }

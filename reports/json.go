@@ -52,36 +52,20 @@ type Summary struct {
 
 // Summarize counts the results of a run.
 func Summarize(r *Run) Summary {
-	s := Summary{
-		Devices:           len(devicesOf(r)),
-		ByStatus:          map[policies.Status]int{},
-		BySeverity:        map[string]int{},
-		CompiledFallbacks: r.CompiledFallbacks,
-	}
-	for _, st := range statusOrder {
-		s.ByStatus[st] = 0
-	}
-	for _, sev := range policies.Severities {
-		s.BySeverity[sev] = 0
-	}
-	for _, res := range r.Results {
-		s.ByStatus[res.Status]++
-		if res.Status == policies.StatusFail {
-			s.BySeverity[res.Severity]++
-		}
-	}
+	s := TotalsOf(r).Summary
+	s.CompiledFallbacks = r.CompiledFallbacks
 	return s
 }
 
-// BuildFindings assembles the findings.json document in a fixed order.
-func BuildFindings(r *Run) *Findings {
+// findingsHead is findings.json without its results, which are spliced in.
+func findingsHead(r *Run) *Findings {
 	f := &Findings{
 		SchemaVersion:  FindingsSchemaVersion,
 		Tool:           ToolInfo{Name: nonEmpty(r.Scan.Tool, "mfpscan"), Version: nonEmpty(r.Scan.Version, "dev")},
 		Scan:           r.Scan,
 		Summary:        Summarize(r),
 		Rules:          sortedRules(r.Rules),
-		Results:        sortedResults(r.Results),
+		Results:        []policies.Result{},
 		ExpiredWaivers: append([]policies.Waiver{}, r.ExpiredWaivers...),
 	}
 	if f.Scan.Targets == nil {
@@ -90,13 +74,50 @@ func BuildFindings(r *Run) *Findings {
 	return f
 }
 
+// BuildFindings assembles the findings.json document in a fixed order.
+func BuildFindings(r *Run) *Findings {
+	f := findingsHead(r)
+	f.Results = sortedResults(r.Results)
+	return f
+}
+
 // Write implements Writer.
-func (JSONWriter) Write(w io.Writer, r *Run) error {
-	b, err := jsonIndent(BuildFindings(r))
+func (j JSONWriter) Write(w io.Writer, r *Run) error { return writeWhole(j, w, r) }
+
+// Begin implements StreamWriter: results are kept in a spool and spliced
+// into the document, whose summary comes first, at the end.
+func (JSONWriter) Begin(out io.Writer, newSpool SpoolFunc, _ *Run) (DeviceWriter, error) {
+	sp, err := newSpool()
+	if err != nil {
+		return nil, err
+	}
+	return &jsonStream{out: out, body: sp, el: elementWriter{prefix: "    "}}, nil
+}
+
+type jsonStream struct {
+	out  io.Writer
+	body Spool
+	el   elementWriter
+}
+
+func (s *jsonStream) Device(dr *DeviceResult) error {
+	for i := range dr.Results {
+		if err := s.el.write(s.body, &dr.Results[i]); err != nil {
+			return fmt.Errorf("write findings: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *jsonStream) Close() { closeSpools(s.body) }
+
+func (s *jsonStream) End(r *Run) error {
+	defer s.Close()
+	head, err := jsonIndent(findingsHead(r))
 	if err != nil {
 		return fmt.Errorf("encode findings: %w", err)
 	}
-	if _, err := w.Write(b); err != nil {
+	if err := spliceJSON(s.out, head, "\n  \"results\": []", s.body, s.el.n, "  "); err != nil {
 		return fmt.Errorf("write findings: %w", err)
 	}
 	return nil

@@ -15,3 +15,9 @@ func jsonIndent(v any) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// marshalIndent encodes v as encoding/json's indenting encoder would at a
+// place in a document whose lines start with prefix.
+func marshalIndent(v any, prefix string) ([]byte, error) {
+	return json.MarshalIndent(v, prefix, "  ")
+}

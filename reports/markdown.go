@@ -58,9 +58,25 @@ func mdCell(s string, max int) string {
 }
 
 // Write implements Writer.
-func (MarkdownWriter) Write(w io.Writer, r *Run) error {
+func (m MarkdownWriter) Write(w io.Writer, r *Run) error { return writeWhole(m, w, r) }
+
+// Begin implements StreamWriter: the summary is made of the totals alone,
+// written at the end.
+func (MarkdownWriter) Begin(out io.Writer, _ SpoolFunc, _ *Run) (DeviceWriter, error) {
+	return endOnly(func(r *Run) error { return writeMarkdown(out, r) }), nil
+}
+
+// endOnly is a DeviceWriter for formats written from the totals alone.
+type endOnly func(r *Run) error
+
+func (endOnly) Device(*DeviceResult) error { return nil }
+func (e endOnly) End(r *Run) error         { return e(r) }
+func (endOnly) Close()                     {}
+
+func writeMarkdown(w io.Writer, r *Run) error {
 	var b strings.Builder
-	ix := indexRun(r)
+	ix := indexRun(&Run{Rules: r.Rules})
+	t := TotalsOf(r)
 	sum := Summarize(r)
 	fmt.Fprintf(&b, "## mfpscan: %s\n\n", MarkdownEscape(siteName(r.Site), 80))
 	if r.Scan.Incomplete {
@@ -80,7 +96,7 @@ func (MarkdownWriter) Write(w io.Writer, r *Run) error {
 		fmt.Fprintf(&b, "\n%d result(s) share their root cause with a failed result and point at it (status related) instead of failing again.\n", n)
 	}
 
-	rows, ruleFails := summaryRows(r, ix)
+	rows := t.sortedRows()
 	b.WriteString("\n### Devices\n\n")
 	if len(rows) == 0 {
 		b.WriteString("No devices were found.\n")
@@ -88,16 +104,12 @@ func (MarkdownWriter) Write(w io.Writer, r *Run) error {
 		b.WriteString("| Address | Device | Device ID | Critical | High | Medium | Low | Info | Waived |\n")
 		b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|\n")
 		for _, row := range rows {
-			id := ""
-			if d := ix.devices[row.addr]; d != nil {
-				id = d.Identity.DeviceID
-			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d | %d | %d |\n",
-				mdCell(row.addr, maxCell), mdCell(row.model, maxCell), mdCell(id, maxCell),
-				row.fails["critical"], row.fails["high"], row.fails["medium"], row.fails["low"], row.fails["info"], row.waived)
+				mdCell(row.addr, maxCell), mdCell(row.model, maxCell), mdCell(row.id, maxCell),
+				row.fails[0], row.fails[1], row.fails[2], row.fails[3], row.fails[4], row.waived)
 		}
 	}
-	writeMarkdownTopRules(&b, ruleFails, ix)
+	writeMarkdownTopRules(&b, t.RuleFails, ix)
 	writeMarkdownExpired(&b, r.ExpiredWaivers)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write markdown summary: %w", err)

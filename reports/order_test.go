@@ -28,10 +28,14 @@ func TestReportOrderIsPolicyOrder(t *testing.T) {
 	}
 	run := &Run{Devices: devs, Results: rs}
 	gotDevs := devicesOf(run)
-	rows, _ := summaryRows(run, indexRun(run))
+	rows := TotalsOf(run).sortedRows()
+	streamed := DeviceResults(run)
 	for i := range want {
 		if gotDevs[i].Address != want[i].Address {
 			t.Fatalf("report device order differs from policy order at %d: %s, want %s", i, gotDevs[i].Address, want[i].Address)
+		}
+		if streamed[i].Address != want[i].Address {
+			t.Fatalf("streamed device order differs from policy order at %d: %s, want %s", i, streamed[i].Address, want[i].Address)
 		}
 		if rows[i].addr != want[i].Address {
 			t.Fatalf("terminal summary order differs from policy order at %d: %s, want %s", i, rows[i].addr, want[i].Address)

@@ -1,13 +1,15 @@
 package reports
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/mfpscan/mfpscan/policies"
@@ -43,16 +45,122 @@ func (*SARIFWriter) Name() string { return "sarif" }
 func (*SARIFWriter) Filename() string { return "results.sarif" }
 
 // Write implements Writer.
-func (s *SARIFWriter) Write(w io.Writer, r *Run) error {
-	log := buildSARIF(r, s.Options)
+func (s *SARIFWriter) Write(w io.Writer, r *Run) error { return writeWhole(s, w, r) }
+
+// Begin implements StreamWriter. Results and artifacts are kept in spools:
+// the log's header (rules, the invocation's exit code, the artifacts before
+// the results) is known only at the end, where they are spliced in.
+func (s *SARIFWriter) Begin(out io.Writer, newSpool SpoolFunc, head *Run) (DeviceWriter, error) {
+	var base *baselineIndex
 	if s.Options.Baseline != nil {
-		if err := applyBaseline(log, s.Options.Baseline); err != nil {
-			return err
+		b, err := newBaselineIndex(s.Options.Baseline)
+		if err != nil {
+			return nil, err
+		}
+		base = b
+	}
+	sp, err := spools(newSpool, 2)
+	if err != nil {
+		return nil, err
+	}
+	st := &sarifStream{out: out, opts: s.Options, baseline: base, results: sp[0], artifacts: sp[1],
+		resEl: elementWriter{prefix: "        "}, artEl: elementWriter{prefix: "        "}}
+	st.rules = sortedRules(head.Rules)
+	st.ruleIndex = make(map[string]int, len(st.rules))
+	for i, rl := range st.rules {
+		st.ruleIndex[rl.ID] = i
+	}
+	return st, nil
+}
+
+type sarifStream struct {
+	out                io.Writer
+	opts               SARIFOptions
+	baseline           *baselineIndex
+	rules              []policies.Rule
+	ruleIndex          map[string]int
+	results, artifacts Spool
+	resEl, artEl       elementWriter
+}
+
+func (s *sarifStream) Device(dr *DeviceResult) error {
+	ai := -1
+	var lines *FactIndex
+	for _, res := range dr.Results {
+		if res.Status != policies.StatusFail && res.Status != policies.StatusWaived && res.Status != policies.StatusRelated {
+			continue
+		}
+		if res.Status == policies.StatusWaived && s.opts.OmitSuppressed {
+			continue
+		}
+		ri, ok := s.ruleIndex[res.RuleID]
+		if !ok {
+			// A rule absent from the catalogue (a custom policy removed
+			// between eval and report) gets a minimal descriptor, so every
+			// ruleId resolves.
+			ri = len(s.rules)
+			s.ruleIndex[res.RuleID] = ri
+			s.rules = append(s.rules, policies.Rule{ID: res.RuleID, Title: res.RuleID, Severity: res.Severity})
+		}
+		if ai < 0 {
+			ai = s.artEl.n
+			if err := s.artEl.write(s.artifacts, factsArtifact(dr.FactsFile, dr.FactsText)); err != nil {
+				return fmt.Errorf("write sarif: %w", err)
+			}
+			if dr.FactsText != nil {
+				lines = NewFactIndex(dr.FactsText)
+			}
+		}
+		for _, sr := range sarifResults(res, dr.Device, ri, s.rules[ri].GuidePoint, dr.FactsFile, ai, lines) {
+			// GitHub ignores kind: a finding that points at its root cause
+			// would be an alert of its own there.
+			if s.opts.OmitSuppressed && sr.Kind != "fail" {
+				continue
+			}
+			s.baseline.mark(sr)
+			if err := s.resEl.write(s.results, sr); err != nil {
+				return fmt.Errorf("write sarif: %w", err)
+			}
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(log); err != nil {
+	return nil
+}
+
+func (s *sarifStream) Close() { closeSpools(s.results, s.artifacts) }
+
+func (s *sarifStream) End(r *Run) error {
+	defer s.Close()
+	for _, sr := range s.baseline.absent(s.ruleIndex) {
+		if err := s.resEl.write(s.results, sr); err != nil {
+			return fmt.Errorf("write sarif: %w", err)
+		}
+	}
+	skel, err := jsonIndent(sarifHead(r, s.rules))
+	if err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
+	// The artifacts come just before the results: splice both at the place
+	// of the empty results array.
+	const marker = "\n      \"results\": []"
+	i := bytes.Index(skel, []byte(marker))
+	if i < 0 {
+		return errors.New("write sarif: no results array in the log")
+	}
+	if _, err := s.out.Write(skel[:i]); err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
+	if s.artEl.n > 0 {
+		if _, err := io.WriteString(s.out, "\n      \"artifacts\": ["); err != nil {
+			return fmt.Errorf("write sarif: %w", err)
+		}
+		if err := s.artifacts.CopyTo(s.out); err != nil {
+			return fmt.Errorf("write sarif: %w", err)
+		}
+		if _, err := io.WriteString(s.out, "\n      ],"); err != nil {
+			return fmt.Errorf("write sarif: %w", err)
+		}
+	}
+	if err := spliceJSON(s.out, skel[i:], marker, s.results, s.resEl.n, "      "); err != nil {
 		return fmt.Errorf("write sarif: %w", err)
 	}
 	return nil
@@ -148,26 +256,11 @@ func nonEmpty(s, fallback string) string {
 	return s
 }
 
-func buildSARIF(r *Run, opts SARIFOptions) *sarifLog {
-	rules := sortedRules(r.Rules)
-	ix := indexRun(r)
-	// Results may name rules absent from the catalogue (a custom policy
-	// removed between eval and report); give them a minimal descriptor so
-	// every ruleId resolves.
-	known := make(map[string]bool, len(rules))
-	for _, rl := range rules {
-		known[rl.ID] = true
-	}
-	for _, res := range r.Results {
-		if res.RuleID != "" && !known[res.RuleID] {
-			known[res.RuleID] = true
-			rules = append(rules, policies.Rule{ID: res.RuleID, Title: res.RuleID, Severity: res.Severity})
-		}
-	}
-	ruleIndex := make(map[string]int, len(rules))
+// sarifHead is the SARIF log without artifacts and results, which are
+// spliced in; rules is the sorted catalogue with any unknown rule appended.
+func sarifHead(r *Run, rules []policies.Rule) *sarifLog {
 	descs := make([]*sarifDescriptor, 0, len(rules))
-	for i, rl := range rules {
-		ruleIndex[rl.ID] = i
+	for _, rl := range rules {
 		descs = append(descs, ruleDescriptor(rl))
 	}
 	version := strings.TrimPrefix(r.Scan.Version, "v")
@@ -193,43 +286,6 @@ func buildSARIF(r *Run, opts SARIFOptions) *sarifLog {
 		Results:           []*sarifResult{},
 		Properties:        runProperties(r.Scan),
 	}
-	artifacts := map[string]int{}
-	// Results come sorted by address, so one device's index serves all its
-	// results and is dropped when the next device starts.
-	var lines *FactIndex
-	linesOf := ""
-	for _, res := range sortedResults(r.Results) {
-		if res.Status != policies.StatusFail && res.Status != policies.StatusWaived && res.Status != policies.StatusRelated {
-			continue
-		}
-		if res.Status == policies.StatusWaived && opts.OmitSuppressed {
-			continue
-		}
-		uri := r.FactsFiles[res.Address]
-		if uri == "" {
-			uri = FactsFileName(res.Address)
-		}
-		ai, ok := artifacts[uri]
-		if !ok {
-			ai = len(run.Artifacts)
-			artifacts[uri] = ai
-			run.Artifacts = append(run.Artifacts, factsArtifact(uri, r.FactsText[res.Address]))
-		}
-		if lines == nil || linesOf != res.Address {
-			lines, linesOf = nil, res.Address
-			if text := r.FactsText[res.Address]; text != nil {
-				lines = NewFactIndex(text)
-			}
-		}
-		for _, sr := range sarifResults(res, ix.devices[res.Address], ruleIndex[res.RuleID], rules[ruleIndex[res.RuleID]].GuidePoint, uri, ai, lines) {
-			// GitHub ignores kind: a finding that points at its root cause
-			// would be an alert of its own there.
-			if opts.OmitSuppressed && sr.Kind != "fail" {
-				continue
-			}
-			run.Results = append(run.Results, sr)
-		}
-	}
 	return &sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []*sarifRun{run}}
 }
 
@@ -250,14 +306,7 @@ func invocation(r *Run) *sarifInvocation {
 		ExecutionSuccessful: r.ExitCode == 0 || r.ExitCode == 1,
 		ExitCode:            intp(r.ExitCode),
 	}
-	if !r.Scan.StartedAt.IsZero() {
-		t := r.Scan.StartedAt.UTC()
-		inv.StartTimeUTC = &t
-	}
-	if !r.Scan.FinishedAt.IsZero() {
-		t := r.Scan.FinishedAt.UTC()
-		inv.EndTimeUTC = &t
-	}
+	inv.StartTimeUTC, inv.EndTimeUTC = utcOrNil(r.Scan.StartedAt), utcOrNil(r.Scan.FinishedAt)
 	if r.Scan.Incomplete {
 		inv.Notifications = []*sarifNotification{{
 			Level:   "warning",
@@ -265,6 +314,15 @@ func invocation(r *Run) *sarifInvocation {
 		}}
 	}
 	return inv
+}
+
+// utcOrNil is t in UTC, or nil for the zero time (unknown, left out).
+func utcOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 func guideTaxonomyComponent() *sarifToolComponent {

@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
@@ -48,47 +47,6 @@ func Sanitize(s string, max int) string {
 	return s
 }
 
-// summaryRow is one device line of the terminal summary.
-type summaryRow struct {
-	addr, model string
-	fails       map[string]int
-	waived      int
-}
-
-// summaryRows counts failed and waived results per address (devices without
-// results included), sorted by address, and failures per rule.
-func summaryRows(run *Run, ix runIndex) ([]*summaryRow, map[string]int) {
-	rows := map[string]*summaryRow{}
-	get := func(addr string) *summaryRow {
-		r := rows[addr]
-		if r == nil {
-			r = &summaryRow{addr: addr, model: deviceModel(ix.devices[addr]), fails: map[string]int{}}
-			rows[addr] = r
-		}
-		return r
-	}
-	ruleFails := map[string]int{}
-	for _, res := range run.Results {
-		r := get(res.Address)
-		switch res.Status {
-		case policies.StatusFail:
-			r.fails[res.Severity]++
-			ruleFails[res.RuleID]++
-		case policies.StatusWaived:
-			r.waived++
-		}
-	}
-	for _, d := range devicesOf(run) {
-		get(d.Address)
-	}
-	out := make([]*summaryRow, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return facts.CompareAddress(out[i].addr, out[j].addr) < 0 })
-	return out, ruleFails
-}
-
 // WriteSummary prints a short terminal table: failed results per device by
 // severity, totals by severity and status, and the most frequent failures.
 // Device strings are always sanitised; color adds ANSI highlighting only.
@@ -99,17 +57,17 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 		}
 		return code + s + ansiReset
 	}
-	ix := indexRun(run)
-	rows, ruleFails := summaryRows(run, ix)
+	ix := indexRun(&Run{Rules: run.Rules})
+	t := TotalsOf(run)
 	// Widths come from the visible text: ANSI colour codes take bytes but no
 	// columns, which a tabwriter would count.
 	table := [][]string{{"ADDRESS", "DEVICE", "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "WAIVED"}}
-	for _, r := range rows {
-		table = append(table, []string{
-			Sanitize(r.addr, maxCell), nonEmpty(Sanitize(r.model, maxCell), "-"),
-			fmt.Sprint(r.fails["critical"]), fmt.Sprint(r.fails["high"]), fmt.Sprint(r.fails["medium"]),
-			fmt.Sprint(r.fails["low"]), fmt.Sprint(r.fails["info"]), fmt.Sprint(r.waived),
-		})
+	for _, r := range t.sortedRows() {
+		row := []string{Sanitize(r.addr, maxCell), nonEmpty(Sanitize(r.model, maxCell), "-")}
+		for _, n := range r.fails {
+			row = append(row, fmt.Sprint(n))
+		}
+		table = append(table, append(row, fmt.Sprint(r.waived)))
 	}
 	colours := map[int]string{2: ansiRed + ansiBold, 3: ansiRed, 4: ansiYel}
 	if err := writeTable(w, table, func(row, col int, cell string) string {
@@ -137,7 +95,7 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 	if n := sum.CompiledFallbacks; n > 0 {
 		fmt.Fprintf(w, "%d device(s) evaluated by OPA's topdown evaluator after the compiled evaluator failed on them (--log-level debug says why)\n", n)
 	}
-	writeTopRules(w, ruleFails, ix)
+	writeTopRules(w, t.RuleFails, ix)
 	if run.Scan.Incomplete {
 		fmt.Fprintln(w, paint(ansiYel, "\nThe scan is incomplete: it was interrupted or hit its deadline."))
 	}

@@ -37,6 +37,10 @@ type Run struct {
 	// Trends is the site's history from the history store, for the HTML
 	// report; nil without a store or earlier runs.
 	Trends *history.ReportTrends
+
+	// Totals are the counts of a streamed run, whose Devices and Results
+	// are not kept; nil for a run held in memory, counted when needed.
+	Totals *Totals
 }
 
 // Writer renders one report format.

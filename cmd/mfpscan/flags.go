@@ -162,7 +162,7 @@ type renderFlags struct {
 }
 
 func (f *renderFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown")
+	fs.StringVar(&f.formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown, jsonl (one JSON object per device and finding, as each device is evaluated)")
 	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, omitSuppressedUsage)
 }
 
@@ -208,7 +208,7 @@ type reportFlags struct {
 // register adds the flags as shared: each also has a top-level config key.
 func (f *reportFlags) register(fs *pflag.FlagSet) {
 	cliconfig.Shared(fs, func(fs *pflag.FlagSet) {
-		fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory")
+		fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory, or - for standard output (--format jsonl only)")
 		f.render.register(fs)
 		f.source.register(fs)
 		fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
@@ -231,7 +231,7 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	if err != nil {
 		return err
 	}
-	if err := pipeline.CheckOutDir(f.out); err != nil {
+	if err := pipeline.CheckOutput(f.out, formats); err != nil {
 		return err
 	}
 	if err := checkSite(f.site); err != nil {

@@ -33,6 +33,8 @@ func main() {
 func run() int {
 	ctx, stop := signalContext()
 	defer stop()
+	defer startProfile()()
+	defer writeHeapProfile()
 	err := newRootCommandWith(osConfigEnv()).ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mfpscan:", oneLine(err))

@@ -68,7 +68,7 @@ func (m *metricsFlags) finish(ctx context.Context, stderr io.Writer, err error) 
 	}
 	r := metrics.Run{Site: m.site, Start: m.start, End: time.Now(), ExitCode: exitCode(err), AddressesSwept: m.swept}
 	if m.run != nil {
-		r.Devices, r.Results, r.Incomplete = m.run.Devices, m.run.Results, m.run.Scan.Incomplete
+		r.Devices, r.Results, r.Totals, r.Incomplete = m.run.Devices, m.run.Results, m.run.Totals, m.run.Scan.Incomplete
 	}
 	if m.textfile != "" {
 		if werr := metrics.WriteTextfile(m.textfile, r); werr != nil {

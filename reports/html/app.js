@@ -1,6 +1,7 @@
-// Filters and sorting for the mfpscan report. Rows are rendered by the
-// server; this script only toggles the hidden attribute and reorders rows,
-// so it stays linear in the number of rows for large fleets.
+// Filters, sorting and paging for the mfpscan report. Rows are rendered by
+// the server; this script only toggles the hidden attribute and reorders
+// rows, so it stays linear in the number of rows for large fleets, and
+// shows one page of devices at a time so the browser lays out only that.
 (function () {
   "use strict";
   var data = {};
@@ -22,14 +23,31 @@
         (!kp || r.getAttribute("data-point") === kp);
       if (ok) { shown++; r.removeAttribute("hidden"); } else { r.setAttribute("hidden", ""); }
     }
+    // Devices passing the vendor filter are paged; the matrix pages its rows
+    // in their current (possibly sorted) order, the details in theirs.
+    var matching = 0;
+    var from = page * pageSize, to = from + pageSize;
     for (var j = 0; j < devices.length; j++) {
       var d = devices[j];
-      if (!vend || d.getAttribute("data-vendor") === vend) { d.removeAttribute("hidden"); } else { d.setAttribute("hidden", ""); }
+      var on = !vend || d.getAttribute("data-vendor") === vend;
+      if (on) { matching++; }
+      var pos = matching - 1;
+      if (on && pos >= from && pos < to) { d.removeAttribute("hidden"); } else { d.setAttribute("hidden", ""); }
     }
+    var seenRows = 0;
     for (var k = 0; k < matrixRows.length; k++) {
       var m = matrixRows[k];
-      if (!vend || m.getAttribute("data-vendor") === vend) { m.removeAttribute("hidden"); } else { m.setAttribute("hidden", ""); }
+      var onRow = !vend || m.getAttribute("data-vendor") === vend;
+      if (onRow) { seenRows++; }
+      if (onRow && seenRows - 1 >= from && seenRows - 1 < to) { m.removeAttribute("hidden"); } else { m.setAttribute("hidden", ""); }
     }
+    var pages = Math.max(1, Math.ceil(matching / pageSize));
+    if (page >= pages) { page = pages - 1; apply(); return; }
+    pager.hidden = pages <= 1;
+    $("pg-info").textContent = "devices " + (matching ? from + 1 : 0) + "–" + Math.min(to, matching) +
+      " of " + matching + " (page " + (page + 1) + " of " + pages + ")";
+    $("pg-prev").disabled = page === 0;
+    $("pg-next").disabled = page >= pages - 1;
     // A chosen key point dims the other matrix columns rather than hiding
     // them, so the table keeps its shape and the column stays easy to find.
     for (var c = 0; c < kpCells.length; c++) {
@@ -38,7 +56,12 @@
     $("f-count").textContent = shown + " of " + results.length + " results shown" +
       (data.devices !== undefined ? " across " + data.devices + " devices" : "");
   }
-  for (var key in sel) { if (sel[key]) { sel[key].addEventListener("change", apply); } }
+  var pageSize = data.page_size > 0 ? data.page_size : 100;
+  var page = 0;
+  var pager = $("pager");
+  for (var key in sel) { if (sel[key]) { sel[key].addEventListener("change", function () { page = 0; apply(); }); } }
+  $("pg-prev").addEventListener("click", function () { if (page > 0) { page--; apply(); } });
+  $("pg-next").addEventListener("click", function () { page++; apply(); });
 
   var matrix = $("matrix");
   if (matrix) {
@@ -58,13 +81,28 @@
         var frag = document.createDocumentFragment();
         rows.forEach(function (r) { frag.appendChild(r); });
         matrix.tBodies[0].appendChild(frag);
+        matrixRows = rows;
+        apply();
       });
     });
   }
   // Opening a device from the matrix expands its details element.
+  // A device on another page of the details (the matrix may be sorted
+  // differently) turns to that page first.
   window.addEventListener("hashchange", function () {
     var el = document.getElementById(location.hash.slice(1));
-    if (el && el.tagName === "DETAILS") { el.open = true; }
+    if (!el || el.tagName !== "DETAILS") { return; }
+    if (el.hasAttribute("hidden")) {
+      if (sel.vendor.value && el.getAttribute("data-vendor") !== sel.vendor.value) { sel.vendor.value = ""; }
+      var vend = sel.vendor.value, pos = 0;
+      for (var i = 0; i < devices.length && devices[i] !== el; i++) {
+        if (!vend || devices[i].getAttribute("data-vendor") === vend) { pos++; }
+      }
+      page = Math.floor(pos / pageSize);
+      apply();
+    }
+    el.open = true;
+    el.scrollIntoView();
   });
   apply();
 })();

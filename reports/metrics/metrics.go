@@ -15,6 +15,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
 )
 
 // Run is what the metrics describe. Devices and Results are empty when the
@@ -27,7 +28,10 @@ type Run struct {
 	Incomplete     bool
 	Devices        []*facts.Device
 	Results        []policies.Result
-	ExitCode       int
+	// Totals, when set, are the counts of a streamed run, whose devices
+	// and results were not kept; they stand in for Devices and Results.
+	Totals   *reports.Totals
+	ExitCode int
 }
 
 // Job is the Pushgateway job name; the site is a grouping label, so each
@@ -54,27 +58,20 @@ func Registry(r Run, siteLabel bool) *prometheus.Registry {
 	gauge("mfpscan_run_incomplete", "1 when the run was interrupted and its results are partial.", b2f(r.Incomplete))
 	gauge("mfpscan_exit_code", "The run's exit code: 0 ok, 1 findings at or above --fail-on, 2 usage error, 3 runtime failure, 4 interrupted.", float64(r.ExitCode))
 	gauge("mfpscan_addresses_swept", "Addresses in the sweep after exclusions.", float64(r.AddressesSwept))
-	gauge("mfpscan_devices_found", "Hosts that answered on an MFP port and were inspected.", float64(len(r.Devices)))
-
-	printers := 0
+	t := r.Totals
+	if t == nil {
+		t = reports.TotalsOf(&reports.Run{Devices: r.Devices, Results: r.Results})
+	}
+	gauge("mfpscan_devices_found", "Hosts that answered on an MFP port and were inspected.", float64(t.Summary.Devices))
 	byVendor := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "mfpscan_devices_by_vendor", Help: "Inspected hosts by fingerprinted vendor (\"unknown\" when no source named one).", ConstLabels: site}, []string{"vendor"})
 	collectorErrors := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "mfpscan_collector_errors", Help: "Collector outcomes that were errors or timeouts, by collector.", ConstLabels: site}, []string{"collector", "status"})
-	for _, d := range r.Devices {
-		if d.Identity.IsPrinter != nil && *d.Identity.IsPrinter {
-			printers++
-		}
-		vendor := "unknown"
-		if d.Identity.Vendor != nil && d.Identity.Vendor.Value != "" {
-			vendor = d.Identity.Vendor.Value
-		}
-		byVendor.WithLabelValues(vendor).Inc()
-		for name, cs := range d.Collectors {
-			if cs.Status == facts.StatusError || cs.Status == facts.StatusTimeout {
-				collectorErrors.WithLabelValues(name, string(cs.Status)).Inc()
-			}
-		}
+	for vendor, n := range t.ByVendor {
+		byVendor.WithLabelValues(vendor).Add(float64(n))
 	}
-	gauge("mfpscan_printers_found", "Inspected hosts identified as printers or MFPs.", float64(printers))
+	for k, n := range t.CollectorErrors {
+		collectorErrors.WithLabelValues(k[0], k[1]).Add(float64(n))
+	}
+	gauge("mfpscan_printers_found", "Inspected hosts identified as printers or MFPs.", float64(t.Printers))
 	reg.MustRegister(byVendor, collectorErrors)
 
 	results := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "mfpscan_results", Help: "Device x rule results by status and the rule's severity.", ConstLabels: site}, []string{"status", "severity"})
@@ -85,8 +82,8 @@ func Registry(r Run, siteLabel bool) *prometheus.Registry {
 			results.WithLabelValues(string(st), sev)
 		}
 	}
-	for _, res := range r.Results {
-		results.WithLabelValues(string(res.Status), res.Severity).Inc()
+	for k, n := range t.ByStatusSeverity {
+		results.WithLabelValues(string(k.Status), k.Severity).Add(float64(n))
 	}
 	reg.MustRegister(results)
 	return reg
