@@ -23,19 +23,11 @@ const (
 	xssSVG    = `"><svg onload="window.top.__xss=1">`
 )
 
-// browserHarness loads report.html in an iframe, drives its filters and
-// sorting the way a person would, and writes a JSON verdict into
-// <pre id=result>. Chromium's --dump-dom prints the DOM after the page's
+// browserHarness drives report.html's filters and sorting the way a person
+// would and records what is shown; harnessPage turns it into the page
+// Chromium loads. Chromium's --dump-dom prints the DOM after the page's
 // virtual time budget, verdict included.
-const browserHarness = `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>harness</title></head><body>
-<pre id="result">pending</pre>
-<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
-<script>
-document.getElementById("f").addEventListener("load", function () {
-  var v = {};
-  try {
-    var d = document.getElementById("f").contentDocument;
+const browserHarness = `
     var shown = function (sel) {
       return Array.prototype.filter.call(d.querySelectorAll(sel), function (e) {
         return !e.hasAttribute("hidden") && d.defaultView.getComputedStyle(e).display !== "none";
@@ -73,7 +65,22 @@ document.getElementById("f").addEventListener("load", function () {
     });
     v.handlers = handlers;
     v.payloadText = d.body.textContent.indexOf("window.top.__xss=1") >= 0;
-  } catch (e) {
+`
+
+// harnessPage wraps a measuring script (which fills v from the report's
+// document d) in the page every browser test loads: report.html in an
+// iframe, the verdict as JSON in <pre id=result>, the script's exception
+// as v.error, and v.xss set when an injected payload ran.
+func harnessPage(measure string) string {
+	return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>harness</title></head><body>
+<pre id="result">pending</pre>
+<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var v = {};
+  try {
+    var d = document.getElementById("f").contentDocument;` + measure + `  } catch (e) {
     v.error = String(e);
   }
   v.xss = window.__xss === undefined ? 0 : window.__xss;
@@ -82,6 +89,27 @@ document.getElementById("f").addEventListener("load", function () {
 </script>
 </body></html>
 `
+}
+
+// runHarness writes harnessPage(measure) next to the report in dir, lets
+// Chromium run it and decodes the verdict into v; it returns the raw
+// verdict for logging.
+func runHarness(t *testing.T, bin, dir, measure string, v any) []byte {
+	t.Helper()
+	harness := filepath.Join(dir, "harness.html")
+	if err := os.WriteFile(harness, []byte(harnessPage(measure)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+harness)
+	m := resultPre.FindSubmatch(dom)
+	if m == nil {
+		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), v); err != nil {
+		t.Fatalf("verdict %q: %v", m[1], err)
+	}
+	return m[1]
+}
 
 type browserVerdict struct {
 	Error            string   `json:"error"`
@@ -160,20 +188,8 @@ func TestHTMLInChromium(t *testing.T) {
 	if _, err := WriteAll(context.Background(), dir, browserRun(), []string{"html"}); err != nil {
 		t.Fatal(err)
 	}
-	harness := filepath.Join(dir, "harness.html")
-	if err := os.WriteFile(harness, []byte(browserHarness), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+harness)
-	m := resultPre.FindSubmatch(dom)
-	if m == nil {
-		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
-	}
 	var v browserVerdict
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &v); err != nil {
-		t.Fatalf("verdict %q: %v", m[1], err)
-	}
-	t.Logf("verdict: %s", m[1])
+	t.Logf("verdict: %s", runHarness(t, bin, dir, browserHarness, &v))
 	if v.Error != "" {
 		t.Fatalf("harness error: %s", v.Error)
 	}

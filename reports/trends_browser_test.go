@@ -2,10 +2,6 @@ package reports
 
 import (
 	"context"
-	"encoding/json"
-	"html"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,16 +9,8 @@ import (
 
 // trendsHarness measures the trend charts as Chromium lays them out: bars
 // inside the plot area, tallest bar matching the largest count, axis labels
-// present and not overlapping, and the table fallbacks.
-const trendsHarness = `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>harness</title></head><body>
-<pre id="result">pending</pre>
-<iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
-<script>
-document.getElementById("f").addEventListener("load", function () {
-  var v = {};
-  try {
-    var d = document.getElementById("f").contentDocument;
+// present and not overlapping, and the table fallbacks (page: harnessPage).
+const trendsHarness = `
     var chart = function (id) {
       var svg = d.getElementById(id), out = {};
       var plot = svg.querySelectorAll("line.axis");
@@ -53,13 +41,6 @@ document.getElementById("f").addEventListener("load", function () {
     v.keyPointRows = d.querySelectorAll("#trend-keypoints tbody tr").length;
     v.missing = Array.prototype.map.call(d.querySelectorAll("#trend-missing tbody td:nth-child(2)"), function (t) { return t.textContent; });
     v.external = d.querySelectorAll("img, image, iframe, link[href], script[src], use").length;
-  } catch (e) {
-    v.error = String(e);
-  }
-  document.getElementById("result").textContent = JSON.stringify(v);
-});
-</script>
-</body></html>
 `
 
 type trendsChart struct {
@@ -80,6 +61,7 @@ type trendsVerdict struct {
 	KeyPointRows int         `json:"keyPointRows"`
 	Missing      []string    `json:"missing"`
 	External     int         `json:"external"`
+	XSS          int         `json:"xss"`
 }
 
 func trendsFixture() *Trends {
@@ -103,18 +85,8 @@ func TestTrendsInChromium(t *testing.T) {
 	if _, err := WriteAll(context.Background(), dir, run, []string{"html"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "harness.html"), []byte(trendsHarness), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+filepath.Join(dir, "harness.html"))
-	m := resultPre.FindSubmatch(dom)
-	if m == nil {
-		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
-	}
 	var v trendsVerdict
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &v); err != nil {
-		t.Fatalf("verdict %s: %v", m[1], err)
-	}
+	runHarness(t, bin, dir, trendsHarness, &v)
 	if v.Error != "" {
 		t.Fatal(v.Error)
 	}
@@ -138,7 +110,7 @@ func TestTrendsInChromium(t *testing.T) {
 		abs(v.BarHeights[0]*5-v.BarHeights[2]*20) > 20 {
 		t.Errorf("bar heights %v not proportional to 20, 13, 5", v.BarHeights)
 	}
-	if v.KeyPointRows != 2 || len(v.Missing) != 1 || !strings.Contains(v.Missing[0], "<script>") || v.External != 0 {
+	if v.KeyPointRows != 2 || len(v.Missing) != 1 || !strings.Contains(v.Missing[0], "<script>") || v.External != 0 || v.XSS != 0 {
 		t.Errorf("verdict %+v", v)
 	}
 }
