@@ -176,16 +176,23 @@ func TestFactLineDeepInput(t *testing.T) {
 	}
 }
 
-func FuzzFactLine(f *testing.F) {
+// addGoldenFactsSeeds seeds a (document, JSON pointer) fuzz target with
+// every golden facts document, each paired with every pointer.
+func addGoldenFactsSeeds(f *testing.F, pointers ...string) {
 	seeds, _ := filepath.Glob(filepath.Join(goldenDir, "facts-*.json"))
 	for _, p := range seeds {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b, "/tls/0/versions/tls1_0")
-		f.Add(b, "/snmp/communities_accepted/0")
+		for _, ptr := range pointers {
+			f.Add(b, ptr)
+		}
 	}
+}
+
+func FuzzFactLine(f *testing.F) {
+	addGoldenFactsSeeds(f, "/tls/0/versions/tls1_0", "/snmp/communities_accepted/0")
 	f.Add([]byte(`{"a":[1,{"b":2}]}`), "/a/1/b")
 	f.Add([]byte("{\n\"a~b\": 1}"), "/a~0b")
 	f.Fuzz(func(t *testing.T, doc []byte, pointer string) {
