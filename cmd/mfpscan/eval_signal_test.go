@@ -1,10 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -35,71 +31,17 @@ deny contains "never" if {
 }
 `)
 	out := filepath.Join(dir, "out")
-	cmd := exec.Command(os.Args[0], "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
-		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out, "--log-level", "info")
-	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	log := &syncBuffer{}
-	go func() {
-		sc := bufio.NewScanner(pipe)
-		once := false
-		for sc.Scan() {
-			log.add(sc.Text())
-			if !once && strings.Contains(sc.Text(), "policy evaluation started") {
-				once = true
-				close(started)
-			}
-		}
-	}()
-	select {
-	case <-started:
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("evaluation never started; log:\n%s", log)
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := waitExit(t, cmd, 30*time.Second); code != exitInterrupted {
+	cmd, started, log := startCLI(t, "policy evaluation started", "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
+		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out)
+	awaitStarted(t, cmd, started, log, "evaluation", 60*time.Second)
+	if code := signalExit(t, cmd, syscall.SIGTERM, 30*time.Second); code != exitInterrupted {
 		t.Fatalf("exit code %d, want %d; log:\n%s", code, exitInterrupted, log)
 	}
-	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
-	if err != nil {
-		t.Fatalf("nothing written after SIGTERM: %v", err)
-	}
-	var f struct {
-		Scan struct {
-			Incomplete bool `json:"incomplete"`
-		} `json:"scan"`
-		Results []struct {
-			RuleID  string   `json:"rule_id"`
-			Status  string   `json:"status"`
-			Reasons []string `json:"reasons"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := readFindings(t, out)
 	if !f.Scan.Incomplete {
 		t.Error("findings.json not marked incomplete")
 	}
-	n := 0
-	for _, r := range f.Results {
-		if r.RuleID == "ORG-FOREVER-001" {
-			n++
-			if r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "interrupted") {
-				t.Errorf("ORG-FOREVER-001 = %s %q, want review (interrupted)", r.Status, r.Reasons)
-			}
-		}
-	}
-	if n != 1 {
-		t.Errorf("%d results for ORG-FOREVER-001, want 1", n)
+	if r := f.only(t, "ORG-FOREVER-001"); r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "interrupted") {
+		t.Errorf("ORG-FOREVER-001 = %s %q, want review (interrupted)", r.Status, r.Reasons)
 	}
 }

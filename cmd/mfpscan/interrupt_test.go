@@ -65,18 +65,10 @@ func TestSIGTERMDuringCollectionIsIncomplete(t *testing.T) {
 	}()
 
 	out := filepath.Join(t.TempDir(), "report")
-	cmd, started, log := startCLI(t, "scan", addr, "--ports", "8080", "--timeout", "20s", "--host-timeout", "60s", "--out", out, "--quiet")
-	awaitSweep(t, cmd, started, log)
-	select {
-	case <-firstByte:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("the HTTP collector never reached the device; log:\n%s", log)
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := waitExit(t, cmd, 15*time.Second); code != exitInterrupted {
+	cmd, started, log := startCLI(t, "sweep started", "scan", addr, "--ports", "8080", "--timeout", "20s", "--host-timeout", "60s", "--out", out, "--quiet")
+	awaitStarted(t, cmd, started, log, "sweep", 30*time.Second)
+	awaitStarted(t, cmd, firstByte, log, "the HTTP collector's request to the device", 30*time.Second)
+	if code := signalExit(t, cmd, syscall.SIGTERM, 15*time.Second); code != exitInterrupted {
 		t.Fatalf("exit code %d after SIGTERM during collection, want %d; log:\n%s", code, exitInterrupted, log)
 	}
 	raw, err := os.ReadFile(filepath.Join(out, "results.sarif"))

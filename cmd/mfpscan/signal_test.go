@@ -25,10 +25,10 @@ func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
 }
 
-// startCLI runs mfpscan and returns a channel closed once it logs that the
-// sweep has started, so the test signals a sweep in flight without guessing
-// with sleeps.
-func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
+// startCLI runs mfpscan as a child process and returns a channel closed
+// once it logs marker ("sweep started", "policy evaluation started"), so
+// the test signals work in flight without guessing with sleeps.
+func startCLI(t *testing.T, marker string, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append(args, "--log-level", "info")...)
 	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
@@ -46,7 +46,7 @@ func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBu
 		once := false
 		for sc.Scan() {
 			log.add(sc.Text())
-			if !once && strings.Contains(sc.Text(), "sweep started") {
+			if !once && strings.Contains(sc.Text(), marker) {
 				once = true
 				close(started)
 			}
@@ -67,14 +67,70 @@ func (b *syncBuffer) String() string {
 	return strings.Join(b.lines, "\n")
 }
 
-func awaitSweep(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, log *syncBuffer) {
+// awaitStarted waits for started to close; after within it kills mfpscan
+// and fails, saying what never happened.
+func awaitStarted(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, log *syncBuffer, what string, within time.Duration) {
 	t.Helper()
 	select {
 	case <-started:
-	case <-time.After(30 * time.Second):
+	case <-time.After(within):
 		_ = cmd.Process.Kill()
-		t.Fatalf("sweep never started; log:\n%s", log)
+		t.Fatalf("%s never happened; log:\n%s", what, log)
 	}
+}
+
+// signalExit sends sig to mfpscan and returns its exit code.
+func signalExit(t *testing.T, cmd *exec.Cmd, sig os.Signal, within time.Duration) int {
+	t.Helper()
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	return waitExit(t, cmd, within)
+}
+
+// cliFindings is the part of findings.json the CLI tests read.
+type cliFindings struct {
+	Scan struct {
+		Incomplete bool `json:"incomplete"`
+	} `json:"scan"`
+	Summary struct {
+		CompiledFallbacks int `json:"compiled_fallbacks"`
+	} `json:"summary"`
+	Results []cliResult `json:"results"`
+}
+
+type cliResult struct {
+	RuleID  string   `json:"rule_id"`
+	Status  string   `json:"status"`
+	Reasons []string `json:"reasons"`
+}
+
+func readFindings(t *testing.T, out string) cliFindings {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
+	if err != nil {
+		t.Fatalf("no findings.json: %v", err)
+	}
+	var f cliFindings
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("findings.json: %v", err)
+	}
+	return f
+}
+
+// only returns the one result of rule id, failing unless there is exactly one.
+func (f cliFindings) only(t *testing.T, id string) cliResult {
+	t.Helper()
+	var got []cliResult
+	for _, r := range f.Results {
+		if r.RuleID == id {
+			got = append(got, r)
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d results for %s, want 1", len(got), id)
+	}
+	return got[0]
 }
 
 func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
@@ -110,26 +166,13 @@ func itoa(n int) string {
 
 func TestSIGINTWritesPartialResults(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report")
-	cmd, started, stderr := startCLI(t, "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
-	awaitSweep(t, cmd, started, stderr)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	code := waitExit(t, cmd, 20*time.Second)
-	if code != exitInterrupted {
+	cmd, started, stderr := startCLI(t, "sweep started", "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
+	awaitStarted(t, cmd, started, stderr, "sweep", 30*time.Second)
+	if code := signalExit(t, cmd, syscall.SIGINT, 20*time.Second); code != exitInterrupted {
 		t.Fatalf("exit code %d, want %d (interrupted); stderr:\n%s", code, exitInterrupted, stderr)
 	}
-	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
-	if err != nil {
-		t.Fatalf("no findings.json after SIGINT: %v", err)
-	}
-	var f struct {
-		Scan struct {
-			Incomplete bool `json:"incomplete"`
-		} `json:"scan"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil || !f.Scan.Incomplete {
-		t.Fatalf("findings.json not marked incomplete (err %v)", err)
+	if !readFindings(t, out).Scan.Incomplete {
+		t.Fatal("findings.json not marked incomplete")
 	}
 	for _, name := range []string{"results.sarif", "report.html"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
@@ -144,8 +187,8 @@ func TestSIGINTWritesPartialResults(t *testing.T) {
 
 func TestSecondSIGINTExitsAtOnce(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report")
-	cmd, started, log := startCLI(t, "scan", loopbackSweep(), "--ports", "80", "--rate", "500", "--out", out, "--quiet")
-	awaitSweep(t, cmd, started, log)
+	cmd, started, log := startCLI(t, "sweep started", "scan", loopbackSweep(), "--ports", "80", "--rate", "500", "--out", out, "--quiet")
+	awaitStarted(t, cmd, started, log, "sweep", 30*time.Second)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	code := waitExit(t, cmd, 5*time.Second)

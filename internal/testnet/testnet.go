@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -54,6 +55,32 @@ func (d *LoopbackDialer) Dials() []string {
 // closing the connection when handle returns.
 func Serve(t testing.TB, addr string, handle func(net.Conn)) *net.TCPAddr {
 	t.Helper()
+	return accept(t, addr, func(c net.Conn) {
+		go func() {
+			defer c.Close()
+			handle(c)
+		}()
+	})
+}
+
+// CountingListener accepts on a loopback port until the test ends, counting
+// and closing every connection, so a test can prove that nothing was sent.
+// The count is raised before the next accept, so once the client is done a
+// zero count means no connection arrived.
+func CountingListener(t testing.TB) (*net.TCPAddr, *atomic.Int64) {
+	t.Helper()
+	accepted := &atomic.Int64{}
+	addr := accept(t, "127.0.0.1:0", func(c net.Conn) {
+		accepted.Add(1)
+		c.Close()
+	})
+	return addr, accepted
+}
+
+// accept listens on addr until the test ends and passes each connection to
+// take in the accepting goroutine.
+func accept(t testing.TB, addr string, take func(net.Conn)) *net.TCPAddr {
+	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("listen %s: %v", addr, err)
@@ -65,10 +92,7 @@ func Serve(t testing.TB, addr string, handle func(net.Conn)) *net.TCPAddr {
 			if err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				handle(c)
-			}()
+			take(c)
 		}
 	}()
 	return ln.Addr().(*net.TCPAddr)
