@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // TestAbsentBooleanFactNeverPasses removes, one at a time, each boolean
@@ -17,7 +19,7 @@ func TestAbsentBooleanFactNeverPasses(t *testing.T) {
 	e := loadBuiltin(t)
 	ctx := context.Background()
 	checked := 0
-	for _, dev := range loadDocs(t, inputFixture) {
+	for _, dev := range testfile.Devices(t, inputFixture) {
 		raw, err := json.Marshal(dev)
 		if err != nil {
 			t.Fatal(err)
@@ -101,7 +103,7 @@ func TestMissingSectionNeverPasses(t *testing.T) {
 		"credentials": "credentials",
 	}
 	checked := 0
-	for _, dev := range loadDocs(t, inputFixture) {
+	for _, dev := range testfile.Devices(t, inputFixture) {
 		raw, err := json.Marshal(dev)
 		if err != nil {
 			t.Fatal(err)

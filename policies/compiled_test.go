@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // TestCompiledMatchesTopdown evaluates generated and hand-made documents
@@ -28,7 +29,7 @@ func TestCompiledMatchesTopdown(t *testing.T) {
 		t.Fatalf("evaluator = %s, want %s", got, EvaluatorTopdown)
 	}
 	ctx := context.Background()
-	docs := append(loadDocs(t, inputFixture), fleet(16)...)
+	docs := append(testfile.Devices(t, inputFixture), fleet(16)...)
 	for _, dev := range docs {
 		raw, err := json.Marshal(dev)
 		if err != nil {

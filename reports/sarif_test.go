@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports/sarifcheck"
 )
@@ -263,17 +264,8 @@ func TestBaselineThreeRuns(t *testing.T) {
 				}
 			}
 		}
-		prev = mustRead(t, p)
+		prev = testfile.Read(t, p)
 	}
-}
-
-func mustRead(t *testing.T, p string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func TestBaselineErrors(t *testing.T) {

@@ -20,12 +20,7 @@ import (
 // loopback, answering the requests (request-*.bin) that snmpRequests built
 // with community "public" and ID 0x1234.
 func readSNMPFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "snmp", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return readFixture(t, "snmp", name)
 }
 
 func TestParseSNMPReply(t *testing.T) {

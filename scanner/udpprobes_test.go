@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // fixtureRelatesTo is the probe ID the testdata/wsd replies relate to.
@@ -25,11 +26,7 @@ const fixtureXID = 0x4d2e
 
 func readFixture(t testing.TB, dir, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testfile.Read(t, filepath.Join("testdata", dir, name))
 }
 
 func TestParseWSDReply(t *testing.T) {
