@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/util"
 	"gopkg.in/yaml.v3"
+
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // maxDataFile caps a data file: organisation parameters are small, and a
@@ -91,20 +91,11 @@ func readDataFile(path string) (map[string]any, error) {
 	if err := regularFile("read data file", path, maxDataFile); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	raw, err := inputfile.Read(path, maxDataFile)
 	if err != nil {
-		return nil, fmt.Errorf("read data file: %w", err)
+		return nil, fmt.Errorf("read data file %w", err)
 	}
-	defer f.Close()
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(f, maxDataFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read data file %s: %w", path, err)
-	}
-	if n > maxDataFile {
-		return nil, fmt.Errorf("read data file %s: larger than %d bytes", path, maxDataFile)
-	}
-	return parseDataFile(path, buf.Bytes())
+	return parseDataFile(path, raw)
 }
 
 // parseDataFile decodes a YAML or JSON object and normalises it to the JSON
