@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -195,6 +196,25 @@ func mustEval(t *testing.T, e *Engine, dev *facts.Device) []Result {
 		t.Fatal(err)
 	}
 	return rs
+}
+
+// mustEvalJSON is mustEval on a document as JSON.
+func mustEvalJSON(t *testing.T, e *Engine, doc []byte) []Result {
+	t.Helper()
+	rs, err := e.EvaluateJSON(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 // naiveResults evaluates each rule's sets one query at a time, with no
