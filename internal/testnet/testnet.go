@@ -8,6 +8,7 @@ package testnet
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"sync"
@@ -86,14 +87,61 @@ func accept(t testing.TB, addr string, take func(net.Conn)) *net.TCPAddr {
 		t.Fatalf("listen %s: %v", addr, err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			take(c)
-		}
-	}()
+	go acceptLoop(ln, take)
 	return ln.Addr().(*net.TCPAddr)
+}
+
+// acceptLoop hands each connection to take until ln is closed.
+func acceptLoop(ln net.Listener, take func(net.Conn)) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		take(c)
+	}
+}
+
+// Tarpit is a device that accepts and never answers, on a loopback address
+// of its own (random in 127.30-89.x.y, so a fixed port such as 8080 is free
+// there) at port ("0" for any). The first byte a client sends calls onData,
+// once: for discovery, which connects and closes, that is a collector's
+// request. Connections stay open until the test ends.
+func Tarpit(t testing.TB, port string, onData func()) (netip.AddrPort, error) {
+	t.Helper()
+	var ln net.Listener
+	var err error
+	for range 10 {
+		a := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
+		if ln, err = net.Listen("tcp", net.JoinHostPort(a.String(), port)); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("listen on a loopback address of its own: %w", err)
+	}
+	var conns sync.WaitGroup
+	var mu sync.Mutex
+	var open []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range open {
+			c.Close()
+		}
+		mu.Unlock()
+		conns.Wait()
+	})
+	var once sync.Once
+	go acceptLoop(ln, func(c net.Conn) {
+		mu.Lock()
+		open = append(open, c)
+		mu.Unlock()
+		conns.Go(func() {
+			if n, _ := c.Read(make([]byte, 1)); n > 0 {
+				once.Do(onData)
+			}
+		})
+	})
+	return netip.MustParseAddrPort(ln.Addr().String()), nil
 }
