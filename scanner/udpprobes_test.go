@@ -358,12 +358,17 @@ func freeUDPPort(t *testing.T) int {
 	return port
 }
 
-func FuzzParseWSDReply(f *testing.F) {
+// addDiscoverySeeds seeds a fuzz target with the testdata/dir fixtures.
+func addDiscoverySeeds(f *testing.F, dir string) {
 	for _, fx := range discoveryFixtures(f) {
-		if fx.dir == "wsd" {
+		if fx.dir == dir {
 			f.Add(fx.data)
 		}
 	}
+}
+
+func FuzzParseWSDReply(f *testing.F) {
+	addDiscoverySeeds(f, "wsd")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := parseWSDReply(b)
 		if err == nil && (r.Action == "" || r.Action == "Probe" || r.Action == "Resolve") {
@@ -373,11 +378,7 @@ func FuzzParseWSDReply(f *testing.F) {
 }
 
 func FuzzParseSLPReply(f *testing.F) {
-	for _, fx := range discoveryFixtures(f) {
-		if fx.dir == "slp" {
-			f.Add(fx.data)
-		}
-	}
+	addDiscoverySeeds(f, "slp")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := parseSLPReply(b)
 		if err != nil {
