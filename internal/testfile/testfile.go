@@ -5,6 +5,7 @@ package testfile
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"testing"
 
@@ -19,6 +20,21 @@ func Read(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Parse opens path and reads it with parse, failing on either error.
+func Parse[T any](t testing.TB, path string, parse func(io.Reader) (T, error)) T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, err := parse(f)
+	if err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	return v
 }
 
 // Devices decodes a JSON array of facts documents; an empty array fails

@@ -1,6 +1,8 @@
 package testfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,6 +53,27 @@ func TestDevices(t *testing.T) {
 		}
 	}
 	if !fails(t, func(tb testing.TB) { Read(tb, filepath.Join(dir, "missing")) }) {
+		t.Error("missing file: no failure")
+	}
+}
+
+func TestParse(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "n.txt")
+	if err := os.WriteFile(p, []byte("12345"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	size := func(r io.Reader) (int, error) {
+		b, err := io.ReadAll(r)
+		return len(b), err
+	}
+	if n := Parse(t, p, size); n != 5 {
+		t.Errorf("Parse = %d, want 5", n)
+	}
+	refuse := func(io.Reader) (int, error) { return 0, errors.New("refused") }
+	if !fails(t, func(tb testing.TB) { Parse(tb, p, refuse) }) {
+		t.Error("parse error: no failure")
+	}
+	if !fails(t, func(tb testing.TB) { Parse(tb, p+".missing", size) }) {
 		t.Error("missing file: no failure")
 	}
 }
