@@ -18,7 +18,7 @@ func TestAbsentBooleanFactNeverPasses(t *testing.T) {
 	e := loadBuiltin(t)
 	checked := 0
 	for _, dev := range testfile.Devices(t, inputFixture) {
-		raw := mustMarshal(t, dev)
+		raw := mustJSON(t, dev)
 		before := mustEvalJSON(t, e, raw)
 		for _, rule := range e.Rules() {
 			if statusOf(before, rule.ID) != StatusPass {
@@ -64,7 +64,7 @@ func withoutBoolean(t *testing.T, raw []byte, path string) ([]byte, bool) {
 		return nil, false
 	}
 	delete(parent, last)
-	return mustMarshal(t, doc), true
+	return mustJSON(t, doc), true
 }
 
 // TestMissingSectionNeverPasses removes, one at a time, each section of the
@@ -87,7 +87,7 @@ func TestMissingSectionNeverPasses(t *testing.T) {
 	}
 	checked := 0
 	for _, dev := range testfile.Devices(t, inputFixture) {
-		raw := mustMarshal(t, dev)
+		raw := mustJSON(t, dev)
 		for section, collector := range sections {
 			var doc map[string]any
 			if err := json.Unmarshal(raw, &doc); err != nil {
@@ -100,7 +100,7 @@ func TestMissingSectionNeverPasses(t *testing.T) {
 				doc["collectors"] = collectors
 			}
 			collectors[collector] = map[string]any{"status": "timeout", "reason": "test"}
-			rs := mustEvalJSON(t, e, mustMarshal(t, doc))
+			rs := mustEvalJSON(t, e, mustJSON(t, doc))
 			for _, rule := range e.Rules() {
 				if !readsOnly(rule, section) {
 					continue

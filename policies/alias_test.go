@@ -2,7 +2,6 @@ package policies
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -206,15 +205,6 @@ func mustEvalJSON(t *testing.T, e *Engine, doc []byte) []Result {
 		t.Fatal(err)
 	}
 	return rs
-}
-
-func mustMarshal(t *testing.T, v any) []byte {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
 }
 
 // naiveResults evaluates each rule's sets one query at a time, with no

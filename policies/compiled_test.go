@@ -29,7 +29,7 @@ func TestCompiledMatchesTopdown(t *testing.T) {
 	}
 	docs := append(testfile.Devices(t, inputFixture), fleet(16)...)
 	for _, dev := range docs {
-		raw := mustMarshal(t, dev)
+		raw := mustJSON(t, dev)
 		want := mustEvalJSON(t, topdown, raw)
 		if got := mustEvalJSON(t, compiled, raw); !cmp.Equal(got, want) {
 			t.Fatalf("%s: compiled differs from topdown:\n%s", dev.Address, cmp.Diff(want, got))
