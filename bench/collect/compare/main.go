@@ -12,8 +12,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -231,13 +233,8 @@ func verdict(ok bool) string {
 }
 
 func categoryLine(cats map[string]int, devices int) string {
-	keys := make([]string, 0, len(cats))
-	for k := range cats {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
+	parts := make([]string, 0, len(cats))
+	for _, k := range slices.Sorted(maps.Keys(cats)) {
 		parts = append(parts, fmt.Sprintf("%s %.1f", k, perDevice(cats[k], devices)))
 	}
 	return strings.Join(parts, ", ")
