@@ -39,12 +39,17 @@ func (e *Nmap) Name() string { return "nmap" }
 
 // Expert arguments refused in Args: they write files, read target lists,
 // run scripts, spoof sources or send payloads, all of which the scanner must
-// control. Prefixes also catch attached values ("-oX", "--script=x").
+// control. Version detection is refused too: its probes write to print ports
+// (nmap-service-probes sends an LPD "print waiting jobs" command to 515, and
+// --allports lifts nmap's own 9100-9107 exclusion), which the read-only rule
+// forbids; the collectors identify services instead. Prefixes also catch
+// attached values ("-oX", "--script=x", "--version-intensity=9").
 var (
 	deniedNmapPrefixes = []string{
 		"-o", "-iL", "-iR", "-D", "-S", "-b", "--script", "--resume", "--datadir",
 		"--stylesheet", "--excludefile", "--exclude", "--append-output", "--data",
 		"--servicedb", "--versiondb", "--proxies", "--log-errors",
+		"-sV", "-sR", "--version", "--allports",
 	}
 	deniedNmapExact = []string{"-A", "-sC"}
 )
@@ -58,7 +63,10 @@ func CheckNmapArgs(args []string) error {
 			return fmt.Errorf("check nmap argument %q: not a flag; attach values as --flag=value", a)
 		}
 		name, _, _ := strings.Cut(a, "=")
-		denied := slices.Contains(deniedNmapExact, name)
+		// nmap reads "-sSV" as -sS plus -sV, so a scan-type cluster is
+		// denied when any of its letters is.
+		denied := slices.Contains(deniedNmapExact, name) ||
+			(strings.HasPrefix(name, "-s") && strings.ContainsAny(name[2:], "VCR"))
 		for _, d := range deniedNmapPrefixes {
 			denied = denied || strings.HasPrefix(name, d)
 		}

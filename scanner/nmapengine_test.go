@@ -19,7 +19,7 @@ import (
 )
 
 func TestCheckNmapArgs(t *testing.T) {
-	for _, ok := range [][]string{nil, {"-T4"}, {"--max-rate=100", "--open", "-O", "--reason"}} {
+	for _, ok := range [][]string{nil, {"-T4"}, {"--max-rate=100", "--open", "-O", "--reason"}, {"-sS"}, {"-sT"}, {"-sU"}} {
 		if err := CheckNmapArgs(ok); err != nil {
 			t.Errorf("CheckNmapArgs(%q) = %v, want nil", ok, err)
 		}
@@ -28,6 +28,8 @@ func TestCheckNmapArgs(t *testing.T) {
 		"-oX", "-oN", "-oA", "-o", "--script=vuln", "--script", "-sC", "-A", "--resume", "--datadir=/tmp",
 		"--stylesheet", "-iL", "-iR", "--excludefile", "--exclude=10.0.0.1", "--data-string=x", "--data-length=9",
 		"-D1.2.3.4", "-S10.0.0.9", "--proxies=http://x", "10.0.0.1", "scanme.example",
+		// Version detection writes LPD commands to 515 and, with --allports, to 9100.
+		"-sV", "-sVC", "--version-all", "--version-intensity=9", "--version-light", "--allports", "-sR", "-sSV", "-sTC",
 	} {
 		if err := CheckNmapArgs([]string{"-T4", bad}); err == nil {
 			t.Errorf("CheckNmapArgs accepted %q", bad)

@@ -50,7 +50,7 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.maxHosts, "max-hosts", 65536, "refuse sweeps larger than this many addresses unless --yes-large-sweep")
 	fs.BoolVar(&f.yesLarge, "yes-large-sweep", false, "confirm a sweep larger than --max-hosts")
 	fs.StringVar(&f.engine, "engine", "native", "discovery engine: native (TCP connect, SNMP, WS-Discovery, SLP) or nmap")
-	fs.StringVar(&f.nmapArgs, "nmap-args", "", "extra arguments for the nmap engine (options that write files or run scripts are refused)")
+	fs.StringVar(&f.nmapArgs, "nmap-args", "", "extra arguments for the nmap engine (options that write files, run scripts or send version probes are refused)")
 	fs.StringVar(&f.ports, "ports", "", "TCP ports to probe, e.g. 80,443,8000-8010 (default: the MFP port set)")
 	fs.Float64Var(&f.rate, "rate", def.Rate, "global probe rate limit, probes per second")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "timeout of one probe or protocol exchange")
