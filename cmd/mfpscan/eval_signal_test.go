@@ -41,7 +41,7 @@ deny contains "never" if {
 	if !f.Scan.Incomplete {
 		t.Error("findings.json not marked incomplete")
 	}
-	if r := f.only(t, "ORG-FOREVER-001"); r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "interrupted") {
+	if r := onlyResult(t, f, "ORG-FOREVER-001"); r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "interrupted") {
 		t.Errorf("ORG-FOREVER-001 = %s %q, want review (interrupted)", r.Status, r.Reasons)
 	}
 }

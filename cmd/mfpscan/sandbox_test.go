@@ -86,7 +86,7 @@ deny contains "ratio" if {
 	if f.Summary.CompiledFallbacks != 1 {
 		t.Errorf("compiled_fallbacks = %d, want 1", f.Summary.CompiledFallbacks)
 	}
-	if r := f.only(t, "ORG-DIV-001"); r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "divide by zero") {
+	if r := onlyResult(t, f, "ORG-DIV-001"); r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "divide by zero") {
 		t.Errorf("ORG-DIV-001 = %s %q, want review with the error", r.Status, r.Reasons)
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
 )
 
 // TestMain lets the test binary act as the mfpscan command, so signal tests
@@ -88,40 +91,25 @@ func signalExit(t *testing.T, cmd *exec.Cmd, sig os.Signal, within time.Duration
 	return waitExit(t, cmd, within)
 }
 
-// cliFindings is the part of findings.json the CLI tests read.
-type cliFindings struct {
-	Scan struct {
-		Incomplete bool `json:"incomplete"`
-	} `json:"scan"`
-	Summary struct {
-		CompiledFallbacks int `json:"compiled_fallbacks"`
-	} `json:"summary"`
-	Results []cliResult `json:"results"`
-}
-
-type cliResult struct {
-	RuleID  string   `json:"rule_id"`
-	Status  string   `json:"status"`
-	Reasons []string `json:"reasons"`
-}
-
-func readFindings(t *testing.T, out string) cliFindings {
+// readFindings decodes the findings.json mfpscan wrote into out.
+func readFindings(t *testing.T, out string) reports.Findings {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
 	if err != nil {
 		t.Fatalf("no findings.json: %v", err)
 	}
-	var f cliFindings
+	var f reports.Findings
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatalf("findings.json: %v", err)
 	}
 	return f
 }
 
-// only returns the one result of rule id, failing unless there is exactly one.
-func (f cliFindings) only(t *testing.T, id string) cliResult {
+// onlyResult returns the one result of rule id, failing unless there is
+// exactly one.
+func onlyResult(t *testing.T, f reports.Findings, id string) policies.Result {
 	t.Helper()
-	var got []cliResult
+	var got []policies.Result
 	for _, r := range f.Results {
 		if r.RuleID == id {
 			got = append(got, r)
