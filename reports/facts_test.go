@@ -35,7 +35,7 @@ func TestEncodeFacts(t *testing.T) {
 }
 
 func TestFactsFileName(t *testing.T) {
-	for in, want := range map[string]string{
+	checkMapping(t, "FactsFileName", FactsFileName, map[string]string{
 		"127.77.0.10":      "facts/127.77.0.10.json",
 		"::1":              "facts/__1.json",
 		"fe80::1%eth0":     "facts/fe80__1%eth0.json",
@@ -46,11 +46,7 @@ func TestFactsFileName(t *testing.T) {
 		"10.0.0.1/x":       "facts/10.0.0.1~2fx.json",
 		"_x":               "facts/~5fx.json",
 		":x":               "facts/_x.json",
-	} {
-		if got := FactsFileName(in); got != want {
-			t.Errorf("FactsFileName(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // TestFactsFileNamesAreUnique: crafted addresses used to share a file

@@ -287,11 +287,9 @@ func TestBaselineErrors(t *testing.T) {
 }
 
 func TestSemanticVersion(t *testing.T) {
-	for in, want := range map[string]string{"v1.2.3": "1.2.3", "1.0.0-rc.1": "1.0.0-rc.1", "dev": "0.0.0-dev", "": "0.0.0-unknown", "abc/def 1": "0.0.0-abc-def-1"} {
-		if got := semanticVersion(in); got != want {
-			t.Errorf("semanticVersion(%q) = %q, want %q", in, got, want)
-		}
-	}
+	checkMapping(t, "semanticVersion", semanticVersion, map[string]string{
+		"v1.2.3": "1.2.3", "1.0.0-rc.1": "1.0.0-rc.1", "dev": "0.0.0-dev", "": "0.0.0-unknown", "abc/def 1": "0.0.0-abc-def-1",
+	})
 }
 
 // A sparse run — nil device, a result for an unknown rule and address, no
