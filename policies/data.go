@@ -161,6 +161,20 @@ func normalise(v any) (any, error) {
 	return out, nil
 }
 
+// stringKeyed is stringKeys for a mapping: YAML may key one by any scalar,
+// JSON and the store only by strings.
+func stringKeyed[K comparable](m map[K]any, depth int) (map[string]any, error) {
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		n, err := stringKeys(e, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[fmt.Sprint(k)] = n
+	}
+	return out, nil
+}
+
 // maxDataDepth bounds recursion on pathological (e.g. aliased) documents.
 const maxDataDepth = 100
 
@@ -170,25 +184,9 @@ func stringKeys(v any, depth int) (any, error) {
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, err := stringKeys(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = n
-		}
-		return out, nil
+		return stringKeyed(x, depth)
 	case map[any]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, err := stringKeys(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[fmt.Sprint(k)] = n
-		}
-		return out, nil
+		return stringKeyed(x, depth)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
