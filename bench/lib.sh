@@ -11,6 +11,10 @@
 # create them ran. keep=1 keeps the work directory.
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The CLI measured is the CLI with its defaults and the script's flags: no
+# /etc/mfpscan/config.yaml or ~/.config/mfpscan/config.yaml of this machine
+# (MFPSCAN_CONFIG set and empty reads none).
+export MFPSCAN_CONFIG=
 keep=${keep:-0}
 work="" bin="" ns="" lab_pid=""
 

@@ -135,7 +135,9 @@ func TestStaticReproducibleBuild(t *testing.T) {
 	}
 	assertStatic(t, bins[0])
 
-	vout, err := exec.Command(bins[0], "version", "--json").Output()
+	version := exec.Command(bins[0], "version", "--json")
+	version.Env = append(os.Environ(), "MFPSCAN_CONFIG=") // no config file of the machine's
+	vout, err := version.Output()
 	if err != nil {
 		t.Fatalf("mfpscan version --json: %v", err)
 	}

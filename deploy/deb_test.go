@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,10 +96,19 @@ func TestDebianPackage(t *testing.T) {
 	}
 	out := t.TempDir()
 	// The installed binary records history by default: keep its store in the
-	// test's own state directory, never the machine's.
-	state := t.TempDir()
+	// test's own state directory, never the machine's; and it reads the
+	// user's config after /etc/mfpscan/config.yaml: an empty one of the test.
+	state, home := t.TempDir(), t.TempDir()
+	userEnv := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "MFPSCAN_CONFIG=") })
+	userEnv = append(userEnv, "XDG_STATE_HOME="+state, "STATE_DIRECTORY=", "XDG_CONFIG_HOME="+home, "HOME="+home)
+	// The packaged config is read: it sets the nightly scan's --fail-on.
+	show := exec.Command("/usr/bin/mfpscan", "config", "show", "scan")
+	show.Env = userEnv
+	if b, err := show.CombinedOutput(); err != nil || !regexp.MustCompile(`(?m)^scan\.fail-on +high +/etc/mfpscan/config\.yaml$`).Match(b) {
+		t.Errorf("installed mfpscan config show scan: %v; want scan.fail-on high from /etc/mfpscan/config.yaml:\n%s", err, b)
+	}
 	eval := exec.Command("/usr/bin/mfpscan", "eval", filepath.Join(repoRoot(t), "testdata", "reports", "facts-127.77.0.10.json"), "--out", out, "--format", "json", "--quiet")
-	eval.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "STATE_DIRECTORY=")
+	eval.Env = userEnv
 	if b, err := eval.CombinedOutput(); err != nil {
 		t.Fatalf("installed mfpscan eval: %v\n%s", err, b)
 	}

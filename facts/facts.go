@@ -442,6 +442,11 @@ type CredentialCheck struct {
 	Accepted *bool  `json:"accepted"`
 	Status   Status `json:"status"`
 	Reason   string `json:"reason,omitempty"`
+	// OTPStep is what an accepted user name + password login led to: true
+	// when the device then asked for a one-time password, false when the
+	// password alone opened a session, absent when the answer showed
+	// neither (MFP-RUI-005).
+	OTPStep *bool `json:"otp_step,omitempty"`
 }
 
 // Firmware is the device firmware and the advisories that apply to it.
@@ -486,7 +491,10 @@ type Attestations struct {
 	SecurityPolicyApplied *bool  `json:"security_policy_applied,omitempty"`
 	WirelessSecurity      string `json:"wireless_security,omitempty"` // none, wpa2, wpa3, disabled
 	AutoFirmwareUpdate    *bool  `json:"auto_firmware_update,omitempty"`
-	Notes                 string `json:"notes,omitempty"`
+	// TwoFactorAuth: Remote UI logins ask for a one-time password after the
+	// password. A scan without credentials cannot see that step (MFP-RUI-005).
+	TwoFactorAuth *bool  `json:"two_factor_auth,omitempty"`
+	Notes         string `json:"notes,omitempty"`
 }
 
 // Bool returns a pointer to b, for the many optional booleans above.

@@ -52,7 +52,7 @@ func record(ctx context.Context, s Store, site string, run, n int) (int64, error
 	return id, s.FinishRun(ctx, id, RunEnd{FinishedAt: t0.Add(time.Duration(run)*time.Hour + time.Minute), ExitStatus: 1, SARIF: []byte(fmt.Sprintf(`{"run":%d}`, run))})
 }
 
-// runWriter is the subprocess a test kills: it records one device of a run,
+// runWriter is the subprocess a test kills: it records devices of a run,
 // says so on stdout, then waits on stdin forever (until killed).
 func runWriter(dsn string) int {
 	ctx := context.Background()
@@ -66,7 +66,8 @@ func runWriter(dsn string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
-	for i := range 5 {
+	// More devices than a batch, so some rows are written before the kill.
+	for i := range batchDevices + 5 {
 		if err := s.RecordDevice(ctx, id, device(i), results(i, 100)); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 3

@@ -137,7 +137,8 @@ type PruneOptions struct {
 // Store is a history backend.
 type Store interface {
 	BeginRun(ctx context.Context, r Run) (int64, error)
-	// RecordDevice stores one device and its results in one transaction.
+	// RecordDevice queues one device and its results; they are written in
+	// batches, the last by FinishRun. Safe for concurrent use.
 	RecordDevice(ctx context.Context, runID int64, d Device, results []Result) error
 	// FinishRun updates device histories and marks the run recorded, in one
 	// transaction.
@@ -146,6 +147,8 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]RunSummary, error)
 	Device(ctx context.Context, idOrAddress string) (*Timeline, error)
 	Trend(ctx context.Context, q TrendQuery) ([]TrendPoint, error)
+	// MTTR is the mean time to remediate per severity (see findings.go).
+	MTTR(ctx context.Context, q MTTRQuery) ([]MTTR, error)
 	// Baseline is the SARIF log of the site's newest complete run, nil if none.
 	Baseline(ctx context.Context, site string) ([]byte, int64, error)
 	// SetBaseline keeps a recorded complete run's SARIF log as its site's

@@ -36,16 +36,7 @@ var migrations = []string{
 	);
 	CREATE INDEX run_devices_device ON run_devices (device_id);
 	CREATE INDEX run_devices_address ON run_devices (address);
-	CREATE TABLE results (
-		run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-		device_id TEXT NOT NULL,
-		rule_id TEXT NOT NULL,
-		status TEXT NOT NULL,
-		severity TEXT NOT NULL,
-		key_point INTEGER NOT NULL,
-		waived INTEGER NOT NULL,
-		PRIMARY KEY (run_id, device_id, rule_id)
-	);
+	CREATE TABLE results ` + resultsTable + `;
 	CREATE TABLE devices (
 		device_id TEXT PRIMARY KEY,
 		first_seen BIGINT NOT NULL,
@@ -86,7 +77,50 @@ var migrations = []string{
 		PRIMARY KEY (run_id, rule_id, severity, key_point)
 	);
 	INSERT INTO run_rule_counts ` + countsSelect + ` WHERE x.run_id IN (SELECT id FROM runs WHERE recorded = 1) GROUP BY x.run_id, x.rule_id, x.severity, x.key_point`,
+	// 3: SQLite keeps results in their primary-key tree (WITHOUT ROWID):
+	// a rowid table wrote every result twice, once more in the key's
+	// index, which was half the file and half the insert time.
+	// findings: one row per open interval of a device × rule failure, the
+	// ground of the mean time to remediate (findings.go), filled from the
+	// results already stored once the migration has run.
+	`/*sqlite*/ CREATE TABLE results_v3 ` + resultsTable + ` WITHOUT ROWID;
+	/*sqlite*/ INSERT INTO results_v3 SELECT run_id, device_id, rule_id, status, severity, key_point, waived FROM results;
+	/*sqlite*/ DROP TABLE results;
+	/*sqlite*/ ALTER TABLE results_v3 RENAME TO results;
+	CREATE TABLE findings (
+		device_id TEXT NOT NULL,
+		rule_id TEXT NOT NULL,
+		severity TEXT NOT NULL,
+		site TEXT NOT NULL,
+		opened_run BIGINT NOT NULL,
+		opened_at BIGINT NOT NULL,
+		closed_run BIGINT NOT NULL DEFAULT 0,
+		closed_at BIGINT NOT NULL DEFAULT 0,
+		PRIMARY KEY (device_id, rule_id, opened_run)
+	);
+	CREATE INDEX findings_closed ON findings (closed_at, site, severity, opened_at);
+	CREATE INDEX findings_open ON findings (device_id, rule_id) WHERE closed_at = 0`,
 }
+
+// resultsTable is the results table's definition since version 1; version
+// 3 only changes how SQLite stores it. Frozen, as the migrations are.
+const resultsTable = `(
+	run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+	device_id TEXT NOT NULL,
+	rule_id TEXT NOT NULL,
+	status TEXT NOT NULL,
+	severity TEXT NOT NULL,
+	key_point INTEGER NOT NULL,
+	waived INTEGER NOT NULL,
+	PRIMARY KEY (run_id, device_id, rule_id)
+)`
+
+// findingsSince is the first schema version with the findings table; a
+// store migrated from before it has its findings rebuilt from its results.
+const findingsSince = 3
+
+// sqliteOnly marks a migration statement PostgreSQL skips.
+const sqliteOnly = "/*sqlite*/"
 
 // countsSelect aggregates results into run_rule_counts rows. A waived
 // failure is not counted as failed.
@@ -131,10 +165,22 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 			if strings.TrimSpace(stmt) == "" {
 				continue
 			}
+			stmt = strings.TrimSpace(stmt)
+			if strings.HasPrefix(stmt, sqliteOnly) {
+				if s.d != dialectSQLite {
+					continue
+				}
+				stmt = strings.TrimPrefix(stmt, sqliteOnly)
+			}
 			stmt = strings.ReplaceAll(stmt, "{{ID}}", s.d.idColumn())
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("migrate to schema version %d: %w", i+1, err)
 			}
+		}
+	}
+	if version > 0 && version < findingsSince {
+		if err := s.rebuildAllFindings(ctx, tx); err != nil {
+			return fmt.Errorf("migrate to schema version %d: %w", findingsSince, err)
 		}
 	}
 	if n == 0 {

@@ -29,6 +29,8 @@ func openSQLite(ctx context.Context, path string) (Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-32000)")
+	q.Add("_pragma", "temp_store(MEMORY)")
 	// BEGIN IMMEDIATE takes the write lock up front, so two writers queue
 	// on the busy timeout instead of failing on a lock upgrade.
 	q.Set("_txlock", "immediate")

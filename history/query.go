@@ -244,6 +244,9 @@ func (s *sqlStore) Prune(ctx context.Context, o PruneOptions) (int, error) {
 		`DELETE FROM run_rule_counts WHERE run_id IN (` + ids + `)`,
 		`DELETE FROM run_devices WHERE run_id IN (` + ids + `)`,
 		`DELETE FROM device_events WHERE run_id IN (` + ids + `) AND kind <> 'first_seen'`,
+		// A finding fixed by a deleted run leaves the remediation record;
+		// open ones and those fixed by kept runs stay.
+		`DELETE FROM findings WHERE closed_run IN (` + ids + `)`,
 		`DELETE FROM baselines WHERE run_id IN (` + ids + `)`,
 	} {
 		if err := s.exec(ctx, tx, q, args...); err != nil {
@@ -258,6 +261,7 @@ func (s *sqlStore) Prune(ctx context.Context, o PruneOptions) (int, error) {
 	for _, q := range []string{
 		`DELETE FROM devices WHERE device_id NOT IN (SELECT device_id FROM run_devices)`,
 		`DELETE FROM device_events WHERE device_id NOT IN (SELECT device_id FROM devices)`,
+		`DELETE FROM findings WHERE device_id NOT IN (SELECT device_id FROM devices)`,
 	} {
 		if err := s.exec(ctx, tx, q); err != nil {
 			return 0, s.wrap("prune devices", err)

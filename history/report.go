@@ -33,11 +33,14 @@ type MissingDevice struct {
 	LastSeen    time.Time
 }
 
-// ReportTrends is what the HTML report charts.
+// ReportTrends is what the HTML report charts, runs oldest first.
 type ReportTrends struct {
 	Runs      []RunTrend
 	KeyPoints []KeyPointTrend
 	Missing   []MissingDevice
+	// MTTR covers the findings of the site fixed within the runs shown;
+	// open findings' ages are taken at the newest run's start.
+	MTTR []MTTR
 }
 
 type runRef struct {
@@ -78,6 +81,10 @@ func (s *sqlStore) ReportTrends(ctx context.Context, site string, n int) (*Repor
 	if err != nil {
 		return nil, err
 	}
+	seen, err := s.seenSets(ctx, in, args)
+	if err != nil {
+		return nil, err
+	}
 	index := map[int64]int{}
 	for i, r := range shown {
 		index[r.id] = i
@@ -90,8 +97,11 @@ func (s *sqlStore) ReportTrends(ctx context.Context, site string, n int) (*Repor
 					t.New++
 				}
 			}
+			// A failure of a device missing from this run is not fixed
+			// (it is listed as a missing device instead), as in MTTR.
 			for k := range before {
-				if !now[k] {
+				dev, _, _ := strings.Cut(k, "\x00")
+				if !now[k] && seen[r.id][dev+"\x00"] {
 					t.Fixed++
 				}
 			}
@@ -99,6 +109,9 @@ func (s *sqlStore) ReportTrends(ctx context.Context, site string, n int) (*Repor
 		out.Runs = append(out.Runs, t)
 	}
 	if err := s.trendCounts(ctx, in, args, index, out); err != nil {
+		return nil, err
+	}
+	if out.MTTR, err = s.MTTR(ctx, MTTRQuery{Site: site, Since: fromNanos(shown[0].at), AsOf: fromNanos(refs[len(refs)-1].at)}); err != nil {
 		return nil, err
 	}
 	if len(refs) >= 2 {
@@ -121,9 +134,21 @@ func inList(refs []runRef) (string, []any) {
 }
 
 func (s *sqlStore) failSets(ctx context.Context, in string, args []any) (map[int64]map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT run_id, device_id, rule_id FROM results WHERE run_id IN `+in+` AND status = 'fail' AND waived = 0`), args...)
+	return s.runSets(ctx, "failures", `SELECT run_id, device_id, rule_id FROM results WHERE run_id IN `+in+` AND status = 'fail' AND waived = 0`, args)
+}
+
+// seenSets gives the devices of each run, keyed as failSets keys them with
+// an empty rule.
+func (s *sqlStore) seenSets(ctx context.Context, in string, args []any) (map[int64]map[string]bool, error) {
+	return s.runSets(ctx, "devices", `SELECT run_id, device_id, '' FROM run_devices WHERE run_id IN `+in, args)
+}
+
+// runSets reads (run, device, rule) rows into one set of device NUL rule
+// per run.
+func (s *sqlStore) runSets(ctx context.Context, what, q string, args []any) (map[int64]map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
-		return nil, s.wrap("read failures for trends", err)
+		return nil, s.wrap("read "+what+" for trends", err)
 	}
 	defer rows.Close()
 	out := map[int64]map[string]bool{}
@@ -131,7 +156,7 @@ func (s *sqlStore) failSets(ctx context.Context, in string, args []any) (map[int
 		var id int64
 		var dev, rule string
 		if err := rows.Scan(&id, &dev, &rule); err != nil {
-			return nil, s.wrap("read failures for trends", err)
+			return nil, s.wrap("read "+what+" for trends", err)
 		}
 		if out[id] == nil {
 			out[id] = map[string]bool{}

@@ -46,6 +46,7 @@ type sqlStore struct {
 	db   *sql.DB
 	d    dialect
 	name string
+	b    batch
 }
 
 type execer interface {
@@ -73,7 +74,10 @@ func (s *sqlStore) wrap(what string, err error) error {
 	return fmt.Errorf("%s in history store %s: %w", what, s.name, err)
 }
 
-func (s *sqlStore) Close() error { return s.db.Close() }
+func (s *sqlStore) Close() error {
+	s.closeStmts()
+	return s.db.Close()
+}
 
 func (s *sqlStore) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
@@ -115,58 +119,14 @@ func (s *sqlStore) BeginRun(ctx context.Context, r Run) (int64, error) {
 	return id, nil
 }
 
-func (s *sqlStore) RecordDevice(ctx context.Context, runID int64, d Device, results []Result) error {
-	if d.ID == "" {
-		d.ID = "address:" + d.Address
-	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := s.exec(ctx, tx, `INSERT INTO run_devices (run_id, device_id, address, vendor, model, serial, firmware)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, runID, d.ID, d.Address, d.Vendor, d.Model, d.Serial, d.Firmware); err != nil {
-		return s.wrap("record device "+d.ID, err)
-	}
-	if len(results) > 0 {
-		if err := s.insertResults(ctx, tx, runID, d.ID, results); err != nil {
-			return s.wrap("record results of "+d.ID, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return s.wrap("commit device "+d.ID, err)
-	}
-	return nil
-}
-
-// insertResults writes results in multi-row statements: one round trip per
-// chunk rather than per rule matters for a central store over a WAN.
-func (s *sqlStore) insertResults(ctx context.Context, tx *sql.Tx, runID int64, deviceID string, results []Result) error {
-	const chunk = 100
-	for start := 0; start < len(results); start += chunk {
-		part := results[start:min(start+chunk, len(results))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO results (run_id, device_id, rule_id, status, severity, key_point, waived) VALUES `)
-		args := make([]any, 0, len(part)*7)
-		for i, r := range part {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, runID, deviceID, r.RuleID, r.Status, r.Severity, r.KeyPoint, b2i(r.Waived))
-		}
-		if err := s.exec(ctx, tx, b.String(), args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 type deviceRow struct {
 	id, address, vendor, model, serial, firmware string
 }
 
 func (s *sqlStore) FinishRun(ctx context.Context, runID int64, end RunEnd) error {
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -188,13 +148,23 @@ func (s *sqlStore) FinishRun(ctx context.Context, runID int64, end RunEnd) error
 	if err != nil {
 		return s.wrap("read devices of run", err)
 	}
+	up, err := s.prepareDeviceUpdate(ctx, tx)
+	if err != nil {
+		return s.wrap("prepare device update", err)
+	}
+	defer up.close()
+	var older []string
 	for _, d := range seen {
-		if err := s.updateDevice(ctx, tx, runID, started, d); err != nil {
+		inOrder, err := s.updateDevice(ctx, tx, up, runID, started, d)
+		if err != nil {
 			return s.wrap("update device "+d.id, err)
 		}
+		if !inOrder {
+			older = append(older, d.id)
+		}
 	}
-	if err := s.exec(ctx, tx, `INSERT INTO run_rule_counts `+countsSelect+` WHERE x.run_id = ? GROUP BY x.run_id, x.rule_id, x.severity, x.key_point`, runID); err != nil {
-		return s.wrap("count results of run", err)
+	if err := s.updateFindings(ctx, tx, runID, site, started, older); err != nil {
+		return s.wrap("update findings", err)
 	}
 	if err := s.exec(ctx, tx, `UPDATE runs SET finished_at = ?, exit_status = ?, incomplete = ?, recorded = 1 WHERE id = ?`,
 		nanos(end.FinishedAt), end.ExitStatus, b2i(end.Incomplete), runID); err != nil {
@@ -233,45 +203,66 @@ func (s *sqlStore) runDevices(ctx context.Context, tx *sql.Tx, runID int64) ([]d
 // updateDevice folds one sighting into the device's history. A run older
 // than the device's newest sighting (an import of old directories) only
 // moves first_seen; it does not rewrite the current identity.
-func (s *sqlStore) updateDevice(ctx context.Context, tx *sql.Tx, runID, at int64, d deviceRow) error {
+func (s *sqlStore) updateDevice(ctx context.Context, tx *sql.Tx, up deviceUpdate, runID, at int64, d deviceRow) (inOrder bool, err error) {
 	var cur deviceRow
 	var first, last int64
-	err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT address, vendor, model, serial, firmware, first_seen, last_seen FROM devices WHERE device_id = ?`), d.id).
-		Scan(&cur.address, &cur.vendor, &cur.model, &cur.serial, &cur.firmware, &first, &last)
+	err = up.get.QueryRowContext(ctx, d.id).Scan(&cur.address, &cur.vendor, &cur.model, &cur.serial, &cur.firmware, &first, &last)
 	if err == sql.ErrNoRows {
 		if err := s.event(ctx, tx, d.id, runID, at, "first_seen", "", d.address); err != nil {
-			return err
+			return false, err
 		}
-		return s.exec(ctx, tx, `INSERT INTO devices (device_id, first_seen, last_seen, last_run, address, vendor, model, serial, firmware)
+		return true, s.exec(ctx, tx, `INSERT INTO devices (device_id, first_seen, last_seen, last_run, address, vendor, model, serial, firmware)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.id, at, at, runID, d.address, d.vendor, d.model, d.serial, d.firmware)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if at < last {
 		if at < first {
-			return s.exec(ctx, tx, `UPDATE devices SET first_seen = ? WHERE device_id = ?`, at, d.id)
+			return false, s.exec(ctx, tx, `UPDATE devices SET first_seen = ? WHERE device_id = ?`, at, d.id)
 		}
-		return nil
+		return false, nil
 	}
 	if cur.address != d.address {
 		if err := s.event(ctx, tx, d.id, runID, at, "address", cur.address, d.address); err != nil {
-			return err
+			return false, err
 		}
 	}
 	oldIdent, newIdent := identity(cur), identity(d)
 	if oldIdent != newIdent {
 		if err := s.event(ctx, tx, d.id, runID, at, "identity", oldIdent, newIdent); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if cur.firmware != d.firmware {
 		if err := s.event(ctx, tx, d.id, runID, at, "firmware", cur.firmware, d.firmware); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return s.exec(ctx, tx, `UPDATE devices SET last_seen = ?, last_run = ?, address = ?, vendor = ?, model = ?, serial = ?, firmware = ? WHERE device_id = ?`,
-		at, runID, d.address, d.vendor, d.model, d.serial, d.firmware, d.id)
+	_, err = up.set.ExecContext(ctx, at, runID, d.address, d.vendor, d.model, d.serial, d.firmware, d.id)
+	return err == nil, err
+}
+
+// deviceUpdate holds the two statements FinishRun runs for every device
+// of the run, parsed once per run instead of once per device.
+type deviceUpdate struct{ get, set *sql.Stmt }
+
+func (s *sqlStore) prepareDeviceUpdate(ctx context.Context, tx *sql.Tx) (deviceUpdate, error) {
+	get, err := tx.PrepareContext(ctx, s.d.rebind(`SELECT address, vendor, model, serial, firmware, first_seen, last_seen FROM devices WHERE device_id = ?`))
+	if err != nil {
+		return deviceUpdate{}, err
+	}
+	set, err := tx.PrepareContext(ctx, s.d.rebind(`UPDATE devices SET last_seen = ?, last_run = ?, address = ?, vendor = ?, model = ?, serial = ?, firmware = ? WHERE device_id = ?`))
+	if err != nil {
+		get.Close()
+		return deviceUpdate{}, err
+	}
+	return deviceUpdate{get: get, set: set}, nil
+}
+
+func (u deviceUpdate) close() {
+	u.get.Close()
+	u.set.Close()
 }
 
 func identity(d deviceRow) string {

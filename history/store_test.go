@@ -260,6 +260,10 @@ func TestKilledWriterLeavesRunUnfinished(t *testing.T) {
 		if len(runs) != 2 || runs[0].Site != "killed" || runs[0].State != "unfinished" || runs[0].Failed != 0 || runs[1].State != "complete" {
 			t.Fatalf("runs after kill: %+v", runs)
 		}
+		// The killed run did write rows; they must not count anywhere.
+		if runs[0].Devices < batchDevices {
+			t.Fatalf("killed writer left %d device rows, want at least a batch (%d)", runs[0].Devices, batchDevices)
+		}
 		after, err := s2.Trend(ctx, TrendQuery{By: "severity"})
 		if err != nil {
 			t.Fatal(err)
@@ -353,7 +357,8 @@ func TestParseAge(t *testing.T) {
 }
 
 // TestMigrationBackfillsCounts opens a store left at schema version 1 and
-// checks that version 2 rebuilds the per-run counts from the results.
+// checks that versions 2 and 3 rebuild the per-run counts and the findings
+// from the results.
 func TestMigrationBackfillsCounts(t *testing.T) {
 	forEach(t, func(t *testing.T, target string) {
 		ctx := context.Background()
@@ -367,8 +372,15 @@ func TestMigrationBackfillsCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.exec(ctx, s.db, `DROP TABLE run_rule_counts`); err != nil {
+		asOf := t0.Add(24 * time.Hour)
+		wantMTTR, err := s.MTTR(ctx, MTTRQuery{AsOf: asOf})
+		if err != nil {
 			t.Fatal(err)
+		}
+		for _, table := range []string{"run_rule_counts", "findings"} {
+			if err := s.exec(ctx, s.db, `DROP TABLE `+table); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := s.exec(ctx, s.db, `UPDATE schema_version SET version = 1`); err != nil {
 			t.Fatal(err)
@@ -384,6 +396,13 @@ func TestMigrationBackfillsCounts(t *testing.T) {
 		}
 		if len(got) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("trend after migration:\n got %v\nwant %v", got, want)
+		}
+		gotMTTR, err := s2.MTTR(ctx, MTTRQuery{AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gotMTTR) == 0 || fmt.Sprint(gotMTTR) != fmt.Sprint(wantMTTR) {
+			t.Errorf("time to remediate after migration:\n got %+v\nwant %+v", gotMTTR, wantMTTR)
 		}
 	})
 }
@@ -427,7 +446,8 @@ func TestReportTrends(t *testing.T) {
 				}
 			}
 			for f := range before {
-				if !now[f] {
+				// Device 3 is missing from run 2: its failures are not fixed.
+				if !now[f] && f[0] < ns[pair[1]] {
 					wantFixed++
 				}
 			}

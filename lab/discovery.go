@@ -55,13 +55,11 @@ func bindDiscovery(ctx context.Context, f *Fleet, lc *net.ListenConfig, p planne
 		}{bjnpScannerPort, &ds.bjnpS})
 	}
 	for _, s := range binds {
-		ap := netip.AddrPortFrom(p.addr, uint16(s.port+offset))
-		pc, err := lc.ListenPacket(ctx, "udp", ap.String())
+		conn, err := bindUDP(ctx, f, lc, netip.AddrPortFrom(p.addr, uint16(s.port+offset)))
 		if err != nil {
-			return nil, bindError("udp", ap, err)
+			return nil, err
 		}
-		f.closers = append(f.closers, pc)
-		*s.dst = pc.(*net.UDPConn)
+		*s.dst = conn
 	}
 	return ds, nil
 }
@@ -91,6 +89,16 @@ func (f *Fleet) serveDiscovery(dev *deviceRuntime, ds *discoverySockets) {
 // closed and sends back, in order, the replies respond returns for each.
 // respond runs on this one goroutine.
 func serveDatagrams(conn *net.UDPConn, size int, respond func([]byte) [][]byte) {
+	readDatagrams(conn, size, func(req []byte, from netip.AddrPort) {
+		for _, out := range respond(req) {
+			_, _ = conn.WriteToUDPAddrPort(out, from)
+		}
+	})
+}
+
+// readDatagrams hands each datagram of up to size bytes read from conn to
+// handle, on this one goroutine, until conn is closed.
+func readDatagrams(conn *net.UDPConn, size int, handle func(req []byte, from netip.AddrPort)) {
 	buf := make([]byte, size)
 	for {
 		n, from, err := conn.ReadFromUDPAddrPort(buf)
@@ -100,9 +108,7 @@ func serveDatagrams(conn *net.UDPConn, size int, respond func([]byte) [][]byte) 
 			}
 			continue
 		}
-		for _, out := range respond(buf[:n]) {
-			_, _ = conn.WriteToUDPAddrPort(out, from)
-		}
+		handle(buf[:n], from)
 	}
 }
 

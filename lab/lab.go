@@ -68,7 +68,9 @@ type Device struct {
 	// WSDPort and SLPPort are the WS-Discovery and SLP UDP ports (offset
 	// applied); 0 when the device does not answer them.
 	WSDPort, SLPPort int
-	Description      string
+	// TFTPPort is the TFTP server's UDP port (offset applied); 0 when none.
+	TFTPPort    int
+	Description string
 	// Ground truth, for end-to-end tests of the scanner. Empty when the
 	// device does not claim the fact (the web server is no printer).
 	Vendor, Model, Firmware, Serial string
@@ -210,6 +212,9 @@ func (p plannedDevice) device(offset int) Device {
 	if p.discovery {
 		d.WSDPort, d.SLPPort = wsdPort+offset, slpPort+offset
 	}
+	if p.tftp {
+		d.TFTPPort = tftpPort + offset
+	}
 	return d
 }
 
@@ -282,6 +287,7 @@ type boundDevice struct {
 	tcp  []net.Listener // parallel to profile.tcp
 	snmp *net.UDPConn
 	disc *discoverySockets // nil unless the profile answers WSD and SLP
+	tftp *net.UDPConn      // nil unless the profile runs a TFTP server
 }
 
 // bindAll binds every socket first, so a failure leaves nothing serving.
@@ -307,18 +313,29 @@ func bindAll(ctx context.Context, f *Fleet, plan []plannedDevice, offset int) ([
 			}
 			out[i].disc = ds
 		}
-		if p.snmp == nil {
-			continue
+		var err error
+		if p.tftp {
+			if out[i].tftp, err = bindUDP(ctx, f, &lc, netip.AddrPortFrom(p.addr, uint16(tftpPort+offset))); err != nil {
+				return nil, err
+			}
 		}
-		ap := netip.AddrPortFrom(p.addr, uint16(snmpPort+offset))
-		pc, err := lc.ListenPacket(ctx, "udp", ap.String())
-		if err != nil {
-			return nil, bindError("udp", ap, err)
+		if p.snmp != nil {
+			if out[i].snmp, err = bindUDP(ctx, f, &lc, netip.AddrPortFrom(p.addr, uint16(snmpPort+offset))); err != nil {
+				return nil, err
+			}
 		}
-		f.closers = append(f.closers, pc)
-		out[i].snmp = pc.(*net.UDPConn)
 	}
 	return out, nil
+}
+
+// bindUDP binds a UDP socket and registers it with f at once.
+func bindUDP(ctx context.Context, f *Fleet, lc *net.ListenConfig, ap netip.AddrPort) (*net.UDPConn, error) {
+	pc, err := lc.ListenPacket(ctx, "udp", ap.String())
+	if err != nil {
+		return nil, bindError("udp", ap, err)
+	}
+	f.closers = append(f.closers, pc)
+	return pc.(*net.UDPConn), nil
 }
 
 func bindError(network string, ap netip.AddrPort, err error) error {
@@ -359,6 +376,13 @@ func (f *Fleet) serveDevice(dev *deviceRuntime, b boundDevice) {
 	}
 	if b.disc != nil {
 		f.serveDiscovery(dev, b.disc)
+	}
+	if b.tftp != nil {
+		f.wg.Add(1)
+		go func() {
+			defer f.wg.Done()
+			serveTFTP(b.tftp, dev.p.addr)
+		}()
 	}
 }
 

@@ -112,7 +112,10 @@ type profile struct {
 	discovery bool
 	// bjnp answers BJNP get-identity on 8611/udp and 8612/udp (needs
 	// discovery), as Canon MF/LBP devices do.
-	bjnp      bool
+	bjnp bool
+	// tftp runs a TFTP server on 69/udp, a service the default data
+	// forbids, for the sweep's TFTP probe to find.
+	tftp      bool
 	ftpBanner string
 	// hostile selects a broken or malicious behaviour (hostile.go) that
 	// replaces the normal services; zero for the well-behaved profiles.
@@ -194,7 +197,7 @@ func profiles() []profile {
 		},
 		{
 			name:        ProfileMF,
-			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD, SLP and BJNP discovery",
+			description: "Canon i-SENSYS MF754Cdw (MF750C Series) firmware 03.07: HTTP Remote UI with System Manager PIN and General User Mode open without a PIN, HTTPS TLS 1.2 only, SNMP v1 public, IPP, raw, WSD, SLP and BJNP discovery",
 			id: identity{
 				vendor: "Canon", model: "MF750C Series", firmware: "03.07", serial: "WGD12345",
 				sysDescr: "Canon MF750C Series /P", sysObjectID: "1.3.6.1.4.1.1602.4.2",
@@ -212,7 +215,7 @@ func profiles() []profile {
 		},
 		{
 			name:        ProfileHP,
-			description: "HP LaserJet Enterprise M507 (not Canon): HP Embedded Web Server, SNMP v1/v2c public, raw, IPP",
+			description: "HP LaserJet Enterprise M507 (not Canon): HP Embedded Web Server, SNMP v1/v2c public, raw, IPP, and a TFTP server left on (a forbidden service for the lab to find, not a claim about HP's defaults)",
 			id: identity{
 				vendor: "HP", model: "HP LaserJet Enterprise M507", firmware: "2506116_000184", serial: "PHBLB12345",
 				sysDescr:    "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI23900012,CIDATE 05/13/2025",
@@ -226,6 +229,7 @@ func profiles() []profile {
 				minVersion: tls.VersionTLS12, maxVersion: tls.VersionTLS13,
 			},
 			snmp: &snmpSpec{v1: true, v2c: true, communities: []string{"public"}},
+			tftp: true,
 		},
 		{
 			name:        ProfileWeb,

@@ -114,7 +114,9 @@ func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
 		h.fail(cfg, err)
 		return
 	}
-	run.Trends = reportTrends(tr)
+	if len(tr.Runs) > 0 {
+		run.Trends = tr
+	}
 }
 
 // saveBaseline keeps the results.sarif just written as the site's next
@@ -134,23 +136,6 @@ func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
 	if err := h.store.SetBaseline(ctx, h.id, sarif); err != nil {
 		h.fail(cfg, err)
 	}
-}
-
-func reportTrends(t *history.ReportTrends) *reports.Trends {
-	if t == nil || len(t.Runs) == 0 {
-		return nil
-	}
-	out := &reports.Trends{}
-	for _, r := range t.Runs {
-		out.Runs = append(out.Runs, reports.TrendRun{StartedAt: r.StartedAt, FailedBySeverity: r.FailedBySeverity, New: r.New, Fixed: r.Fixed, HasPrevious: r.HasPrevious})
-	}
-	for _, k := range t.KeyPoints {
-		out.KeyPoints = append(out.KeyPoints, reports.KeyPointTrend{KeyPoint: k.KeyPoint, Compliance: k.Compliance})
-	}
-	for _, m := range t.Missing {
-		out.Missing = append(out.Missing, reports.MissingDevice{ID: m.ID, Address: m.Address, LastSeen: m.LastSeen})
-	}
-	return out
 }
 
 func (h *historyRun) close() {

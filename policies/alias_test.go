@@ -237,6 +237,5 @@ func naiveResults(t *testing.T, e *Engine, dev *facts.Device) []Result {
 		}
 		out = append(out, e.result(ent.rule, sets, keyOf(dev)))
 	}
-	SortResults(out)
-	return out
+	return e.finish(out)
 }

@@ -23,7 +23,9 @@ func writeCatalogMarkdown(w io.Writer, rules []Rule) error {
 	b.WriteString(mdHeader)
 	fmt.Fprintf(&b, "%d rules, grouped by the key points of Canon's MFP security guide. ", len(rules))
 	b.WriteString("On each device a rule ends in exactly one status: `fail`, `pass`, ")
-	b.WriteString("`review` (a fact it needs was not collected), `not_applicable` or `waived`.\n\n")
+	b.WriteString("`review` (a fact it needs was not collected), `not_applicable`, `waived` or `related` ")
+	b.WriteString("(it fails for a cause another rule's failing result already reports, and points at it). ")
+	fmt.Fprintf(&b, "A rule that checks a category of Canon's device Security Policy also belongs to key point %d.\n\n", SecurityPolicyPoint)
 	if counts := severityCounts(rules); counts != "" {
 		fmt.Fprintf(&b, "By severity: %s.\n\n", counts)
 	}
@@ -34,8 +36,11 @@ func writeCatalogMarkdown(w io.Writer, rules []Rule) error {
 		if !r.Enabled {
 			title += " *(disabled)*"
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | [%d](#%s) | %s |\n",
-			r.ID, anchor(r.ID), r.Severity, r.GuidePoint, anchor(pointHeading(r)), title)
+		points := fmt.Sprintf("[%d](#%s)", r.GuidePoint, anchor(pointHeading(r)))
+		for _, n := range r.AlsoGuidePoints {
+			points += fmt.Sprintf(", %d", n)
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s |\n", r.ID, anchor(r.ID), r.Severity, points, title)
 	}
 
 	section := ""
@@ -71,6 +76,10 @@ func writeRuleMarkdown(b *strings.Builder, r Rule, section string) {
 		// The rule belongs to this key point but cites another section.
 		fmt.Fprintf(b, "- Guide section: %s\n", s)
 	}
+	if r.SecurityPolicy != "" {
+		fmt.Fprintf(b, "- Security Policy: %s (also key point %d)\n", r.SecurityPolicy, SecurityPolicyPoint)
+	}
+	writeList(b, "Related to (same root cause: points at their failing result)", r.RelatedTo)
 	writeList(b, "DISA MFD STIG", r.STIG)
 	writeList(b, "NIST SP 800-53", r.NIST)
 	writeList(b, "Vendors", r.Vendors)

@@ -86,6 +86,7 @@ type Engine struct {
 	memBudget uint64        // heap bytes during EvaluateAll; 0: none
 	// fallbacks counts devices the compiled evaluator handed to topdown.
 	fallbacks atomic.Int64
+	rel       *relations     // related_to graph
 	waivers   []Waiver       // unexpired
 	expired   []Waiver       // past their date
 	data      map[string]any // merged data document
@@ -180,6 +181,9 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 		}
 	}
 	sortRules(e.rules)
+	if e.rel, err = buildRelations(e.rules); err != nil {
+		return nil, err
+	}
 	if err := e.setWaivers(opts.Waivers, now()); err != nil {
 		return nil, err
 	}

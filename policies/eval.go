@@ -178,7 +178,14 @@ func (e *Engine) results(out []ruleSets, key deviceKey) []Result {
 	for i, ent := range e.enabled {
 		results = append(results, e.result(ent.rule, out[i], key))
 	}
+	return e.finish(results)
+}
+
+// finish orders one device's results by rule id and points the findings
+// that share a root cause at the one result that fails for it.
+func (e *Engine) finish(results []Result) []Result {
 	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
+	e.rel.relate(results)
 	return results
 }
 
@@ -236,7 +243,8 @@ func goValues(terms []*ast.Term) []any {
 	return out
 }
 
-// toFinding accepts a bare message or {"msg", "fact", "evidence"}.
+// toFinding accepts a bare message or {"msg", "fact", "evidence"}, with
+// optional "severity" and "root_cause".
 func toFinding(v any) Finding {
 	switch x := v.(type) {
 	case string:
@@ -249,6 +257,7 @@ func toFinding(v any) Finding {
 			f.Message = s
 		}
 		f.Fact, _ = x["fact"].(string)
+		f.RootCause, _ = x["root_cause"].(string)
 		if s, ok := x["severity"].(string); ok && SeverityRank(s) > 0 {
 			f.Severity = s
 		}

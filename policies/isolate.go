@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -122,6 +121,5 @@ func (e *Engine) evaluateEachRule(ctx context.Context, input ast.Value, key devi
 		}
 		results = append(results, e.result(ent.rule, out[0], key))
 	}
-	sort.Slice(results, func(i, j int) bool { return results[i].RuleID < results[j].RuleID })
-	return results, nil
+	return e.finish(results), nil
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -343,16 +344,18 @@ func fileOf(a *ast.Annotations, module string) string {
 func ruleFromAnnotations(a *ast.Annotations, file string) (Rule, error) {
 	c := a.Custom
 	r := Rule{
-		Title:        strings.TrimSpace(a.Title),
-		Description:  strings.TrimSpace(a.Description),
-		ID:           customString(c, "id"),
-		Severity:     strings.ToLower(customString(c, "severity")),
-		GuideSection: customString(c, "guide_section"),
-		Remediation:  customString(c, "remediation"),
-		STIG:         customStrings(c, "stig"),
-		NIST:         customStrings(c, "nist"),
-		Vendors:      customStrings(c, "vendors"),
-		Facts:        customStrings(c, "facts"),
+		Title:          strings.TrimSpace(a.Title),
+		Description:    strings.TrimSpace(a.Description),
+		ID:             customString(c, "id"),
+		Severity:       strings.ToLower(customString(c, "severity")),
+		GuideSection:   customString(c, "guide_section"),
+		SecurityPolicy: customString(c, "security_policy"),
+		Remediation:    customString(c, "remediation"),
+		STIG:           customStrings(c, "stig"),
+		NIST:           customStrings(c, "nist"),
+		Vendors:        customStrings(c, "vendors"),
+		Facts:          customStrings(c, "facts"),
+		RelatedTo:      customStrings(c, "related_to"),
 	}
 	if ctl, ok := c["controls"].(map[string]any); ok {
 		r.STIG = append(r.STIG, customStrings(ctl, "stig")...)
@@ -388,6 +391,14 @@ func ruleFromAnnotations(a *ast.Annotations, file string) (Rule, error) {
 		return Rule{}, fmt.Errorf("load policies: %s: rule %s: guide_point %d is not in 1..10", loc, r.ID, point)
 	}
 	r.GuidePoint = point
+	if r.SecurityPolicy != "" {
+		if !slices.Contains(SecurityPolicyCategories, r.SecurityPolicy) {
+			return Rule{}, fmt.Errorf("load policies: %s: rule %s: security_policy %q is not one of %s", loc, r.ID, r.SecurityPolicy, strings.Join(SecurityPolicyCategories, "|"))
+		}
+		if point != SecurityPolicyPoint {
+			r.AlsoGuidePoints = []int{SecurityPolicyPoint}
+		}
+	}
 	return r, nil
 }
 

@@ -12,8 +12,15 @@ import (
 // writePolicy writes one custom rule package into dir.
 func writePolicy(t *testing.T, dir, name, id, body string) {
 	t.Helper()
+	writePolicyMeta(t, dir, name, id, "", body)
+}
+
+// writePolicyMeta is writePolicy with extra `custom:` METADATA lines
+// (each "#   key: value\n").
+func writePolicyMeta(t *testing.T, dir, name, id, custom, body string) {
+	t.Helper()
 	src := "# METADATA\n# title: " + id + "\n# description: query shape fixture\n# scope: package\n# custom:\n#   id: " + id +
-		"\n#   severity: low\n#   guide_point: 1\n#   remediation: none\npackage org." + name + "\n\n" + body
+		"\n#   severity: low\n#   guide_point: 1\n#   remediation: none\n" + custom + "package org." + name + "\n\n" + body
 	if err := os.WriteFile(filepath.Join(dir, name+".rego"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

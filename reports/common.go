@@ -120,12 +120,18 @@ func evidenceText(ev map[string]any) string {
 	return strings.Join(parts, ", ")
 }
 
+// relatedText names the root findings a result points at, "RULE fact; ...".
+func relatedText(refs []policies.Ref) string {
+	parts := make([]string, 0, len(refs))
+	for _, r := range refs {
+		parts = append(parts, strings.TrimSpace(r.RuleID+" "+r.Fact))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // statusOrder lists statuses from most to least alarming; the HTML matrix
 // shows the first one present.
-var statusOrder = []policies.Status{
-	policies.StatusFail, policies.StatusReview, policies.StatusWaived,
-	policies.StatusPass, policies.StatusNotApplicable,
-}
+var statusOrder = policies.Statuses
 
 func statusRank(s policies.Status) int {
 	for i, v := range statusOrder {

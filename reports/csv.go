@@ -20,7 +20,7 @@ func (CSVWriter) Name() string { return "csv" }
 func (CSVWriter) Filename() string { return "findings.csv" }
 
 var csvHeader = []string{"address", "device_id", "vendor", "model", "serial", "rule_id", "title",
-	"severity", "status", "guide_point", "message", "fact", "evidence", "reason"}
+	"severity", "status", "guide_point", "message", "fact", "evidence", "reason", "related"}
 
 // csvCell neutralises spreadsheet formulas: device strings starting with
 // = + - @ or a control character would otherwise run when the file is opened.
@@ -64,7 +64,7 @@ func (CSVWriter) Write(w io.Writer, r *Run) error {
 		}
 		row := []string{res.Address, res.DeviceID, vendor, model, serial, res.RuleID, title,
 			res.Severity, string(res.Status), point, strings.Join(msgs, "; "), strings.Join(factsCol, "; "),
-			strings.Join(ev, "; "), reason}
+			strings.Join(ev, "; "), reason, relatedText(res.Related)}
 		for i := range row {
 			row[i] = csvCell(row[i])
 		}

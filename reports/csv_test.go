@@ -8,10 +8,9 @@ import (
 	"github.com/mfpscan/mfpscan/policies"
 )
 
-func TestCSV(t *testing.T) {
-	run := fixtureRun()
-	run.Results = append(run.Results, policies.Result{RuleID: "MFP-NET-001", Address: "127.77.0.10",
-		Status: policies.StatusFail, Severity: "low", Findings: []policies.Finding{{Message: "=HYPERLINK(\"x\")"}}})
+// csvRows writes run as findings.csv and reads it back.
+func csvRows(t *testing.T, run *Run) [][]string {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := (CSVWriter{}).Write(&buf, run); err != nil {
 		t.Fatal(err)
@@ -20,6 +19,14 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows
+}
+
+func TestCSV(t *testing.T) {
+	run := fixtureRun()
+	run.Results = append(run.Results, policies.Result{RuleID: "MFP-NET-001", Address: "127.77.0.10",
+		Status: policies.StatusFail, Severity: "low", Findings: []policies.Finding{{Message: "=HYPERLINK(\"x\")"}}})
+	rows := csvRows(t, run)
 	if len(rows) != len(run.Results)+1 {
 		t.Fatalf("rows = %d, want %d", len(rows), len(run.Results)+1)
 	}

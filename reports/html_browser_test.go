@@ -1,16 +1,13 @@
 package reports
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"html"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
@@ -23,12 +20,11 @@ const (
 	xssSVG    = `"><svg onload="window.top.__xss=1">`
 )
 
-// browserHarness drives report.html's filters and sorting the way a person
-// would and records what is shown; harnessPage turns it into the page
-// Chromium loads. Chromium's --dump-dom prints the DOM after the page's
+// browserHarness loads report.html in an iframe, drives its filters and
+// sorting the way a person would, and writes a JSON verdict into
+// <pre id=result>. Chromium's --dump-dom prints the DOM after the page's
 // virtual time budget, verdict included.
-const browserHarness = `
-    var shown = function (sel) {
+const browserHarness = harnessHead + `    var shown = function (sel) {
       return Array.prototype.filter.call(d.querySelectorAll(sel), function (e) {
         return !e.hasAttribute("hidden") && d.defaultView.getComputedStyle(e).display !== "none";
       }).length;
@@ -65,14 +61,13 @@ const browserHarness = `
     });
     v.handlers = handlers;
     v.payloadText = d.body.textContent.indexOf("window.top.__xss=1") >= 0;
-`
+` + harnessTail
 
-// harnessPage wraps a measuring script (which fills v from the report's
-// document d) in the page every browser test loads: report.html in an
-// iframe, the verdict as JSON in <pre id=result>, the script's exception
-// as v.error, and v.xss set when an injected payload ran.
-func harnessPage(measure string) string {
-	return `<!DOCTYPE html>
+// harnessHead and harnessTail wrap a harness script: load report.html in an
+// iframe, run the script with the frame's document as d, and write the
+// verdict object v (with any exception, and whether a payload ran) as JSON
+// into <pre id=result>.
+const harnessHead = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>harness</title></head><body>
 <pre id="result">pending</pre>
 <iframe id="f" src="report.html" style="width:1400px;height:1000px"></iframe>
@@ -80,7 +75,10 @@ func harnessPage(measure string) string {
 document.getElementById("f").addEventListener("load", function () {
   var v = {};
   try {
-    var d = document.getElementById("f").contentDocument;` + measure + `  } catch (e) {
+    var d = document.getElementById("f").contentDocument;
+`
+
+const harnessTail = `  } catch (e) {
     v.error = String(e);
   }
   v.xss = window.__xss === undefined ? 0 : window.__xss;
@@ -89,27 +87,6 @@ document.getElementById("f").addEventListener("load", function () {
 </script>
 </body></html>
 `
-}
-
-// runHarness writes harnessPage(measure) next to the report in dir, lets
-// Chromium run it and decodes the verdict into v; it returns the raw
-// verdict for logging.
-func runHarness(t *testing.T, bin, dir, measure string, v any) []byte {
-	t.Helper()
-	harness := filepath.Join(dir, "harness.html")
-	if err := os.WriteFile(harness, []byte(harnessPage(measure)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom := runChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+harness)
-	m := resultPre.FindSubmatch(dom)
-	if m == nil {
-		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
-	}
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), v); err != nil {
-		t.Fatalf("verdict %q: %v", m[1], err)
-	}
-	return m[1]
-}
 
 type browserVerdict struct {
 	Error            string   `json:"error"`
@@ -154,42 +131,28 @@ func browserRun() *Run {
 	return run
 }
 
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return testpeer.Path(t, "chromium", "Debian package chromium")
-}
-
-func runChromium(t *testing.T, bin string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir(), "--allow-file-access-from-files"}
-	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.Bytes())
-	}
-	return stdout.Bytes()
-}
-
 var resultPre = regexp.MustCompile(`(?s)<pre id="result">(.*?)</pre>`)
 
 func TestHTMLInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	if _, err := WriteAll(context.Background(), dir, browserRun(), []string{"html"}); err != nil {
 		t.Fatal(err)
 	}
+	harness := filepath.Join(dir, "harness.html")
+	if err := os.WriteFile(harness, []byte(browserHarness), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := testpeer.RunChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+harness)
+	m := resultPre.FindSubmatch(dom)
+	if m == nil {
+		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
+	}
 	var v browserVerdict
-	t.Logf("verdict: %s", runHarness(t, bin, dir, browserHarness, &v))
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &v); err != nil {
+		t.Fatalf("verdict %q: %v", m[1], err)
+	}
+	t.Logf("verdict: %s", m[1])
 	if v.Error != "" {
 		t.Fatalf("harness error: %s", v.Error)
 	}
@@ -243,7 +206,7 @@ func TestHTMLInChromium(t *testing.T) {
 }
 
 func TestHTMLScreenshot(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	if _, err := WriteAll(context.Background(), dir, browserRun(), []string{"html"}); err != nil {
 		t.Fatal(err)
@@ -255,7 +218,7 @@ func TestHTMLScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	png := filepath.Join(out, "report.png")
-	runChromium(t, bin, "--screenshot="+png, "--window-size=1400,1000", "--hide-scrollbars",
+	testpeer.RunChromium(t, bin, "--screenshot="+png, "--window-size=1400,1000", "--hide-scrollbars",
 		"file://"+filepath.Join(dir, "report.html"))
 	info, err := os.Stat(png)
 	if err != nil {

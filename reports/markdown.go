@@ -76,6 +76,9 @@ func (MarkdownWriter) Write(w io.Writer, r *Run) error {
 	for _, s := range statusOrder {
 		fmt.Fprintf(&b, "| %s | %d |\n", s, sum.ByStatus[s])
 	}
+	if n := sum.ByStatus[policies.StatusRelated]; n > 0 {
+		fmt.Fprintf(&b, "\n%d result(s) share their root cause with a failed result and point at it (status related) instead of failing again.\n", n)
+	}
 
 	rows, ruleFails := summaryRows(r, ix)
 	b.WriteString("\n### Devices\n\n")

@@ -116,10 +116,7 @@ func LoadFindings(path string) (*Findings, error) {
 }
 
 // validStatuses are the outcomes a result can have.
-var validStatuses = []policies.Status{
-	policies.StatusPass, policies.StatusFail, policies.StatusReview,
-	policies.StatusNotApplicable, policies.StatusWaived,
-}
+var validStatuses = policies.Statuses
 
 // validateFindings checks what report writers and diff branch on: a
 // hand-edited or foreign findings.json with an unknown status or severity

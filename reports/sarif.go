@@ -22,8 +22,9 @@ const (
 
 // SARIFOptions tune the SARIF writer.
 type SARIFOptions struct {
-	// OmitSuppressed drops waived results, for consumers such as GitHub code
-	// scanning that ignore SARIF suppressions.
+	// OmitSuppressed drops waived results and the findings that point at
+	// their root cause's result (kind informational), for consumers such as
+	// GitHub code scanning that ignore SARIF suppressions and kind.
 	OmitSuppressed bool
 	// Baseline is a previous SARIF log; when set every result gets a
 	// baselineState and findings that disappeared are listed as absent.
@@ -132,12 +133,10 @@ func camelCase(s string) string {
 	return b.String()
 }
 
-// Fingerprint is the stable identity of one finding: rule, device identity
-// (not its address, so a DHCP change keeps the alert) and a discriminator
-// telling apart several findings of one rule on one device.
+// Fingerprint is policies.Fingerprint: findings.json's related refs and
+// SARIF's fingerprints name a finding the same way.
 func Fingerprint(ruleID, deviceID, discriminator string) string {
-	h := sha256.Sum256([]byte(ruleID + "\x00" + deviceID + "\x00" + discriminator))
-	return hex.EncodeToString(h[:])
+	return policies.Fingerprint(ruleID, deviceID, discriminator)
 }
 
 func intp(i int) *int { return &i }
@@ -199,7 +198,7 @@ func buildSARIF(r *Run, opts SARIFOptions) *sarifLog {
 	var lines *FactIndex
 	linesOf := ""
 	for _, res := range sortedResults(r.Results) {
-		if res.Status != policies.StatusFail && res.Status != policies.StatusWaived {
+		if res.Status != policies.StatusFail && res.Status != policies.StatusWaived && res.Status != policies.StatusRelated {
 			continue
 		}
 		if res.Status == policies.StatusWaived && opts.OmitSuppressed {
@@ -221,8 +220,14 @@ func buildSARIF(r *Run, opts SARIFOptions) *sarifLog {
 				lines = NewFactIndex(text)
 			}
 		}
-		run.Results = append(run.Results,
-			sarifResults(res, ix.devices[res.Address], ruleIndex[res.RuleID], rules[ruleIndex[res.RuleID]].GuidePoint, uri, ai, lines)...)
+		for _, sr := range sarifResults(res, ix.devices[res.Address], ruleIndex[res.RuleID], rules[ruleIndex[res.RuleID]].GuidePoint, uri, ai, lines) {
+			// GitHub ignores kind: a finding that points at its root cause
+			// would be an alert of its own there.
+			if opts.OmitSuppressed && sr.Kind != "fail" {
+				continue
+			}
+			run.Results = append(run.Results, sr)
+		}
 	}
 	return &sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []*sarifRun{run}}
 }

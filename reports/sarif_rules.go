@@ -33,15 +33,18 @@ func ruleDescriptor(rl policies.Rule) *sarifDescriptor {
 			break
 		}
 	}
-	if GuidePointName(rl.GuidePoint) != "" {
-		d.Relationships = []*sarifRelationship{{
+	for _, n := range append([]int{rl.GuidePoint}, rl.AlsoGuidePoints...) {
+		if GuidePointName(n) == "" {
+			continue
+		}
+		d.Relationships = append(d.Relationships, &sarifRelationship{
 			Target: sarifDescriptorRef{
-				ID:            fmt.Sprint(rl.GuidePoint),
-				Index:         intp(rl.GuidePoint - 1),
+				ID:            fmt.Sprint(n),
+				Index:         intp(n - 1),
 				ToolComponent: &sarifComponentRef{Name: guideTaxonomy, Index: intp(0)},
 			},
 			Kinds: []string{"relevant"},
-		}}
+		})
 	}
 	return d
 }
@@ -56,8 +59,13 @@ func truncate(s string, n int) string {
 
 func ruleTags(rl policies.Rule) []string {
 	tags := []string{"security", "mfp"}
-	if rl.GuidePoint > 0 {
-		tags = append(tags, fmt.Sprintf("guide-point-%d", rl.GuidePoint))
+	for _, n := range append([]int{rl.GuidePoint}, rl.AlsoGuidePoints...) {
+		if n > 0 {
+			tags = append(tags, fmt.Sprintf("guide-point-%d", n))
+		}
+	}
+	if rl.SecurityPolicy != "" {
+		tags = append(tags, "security-policy/"+strings.ToLower(rl.SecurityPolicy))
 	}
 	tags = append(tags, rl.Vendors...)
 	tags = append(tags, rl.STIG...)
@@ -86,11 +94,23 @@ func guideLine(rl policies.Rule) string {
 	return s
 }
 
+// policyLine names the Security Policy category a rule checks, which puts
+// it under key point 10 as well.
+func policyLine(rl policies.Rule) string {
+	if rl.SecurityPolicy == "" {
+		return ""
+	}
+	return fmt.Sprintf("Canon Security Policy category %s: key point %d, %s", rl.SecurityPolicy, policies.SecurityPolicyPoint, GuidePointName(policies.SecurityPolicyPoint))
+}
+
 func helpText(rl policies.Rule) string {
 	var b strings.Builder
 	b.WriteString("Remediation: " + nonEmpty(rl.Remediation, "See the rule description."))
 	if g := guideLine(rl); g != "" {
 		b.WriteString("\n" + g + ".")
+	}
+	if p := policyLine(rl); p != "" {
+		b.WriteString("\n" + p + ".")
 	}
 	if len(rl.STIG) > 0 {
 		b.WriteString("\nDISA MFD STIG: " + strings.Join(rl.STIG, ", "))
@@ -109,6 +129,9 @@ func helpMarkdown(rl policies.Rule) string {
 	b.WriteString("**Remediation:** " + nonEmpty(rl.Remediation, "See the rule description.") + "\n")
 	if g := guideLine(rl); g != "" {
 		b.WriteString("\n" + g + ".\n")
+	}
+	if p := policyLine(rl); p != "" {
+		b.WriteString("\n" + p + ".\n")
 	}
 	if len(rl.STIG) > 0 {
 		b.WriteString("\n**DISA MFD STIG:** " + strings.Join(rl.STIG, ", ") + "\n")
@@ -136,20 +159,12 @@ func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint in
 	if dev != nil {
 		serial = attr(dev.Identity.Serial)
 	}
-	deviceID := nonEmpty(res.DeviceID, "address:"+res.Address)
-	seen := map[string]int{}
+	deviceID := res.Device()
+	keys := policies.FindingKeys(findings)
 	out := make([]*sarifResult, 0, len(findings))
-	for _, f := range findings {
-		disc := f.Fact
-		if n := seen[f.Fact]; n > 0 {
-			disc = fmt.Sprintf("%s#%d", f.Fact, n)
-		}
-		seen[f.Fact]++
-		fp := Fingerprint(res.RuleID, deviceID, disc)
-		line := 1
-		if lines != nil && f.Fact != "" {
-			line = lines.Line(f.Fact)
-		}
+	for i, f := range findings {
+		fp := Fingerprint(res.RuleID, deviceID, keys[i])
+		line := factLine(lines, f.Fact)
 		sr := &sarifResult{
 			RuleID:              res.RuleID,
 			RuleIndex:           intp(ruleIdx),
@@ -179,6 +194,7 @@ func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint in
 		if f.Fact != "" {
 			sr.Properties["fact"] = f.Fact
 		}
+		relateSARIF(sr, f, uri, artifactIdx, lines)
 		if res.Status == policies.StatusWaived {
 			just := "waived"
 			if res.Waiver != nil && res.Waiver.Reason != "" {
@@ -189,6 +205,49 @@ func sarifResults(res policies.Result, dev *facts.Device, ruleIdx, guidePoint in
 		out = append(out, sr)
 	}
 	return out
+}
+
+func factLine(lines *FactIndex, fact string) int {
+	if lines != nil && fact != "" {
+		return lines.Line(fact)
+	}
+	return 1
+}
+
+// relateSARIF maps a finding's root-cause links: one that points at the
+// result failing for its cause is informational (level none) with that
+// result as related location and properties.related; a root finding lists
+// the findings pointing at it the same way under properties.consequences.
+func relateSARIF(sr *sarifResult, f policies.Finding, uri string, artifactIdx int, lines *FactIndex) {
+	loc := func(id int, ref policies.Ref, what string) *sarifLocation {
+		return &sarifLocation{
+			ID: intp(id),
+			PhysicalLocation: &sarifPhysicalLocation{
+				ArtifactLocation: &sarifArtifactLocation{URI: uri, Index: intp(artifactIdx)},
+				Region:           &sarifRegion{StartLine: factLine(lines, ref.Fact)},
+			},
+			Message: &sarifMessage{Text: what + " " + ref.RuleID + " " + nonEmpty(ref.Fact, "/")},
+		}
+	}
+	refs := func(rs []policies.Ref) []map[string]string {
+		out := make([]map[string]string, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, map[string]string{"rule_id": r.RuleID, "fingerprint": r.Fingerprint})
+		}
+		return out
+	}
+	if r := f.Related; r != nil {
+		sr.Kind, sr.Level = "informational", "none"
+		sr.Message.Text = strings.TrimRight(sr.Message.Text, ".") + ". Same root cause as " + r.RuleID + ", which fails for it."
+		sr.RelatedLocations = append(sr.RelatedLocations, loc(0, *r, "root cause: fails as"))
+		sr.Properties["related"] = refs([]policies.Ref{*r})
+	}
+	for _, c := range f.Consequences {
+		sr.RelatedLocations = append(sr.RelatedLocations, loc(len(sr.RelatedLocations), c, "same cause, not failed again:"))
+	}
+	if len(f.Consequences) > 0 {
+		sr.Properties["consequences"] = refs(f.Consequences)
+	}
 }
 
 func resultMessage(address, model, serial string, f policies.Finding) string {

@@ -117,6 +117,7 @@ type sarifResult struct {
 	Level               string             `json:"level,omitempty"`
 	Message             sarifMessage       `json:"message"`
 	Locations           []*sarifLocation   `json:"locations,omitempty"`
+	RelatedLocations    []*sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
 	Fingerprints        map[string]string  `json:"fingerprints,omitempty"`
 	Suppressions        []*sarifSuppressed `json:"suppressions,omitempty"`
@@ -125,6 +126,7 @@ type sarifResult struct {
 }
 
 type sarifLocation struct {
+	ID               *int                   `json:"id,omitempty"`
 	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
 	Message          *sarifMessage          `json:"message,omitempty"`
 }

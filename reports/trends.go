@@ -5,45 +5,15 @@ import (
 	"fmt"
 	"html/template"
 	"time"
+
+	"github.com/mfpscan/mfpscan/history"
 )
-
-// Trends is the fleet history shown in the HTML report when a history store
-// holds earlier runs of the site. Runs are oldest first.
-type Trends struct {
-	Runs []TrendRun
-	// KeyPoints holds each key point's compliance per run (passed /
-	// (passed + failed)), -1 where the run had no result for it.
-	KeyPoints []KeyPointTrend
-	Missing   []MissingDevice
-}
-
-// TrendRun is one run in the charts.
-type TrendRun struct {
-	StartedAt        time.Time
-	FailedBySeverity map[string]int
-	New, Fixed       int
-	HasPrevious      bool
-}
-
-// KeyPointTrend is one key point over the runs.
-type KeyPointTrend struct {
-	KeyPoint   int
-	Compliance []float64
-}
-
-// MissingDevice was seen in the previous run but not in this one.
-type MissingDevice struct {
-	ID, Address string
-	LastSeen    time.Time
-}
 
 // Chart geometry, in SVG user units.
 const (
 	chartW, chartH       = 640.0, 220.0
 	padL, padR, padT, pB = 48.0, 12.0, 12.0, 40.0
 )
-
-var trendSeverities = []string{"critical", "high", "medium", "low", "info"}
 
 type svgRect struct {
 	X, Y, W, H float64
@@ -79,11 +49,13 @@ type trendRow struct {
 type trendsView struct {
 	Severity  svgChart
 	Changes   svgChart
+	MTTR      svgChart
 	Runs      []string
 	SevRows   []trendRow
 	ChgRows   []trendRow
+	MTTRRows  []trendRow
 	KeyPoints []trendRow
-	Missing   []MissingDevice
+	Missing   []history.MissingDevice
 }
 
 // niceMax rounds v up to 4, 8 or 20 times a power of ten, so the four
@@ -108,19 +80,21 @@ func newChart(id, title, yaxis string, max int) svgChart {
 	return c
 }
 
-func (c svgChart) y(v, top int) float64 {
-	return c.Y0 - (c.Y0-padT)*float64(v)/float64(top)
+func (c svgChart) y(v, top int) float64 { return c.yf(float64(v), top) }
+
+func (c svgChart) yf(v float64, top int) float64 {
+	return c.Y0 - (c.Y0-padT)*v/float64(top)
 }
 
 func runLabel(t time.Time) string { return t.UTC().Format("01-02 15:04") }
 
-func buildTrendsView(t *Trends) *trendsView {
+func buildTrendsView(t *history.ReportTrends) *trendsView {
 	n := len(t.Runs)
 	v := &trendsView{Missing: t.Missing}
 	maxFail, maxChg := 0, 0
 	for _, r := range t.Runs {
 		sum := 0
-		for _, s := range trendSeverities {
+		for _, s := range history.Severities {
 			sum += r.FailedBySeverity[s]
 		}
 		maxFail = max(maxFail, sum)
@@ -139,7 +113,7 @@ func buildTrendsView(t *Trends) *trendsView {
 		v.Changes.XLabels = append(v.Changes.XLabels, label)
 		acc := 0
 		row := trendRow{Label: runLabel(r.StartedAt)}
-		for _, s := range trendSeverities {
+		for _, s := range history.Severities {
 			c := r.FailedBySeverity[s]
 			row.Cells = append(row.Cells, fmt.Sprint(c))
 			if c == 0 {
@@ -180,7 +154,48 @@ func buildTrendsView(t *Trends) *trendsView {
 		}
 		v.KeyPoints = append(v.KeyPoints, row)
 	}
+	v.MTTR, v.MTTRRows = mttrView(t.MTTR)
 	return v
+}
+
+// mttrView draws one bar per severity with fixed findings, in hours, or in
+// days once the longest is three days or more.
+func mttrView(ms []history.MTTR) (svgChart, []trendRow) {
+	unit, unitName := time.Hour, "hours"
+	longest := time.Duration(0)
+	for _, m := range ms {
+		if m.Fixed > 0 {
+			longest = max(longest, m.Mean)
+		}
+	}
+	if longest >= 72*time.Hour {
+		unit, unitName = 24*time.Hour, "days"
+	}
+	// +1: a bar of 2.5 units still fits under the axis top.
+	units := int(longest/unit) + 1
+	c := newChart("trend-mttr", "Mean time to remediate, findings fixed in these runs", unitName, units)
+	top := niceMax(units)
+	age := func(n int, d time.Duration) string {
+		if n == 0 {
+			return "–"
+		}
+		return history.FormatAge(d)
+	}
+	var rows []trendRow
+	slot := (chartW - padL - padR) / float64(max(len(ms), 1))
+	for i, m := range ms {
+		rows = append(rows, trendRow{Label: m.Severity, Cells: []string{fmt.Sprint(m.Fixed), age(m.Fixed, m.Mean),
+			fmt.Sprint(m.Open), age(m.Open, m.OpenMean), age(m.Open, m.OpenOldest), fmt.Sprint(m.Vanished)}})
+		x := padL + slot*float64(i) + slot*0.15
+		c.XLabels = append(c.XLabels, svgLabel{X: x + slot*0.35, Label: m.Severity})
+		if m.Fixed == 0 {
+			continue
+		}
+		y := c.yf(float64(m.Mean)/float64(unit), top)
+		c.Bars = append(c.Bars, svgRect{X: x, Y: y, W: slot * 0.7, H: c.Y0 - y, Class: "sev-" + m.Severity,
+			Title: fmt.Sprintf("%s: %s over %d fixed", m.Severity, history.FormatAge(m.Mean), m.Fixed)})
+	}
+	return c, rows
 }
 
 // The charts draw in the page's own colours (the sev-* classes of
@@ -210,6 +225,12 @@ const trendsTemplate = `<section id="trends">
 <table class="plain" id="trend-changes-table"><thead><tr><th>Run (UTC)</th><th>new</th><th>fixed</th></tr></thead><tbody>
 {{range .ChgRows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>{{end}}
 </tbody></table></details>
+<h3>Mean time to remediate</h3>
+{{if .MTTR.Bars}}{{template "chart" .MTTR}}{{else}}<p id="trend-mttr-none">No finding was fixed within these runs.</p>{{end}}
+<table class="plain" id="trend-mttr-table"><thead><tr><th>Severity</th><th>fixed</th><th>mean time to remediate</th><th>open</th><th>mean open age</th><th>oldest open</th><th>open on vanished devices</th></tr></thead><tbody>
+{{range .MTTRRows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>{{end}}
+</tbody></table>
+<p class="note">A finding opens at the first run in which a rule fails on a device and is fixed at the first later run that sees the device with the rule passing or not applicable. Review, error and waived results keep it open; a device not seen any more fixes nothing. Ages of open findings are taken at this run's start.</p>
 <h3>Compliance per key point</h3>
 <table class="plain" id="trend-keypoints"><thead><tr><th>Key point</th>{{range .Runs}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
 {{range .KeyPoints}}<tr><td>{{.Label}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>{{end}}
@@ -225,11 +246,11 @@ var trendsTmpl = template.Must(template.New("trends").Funcs(template.FuncMap{
 	"sub":  func(a, b float64) float64 { return a - b },
 	"add":  func(a, b float64) float64 { return a + b },
 	"half": func(a float64) float64 { return a / 2 },
-	"sevs": func() []string { return trendSeverities },
+	"sevs": func() []string { return history.Severities },
 }).Parse(trendsTemplate))
 
 // trendsHTML renders the trends section; empty when there is no history.
-func trendsHTML(t *Trends) (template.HTML, error) {
+func trendsHTML(t *history.ReportTrends) (template.HTML, error) {
 	if t == nil || len(t.Runs) == 0 {
 		return "", nil
 	}

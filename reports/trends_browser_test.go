@@ -2,16 +2,22 @@ package reports
 
 import (
 	"context"
+	"encoding/json"
+	"html"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/history"
+	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
 // trendsHarness measures the trend charts as Chromium lays them out: bars
 // inside the plot area, tallest bar matching the largest count, axis labels
-// present and not overlapping, and the table fallbacks (page: harnessPage).
-const trendsHarness = `
-    var chart = function (id) {
+// present and not overlapping, and the table fallbacks.
+const trendsHarness = harnessHead + `    var chart = function (id) {
       var svg = d.getElementById(id), out = {};
       var plot = svg.querySelectorAll("line.axis");
       var yAxis = plot[1].getBBox(), xAxis = plot[0].getBBox();
@@ -29,6 +35,10 @@ const trendsHarness = `
     };
     v.severity = chart("trend-severity");
     v.changes = chart("trend-changes");
+    v.mttr = chart("trend-mttr");
+    v.mttrRows = Array.prototype.map.call(d.querySelectorAll("#trend-mttr-table tbody tr"), function (r) { return r.textContent; });
+    var m = d.getElementById("trend-mttr"), mAxis = m.querySelectorAll("line.axis")[0].getBBox().y;
+    v.mttrHeights = Array.prototype.map.call(m.querySelectorAll("rect"), function (r) { return Math.round(mAxis - r.getBBox().y); });
     var sevTotals = Array.prototype.map.call(d.querySelectorAll("#trend-severity-table tbody tr"), function (r) { return +r.lastElementChild.textContent; });
     v.sevTotals = sevTotals;
     var svg = d.getElementById("trend-severity"), axis = svg.querySelectorAll("line.axis")[0].getBBox().y;
@@ -41,7 +51,7 @@ const trendsHarness = `
     v.keyPointRows = d.querySelectorAll("#trend-keypoints tbody tr").length;
     v.missing = Array.prototype.map.call(d.querySelectorAll("#trend-missing tbody td:nth-child(2)"), function (t) { return t.textContent; });
     v.external = d.querySelectorAll("img, image, iframe, link[href], script[src], use").length;
-`
+` + harnessTail
 
 type trendsChart struct {
 	Bars     int      `json:"bars"`
@@ -56,37 +66,56 @@ type trendsVerdict struct {
 	Error        string      `json:"error"`
 	Severity     trendsChart `json:"severity"`
 	Changes      trendsChart `json:"changes"`
+	MTTR         trendsChart `json:"mttr"`
+	MTTRRows     []string    `json:"mttrRows"`
+	MTTRHeights  []int       `json:"mttrHeights"`
 	SevTotals    []int       `json:"sevTotals"`
 	BarHeights   []int       `json:"barHeights"`
 	KeyPointRows int         `json:"keyPointRows"`
 	Missing      []string    `json:"missing"`
 	External     int         `json:"external"`
-	XSS          int         `json:"xss"`
 }
 
-func trendsFixture() *Trends {
+func trendsFixture() *history.ReportTrends {
 	t0 := time.Date(2026, 3, 1, 3, 15, 0, 0, time.UTC)
-	return &Trends{
-		Runs: []TrendRun{
+	return &history.ReportTrends{
+		Runs: []history.RunTrend{
 			{StartedAt: t0, FailedBySeverity: map[string]int{"critical": 4, "high": 10, "medium": 6}},
 			{StartedAt: t0.Add(24 * time.Hour), FailedBySeverity: map[string]int{"critical": 2, "high": 8, "low": 3}, New: 3, Fixed: 10, HasPrevious: true},
 			{StartedAt: t0.Add(48 * time.Hour), FailedBySeverity: map[string]int{"high": 5}, New: 0, Fixed: 8, HasPrevious: true},
 		},
-		KeyPoints: []KeyPointTrend{{KeyPoint: 3, Compliance: []float64{0.5, 0.75, -1}}, {KeyPoint: 5, Compliance: []float64{0.2, 0.4, 1}}},
-		Missing:   []MissingDevice{{ID: "serial:XSS", Address: "127.77.0.66" + xssScript, LastSeen: t0.Add(24 * time.Hour)}},
+		KeyPoints: []history.KeyPointTrend{{KeyPoint: 3, Compliance: []float64{0.5, 0.75, -1}}, {KeyPoint: 5, Compliance: []float64{0.2, 0.4, 1}}},
+		Missing:   []history.MissingDevice{{ID: "serial:XSS", Address: "127.77.0.66" + xssScript, LastSeen: t0.Add(24 * time.Hour)}},
+		// Critical in 4 days, high in 1 day, medium only open: the axis is
+		// in days (the longest is 3 days or more), medium draws no bar.
+		MTTR: []history.MTTR{
+			{Severity: "critical", Fixed: 2, Mean: 96 * time.Hour},
+			{Severity: "high", Fixed: 5, Mean: 24 * time.Hour, Open: 1, OpenMean: 48 * time.Hour, OpenOldest: 48 * time.Hour},
+			{Severity: "medium", Open: 3, OpenMean: 30 * time.Hour, OpenOldest: 50 * time.Hour, Vanished: 1},
+		},
 	}
 }
 
 func TestTrendsInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testpeer.Chromium(t)
 	dir := t.TempDir()
 	run := fixtureRun()
 	run.Trends = trendsFixture()
 	if _, err := WriteAll(context.Background(), dir, run, []string{"html"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "harness.html"), []byte(trendsHarness), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := testpeer.RunChromium(t, bin, "--virtual-time-budget=10000", "--dump-dom", "file://"+filepath.Join(dir, "harness.html"))
+	m := resultPre.FindSubmatch(dom)
+	if m == nil {
+		t.Fatalf("no verdict in the dumped DOM:\n%.2000s", dom)
+	}
 	var v trendsVerdict
-	runHarness(t, bin, dir, trendsHarness, &v)
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &v); err != nil {
+		t.Fatalf("verdict %s: %v", m[1], err)
+	}
 	if v.Error != "" {
 		t.Fatal(v.Error)
 	}
@@ -94,10 +123,19 @@ func TestTrendsInChromium(t *testing.T) {
 	if v.Severity.Bars != 7 || v.Changes.Bars != 3 {
 		t.Errorf("bars: severity %d, changes %d", v.Severity.Bars, v.Changes.Bars)
 	}
-	for name, c := range map[string]trendsChart{"severity": v.Severity, "changes": v.Changes} {
+	for name, c := range map[string]trendsChart{"severity": v.Severity, "changes": v.Changes, "mttr": v.MTTR} {
 		if !c.Inside || c.XTicks != 3 || c.XOverlap || c.Width < 300 || len(c.YTicks) != 5 || c.YTicks[0] != "0" {
 			t.Errorf("%s chart: %+v", name, c)
 		}
+	}
+	// 4 days and 1 day on a 0..8 days axis: critical 4 times as tall.
+	if v.MTTR.Bars != 2 || strings.Join(v.MTTR.YTicks, ",") != "0,2,4,6,8" || len(v.MTTRHeights) != 2 ||
+		abs(v.MTTRHeights[0]-4*v.MTTRHeights[1]) > 4 {
+		t.Errorf("mttr chart %+v, bar heights %v", v.MTTR, v.MTTRHeights)
+	}
+	wantRows := []string{"critical24d 0h0––0", "high51d 0h12d 0h2d 0h0", "medium0–31d 6h2d 2h1"}
+	if !equalStrings(v.MTTRRows, wantRows) {
+		t.Errorf("mttr table rows %q, want %q", v.MTTRRows, wantRows)
 	}
 	if strings.Join(v.Severity.YTicks, ",") != "0,5,10,15,20" {
 		t.Errorf("severity axis %v, want 0..20 for a maximum of 20", v.Severity.YTicks)
@@ -110,7 +148,7 @@ func TestTrendsInChromium(t *testing.T) {
 		abs(v.BarHeights[0]*5-v.BarHeights[2]*20) > 20 {
 		t.Errorf("bar heights %v not proportional to 20, 13, 5", v.BarHeights)
 	}
-	if v.KeyPointRows != 2 || len(v.Missing) != 1 || !strings.Contains(v.Missing[0], "<script>") || v.External != 0 || v.XSS != 0 {
+	if v.KeyPointRows != 2 || len(v.Missing) != 1 || !strings.Contains(v.Missing[0], "<script>") || v.External != 0 {
 		t.Errorf("verdict %+v", v)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/history"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
@@ -35,7 +36,7 @@ type Run struct {
 
 	// Trends is the site's history from the history store, for the HTML
 	// report; nil without a store or earlier runs.
-	Trends *Trends
+	Trends *history.ReportTrends
 }
 
 // Writer renders one report format.

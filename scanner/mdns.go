@@ -44,11 +44,8 @@ type MDNSReply struct {
 // ParseMDNSReply reads the header of a DNS response. It is pure; only the
 // fixed header is interpreted.
 func ParseMDNSReply(b []byte) (MDNSReply, error) {
-	if len(b) > maxMDNSDatagram {
-		return MDNSReply{}, fmt.Errorf("parse mdns reply: %d bytes exceeds %d", len(b), maxMDNSDatagram)
-	}
-	if len(b) < dnsHeaderLen {
-		return MDNSReply{}, errors.New("parse mdns reply: shorter than a DNS header")
+	if err := datagramSize("mdns", b, dnsHeaderLen, maxMDNSDatagram); err != nil {
+		return MDNSReply{}, err
 	}
 	if b[2]&0x80 == 0 {
 		return MDNSReply{}, errors.New("parse mdns reply: a query, not a response")

@@ -150,11 +150,47 @@ func (s *sweep) probeUDP(ctx context.Context, j job) (string, bool, []facts.Iden
 // udpAttempt returns "" with no error when the attempt timed out; actx
 // bounds the attempt.
 func (s *sweep) udpAttempt(actx context.Context, j job, address string, ex udpExchange) (string, error) {
+	if ex.anyPort && s.n.Dial == nil {
+		return s.udpAttemptAnyPort(actx, j, ex)
+	}
 	conn, err := s.dial(actx, "udp", address)
 	if err != nil {
 		return s.udpFailure(j, err)
 	}
 	defer conn.Close()
+	send := func(b []byte) error { _, err := conn.Write(b); return err }
+	recv := func(b []byte) (int, bool, error) { n, err := conn.Read(b); return n, true, err }
+	return s.exchange(actx, j, conn, ex, send, recv)
+}
+
+// udpAttemptAnyPort sends from an unconnected socket and takes a reply from
+// any port of the target address, for servers that answer from a port of
+// their own (TFTP). On Linux the socket asks for ICMP errors (recvErr), so
+// a closed port reads as closed; elsewhere it reads as silent.
+func (s *sweep) udpAttemptAnyPort(actx context.Context, j job, ex udpExchange) (string, error) {
+	target := netip.AddrPortFrom(j.addr, uint16(j.p.port))
+	network, local := "udp4", "0.0.0.0:0"
+	if j.addr.Is6() && !j.addr.Is4In6() {
+		network, local = "udp6", "[::]:0"
+	}
+	lc := net.ListenConfig{Control: recvErr}
+	pc, err := lc.ListenPacket(actx, network, local)
+	if err != nil {
+		return "", fmt.Errorf("probe udp/%d: open socket: %w", j.p.port, err)
+	}
+	conn := pc.(*net.UDPConn)
+	defer conn.Close()
+	send := func(b []byte) error { _, err := conn.WriteToUDPAddrPort(b, target); return err }
+	recv := func(b []byte) (int, bool, error) {
+		n, from, err := conn.ReadFromUDPAddrPort(b)
+		return n, from.Addr().Unmap() == j.addr.Unmap(), err
+	}
+	return s.exchange(actx, j, conn, ex, send, recv)
+}
+
+// exchange sends ex's datagrams and reads replies until one from the target
+// matches, at most maxUDPReads, within actx.
+func (s *sweep) exchange(actx context.Context, j job, conn net.Conn, ex udpExchange, send func([]byte) error, recv func([]byte) (int, bool, error)) (string, error) {
 	deadline, _ := actx.Deadline()
 	if err := conn.SetDeadline(deadline); err != nil {
 		return "", fmt.Errorf("probe udp/%d: set deadline: %w", j.p.port, err)
@@ -163,7 +199,7 @@ func (s *sweep) udpAttempt(actx context.Context, j job, address string, ex udpEx
 	stop := context.AfterFunc(actx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	for _, r := range ex.reqs {
-		if _, err := conn.Write(r); err != nil {
+		if err := send(r); err != nil {
 			return s.udpFailure(j, err)
 		}
 	}
@@ -171,11 +207,11 @@ func (s *sweep) udpAttempt(actx context.Context, j job, address string, ex udpEx
 	// length check instead of being parsed truncated.
 	buf := make([]byte, ex.maxReply+1)
 	for range maxUDPReads {
-		n, err := conn.Read(buf)
+		n, fromTarget, err := recv(buf)
 		if err != nil {
 			return s.udpFailure(j, err)
 		}
-		if ex.match(buf[:n]) {
+		if fromTarget && ex.match(buf[:n]) {
 			if ex.reply != nil {
 				*ex.reply = slices.Clone(buf[:n])
 			}

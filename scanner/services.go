@@ -27,7 +27,7 @@ func DefaultUDPProbes(extraCommunities ...string) []UDPProbe {
 			p := SNMPProbe(extraCommunities...)
 			p.Port = e.Port
 			out = append(out, p)
-		case porttable.ProbeWSD, porttable.ProbeSLP, porttable.ProbeMDNS, porttable.ProbeBJNPPrinter, porttable.ProbeBJNPScanner:
+		case porttable.ProbeWSD, porttable.ProbeSLP, porttable.ProbeMDNS, porttable.ProbeBJNPPrinter, porttable.ProbeBJNPScanner, porttable.ProbeTFTP:
 			out = append(out, UDPProbe{Port: e.Port, Service: e.Probe})
 		default:
 			// The table and this switch are one change; a test runs this.

@@ -72,7 +72,11 @@ func TestDefaultSweepFromTable(t *testing.T) {
 			t.Errorf("UDP probe %+v (records %q), table %+v", p, p.portService(), e)
 		}
 	}
-	if got := DefaultUDPProbes("x")[0].Communities; !slices.Equal(got, []string{"public", "x"}) {
+	i := slices.IndexFunc(DefaultUDPProbes("x"), func(p UDPProbe) bool { return p.Service == udpSNMP })
+	if i < 0 {
+		t.Fatal("no SNMP probe in the default sweep")
+	}
+	if got := DefaultUDPProbes("x")[i].Communities; !slices.Equal(got, []string{"public", "x"}) {
 		t.Errorf("SNMP communities %v, want public then the extra one", got)
 	}
 }

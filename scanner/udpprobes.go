@@ -44,12 +44,14 @@ func (u UDPProbe) portService() string {
 		return "canon-bjnp1"
 	case udpBJNPScanner:
 		return "canon-bjnp2"
+	case udpTFTP:
+		return "tftp"
 	}
 	return u.Service
 }
 
 func knownUDPService(s string) bool {
-	return s == udpSNMP || s == udpWSD || s == udpSLP || s == udpBJNPPrinter || s == udpBJNPScanner || s == udpMDNS
+	return s == udpSNMP || s == udpWSD || s == udpSLP || s == udpBJNPPrinter || s == udpBJNPScanner || s == udpMDNS || s == udpTFTP
 }
 
 // udpExchange is one attempt's datagrams and the test a reply must pass.
@@ -61,6 +63,9 @@ type udpExchange struct {
 	// a copy of it when set.
 	identify func([]byte) []facts.IdentityHint
 	reply    *[]byte
+	// anyPort: the reply may come from another port of the target (a TFTP
+	// server answers from its transfer ID).
+	anyPort bool
 }
 
 // newUDPExchange builds fresh datagrams (new IDs) for one attempt of u.
@@ -79,15 +84,23 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 		id := newUUID()
 		return udpExchange{reqs: [][]byte{wsdProbeMessage(id)}, maxReply: maxDiscoveryDatagram,
 			// A reply relating to another message is a stale answer.
-			match: answers(parseWSDReply, func(r wsdReply) bool { return r.RelatesTo == "" || r.RelatesTo == id })}, nil
+			match:    answers(parseWSDReply, func(r wsdReply) bool { return r.RelatesTo == "" || r.RelatesTo == id }),
+			identify: func(b []byte) []facts.IdentityHint { return WSDHints(b, fmt.Sprintf("wsd:%d", u.Port)) }}, nil
 	case udpSLP:
 		xid := uint16(randUint32())
 		return udpExchange{reqs: [][]byte{slpServiceRequest(xid)}, maxReply: maxDiscoveryDatagram,
-			match: answers(parseSLPReply, func(r slpReply) bool { return r.XID == xid })}, nil
+			match:    answers(parseSLPReply, func(r slpReply) bool { return r.XID == xid }),
+			identify: func(b []byte) []facts.IdentityHint { return SLPHints(b, fmt.Sprintf("slp:%d", u.Port)) }}, nil
 	case udpMDNS:
 		id := uint16(randUint32())
 		return udpExchange{reqs: [][]byte{mdnsQuery(id)}, maxReply: maxMDNSDatagram,
 			match: answers(ParseMDNSReply, func(r MDNSReply) bool { return r.ID == id })}, nil
+	case udpTFTP:
+		return udpExchange{reqs: [][]byte{tftpReadRequest(tftpProbeName())}, maxReply: maxTFTPDatagram, anyPort: true,
+			match: func(b []byte) bool {
+				_, err := ParseTFTPReply(b)
+				return err == nil
+			}}, nil
 	case udpBJNPPrinter, udpBJNPScanner:
 		devType := byte(bjnpPrinter)
 		if u.Service == udpBJNPScanner {
@@ -174,6 +187,7 @@ type wsdReply struct {
 type wsdMatch struct {
 	Endpoint string
 	Types    []string
+	Scopes   []string
 	XAddrs   []string
 }
 
@@ -191,6 +205,7 @@ type wsdEnvelope struct {
 			Matches []struct {
 				Endpoint string `xml:"EndpointReference>Address"`
 				Types    string `xml:"Types"`
+				Scopes   string `xml:"Scopes"`
 				XAddrs   string `xml:"XAddrs"`
 			} `xml:"ProbeMatch"`
 		} `xml:",any"`
@@ -235,6 +250,7 @@ func parseWSDReply(b []byte) (wsdReply, error) {
 			r.Matches = append(r.Matches, wsdMatch{
 				Endpoint: strings.TrimSpace(m.Endpoint),
 				Types:    fields(m.Types),
+				Scopes:   fields(m.Scopes),
 				XAddrs:   fields(m.XAddrs),
 			})
 		}

@@ -270,15 +270,16 @@ func TestNativeDiscoveryProbes(t *testing.T) {
 		reply   func([]byte) []byte
 		state   string
 		portSvc string
+		hints   int // identity hints the reply gives (printer, mfp)
 	}{
-		{"wsd answers", udpWSD, wsdAnswer(t), "open", "ws-discovery"},
-		{"wsd silent", udpWSD, silent, "filtered", "ws-discovery"},
-		{"wsd garbage", udpWSD, garbage, "filtered", "ws-discovery"},
-		{"wsd stale reply", udpWSD, stale, "filtered", "ws-discovery"},
-		{"slp answers", udpSLP, slpAnswer(t, 0), "open", "svrloc"},
-		{"slp silent", udpSLP, silent, "filtered", "svrloc"},
-		{"slp garbage", udpSLP, garbage, "filtered", "svrloc"},
-		{"slp wrong xid", udpSLP, slpAnswer(t, 1), "filtered", "svrloc"},
+		{"wsd answers", udpWSD, wsdAnswer(t), "open", "ws-discovery", 2},
+		{"wsd silent", udpWSD, silent, "filtered", "ws-discovery", 0},
+		{"wsd garbage", udpWSD, garbage, "filtered", "ws-discovery", 0},
+		{"wsd stale reply", udpWSD, stale, "filtered", "ws-discovery", 0},
+		{"slp answers", udpSLP, slpAnswer(t, 0), "open", "svrloc", 1},
+		{"slp silent", udpSLP, silent, "filtered", "svrloc", 0},
+		{"slp garbage", udpSLP, garbage, "filtered", "svrloc", 0},
+		{"slp wrong xid", udpSLP, slpAnswer(t, 1), "filtered", "svrloc", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -294,6 +295,9 @@ func TestNativeDiscoveryProbes(t *testing.T) {
 			want := []facts.Port{{Port: port, Protocol: "udp", State: tt.state, Service: tt.portSvc}}
 			if len(got) != 1 || !slices.Equal(got[0].Ports, want) {
 				t.Fatalf("results = %+v, want ports %+v", got, want)
+			}
+			if len(got[0].Hints) != tt.hints {
+				t.Errorf("identity hints %+v, want %d", got[0].Hints, tt.hints)
 			}
 		})
 	}
@@ -358,7 +362,7 @@ func freeUDPPort(t *testing.T) int {
 	return port
 }
 
-// addDiscoverySeeds seeds a fuzz target with the testdata/dir fixtures.
+// addDiscoverySeeds seeds a fuzz target with the testdata replies of dir.
 func addDiscoverySeeds(f *testing.F, dir string) {
 	for _, fx := range discoveryFixtures(f) {
 		if fx.dir == dir {

@@ -3,18 +3,59 @@ package main
 import (
 	"time"
 
-	"github.com/mfpscan/mfpscan/collectors/advisories"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/mfpscan/mfpscan/collectors/advisories"
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
+// evalFlags are the flags of the commands that evaluate policies and
+// report with metrics: scan and eval.
+type evalFlags struct {
+	rf           reportFlags
+	mf           metricsFlags
+	bk           bundleKeyFlags
+	attestations string
+}
+
+func (f *evalFlags) register(fs *pflag.FlagSet) {
+	f.rf.register(fs)
+	cliconfig.Shared(fs, func(fs *pflag.FlagSet) {
+		f.mf.register(fs)
+		f.bk.register(fs)
+		fs.StringVar(&f.attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
+	})
+}
+
+// run validates the command's own flags (prepare), then these, and runs the
+// stage; the metrics are written whatever its outcome.
+func (f *evalFlags) run(cmd *cobra.Command, g *globalFlags, prepare func(*pipeline.Config) error, stage func(pipeline.Config) error) error {
+	cfg := pipeline.Config{}
+	if err := commonSetup(cmd, g, &cfg); err != nil {
+		return err
+	}
+	if err := prepare(&cfg); err != nil {
+		return err
+	}
+	if err := f.rf.apply(&cfg, pipeline.ReportFormats()); err != nil {
+		return err
+	}
+	cfg.Attestations = f.attestations
+	if err := f.bk.apply(&cfg); err != nil {
+		return err
+	}
+	if err := f.mf.attach(&cfg); err != nil {
+		return err
+	}
+	return f.mf.finish(cmd.Context(), cmd.ErrOrStderr(), stage(cfg))
+}
+
 func newScanCommand(g *globalFlags) *cobra.Command {
 	var sf sweepFlags
-	var rf reportFlags
 	var cf collectFlags
-	var mf metricsFlags
-	var bk bundleKeyFlags
+	var ef evalFlags
 	cmd := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Sweep, collect facts, evaluate policies and write reports",
@@ -22,33 +63,18 @@ func newScanCommand(g *globalFlags) *cobra.Command {
   mfpscan scan 10.1.2.10-50 --exclude 10.1.2.20 --fail-on high --out ./report
   mfpscan scan @printers.txt --format sarif,html,json,csv --site hq --baseline old/results.sarif`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := pipeline.Config{}
-			if err := commonSetup(cmd, g, &cfg); err != nil {
-				return err
+			prepare := func(cfg *pipeline.Config) error {
+				if err := sf.apply(cfg, args); err != nil {
+					return err
+				}
+				return cf.apply(cfg)
 			}
-			if err := sf.apply(&cfg, args); err != nil {
-				return err
-			}
-			if err := rf.apply(&cfg, pipeline.ReportFormats()); err != nil {
-				return err
-			}
-			if err := cf.apply(&cfg); err != nil {
-				return err
-			}
-			if err := bk.apply(&cfg); err != nil {
-				return err
-			}
-			if err := mf.attach(&cfg); err != nil {
-				return err
-			}
-			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Scan(cmd.Context(), cfg))
+			return ef.run(cmd, g, prepare, func(cfg pipeline.Config) error { return pipeline.Scan(cmd.Context(), cfg) })
 		},
 	}
 	sf.register(cmd.Flags())
-	rf.register(cmd.Flags())
 	cf.register(cmd.Flags())
-	mf.register(cmd.Flags())
-	bk.register(cmd.Flags())
+	ef.register(cmd.Flags())
 	return cmd
 }
 
@@ -77,55 +103,35 @@ func newDiscoverCommand(g *globalFlags) *cobra.Command {
 }
 
 func newEvalCommand(g *globalFlags) *cobra.Command {
-	var rf reportFlags
-	var attestations string
-	var mf metricsFlags
-	var bk bundleKeyFlags
+	var ef evalFlags
 	cmd := &cobra.Command{
 		Use:     "eval FACTS...",
 		Short:   "Evaluate saved facts files or directories (no network)",
 		Example: `  mfpscan eval ./mfpscan-report/facts --out ./re-evaluated --policy ./our-rules`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := pipeline.Config{}
-			if err := commonSetup(cmd, g, &cfg); err != nil {
-				return err
-			}
-			if err := rf.apply(&cfg, pipeline.ReportFormats()); err != nil {
-				return err
-			}
-			cfg.Attestations = attestations
-			if err := bk.apply(&cfg); err != nil {
-				return err
-			}
-			if err := mf.attach(&cfg); err != nil {
-				return err
-			}
-			return mf.finish(cmd.Context(), cmd.ErrOrStderr(), pipeline.Eval(cmd.Context(), cfg, args))
+			none := func(*pipeline.Config) error { return nil }
+			return ef.run(cmd, g, none, func(cfg pipeline.Config) error { return pipeline.Eval(cmd.Context(), cfg, args) })
 		},
 	}
-	rf.register(cmd.Flags())
-	mf.register(cmd.Flags())
-	bk.register(cmd.Flags())
-	cmd.Flags().StringVar(&attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
+	ef.register(cmd.Flags())
 	return cmd
 }
 
 func newPolicyCommand(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "policy", Short: "List the rule catalogue or test Rego rules"}
 	var format string
-	var paths, data []string
+	var src policySourceFlags
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "Print the rule catalogue (built-in and custom rules)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return pipeline.PolicyList(cmd.Context(), cmd.OutOrStdout(), paths, data, format)
+			return pipeline.PolicyList(cmd.Context(), cmd.OutOrStdout(), src.policies, src.dataFiles, format)
 		},
 	}
 	list.Flags().StringVar(&format, "format", "table", "table, json or markdown")
-	list.Flags().StringArrayVar(&paths, "policy", nil, "custom policy directory, .rego file or bundle (repeatable)")
-	list.Flags().StringArrayVar(&data, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
+	cliconfig.Shared(list.Flags(), src.register)
 	test := newPolicyTestCommand()
 	cmd.AddCommand(list, test)
 	return cmd

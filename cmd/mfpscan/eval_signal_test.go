@@ -3,7 +3,6 @@ package main
 import (
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -31,12 +30,10 @@ deny contains "never" if {
 }
 `)
 	out := filepath.Join(dir, "out")
-	cmd, started, log := startCLI(t, "policy evaluation started", "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
+	cmd, started, log := startMain(t, "policy evaluation started", "eval", "../../testdata/reports/facts-127.77.0.10.json", "--policy", rule,
 		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out)
-	awaitStarted(t, cmd, started, log, "evaluation", 60*time.Second)
-	if code := signalExit(t, cmd, syscall.SIGTERM, 30*time.Second); code != exitInterrupted {
-		t.Fatalf("exit code %d, want %d; log:\n%s", code, exitInterrupted, log)
-	}
+	await(t, cmd, started, 60*time.Second, "evaluation", log)
+	terminate(t, cmd, 30*time.Second, log)
 	f := readFindings(t, out)
 	if !f.Scan.Incomplete {
 		t.Error("findings.json not marked incomplete")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/collectors/advisories"
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/policies"
@@ -41,7 +42,16 @@ type sweepFlags struct {
 	getenv func(string) string
 }
 
+// omitSuppressedUsage is the help of --sarif-omit-suppressed, shared by
+// every command that writes SARIF.
+const omitSuppressedUsage = "leave waived results, and findings that point at the result failing for their root cause, out of SARIF (GitHub ignores suppressions and kind)"
+
+// register adds the flags as shared: each also has a top-level config key.
 func (f *sweepFlags) register(fs *pflag.FlagSet) {
+	cliconfig.Shared(fs, f.registerAll)
+}
+
+func (f *sweepFlags) registerAll(fs *pflag.FlagSet) {
 	// The engine's tuned defaults are the flag defaults, so a plain
 	// `mfpscan scan` sweeps exactly as fast as the benchmarks measure.
 	def := scanner.DefaultSweepConfig()
@@ -64,6 +74,8 @@ func (f *sweepFlags) register(fs *pflag.FlagSet) {
 	// benchmarks sweep it through the CLI with this. Loopback targets only.
 	fs.IntVar(&f.labOffset, "lab-port-offset", 0, "sweep the simulated lab with its ports shifted by this much (loopback targets only)")
 	_ = fs.MarkHidden("lab-port-offset")
+	// Its own name's variable, MFPSCAN_LAB_PORT_OFFSET, is lab.port-offset's.
+	cliconfig.SetKey(fs, "lab-port-offset", "sweep-lab-offset")
 }
 
 // applyShard picks the shard: --shard, else the Indexed Job environment.
@@ -141,41 +153,76 @@ func (f *sweepFlags) apply(cfg *pipeline.Config, targets []string) error {
 	return f.applyShard(cfg)
 }
 
-// reportFlags are the flags of every command that evaluates and reports.
-type reportFlags struct {
-	out            string
+// renderFlags choose the reports written: every command that writes
+// reports has them.
+type renderFlags struct {
 	formats        string
-	policies       []string
-	dataFiles      []string
-	waivers        string
-	baseline       string
-	failOn         string
-	site           string
 	omitSuppressed bool
-	evaluator      string
-	evalTimeout    time.Duration
-	evalMemoryMiB  int64
-	history        historyFlags
 }
 
-func (f *reportFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory")
+func (f *renderFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown")
+	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, omitSuppressedUsage)
+}
+
+func registerSite(fs *pflag.FlagSet, site *string) {
+	fs.StringVar(site, "site", "default", "site or sweep name, used as the SARIF category")
+}
+
+func checkSite(site string) error {
+	if site == "" || strings.ContainsAny(site, "/ ") {
+		return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", site)
+	}
+	return nil
+}
+
+// policySourceFlags are the custom rules and organisation parameters.
+type policySourceFlags struct {
+	policies  []string
+	dataFiles []string
+}
+
+func (f *policySourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.policies, "policy", nil, "custom Rego policy: directory, .rego file or OPA bundle .tar.gz (repeatable)")
 	fs.StringArrayVar(&f.dataFiles, "data", nil, "organisation parameters, YAML or JSON (repeatable)")
-	fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
-	fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif, or \"history\" for the site's last complete run in the history store: mark results new / unchanged / updated / absent")
-	fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
-	fs.StringVar(&f.site, "site", "default", "site or sweep name, used as the SARIF category")
-	fs.BoolVar(&f.omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
-	f.history.register(fs)
-	fs.DurationVar(&f.evalTimeout, "eval-timeout", policies.DefaultDeviceBudget, "policy evaluation time budget per device (and per rule when finding a slow one); a rule over it gives review")
-	fs.Int64Var(&f.evalMemoryMiB, "eval-memory", policies.DefaultMemoryBudget>>20, "memory budget of policy evaluation, MiB of heap; devices being evaluated when it is exceeded give review")
-	fs.StringVar(&f.evaluator, "evaluator", "auto", "policy evaluator: auto (compiled to WebAssembly; OPA's topdown if a policy cannot be compiled), compiled, topdown")
+	// "policy" is the policy command's section.
+	cliconfig.SetKey(fs, "policy", "policies")
+}
+
+// reportFlags are the flags of every command that evaluates and reports.
+type reportFlags struct {
+	render        renderFlags
+	source        policySourceFlags
+	out           string
+	waivers       string
+	baseline      string
+	failOn        string
+	site          string
+	evaluator     string
+	evalTimeout   time.Duration
+	evalMemoryMiB int64
+	history       historyFlags
+}
+
+// register adds the flags as shared: each also has a top-level config key.
+func (f *reportFlags) register(fs *pflag.FlagSet) {
+	cliconfig.Shared(fs, func(fs *pflag.FlagSet) {
+		fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory")
+		f.render.register(fs)
+		f.source.register(fs)
+		fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
+		fs.StringVar(&f.baseline, "baseline", "", "previous results.sarif, or \"history\" for the site's last complete run in the history store: mark results new / unchanged / updated / absent")
+		fs.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
+		registerSite(fs, &f.site)
+		f.history.register(fs)
+		fs.DurationVar(&f.evalTimeout, "eval-timeout", policies.DefaultDeviceBudget, "policy evaluation time budget per device (and per rule when finding a slow one); a rule over it gives review")
+		fs.Int64Var(&f.evalMemoryMiB, "eval-memory", policies.DefaultMemoryBudget>>20, "memory budget of policy evaluation, MiB of heap; devices being evaluated when it is exceeded give review")
+		fs.StringVar(&f.evaluator, "evaluator", "auto", "policy evaluator: auto (compiled to WebAssembly; OPA's topdown if a policy cannot be compiled), compiled, topdown")
+	})
 }
 
 func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
-	formats, err := pipeline.ParseFormats(f.formats, available)
+	formats, err := pipeline.ParseFormats(f.render.formats, available)
 	if err != nil {
 		return err
 	}
@@ -186,12 +233,12 @@ func (f *reportFlags) apply(cfg *pipeline.Config, available []string) error {
 	if err := pipeline.CheckOutDir(f.out); err != nil {
 		return err
 	}
-	if f.site == "" || strings.ContainsAny(f.site, "/ ") {
-		return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", f.site)
+	if err := checkSite(f.site); err != nil {
+		return err
 	}
 	cfg.OutDir, cfg.Formats, cfg.FailOn, cfg.Site = f.out, formats, failOn, f.site
-	cfg.PolicyPaths, cfg.DataFiles = f.policies, f.dataFiles
-	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.omitSuppressed
+	cfg.PolicyPaths, cfg.DataFiles = f.source.policies, f.source.dataFiles
+	cfg.WaiversFile, cfg.BaselineFile, cfg.OmitSuppressed = f.waivers, f.baseline, f.render.omitSuppressed
 	if f.evalTimeout <= 0 {
 		return pipeline.Usagef("--eval-timeout must be positive, got %v", f.evalTimeout)
 	}
@@ -218,7 +265,6 @@ type collectFlags struct {
 	checkCredentials bool
 	probePJL         bool
 	communitiesFile  string
-	attestations     string
 	advisories       string
 }
 
@@ -226,7 +272,6 @@ func (f *collectFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.checkCredentials, "check-default-credentials", false, "try well-known default logins, one attempt per account per device")
 	fs.BoolVar(&f.probePJL, "probe-pjl", false, "send @PJL INFO ID to raw print ports (9100) to read the model")
 	fs.StringVar(&f.communitiesFile, "snmp-communities", "", "file of extra SNMP communities to try read-only, one per line (never written to reports)")
-	fs.StringVar(&f.attestations, "attestations", "", "YAML or CSV of facts the network cannot show, keyed by address, CIDR or serial")
 	fs.StringVar(&f.advisories, "advisories", "", "newer firmware advisory data file (format: docs/ADVISORIES.md), checked before any traffic")
 }
 
@@ -234,7 +279,6 @@ func (f *collectFlags) apply(cfg *pipeline.Config) error {
 	cfg.Collect.CheckDefaultCredentials = f.checkCredentials
 	cfg.Collect.ProbePJL = f.probePJL
 	cfg.Collect.Timeout = cfg.Timeout
-	cfg.Attestations = f.attestations
 	if f.advisories != "" {
 		_, b, err := advisories.ReadFile(f.advisories)
 		if err != nil {
@@ -294,6 +338,7 @@ func commonSetup(cmd *cobra.Command, g *globalFlags, cfg *pipeline.Config) error
 		return err
 	}
 	cfg.Log = log
+	g.config.log(log)
 	cfg.Stdout = cmd.OutOrStdout()
 	cfg.Progress = cmd.ErrOrStderr()
 	if f, ok := cmd.ErrOrStderr().(*os.File); ok {

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mfpscan/mfpscan/history"
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
@@ -28,8 +29,19 @@ type historyFlags struct {
 }
 
 func (f *historyFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.target, "history", "", "history store: SQLite file or postgres://… URL (default $XDG_STATE_HOME/mfpscan/history.db; $STATE_DIRECTORY/history.db under systemd)")
+	registerHistoryStore(fs, &f.target, "history store: SQLite file or postgres://… URL (default $XDG_STATE_HOME/mfpscan/history.db; $STATE_DIRECTORY/history.db under systemd)")
 	fs.BoolVar(&f.off, "no-history", false, "record nothing in the history store")
+}
+
+// registerHistoryStore adds --history. Its config key is history-store, as
+// "history" is the history command's section; a postgres:// URL may hold a
+// password, so it is a secret (history-store-file reads it from a file).
+func registerHistoryStore(fs *pflag.FlagSet, target *string, usage string) {
+	cliconfig.Shared(fs, func(fs *pflag.FlagSet) {
+		fs.StringVar(target, "history", "", usage)
+		cliconfig.SetKey(fs, "history", "history-store")
+		cliconfig.Secret(fs, "history")
+	})
 }
 
 func (f *historyFlags) apply(cfg *pipeline.Config) error {
@@ -71,7 +83,7 @@ is given: $XDG_STATE_HOME/mfpscan/history.db (~/.local/state/mfpscan/history.db)
 $STATE_DIRECTORY/history.db under systemd, /var/lib/mfpscan/history.db for root
 without a home. --history PATH or --history postgres://… chooses another store.`,
 	}
-	cmd.PersistentFlags().StringVar(&hf.target, "history", "", "history store: SQLite file or postgres://… URL (default: the state path above)")
+	registerHistoryStore(cmd.PersistentFlags(), &hf.target, "history store: SQLite file or postgres://… URL (default: the state path above)")
 	cmd.PersistentFlags().StringVar(&format, "format", "table", "output: table, json, csv")
 	open := func(ctx context.Context) (history.Store, error) {
 		switch format {
@@ -98,12 +110,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 	runs := &cobra.Command{
 		Use: "runs", Short: "List recorded runs, newest first", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			rs, err := s.Runs(cmd.Context(), limit)
+			rs, err := fromStore(cmd.Context(), open, func(s history.Store) ([]history.RunSummary, error) { return s.Runs(cmd.Context(), limit) })
 			if err != nil {
 				return err
 			}
@@ -120,12 +127,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 	device := &cobra.Command{
 		Use: "device ID|ADDRESS", Short: "Timeline of one device: sightings, address, identity and firmware changes", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			tl, err := s.Device(cmd.Context(), args[0])
+			tl, err := fromStore(cmd.Context(), open, func(s history.Store) (*history.Timeline, error) { return s.Device(cmd.Context(), args[0]) })
 			if err != nil {
 				return err
 			}
@@ -161,12 +163,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 			default:
 				return pipeline.Usagef("unknown --by %q (valid: severity, key-point, rule, site)", by)
 			}
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			pts, err := s.Trend(cmd.Context(), q)
+			pts, err := fromStore(cmd.Context(), open, func(s history.Store) ([]history.TrendPoint, error) { return s.Trend(cmd.Context(), q) })
 			if err != nil {
 				return err
 			}
@@ -180,6 +177,40 @@ without a home. --history PATH or --history postgres://… chooses another store
 	trend.Flags().StringVar(&by, "by", "severity", "group by: severity, key-point, rule, site")
 	trend.Flags().StringVar(&since, "since", "", "only runs newer than this age, e.g. 90d, 2w, 12h")
 	trend.Flags().StringVar(&site, "site", "", "only this site")
+
+	var mttrSince, mttrSite string
+	mttr := &cobra.Command{
+		Use:   "mttr",
+		Short: "Mean time to remediate per severity, and the findings still open",
+		Long: `A finding opens at the first run in which a rule fails on a device and is fixed
+at the first later run that sees the device with the rule passing or not
+applicable. Review, error and waived results keep it open; a device no longer
+seen never fixes it (counted as "on vanished devices"). MTTR is the mean time
+from the opening run's start to the fixing run's start, over the findings fixed
+since --since; open findings' ages are measured up to now.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			q := history.MTTRQuery{Site: mttrSite, AsOf: time.Now()}
+			if mttrSince != "" {
+				d, err := history.ParseAge(mttrSince)
+				if err != nil {
+					return pipeline.Usagef("--since: %v", err)
+				}
+				q.Since = q.AsOf.Add(-d)
+			}
+			ms, err := fromStore(cmd.Context(), open, func(s history.Store) ([]history.MTTR, error) { return s.MTTR(cmd.Context(), q) })
+			if err != nil {
+				return err
+			}
+			header := []string{"SEVERITY", "FIXED", "MTTR", "OPEN", "MEAN OPEN AGE", "OLDEST OPEN", "ON VANISHED DEVICES"}
+			if format == "csv" {
+				header = []string{"severity", "fixed", "mttr_seconds", "open", "open_mean_age_seconds", "open_oldest_age_seconds", "open_on_vanished_devices"}
+			}
+			return out(cmd, ms, header, mttrRows(ms, format))
+		},
+	}
+	mttr.Flags().StringVar(&mttrSince, "since", "", "only findings fixed within this age, e.g. 90d, 2w (open ones are always shown)")
+	mttr.Flags().StringVar(&mttrSite, "site", "", "only findings opened at this site")
 
 	var keep int
 	var olderThan string
@@ -205,12 +236,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 					return err
 				}
 			}
-			s, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			n, err := s.Prune(cmd.Context(), o)
+			n, err := fromStore(cmd.Context(), open, func(s history.Store) (int, error) { return s.Prune(cmd.Context(), o) })
 			if err != nil {
 				return err
 			}
@@ -243,7 +269,7 @@ without a home. --history PATH or --history postgres://… chooses another store
 	}
 	imp.Flags().StringVar(&importSite, "site", "default", "site the imported runs belong to")
 
-	cmd.AddCommand(runs, device, trend, prune, imp)
+	cmd.AddCommand(runs, device, trend, mttr, prune, imp)
 	return cmd
 }
 
@@ -252,6 +278,37 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// fromStore opens the store, runs one query on it and closes it.
+func fromStore[T any](ctx context.Context, open func(context.Context) (history.Store, error), query func(history.Store) (T, error)) (T, error) {
+	s, err := open(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer s.Close()
+	return query(s)
+}
+
+// mttrRows gives durations as 3d 4h in a table and in seconds in CSV; no
+// finding gives "-", not a zero that reads as instant remediation.
+func mttrRows(ms []history.MTTR, format string) [][]string {
+	age := func(n int, d time.Duration) string {
+		switch {
+		case n == 0:
+			return "-"
+		case format == "csv":
+			return strconv.FormatFloat(d.Seconds(), 'f', 0, 64)
+		}
+		return history.FormatAge(d)
+	}
+	rows := make([][]string, 0, len(ms))
+	for _, m := range ms {
+		rows = append(rows, []string{m.Severity, strconv.Itoa(m.Fixed), age(m.Fixed, m.Mean), strconv.Itoa(m.Open),
+			age(m.Open, m.OpenMean), age(m.Open, m.OpenOldest), strconv.Itoa(m.Vanished)})
+	}
+	return rows
 }
 
 func writeTable(w io.Writer, format string, v any, header []string, rows [][]string) error {

@@ -9,11 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 )
 
 // runTests points the default history store of every test (and of the CLI
 // subprocesses they start, which inherit the environment) into a temporary
-// directory, so no test ever writes to the real state path.
+// directory, so no test ever writes to the real state path; and it turns the
+// config files off for those subprocesses (MFPSCAN_CONFIG set and empty), so
+// the machine's /etc/mfpscan/config.yaml never steers a test.
 func runTests(m interface{ Run() int }) int {
 	dir, err := os.MkdirTemp("", "mfpscan-cli-state-")
 	if err != nil {
@@ -22,6 +26,7 @@ func runTests(m interface{ Run() int }) int {
 	defer os.RemoveAll(dir)
 	os.Unsetenv("STATE_DIRECTORY")
 	os.Setenv("XDG_STATE_HOME", dir)
+	os.Setenv(cliconfig.EnvConfig, "")
 	if os.Getenv("HOME") == "" {
 		os.Setenv("HOME", dir)
 	}
@@ -87,6 +92,37 @@ func TestHistoryDemoRecordsAndQueries(t *testing.T) {
 	}
 	if _, err := runHistoryCLI(t, "history", "trend", "--history", store, "--by", "colour"); err == nil {
 		t.Error("bad --by accepted")
+	}
+	// The same facts failed twice: findings are open, none is fixed.
+	o, err = runHistoryCLI(t, "history", "mttr", "--history", store, "--format", "json")
+	if err != nil {
+		t.Fatal(err, o)
+	}
+	var mttr []struct {
+		Severity string  `json:"severity"`
+		Fixed    int     `json:"fixed"`
+		MTTR     float64 `json:"mttr_seconds"`
+		Open     int     `json:"open"`
+	}
+	if err := json.Unmarshal([]byte(o), &mttr); err != nil {
+		t.Fatalf("%v: %s", err, o)
+	}
+	open := 0
+	for _, m := range mttr {
+		open += m.Open
+		if m.Fixed != 0 || m.MTTR != 0 {
+			t.Errorf("nothing was fixed, mttr says %+v", m)
+		}
+	}
+	if open == 0 {
+		t.Errorf("no open findings after two failing runs: %s", o)
+	}
+	o, err = runHistoryCLI(t, "history", "mttr", "--history", store, "--since", "30d")
+	if err != nil || !strings.HasPrefix(o, "SEVERITY") || !strings.Contains(o, " - ") {
+		t.Errorf("mttr table: %v\n%s", err, o)
+	}
+	if _, err := runHistoryCLI(t, "history", "mttr", "--history", store, "--since", "soon"); err == nil {
+		t.Error("bad --since accepted")
 	}
 }
 

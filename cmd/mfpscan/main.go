@@ -32,7 +32,7 @@ func main() {
 func run() int {
 	ctx, stop := signalContext()
 	defer stop()
-	err := newRootCommand().ExecuteContext(ctx)
+	err := newRootCommandWith(osConfigEnv()).ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mfpscan:", oneLine(err))
 	}

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
@@ -18,7 +19,13 @@ import (
 // error text, as main would print it.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	root := newRootCommand()
+	return runCLIWith(t, cliconfig.Env{}, args...)
+}
+
+// runCLIWith is runCLI reading its configuration from env.
+func runCLIWith(t *testing.T, env cliconfig.Env, args ...string) (int, string, string) {
+	t.Helper()
+	root := newRootCommandWith(env)
 	var out, errOut bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errOut)

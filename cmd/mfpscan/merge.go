@@ -6,14 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/reports"
 	"github.com/mfpscan/mfpscan/reports/merge"
 )
 
 func newMergeCommand(g *globalFlags) *cobra.Command {
-	var out, formats string
-	var omitSuppressed bool
+	var out string
+	var render renderFlags
 	cmd := &cobra.Command{
 		Use:   "merge RUN... --out DIR",
 		Short: "Combine shard runs or runs of several sites into one set of reports (no network, no re-evaluation)",
@@ -32,7 +33,7 @@ its own category, so GitHub code scanning tracks every site's alerts apart.`,
 			if _, err := g.logger(cmd.ErrOrStderr()); err != nil {
 				return err
 			}
-			fs, err := pipeline.ParseFormats(formats, reports.Formats())
+			fs, err := pipeline.ParseFormats(render.formats, reports.Formats())
 			if err != nil {
 				return err
 			}
@@ -48,7 +49,7 @@ its own category, so GitHub code scanning tracks every site's alerts apart.`,
 				}
 				inputs = append(inputs, in)
 			}
-			res, err := merge.Merge(cmd.Context(), inputs, out, merge.Options{Formats: fs, SARIF: reports.SARIFOptions{OmitSuppressed: omitSuppressed}})
+			res, err := merge.Merge(cmd.Context(), inputs, out, merge.Options{Formats: fs, SARIF: reports.SARIFOptions{OmitSuppressed: render.omitSuppressed}})
 			if err != nil {
 				return err
 			}
@@ -65,7 +66,6 @@ its own category, so GitHub code scanning tracks every site's alerts apart.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "out", "o", "./mfpscan-merged", "output directory (must not be one of the inputs)")
-	f.StringVar(&formats, "format", "sarif,html,json", "report formats: sarif, html, json, csv, markdown")
-	f.BoolVar(&omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	cliconfig.Shared(f, render.register)
 	return cmd
 }

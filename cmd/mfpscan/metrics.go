@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/reports"
 	"github.com/mfpscan/mfpscan/reports/metrics"
@@ -34,6 +35,8 @@ type metricsFlags struct {
 func (m *metricsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&m.textfile, "metrics-textfile", "", "write run metrics in the Prometheus text format to this file (for node_exporter's textfile collector; written atomically)")
 	fs.StringVar(&m.pushgateway, "pushgateway", "", "push run metrics to this Prometheus Pushgateway URL (job \"mfpscan\", grouped by --site)")
+	// user:password@ in the URL is the gateway's basic auth.
+	cliconfig.Secret(fs, "pushgateway")
 }
 
 // attach checks the flags before anything is sent and hooks the pipeline so

@@ -5,14 +5,16 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
 	"github.com/mfpscan/mfpscan/reports"
 )
 
 func newReportCommand(g *globalFlags) *cobra.Command {
-	var from, out, formats, site, baseline string
-	var omitSuppressed bool
+	var from, out, site, baseline string
+	var render renderFlags
 	cmd := &cobra.Command{
 		Use:   "report --from DIR",
 		Short: "Re-render the reports of a finished run (no network, no re-evaluation)",
@@ -33,14 +35,14 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 			} else {
 				out = from
 			}
-			fs, err := pipeline.ParseFormats(formats, reports.Formats())
+			fs, err := pipeline.ParseFormats(render.formats, reports.Formats())
 			if err != nil {
 				return err
 			}
-			if site == "" || strings.ContainsAny(site, "/ ") {
-				return pipeline.Usagef("--site %q must be a non-empty name without '/' or spaces", site)
+			if err := checkSite(site); err != nil {
+				return err
 			}
-			opts := reports.RerenderOptions{Site: site, SARIF: reports.SARIFOptions{OmitSuppressed: omitSuppressed}}
+			opts := reports.RerenderOptions{Site: site, SARIF: reports.SARIFOptions{OmitSuppressed: render.omitSuppressed}}
 			if baseline != "" {
 				b, err := readBaseline(baseline)
 				if err != nil {
@@ -54,10 +56,11 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&from, "from", "", "output directory of an earlier run (findings.json and facts/)")
 	f.StringVarP(&out, "out", "o", "", "where to write the reports (default: the --from directory)")
-	f.StringVar(&formats, "format", "sarif,html,json", "report formats: "+strings.Join(reports.Formats(), ", "))
-	f.StringVar(&site, "site", "default", "site or sweep name, used as the SARIF category")
 	f.StringVar(&baseline, "baseline", "", "previous results.sarif: mark results new / unchanged / updated / absent")
-	f.BoolVar(&omitSuppressed, "sarif-omit-suppressed", false, "leave waived results out of SARIF (GitHub ignores suppressions)")
+	cliconfig.Shared(f, func(f *pflag.FlagSet) {
+		render.register(f)
+		registerSite(f, &site)
+	})
 	return cmd
 }
 

@@ -12,16 +12,25 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mfpscan/mfpscan/internal/buildinfo"
+	"github.com/mfpscan/mfpscan/internal/cliconfig"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
 type globalFlags struct {
 	logLevel string
 	quiet    bool
+	config   *configState
 }
 
-func newRootCommand() *cobra.Command {
-	g := &globalFlags{}
+// newRootCommand is the command tree without any configuration source: no
+// config file, no environment variable. Tests build it; main uses
+// newRootCommandWith(osConfigEnv()).
+func newRootCommand() *cobra.Command { return newRootCommandWith(cliconfig.Env{}) }
+
+// newRootCommandWith is the command tree reading its configuration from env.
+func newRootCommandWith(env cliconfig.Env) *cobra.Command {
+	cs := &configState{env: env}
+	g := &globalFlags{config: cs}
 	pipeline.Version = buildinfo.Read().Version
 	root := &cobra.Command{
 		Use:   "mfpscan",
@@ -37,11 +46,15 @@ default-credential checks only with --check-default-credentials.`,
 		SilenceErrors: true,
 		// Runs before every subcommand, ahead of any input or network.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cs.load(cmd); err != nil {
+				return err
+			}
 			return checkFiniteFlags(cmd.Flags())
 		},
 	}
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but results and errors")
+	cs.register(root)
 	root.AddCommand(
 		newScanCommand(g),
 		newDiscoverCommand(g),
@@ -55,6 +68,7 @@ default-credential checks only with --check-default-credentials.`,
 		newMergeCommand(g),
 		newHistoryCommand(g),
 		newVersionCommand(),
+		newConfigCommand(cs),
 	)
 	setVersionFlag(root)
 	usageErrors(root)
@@ -69,6 +83,8 @@ func setVersionFlag(root *cobra.Command) {
 	}
 	root.Version = b.String()
 	root.SetVersionTemplate("{{.Version}}")
+	root.InitDefaultVersionFlag()
+	cliconfig.NoKey(root.Flags(), "version")
 }
 
 // usageErrors makes every refusal of cobra's a *pipeline.UsageError, so

@@ -28,10 +28,17 @@ func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
 }
 
-// startCLI runs mfpscan as a child process and returns a channel closed
-// once it logs marker ("sweep started", "policy evaluation started"), so
-// the test signals work in flight without guessing with sleeps.
-func startCLI(t *testing.T, marker string, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
+// startCLI runs mfpscan and returns a channel closed once it logs that the
+// sweep has started, so the test signals a sweep in flight without guessing
+// with sleeps.
+func startCLI(t *testing.T, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
+	return startMain(t, "sweep started", args...)
+}
+
+// startMain runs main in a child process with args and --log-level info,
+// and returns a channel closed once a log line contains marker. The child
+// reads no config file (runTests sets MFPSCAN_CONFIG empty).
+func startMain(t *testing.T, marker string, args ...string) (*exec.Cmd, <-chan struct{}, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append(args, "--log-level", "info")...)
 	cmd.Env = append(os.Environ(), "MFPSCAN_TEST_RUN_MAIN=1")
@@ -70,25 +77,39 @@ func (b *syncBuffer) String() string {
 	return strings.Join(b.lines, "\n")
 }
 
-// awaitStarted waits for started to close; after within it kills mfpscan
-// and fails, saying what never happened.
-func awaitStarted(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, log *syncBuffer, what string, within time.Duration) {
+func awaitSweep(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, log *syncBuffer) {
+	t.Helper()
+	await(t, cmd, started, 30*time.Second, "sweep", log)
+}
+
+// await waits for started, killing the child and failing when it does not
+// come within d.
+func await(t *testing.T, cmd *exec.Cmd, started <-chan struct{}, d time.Duration, what string, log *syncBuffer) {
 	t.Helper()
 	select {
 	case <-started:
-	case <-time.After(within):
+	case <-time.After(d):
 		_ = cmd.Process.Kill()
-		t.Fatalf("%s never happened; log:\n%s", what, log)
+		t.Fatalf("%s never started; log:\n%s", what, log)
 	}
 }
 
-// signalExit sends sig to mfpscan and returns its exit code.
-func signalExit(t *testing.T, cmd *exec.Cmd, sig os.Signal, within time.Duration) int {
+// terminate is interrupt with SIGTERM, what systemd and Kubernetes send.
+func terminate(t *testing.T, cmd *exec.Cmd, d time.Duration, log *syncBuffer) {
+	t.Helper()
+	interrupt(t, cmd, syscall.SIGTERM, d, log)
+}
+
+// interrupt sends sig and fails unless the child exits within d with the
+// interrupted exit code.
+func interrupt(t *testing.T, cmd *exec.Cmd, sig os.Signal, d time.Duration, log *syncBuffer) {
 	t.Helper()
 	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
-	return waitExit(t, cmd, within)
+	if code := waitExit(t, cmd, d); code != exitInterrupted {
+		t.Fatalf("exit code %d after %v, want %d (interrupted); log:\n%s", code, sig, exitInterrupted, log)
+	}
 }
 
 // readFindings decodes the findings.json mfpscan wrote into out.
@@ -154,11 +175,9 @@ func itoa(n int) string {
 
 func TestSIGINTWritesPartialResults(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report")
-	cmd, started, stderr := startCLI(t, "sweep started", "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
-	awaitStarted(t, cmd, started, stderr, "sweep", 30*time.Second)
-	if code := signalExit(t, cmd, syscall.SIGINT, 20*time.Second); code != exitInterrupted {
-		t.Fatalf("exit code %d, want %d (interrupted); stderr:\n%s", code, exitInterrupted, stderr)
-	}
+	cmd, started, stderr := startCLI(t, "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
+	awaitSweep(t, cmd, started, stderr)
+	interrupt(t, cmd, syscall.SIGINT, 20*time.Second, stderr)
 	if !readFindings(t, out).Scan.Incomplete {
 		t.Fatal("findings.json not marked incomplete")
 	}
@@ -175,8 +194,8 @@ func TestSIGINTWritesPartialResults(t *testing.T) {
 
 func TestSecondSIGINTExitsAtOnce(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report")
-	cmd, started, log := startCLI(t, "sweep started", "scan", loopbackSweep(), "--ports", "80", "--rate", "500", "--out", out, "--quiet")
-	awaitStarted(t, cmd, started, log, "sweep", 30*time.Second)
+	cmd, started, log := startCLI(t, "scan", loopbackSweep(), "--ports", "80", "--rate", "500", "--out", out, "--quiet")
+	awaitSweep(t, cmd, started, log)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	code := waitExit(t, cmd, 5*time.Second)

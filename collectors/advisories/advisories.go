@@ -4,17 +4,15 @@
 package advisories
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/strictyaml"
 )
 
 //go:embed canon-psirt.yaml
@@ -93,9 +91,7 @@ var (
 // unknown severities, duplicate ids and bad patterns or versions are errors.
 func Load(b []byte) (*Data, error) {
 	var d Data
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&d); err != nil {
+	if err := strictyaml.Decode(b, &d); err != nil {
 		return nil, fmt.Errorf("parse advisories: %w", err)
 	}
 	if d.Version == "" {

@@ -46,7 +46,7 @@ func TestEvaluate(t *testing.T) {
 		{"MF745C 11.04", "MF745C/746C", "11.04", StatusVulnerable, []string{"CP2023-001", "CP2024-002"}},
 		{"MF745C 12.08", "MF745C/746C", "12.08", StatusNotAffected, nil},
 		{"MF644Cdw has 2022 items without a fixed version", "MF644Cdw", "12.08", StatusUnknown, nil},
-		{"MF656Cdw 05.04", "MF656Cdw", "05.04", StatusVulnerable, []string{"CVE-2024-12647", "CP2025-001", "CP2026-001"}},
+		{"MF656Cdw 05.04", "MF656Cdw", "05.04", StatusVulnerable, []string{"CP2025-001", "CVE-2025-2146", "CP2026-001"}},
 		{"MF656Cdw 06.02", "MF656Cdw", "06.02", StatusVulnerable, []string{"CP2026-001"}},
 		{"MF656Cdw in the CP2026-001 gap", "MF656Cdw", "06.05", StatusUnknown, nil},
 		{"MF656Cdw 07.01", "MF656Cdw", "07.01", StatusNotAffected, nil},

@@ -34,6 +34,7 @@ type Entry struct {
 	AuditLogForwarded     *bool  `yaml:"audit_log_forwarded"`
 	SecurityPolicyApplied *bool  `yaml:"security_policy_applied"`
 	AutoFirmwareUpdate    *bool  `yaml:"auto_firmware_update"`
+	TwoFactorAuth         *bool  `yaml:"two_factor_auth"`
 	WirelessSecurity      string `yaml:"wireless_security"`
 	Notes                 string `yaml:"notes"`
 
@@ -116,7 +117,7 @@ func decodeStrict(n *yaml.Node, e *Entry) error {
 		return errors.New("attestation entry must be a mapping")
 	}
 	known := []string{"match", "access_controlled_room", "firewall_restricted", "firmware_verification",
-		"audit_log_forwarded", "security_policy_applied", "auto_firmware_update", "wireless_security", "notes"}
+		"audit_log_forwarded", "security_policy_applied", "auto_firmware_update", "two_factor_auth", "wireless_security", "notes"}
 	for i := 0; i < len(n.Content); i += 2 {
 		if k := n.Content[i].Value; !slices.Contains(known, k) {
 			return fmt.Errorf("unknown key %q (valid: %s)", k, strings.Join(known, ", "))
@@ -162,6 +163,7 @@ func (e *Entry) set(key, value string) error {
 		"audit_log_forwarded":     &e.AuditLogForwarded,
 		"security_policy_applied": &e.SecurityPolicyApplied,
 		"auto_firmware_update":    &e.AutoFirmwareUpdate,
+		"two_factor_auth":         &e.TwoFactorAuth,
 	}
 	if dst, ok := boolField[key]; ok {
 		b, err := strconv.ParseBool(strings.ToLower(value))
@@ -269,6 +271,7 @@ func mergeEntry(out *facts.Attestations, e *Entry) {
 	set(&out.AuditLogForwarded, e.AuditLogForwarded)
 	set(&out.SecurityPolicyApplied, e.SecurityPolicyApplied)
 	set(&out.AutoFirmwareUpdate, e.AutoFirmwareUpdate)
+	set(&out.TwoFactorAuth, e.TwoFactorAuth)
 	if e.WirelessSecurity != "" {
 		out.WirelessSecurity = e.WirelessSecurity
 	}

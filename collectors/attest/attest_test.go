@@ -73,14 +73,14 @@ func TestApplyPrecedence(t *testing.T) {
 }
 
 func TestLoadCSV(t *testing.T) {
-	p := write(t, "att.csv", "match,access_controlled_room,security_policy_applied,notes\n# comment\n10.1.0.0/24,true,false,2nd floor\n")
+	p := write(t, "att.csv", "match,access_controlled_room,security_policy_applied,two_factor_auth,notes\n# comment\n10.1.0.0/24,true,false,true,2nd floor\n")
 	set, err := Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := device("10.1.0.9", "")
 	set.Apply(d)
-	want := &facts.Attestations{Source: "att.csv", AccessControlledRoom: facts.Bool(true), SecurityPolicyApplied: facts.Bool(false), Notes: "2nd floor"}
+	want := &facts.Attestations{Source: "att.csv", AccessControlledRoom: facts.Bool(true), SecurityPolicyApplied: facts.Bool(false), TwoFactorAuth: facts.Bool(true), Notes: "2nd floor"}
 	if diff := cmp.Diff(want, d.Attestations); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

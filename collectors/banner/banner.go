@@ -51,8 +51,10 @@ func (Collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 	wg.Wait()
 
 	status := facts.CollectorStatus{Status: banners[0].Status, Reason: banners[0].Reason}
+	log := collectors.NewProbeLog("banner")
 	for _, b := range banners {
 		out.Banners = append(out.Banners, b)
+		log.Status(probeName(b.Service), b.Port, "tcp", b.Status, b.Reason)
 		if b.Status == facts.StatusOK {
 			status = facts.CollectorStatus{Status: facts.StatusOK}
 		}
@@ -63,7 +65,20 @@ func (Collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 			})
 		}
 	}
+	out.Probes = append(out.Probes, log.List...)
 	return status
+}
+
+// probeName says what was asked of a port: print ports get a bare connect
+// (nothing written), PJL its INFO ID, the others have their greeting read.
+func probeName(service string) string {
+	switch service {
+	case collectors.RoleLPD, collectors.RoleRaw:
+		return "connect (nothing sent)"
+	case "pjl":
+		return "@PJL INFO ID"
+	}
+	return "read " + service + " greeting"
 }
 
 // grab visits one port. Services that greet are read and politely closed;

@@ -193,6 +193,10 @@ func TestCollectRefusedAndNone(t *testing.T) {
 	if st.Status != facts.StatusRefused || len(out.Banners) != 1 || out.Banners[0].Status != facts.StatusRefused {
 		t.Errorf("status %+v banners %+v, want refused", st, out.Banners)
 	}
+	want := []facts.Probe{{Collector: "banner", Name: "read ftp greeting", Port: port, Protocol: "tcp", Outcome: facts.ProbeRefused, Detail: out.Banners[0].Reason}}
+	if diff := cmp.Diff(want, out.Probes); diff != "" {
+		t.Errorf("probes (-want +got):\n%s", diff)
+	}
 	_, st = run(t, collectors.Options{}, map[int]string{})
 	if st.Status != facts.StatusSkipped {
 		t.Errorf("no ports: status %+v, want skipped", st)

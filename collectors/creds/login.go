@@ -99,6 +99,9 @@ func tryHTTP(ctx context.Context, env *collectors.Env, c *http.Client, addr neti
 	switch verdict {
 	case VerdictAccepted:
 		check.Accepted, check.Status = facts.Bool(true), facts.StatusOK
+		if a.form == formIRADVAdmin {
+			check.OTPStep = OTPStepAfterLogin(reason)
+		}
 		if a.form == formMFSysMgr || a.form == formMFBlank {
 			logout(ctx, env, c, baseURL(addr, a.port, a.tls, mfLogoutPath), resp.Cookies, resp.cookieHeader)
 		}

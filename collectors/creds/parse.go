@@ -57,6 +57,9 @@ var (
 	portalRe = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal`)
 	// loginErrorRe matches the error lines Canon login pages print on a
 	// refused ID or PIN.
+	// otpStepRe matches the one-time-password screen (the guide's login
+	// screen 5), which follows an accepted password.
+	otpStepRe    = regexp.MustCompile(`(?i)enter\s+(the\s+)?one[\s-]?time\s+password|name\s*=\s*["']?(otp|totp|one_?time_?password)\b`)
 	loginErrorRe = regexp.MustCompile(`(?i)(id|pin|password|user name)[^<]{0,40}(incorrect|invalid|wrong)|login\s+failed|authentication\s+failed`)
 )
 
@@ -89,16 +92,44 @@ func JudgeLogin(r LoginResponse) (Verdict, string) {
 	switch {
 	case loginErrorRe.Match(body):
 		return VerdictRefused, "login page with error message"
+	case otpStepRe.Match(body) && !loginForm:
+		// The first factor was accepted; the code is asked next.
+		return VerdictAccepted, reasonOTPPage
 	case loginForm && !portal:
 		return VerdictRefused, "login page returned again"
 	case portal && cookie:
-		return VerdictAccepted, "session cookie and portal markers"
+		return VerdictAccepted, reasonPortal
 	case logOut && !loginForm:
-		return VerdictAccepted, "log out marker"
+		return VerdictAccepted, reasonLogOut
 	case portal:
 		return VerdictUnknown, "portal shown without session evidence"
 	}
 	return VerdictUnknown, "no login or portal markers in http 200 response"
+}
+
+// Reasons JudgeLogin gives for an accepted login, which OTPStepAfterLogin
+// reads.
+const (
+	reasonOTPRedirect = "redirect to one-time password step"
+	reasonOTPPage     = "one-time password step shown"
+	reasonPortal      = "session cookie and portal markers"
+	reasonLogOut      = "log out marker"
+)
+
+// OTPStepAfterLogin says what an accepted user name + password login led
+// to: true for the one-time-password step, false when the answer already
+// is the portal of a session (the password alone was enough), nil when it
+// is a redirect elsewhere, whose target may still ask for the code.
+func OTPStepAfterLogin(reason string) *bool {
+	switch reason {
+	case reasonOTPRedirect, reasonOTPPage:
+		b := true
+		return &b
+	case reasonPortal, reasonLogOut:
+		b := false
+		return &b
+	}
+	return nil
 }
 
 func judgeRedirect(r LoginResponse) (Verdict, string) {
@@ -115,7 +146,7 @@ func judgeRedirect(r LoginResponse) (Verdict, string) {
 	case strings.Contains(p, "otp") || strings.Contains(p, "one_time") || strings.Contains(p, "twofactor"):
 		// The first factor was accepted: the default password is valid
 		// even though a second step follows.
-		return VerdictAccepted, "redirect to one-time password step"
+		return VerdictAccepted, reasonOTPRedirect
 	case isLoginPath(p, r.RequestPath) || strings.Contains(q, "error") || strings.Contains(q, "fail"):
 		return VerdictRefused, "redirect back to login"
 	case hasSessionCookie(r.Cookies):

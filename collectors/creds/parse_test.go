@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -46,20 +47,24 @@ func TestJudgeLoginCaptured(t *testing.T) {
 		file string
 		path string
 		want Verdict
+		// otp is what OTPStepAfterLogin makes of the reason: "true",
+		// "false" or "" (unknown).
+		otp string
 	}{
-		{"iradv_login_ok.http", "/login", VerdictAccepted},
-		{"iradv_gen1_redirect_root.http", "/login", VerdictAccepted},
-		{"iradv_login_refused.http", "/login", VerdictRefused},
-		{"iradv_gen3_login_page_again.http", "/login", VerdictRefused},
-		{"iradv_gen3_portal_ok.http", "/login", VerdictAccepted},
-		{"mf_checklogin_ok.http", "/checkLogin.cgi", VerdictAccepted},
-		{"mf_checklogin_refused.http", "/checkLogin.cgi", VerdictRefused},
-		{"mf_blank_pin_portal_ok.http", "/checkLogin.cgi", VerdictAccepted},
-		{"redirect_login_error.http", "/login", VerdictRefused},
-		{"redirect_otp_step.http", "/login", VerdictAccepted},
-		{"not_found.http", "/checkLogin.cgi", VerdictUnknown},
-		{"basic_auth_401.http", "/login", VerdictRefused},
-		{"server_error_500.http", "/login", VerdictUnknown},
+		{"iradv_login_ok.http", "/login", VerdictAccepted, ""},
+		{"iradv_gen1_redirect_root.http", "/login", VerdictAccepted, ""},
+		{"iradv_login_refused.http", "/login", VerdictRefused, ""},
+		{"iradv_gen3_login_page_again.http", "/login", VerdictRefused, ""},
+		{"iradv_gen3_portal_ok.http", "/login", VerdictAccepted, "false"},
+		{"mf_checklogin_ok.http", "/checkLogin.cgi", VerdictAccepted, ""},
+		{"mf_checklogin_refused.http", "/checkLogin.cgi", VerdictRefused, ""},
+		{"mf_blank_pin_portal_ok.http", "/checkLogin.cgi", VerdictAccepted, "false"},
+		{"redirect_login_error.http", "/login", VerdictRefused, ""},
+		{"redirect_otp_step.http", "/login", VerdictAccepted, "true"},
+		{"otp_step_page.http", "/login", VerdictAccepted, "true"},
+		{"not_found.http", "/checkLogin.cgi", VerdictUnknown, ""},
+		{"basic_auth_401.http", "/login", VerdictRefused, ""},
+		{"server_error_500.http", "/login", VerdictUnknown, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -69,6 +74,13 @@ func TestJudgeLoginCaptured(t *testing.T) {
 			}
 			if reason == "" {
 				t.Error("empty reason")
+			}
+			otp := ""
+			if b := OTPStepAfterLogin(reason); b != nil {
+				otp = fmt.Sprint(*b)
+			}
+			if otp != tt.otp {
+				t.Errorf("OTPStepAfterLogin(%q) = %q, want %q", reason, otp, tt.otp)
 			}
 		})
 	}

@@ -16,13 +16,16 @@ var embedded []byte
 
 // Evidence sources a fingerprint can match.
 const (
-	SourceSysDescr     = "sysdescr"
-	SourceSysObjectID  = "sysobjectid"
-	SourceHTTPServer   = "http_server"
-	SourceHTTPTitle    = "http_title"
-	SourceCertSubject  = "cert_subject"
-	SourceFTPBanner    = "ftp_banner"
-	SourceSMTPBanner   = "smtp_banner"
+	SourceSysDescr    = "sysdescr"
+	SourceSysObjectID = "sysobjectid"
+	SourceHTTPServer  = "http_server"
+	SourceHTTPTitle   = "http_title"
+	SourceCertSubject = "cert_subject"
+	SourceFTPBanner   = "ftp_banner"
+	SourceSMTPBanner  = "smtp_banner"
+	// SourceTelnetBanner is the greeting of a telnet port, IAC option
+	// bytes included: print servers name themselves there.
+	SourceTelnetBanner = "telnet_banner"
 	SourcePJLID        = "pjl_id"
 	SourceIPPMakeModel = "ipp_make_model"
 	SourceModel        = "model"
@@ -62,7 +65,7 @@ type DB struct {
 
 var validSources = map[string]bool{
 	SourceSysDescr: true, SourceSysObjectID: true, SourceHTTPServer: true, SourceHTTPTitle: true,
-	SourceCertSubject: true, SourceFTPBanner: true, SourceSMTPBanner: true, SourcePJLID: true,
+	SourceCertSubject: true, SourceFTPBanner: true, SourceSMTPBanner: true, SourceTelnetBanner: true, SourcePJLID: true,
 	SourceIPPMakeModel: true, SourceModel: true, SourceSNMPEngine: true,
 }
 

@@ -72,7 +72,7 @@ func gather(doc *facts.Device) []evidence {
 		}
 	}
 	for _, b := range doc.Banners {
-		src := map[string]string{"ftp": SourceFTPBanner, "smtp": SourceSMTPBanner, "pjl": SourcePJLID}[b.Service]
+		src := map[string]string{"ftp": SourceFTPBanner, "smtp": SourceSMTPBanner, "telnet": SourceTelnetBanner, "pjl": SourcePJLID}[b.Service]
 		if src != "" {
 			first, _, _ := strings.Cut(b.Text, "\n")
 			if src == SourcePJLID {

@@ -19,6 +19,8 @@ type testCase struct {
 	Model   string `yaml:"model"`
 	Printer *bool  `yaml:"printer"`
 	MFP     *bool  `yaml:"mfp"`
+	// Firmware is checked only where a case names one.
+	Firmware string `yaml:"firmware"`
 }
 
 func loadCases(t testing.TB) []testCase {
@@ -78,6 +80,9 @@ func TestFuseCapturedStrings(t *testing.T) {
 			Fuse(db, doc)
 			id := doc.Identity
 			got := testCase{Source: tc.Source, Value: tc.Value, Vendor: val(id.Vendor), Family: val(id.Family), Model: val(id.Model), Printer: id.IsPrinter, MFP: id.IsMFP}
+			if tc.Firmware != "" {
+				got.Firmware = val(id.Firmware)
+			}
 			if diff := cmp.Diff(tc, got); diff != "" {
 				t.Errorf("fused identity (-want +got):\n%s", diff)
 			}

@@ -15,9 +15,9 @@ var recogFloors = map[string][3]int{
 	"Sharp": {15, 15, 15}, "Toshiba": {6, 3, 6}, "Xerox": {44, 41, 44},
 }
 
-func checkRecogFloors(t *testing.T, per, nonPrinter map[string]*tally) {
+func checkFloors(t *testing.T, floors map[string][3]int, per, nonPrinter map[string]*tally) {
 	t.Helper()
-	for vendor, f := range recogFloors {
+	for vendor, f := range floors {
 		got := per[vendor]
 		if got == nil {
 			t.Errorf("%s: no labelled examples ran", vendor)

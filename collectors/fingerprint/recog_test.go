@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mfpscan/mfpscan/collectors/ipp"
 	"github.com/mfpscan/mfpscan/facts"
 )
 
@@ -114,9 +115,7 @@ func TestRecogLabelledExamples(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no recog examples: %v", err)
 	}
-	per := map[string]*tally{}
-	nonPrinter := map[string]*tally{}
-	var misses []string
+	sc := newScorer()
 	for _, f := range files {
 		source, ok := recogSources[filepath.Base(f)]
 		if !ok {
@@ -138,50 +137,72 @@ func TestRecogLabelledExamples(t *testing.T) {
 			doc := pipelineDoc(source, ex.Value)
 			Fuse(db, doc)
 			id := doc.Identity
-			isPrinter := id.IsPrinter != nil && *id.IsPrinter
 			where := fmt.Sprintf("%s:%d %q", filepath.Base(f), ex.Line, ex.Value)
-			switch {
-			case vendor == "":
-				continue
-			case !ex.Printer:
-				tl := get(nonPrinter, vendor)
-				tl.n++
-				if !isPrinter {
-					tl.printer++
-				} else {
-					misses = append(misses, where+": not a printer ("+ex.Device+") but flagged as one")
-				}
-				continue
-			}
-			tl := get(per, vendor)
-			tl.n++
-			if isPrinter {
-				tl.printer++
-			} else {
-				misses = append(misses, where+": printer flag not set")
-			}
-			if val(id.Vendor) == vendor {
-				tl.vendor++
-			} else {
-				misses = append(misses, fmt.Sprintf("%s: vendor %q, want %q", where, val(id.Vendor), vendor))
-			}
-			if ex.Model != "" {
-				tl.modelN++
-				if sameModel(val(id.Model), ex.Model) {
-					tl.model++
-				} else {
-					misses = append(misses, fmt.Sprintf("%s: model %q, want %q", where, val(id.Model), ex.Model))
-				}
-			}
+			sc.add(where, vendor, ex.Model, ex.Device, ex.Printer, id)
 		}
 	}
-	report(t, per, nonPrinter)
+	sc.finish(t, recogFloors)
+}
+
+// scorer tallies fused identities against labelled examples per vendor.
+type scorer struct {
+	per, nonPrinter map[string]*tally
+	misses          []string
+}
+
+func newScorer() *scorer {
+	return &scorer{per: map[string]*tally{}, nonPrinter: map[string]*tally{}}
+}
+
+// add scores one example: vendor is the label mapped to mfpscan's names
+// ("" skips it), model "" means the label names no model.
+func (sc *scorer) add(where, vendor, model, device string, printer bool, id facts.Identity) {
+	isPrinter := id.IsPrinter != nil && *id.IsPrinter
+	switch {
+	case vendor == "":
+		return
+	case !printer:
+		tl := get(sc.nonPrinter, vendor)
+		tl.n++
+		if !isPrinter {
+			tl.printer++
+		} else {
+			sc.misses = append(sc.misses, where+": not a printer ("+device+") but flagged as one")
+		}
+		return
+	}
+	tl := get(sc.per, vendor)
+	tl.n++
+	if isPrinter {
+		tl.printer++
+	} else {
+		sc.misses = append(sc.misses, where+": printer flag not set")
+	}
+	if val(id.Vendor) == vendor {
+		tl.vendor++
+	} else {
+		sc.misses = append(sc.misses, fmt.Sprintf("%s: vendor %q, want %q", where, val(id.Vendor), vendor))
+	}
+	if model != "" {
+		tl.modelN++
+		if sameModel(val(id.Model), model) {
+			tl.model++
+		} else {
+			sc.misses = append(sc.misses, fmt.Sprintf("%s: model %q, want %q", where, val(id.Model), model))
+		}
+	}
+}
+
+// finish logs the table (and with -v every miss) and checks the floors.
+func (sc *scorer) finish(t *testing.T, floors map[string][3]int) {
+	t.Helper()
+	report(t, sc.per, sc.nonPrinter)
 	if testing.Verbose() {
-		for _, m := range misses {
+		for _, m := range sc.misses {
 			t.Log("miss: " + m)
 		}
 	}
-	checkRecogFloors(t, per, nonPrinter)
+	checkFloors(t, floors, sc.per, sc.nonPrinter)
 }
 
 func get(m map[string]*tally, k string) *tally {
@@ -217,4 +238,45 @@ func report(t *testing.T, per, nonPrinter map[string]*tally) {
 		np.printer += v.printer
 	}
 	t.Logf("non-printers of printer vendors: %d of %d not flagged as printers", np.printer, np.n)
+}
+
+// TestRealIPPResponsesFused fuses the IPP facts of printers' own responses
+// (testdata/ipp/real, origin in testdata/ipp/README.md): vendor, printer
+// flag, and the MFP flag the HP names carry ("MFP", "colorMFP").
+func TestRealIPPResponsesFused(t *testing.T) {
+	db, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		file, vendor string
+		mfp          bool // true: the name says MFP; false: not flagged (left unknown)
+	}{
+		{"gmuth-canon-mx490-series.res", "Canon", false},
+		{"gmuth-hp-color-laserjet-mfp-m476dn.res", "HP", true},
+		{"gmuth-hp-color-laserjet-mfp-m477fdw.res", "HP", true},
+		{"gmuth-hp-laserjet-100-colormfp-m175nw.res", "HP", true},
+		{"gmuth-hp-laserjet-pro-mfp-m127fw.res", "HP", true},
+		{"gmuth-xerox-b210-printer.res", "Xerox", false},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			b, err := os.ReadFile("../../testdata/ipp/real/" + tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc, err := ipp.ParseAttributes(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &facts.Device{Collectors: map[string]facts.CollectorStatus{}, IPP: []facts.IPPService{svc}}
+			Fuse(db, d)
+			id := d.Identity
+			if val(id.Vendor) != tc.vendor || id.IsPrinter == nil || !*id.IsPrinter {
+				t.Errorf("vendor %q printer %v, want %q and a printer", val(id.Vendor), id.IsPrinter, tc.vendor)
+			}
+			if isMFP := id.IsMFP != nil && *id.IsMFP; isMFP != tc.mfp {
+				t.Errorf("MFP flag %v, want %v", id.IsMFP, tc.mfp)
+			}
+		})
+	}
 }

@@ -38,22 +38,16 @@ var wellKnownPages = []string{
 	"/sms/",
 }
 
-type collector struct{}
-
 // New returns the HTTP / Remote UI collector.
-func New() collectors.Collector { return collector{} }
+func New() collectors.Collector {
+	return collectors.NewPortPairCollector("http", collectors.RoleHTTP, collectors.RoleHTTPS, visit)
+}
 
-func (collector) Name() string { return "http" }
-
-func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
-	summary := collectors.NewPortSummary()
-	for _, p := range t.OpenTCPPair(collectors.RoleHTTP, collectors.RoleHTTPS) {
-		svc := collectPort(ctx, env, t, p.Port, p.Secure)
-		out.HTTP = append(out.HTTP, svc)
-		addHints(out, svc)
-		summary.Add(svc.Port, svc.Status, svc.Reason)
-	}
-	return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open http or https port"})
+func visit(ctx context.Context, env *collectors.Env, t *collectors.Target, p collectors.RolePort, log *collectors.ProbeLog, out *facts.Device) (facts.Status, string) {
+	svc := collectPort(ctx, env, t, p.Port, p.Secure, log)
+	out.HTTP = append(out.HTTP, svc)
+	addHints(out, svc)
+	return svc.Status, svc.Reason
 }
 
 // fetch GETs u and reads at most limit bytes of the body within one
@@ -110,12 +104,13 @@ func sameHost(base *url.URL, addr netip.Addr, location string) *url.URL {
 	return nil
 }
 
-func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target, port int, useTLS bool) facts.HTTPService {
+func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target, port int, useTLS bool, log *collectors.ProbeLog) facts.HTTPService {
 	addr := t.Addr
 	svc := facts.HTTPService{Port: port, TLS: useTLS}
 	c := env.HTTPClient()
 	u := baseURL(addr, port, useTLS)
 	first, err := fetch(ctx, env, c, u, maxBody)
+	log.Sent("GET /", port, "tcp", err)
 	if err != nil {
 		svc.Status, svc.Reason = collectors.Classify(err)
 		return svc
@@ -139,10 +134,15 @@ func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target,
 		// A device may point its Remote UI at its own print port; a GET
 		// there would print a page. The dialer refuses the write anyway,
 		// but the redirect is not even tried.
-		if next == nil || t.Roles.IsPrint(urlPort(next)) {
+		if next == nil {
+			break
+		}
+		if t.Roles.IsPrint(urlPort(next)) {
+			log.NotSent("GET redirect "+next.Path, urlPort(next), "tcp", "redirect to a print port: connect-only")
 			break
 		}
 		p, err := fetch(ctx, env, c, next, maxBody)
+		log.Sent("GET redirect "+next.Path, urlPort(next), "tcp", err)
 		if err != nil {
 			chainOK = false
 			break
@@ -155,7 +155,7 @@ func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target,
 		svc.FinalStatusCode = page.StatusCode
 		svc.FinalScheme = u.Scheme
 	}
-	svc.WebDAV, svc.DAV = probeWebDAV(ctx, env, c, baseURL(addr, port, useTLS))
+	svc.WebDAV, svc.DAV = probeWebDAV(ctx, env, c, baseURL(addr, port, useTLS), log)
 	svc.Title = page.Title
 	canon, markers := CanonMarkers(page)
 	if !canon && page.StatusCode != first.StatusCode {
@@ -175,8 +175,13 @@ func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target,
 	case mode == facts.LoginModeNone:
 		svc.OTPStep = facts.Bool(false)
 	}
+	if !canon {
+		for _, path := range wellKnownPages {
+			log.NotSent("GET "+path, port, "tcp", "no Canon Remote UI markers on this port")
+		}
+	}
 	if canon {
-		svc.Pages, svc.DeviceFirmware, svc.DeviceFirmwarePath = probePages(ctx, env, c, baseURL(addr, port, useTLS))
+		svc.Pages, svc.DeviceFirmware, svc.DeviceFirmwarePath = probePages(ctx, env, c, baseURL(addr, port, useTLS), log)
 		if fw := DeviceFirmware(page.Body); svc.DeviceFirmware == "" && fw != "" && !IsLoginPage(page) {
 			svc.DeviceFirmware, svc.DeviceFirmwarePath = fw, u.Path
 		}
@@ -188,15 +193,17 @@ func collectPort(ctx context.Context, env *collectors.Env, t *collectors.Target,
 // a WebDAV server announces its compliance classes there. OPTIONS changes
 // nothing on the server; no other WebDAV method is ever sent. It returns
 // nil when the request failed, so WebDAV stays unknown.
-func probeWebDAV(ctx context.Context, env *collectors.Env, c *http.Client, u *url.URL) (*bool, string) {
+func probeWebDAV(ctx context.Context, env *collectors.Env, c *http.Client, u *url.URL, log *collectors.ProbeLog) (*bool, string) {
 	ctx, cancel := context.WithTimeout(ctx, env.Timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodOptions, u.String(), nil)
 	if err != nil {
+		log.Sent("OPTIONS /", urlPort(u), "tcp", err)
 		return nil, ""
 	}
 	req.Header.Set("User-Agent", "mfpscan")
 	resp, err := c.Do(req)
+	log.Sent("OPTIONS /", urlPort(u), "tcp", err)
 	if err != nil {
 		return nil, ""
 	}
@@ -230,14 +237,16 @@ func redirectTarget(base *url.URL, addr netip.Addr, p Page) *url.URL {
 
 // probePages requests the well-known pages; an open one that shows the
 // device information gives the firmware when SNMP is closed.
-func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *url.URL) (out []facts.PageProbe, firmware, fwPath string) {
+func probePages(ctx context.Context, env *collectors.Env, c *http.Client, base *url.URL, log *collectors.ProbeLog) (out []facts.PageProbe, firmware, fwPath string) {
 	for _, path := range wellKnownPages {
 		if ctx.Err() != nil {
-			break
+			log.NotSent("GET "+path, urlPort(base), "tcp", "deadline reached")
+			continue
 		}
 		u := *base
 		u.Path = path
 		p, err := fetch(ctx, env, c, &u, maxProbeBody)
+		log.Sent("GET "+path, urlPort(base), "tcp", err)
 		if err != nil {
 			// Recorded, so the page's state reads as unknown, not closed.
 			_, reason := collectors.Classify(err)

@@ -70,7 +70,9 @@ func TestCollectLoginVariants(t *testing.T) {
 		{"iradv_portal.html", "Catwalk", facts.LoginModeNone, true},
 		{"mf_portal.html", "CANON HTTP Server Ver2.21", facts.LoginModeNone, true},
 		{"iradv_login_deptid.html", "Catwalk", facts.LoginModeDepartmentID, true},
-		{"mf_login_checklogin.html", "CANON HTTP Server", facts.LoginModeSystemManager, true},
+		{"mf_login_checklogin.html", "CANON HTTP Server", facts.LoginModeGeneralNoPassword, true},
+		{"guide_login4_general_access_pin.html", "CANON HTTP Server", facts.LoginModeSystemManager, true},
+		{"guide_login2_general_user.html", "Catwalk", facts.LoginModeGeneralNoPassword, true},
 		{"general_user_login.html", "CANON HTTP Server", facts.LoginModeGeneralNoPassword, true},
 		{"nginx_welcome.html", "nginx", facts.LoginModeUnknown, false},
 		{"otp_step.html", "Catwalk", facts.LoginModeUnknown, true},
@@ -259,7 +261,7 @@ func TestFuseRemoteUI(t *testing.T) {
 
 func TestCollectLegacyTLSRemoteUI(t *testing.T) {
 	// Old Remote UIs speak only TLS 1.0: the collector must still read them.
-	srv := httptest.NewUnstartedServer(serveFile(t, "CANON HTTP Server", "mf_login_checklogin.html"))
+	srv := httptest.NewUnstartedServer(serveFile(t, "CANON HTTP Server", "guide_login4_general_access_pin.html"))
 	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}
 	srv.StartTLS()
 	defer srv.Close()
@@ -273,7 +275,7 @@ func TestCollectLegacyTLSRemoteUI(t *testing.T) {
 	for _, h := range doc.Identity.Sources {
 		hints = append(hints, h.Field+"="+h.Value)
 	}
-	if !slices.Equal(hints, []string{"vendor=Canon", "printer=true", "model=MF632C/634C"}) {
+	if !slices.Equal(hints, []string{"vendor=Canon", "printer=true", "model=MF745C/746C"}) {
 		t.Errorf("hints %v", hints)
 	}
 }
@@ -390,5 +392,50 @@ func TestCollectDeviceInfoFirmware(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no firmware hint in %+v", doc.Identity.Sources)
+	}
+}
+
+// probeOutcomes maps each probes[] record of collector to its outcome.
+func probeOutcomes(doc facts.Device, collector string) map[string]string {
+	out := map[string]string{}
+	for _, p := range doc.Probes {
+		if p.Collector == collector {
+			out[fmt.Sprintf("%s :%d", p.Name, p.Port)] = p.Outcome
+		}
+	}
+	return out
+}
+
+// Issue 12 item 2: every request is a probes[] record, and the well-known
+// pages that were not asked (no Canon markers) are recorded as not sent.
+func TestCollectProbeRecords(t *testing.T) {
+	canon := httptest.NewServer(serveFile(t, "CANON HTTP Server", "mf_portal.html"))
+	defer canon.Close()
+	other := httptest.NewServer(serveFile(t, "nginx", "nginx_welcome.html"))
+	defer other.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cp, op := portOf(t, canon), portOf(t, other)
+	doc, _ := collectOne(t, map[int]string{cp: collectors.RoleHTTP, op: collectors.RoleHTTP, closed: collectors.RoleHTTP})
+	got := probeOutcomes(doc, "http")
+	want := map[string]string{
+		fmt.Sprintf("GET / :%d", cp):            facts.ProbeAnswered,
+		fmt.Sprintf("OPTIONS / :%d", cp):        facts.ProbeAnswered,
+		fmt.Sprintf("GET /sysmonitor/ :%d", cp): facts.ProbeAnswered,
+		fmt.Sprintf("GET / :%d", op):            facts.ProbeAnswered,
+		fmt.Sprintf("GET /sysmonitor/ :%d", op): facts.ProbeNotSent,
+		fmt.Sprintf("GET / :%d", closed):        facts.ProbeRefused,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("probe %q = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	if _, ok := got[fmt.Sprintf("OPTIONS / :%d", closed)]; ok {
+		t.Errorf("OPTIONS recorded on a refused port: %v", got)
 	}
 }

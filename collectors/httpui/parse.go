@@ -41,8 +41,15 @@ var (
 	checkLoginRe      = regexp.MustCompile(`(?i)/checklogin\.cgi|name\s*=\s*["']?i0016\b|name\s*=\s*["']?i0012\b`)
 	otpRe             = regexp.MustCompile(`(?i)one[\s-]?time[\s-]?password|verification\s+code|authentication\s+code|name\s*=\s*["']?(otp|totp|one_?time_?password)\b`)
 	userNameLabelRe   = regexp.MustCompile(`(?i)>\s*user\s*name\s*:?\s*<`)
-	portalTitleRe     = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal|remote\s*ui\s*\(top\s*page\)|remote\s*ui\s*<top\s*page>`)
-	logOutRe          = regexp.MustCompile(`(?i)>\s*log\s*out\s*<|writeln\('log out`)
+	// The guide's login screens 2 and 4 (key point 6): the MF/LBP form
+	// offers a "General User Mode" beside the System Manager mode, closed
+	// only by a "Remote UI Access PIN" field; the iR-ADV form has a
+	// "General User Login" button that needs no ID or PIN.
+	generalUserModeRe   = regexp.MustCompile(`(?i)general\s*user\s*mode`)
+	remoteUIAccessPINRe = regexp.MustCompile(`(?i)>\s*remote\s*ui\s*access\s*pin\s*:?\s*<`)
+	generalUserLoginRe  = regexp.MustCompile(`(?i)general\s*user\s*login|general\s*users\s*can\s*log\s*in\s*without`)
+	portalTitleRe       = regexp.MustCompile(`(?i)remote\s*ui\s*:\s*portal|remote\s*ui\s*\(top\s*page\)|remote\s*ui\s*<top\s*page>`)
+	logOutRe            = regexp.MustCompile(`(?i)>\s*log\s*out\s*<|writeln\('log out`)
 	// titleModelRe is the "Remote UI: X: Y: model" title shape many Canon
 	// devices use.
 	titleModelRe = regexp.MustCompile(`^[^:]+:[^:]+:[^:]+:\s*(.+)$`)
@@ -125,13 +132,18 @@ func ClassifyLogin(page Page) (mode string, otp bool, markers []string) {
 	}
 	switch {
 	case checkLoginRe.Match(body):
-		return facts.LoginModeSystemManager, otp, append(markers, "checklogin_form")
+		return classifyCheckLogin(body, otp, append(markers, "checklogin_form"))
 	case deptIDRe.Match(body) && hasPassword:
 		if userNameLabelRe.Match(body) {
 			// iR-ADV Gen3/DX user authentication reuses the deptid field
 			// for a user name; Department ID and System Manager ID forms
 			// label it as an ID.
 			return facts.LoginModeUserPassword, otp, append(markers, "deptid_form", "user_name_label")
+		}
+		if generalUserLoginRe.Match(body) {
+			// The ID and PIN guard the administrator only: anyone may
+			// press "General User Login".
+			return facts.LoginModeGeneralNoPassword, otp, append(markers, "deptid_form", "general_user_login")
 		}
 		return facts.LoginModeDepartmentID, otp, append(markers, "deptid_form")
 	case userFieldRe.Match(body) && hasPassword:
@@ -148,6 +160,21 @@ func ClassifyLogin(page Page) (mode string, otp bool, markers []string) {
 		return facts.LoginModeNone, otp, append(markers, "log_out_link")
 	}
 	return facts.LoginModeUnknown, otp, markers
+}
+
+// classifyCheckLogin reads the MF/LBP /checkLogin.cgi form. Its System
+// Manager PIN protects the administrator only: when the form also offers
+// General User Mode, general users get in with no password unless a Remote
+// UI Access PIN is asked for.
+func classifyCheckLogin(body []byte, otp bool, markers []string) (string, bool, []string) {
+	if !generalUserModeRe.Match(body) {
+		return facts.LoginModeSystemManager, otp, markers
+	}
+	markers = append(markers, "general_user_mode")
+	if remoteUIAccessPINRe.Match(body) {
+		return facts.LoginModeSystemManager, otp, append(markers, "remote_ui_access_pin")
+	}
+	return facts.LoginModeGeneralNoPassword, otp, markers
 }
 
 // IsLoginPage reports whether page asks for credentials, so a well-known

@@ -60,7 +60,16 @@ func TestClassifyLogin(t *testing.T) {
 		{"mf_portal.html", 200, nil, facts.LoginModeNone, false, "portal_title"},
 		{"iradv_login_deptid.html", 200, nil, facts.LoginModeDepartmentID, false, "deptid_form"},
 		{"iradv_gen3_login.html", 200, nil, facts.LoginModeUserPassword, false, "user_name_label"},
-		{"mf_login_checklogin.html", 200, nil, facts.LoginModeSystemManager, false, "checklogin_form"},
+		// General User Mode offered without a Remote UI Access PIN: the
+		// System Manager PIN guards only the administrator (issue 12 item 6).
+		{"mf_login_checklogin.html", 200, nil, facts.LoginModeGeneralNoPassword, false, "general_user_mode"},
+		// The five login screens of the guide's key point 6.
+		{"guide_login1_user_password.html", 200, nil, facts.LoginModeUserPassword, false, "user_password_form"},
+		{"guide_login2_general_user.html", 200, nil, facts.LoginModeGeneralNoPassword, false, "general_user_login"},
+		{"guide_login3_department_id.html", 200, nil, facts.LoginModeDepartmentID, false, "deptid_form"},
+		{"guide_login4_general_no_pin.html", 200, nil, facts.LoginModeGeneralNoPassword, false, "general_user_mode"},
+		{"guide_login4_general_access_pin.html", 200, nil, facts.LoginModeSystemManager, false, "remote_ui_access_pin"},
+		{"guide_login5_otp.html", 200, nil, facts.LoginModeUnknown, true, "otp_field"},
 		{"general_user_login.html", 200, nil, facts.LoginModeGeneralNoPassword, false, "user_name_only_form"},
 		{"user_password_login.html", 200, nil, facts.LoginModeUserPassword, false, "user_password_form"},
 		{"otp_step.html", 200, nil, facts.LoginModeUnknown, true, "otp_field"},

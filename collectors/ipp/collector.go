@@ -18,38 +18,32 @@ import (
 // what older stacks answer on.
 var paths = []string{"/ipp/print", "/"}
 
-type collector struct{}
-
 // New returns the IPP collector.
-func New() collectors.Collector { return collector{} }
+func New() collectors.Collector {
+	return collectors.NewPortPairCollector("ipp", collectors.RoleIPP, collectors.RoleIPPS, visit)
+}
 
-func (collector) Name() string { return "ipp" }
-
-func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors.Target, out *facts.Device) facts.CollectorStatus {
-	summary := collectors.NewPortSummary()
-	for _, p := range t.OpenTCPPair(collectors.RoleIPP, collectors.RoleIPPS) {
-		// 631 may speak plain IPP or TLS; an ipps port only TLS.
-		attrs, err := collectPort(ctx, env, t.Addr, p.Port, !p.Secure)
-		svc := attrs.Service
-		svc.Port = p.Port
-		if err != nil {
-			svc.Status, svc.Reason = collectors.Classify(err)
-		} else {
-			svc.Status = facts.StatusOK
-			addHints(out, attrs, p.Port)
-			if !svc.TLS {
-				out.Cleartext = append(out.Cleartext, facts.CleartextService{Service: "ipp", Port: p.Port})
-			}
+func visit(ctx context.Context, env *collectors.Env, t *collectors.Target, p collectors.RolePort, log *collectors.ProbeLog, out *facts.Device) (facts.Status, string) {
+	// 631 may speak plain IPP or TLS; an ipps port only TLS.
+	attrs, err := collectPort(ctx, env, t.Addr, p.Port, !p.Secure, log)
+	svc := attrs.Service
+	svc.Port = p.Port
+	if err != nil {
+		svc.Status, svc.Reason = collectors.Classify(err)
+	} else {
+		svc.Status = facts.StatusOK
+		addHints(out, attrs, p.Port)
+		if !svc.TLS {
+			out.Cleartext = append(out.Cleartext, facts.CleartextService{Service: "ipp", Port: p.Port})
 		}
-		out.IPP = append(out.IPP, svc)
-		summary.Add(p.Port, svc.Status, svc.Reason)
 	}
-	return summary.Status(facts.CollectorStatus{Status: facts.StatusClosed, Reason: "no open ipp or ipps port"})
+	out.IPP = append(out.IPP, svc)
+	return svc.Status, svc.Reason
 }
 
 // collectPort tries plain IPP first on an ipp port (631 may be either) and
 // TLS otherwise, each on every path, and keeps the first answer.
-func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, plainToo bool) (Attributes, error) {
+func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, plainToo bool, log *collectors.ProbeLog) (Attributes, error) {
 	modes := []bool{true}
 	if plainToo {
 		modes = []bool{false, true}
@@ -58,6 +52,7 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 	for _, useTLS := range modes {
 		for _, path := range paths {
 			a, err := query(ctx, env, addr, port, useTLS, path)
+			log.Sent(probeName(useTLS, path), port, "tcp", err)
 			if err == nil {
 				a.Service.TLS = useTLS
 				return a, nil
@@ -76,6 +71,14 @@ func collectPort(ctx context.Context, env *collectors.Env, addr netip.Addr, port
 		}
 	}
 	return Attributes{}, firstErr
+}
+
+// probeName names one Get-Printer-Attributes request in probes[].
+func probeName(useTLS bool, path string) string {
+	if useTLS {
+		return "Get-Printer-Attributes ipps " + path
+	}
+	return "Get-Printer-Attributes ipp " + path
 }
 
 func query(ctx context.Context, env *collectors.Env, addr netip.Addr, port int, useTLS bool, path string) (Attributes, error) {
@@ -126,12 +129,8 @@ func addHints(out *facts.Device, a Attributes, port int) {
 				facts.IdentityHint{Field: "model", Value: model, Source: src, Confidence: facts.ConfidenceHigh})
 		}
 	}
-	if v, label, ok := FirmwareEntry(a.Service.FirmwareName, a.Service.FirmwareVersion); ok {
-		src := fmt.Sprintf("ipp:%d printer-firmware-string-version", port)
-		if label != "" {
-			src += " (" + label + ")"
-		}
+	if v, where, ok := FirmwareOf(a); ok {
 		out.Identity.Sources = append(out.Identity.Sources,
-			facts.IdentityHint{Field: "firmware", Value: v, Source: src, Confidence: facts.ConfidenceMedium})
+			facts.IdentityHint{Field: "firmware", Value: v, Source: fmt.Sprintf("ipp:%d %s", port, where), Confidence: facts.ConfidenceMedium})
 	}
 }

@@ -179,4 +179,12 @@ func TestCollectFallsBackToRoot(t *testing.T) {
 	if !slices.Equal(ops, []string{"/ipp/print 000b", "/ 000b"}) {
 		t.Errorf("requests %v", ops)
 	}
+	// Both requests are probes[] records: the 404 an error, the answer answered.
+	var probes []string
+	for _, p := range doc.Probes {
+		probes = append(probes, p.Collector+" "+p.Name+" "+p.Outcome)
+	}
+	if !slices.Equal(probes, []string{"ipp Get-Printer-Attributes ipp /ipp/print error", "ipp Get-Printer-Attributes ipp / answered"}) {
+		t.Errorf("probes %v", probes)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/OpenPrinting/goipp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/devid"
 )
 
 // MaxBody caps an IPP response read. Printer attributes fit in a few KiB;
@@ -245,4 +246,25 @@ func labelHas(label string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// FirmwareOf picks the device firmware an IPP response states and says
+// where it came from: the labelled printer-firmware-string-version entry
+// (FirmwareEntry), else the VER (Canon, Epson) or FWVER (HP) key of
+// printer-device-id. A printer whose only firmware entry is its "IPP"
+// version (Canon inkjets) still names its firmware in the device ID.
+func FirmwareOf(a Attributes) (version, where string, ok bool) {
+	if v, label, ok := FirmwareEntry(a.Service.FirmwareName, a.Service.FirmwareVersion); ok {
+		where = "printer-firmware-string-version"
+		if label != "" {
+			where += " (" + label + ")"
+		}
+		return v, where, true
+	}
+	for _, key := range []string{"VER", "FWVER"} {
+		if v := devid.Field(a.DeviceID, key); v != "" {
+			return v, "printer-device-id " + key, true
+		}
+	}
+	return "", "", false
 }

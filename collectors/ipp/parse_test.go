@@ -105,13 +105,18 @@ func TestSplitMakeModel(t *testing.T) {
 }
 
 func FuzzParseAttributes(f *testing.F) {
-	for _, n := range []string{"ippeveprinter_canon_iradv.bin", "synthetic_canon_mf743.bin", "error_not_found.bin", "get_printer_attributes_request.bin"} {
+	for _, n := range []string{"ippeveprinter_canon_iradv.bin", "synthetic_canon_mf743.bin", "error_not_found.bin", "get_printer_attributes_request.bin",
+		"real/gmuth-canon-mx490-series.res", "real/gmuth-xerox-b210-printer.res"} {
 		f.Add(readBin(f, n))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		got, err := ParseAttributes(body)
+		a, err := Parse(body)
 		if err != nil {
 			return
+		}
+		got := a.Service
+		if v, _, ok := FirmwareOf(a); ok && v == "" {
+			t.Fatal("firmware found but empty")
 		}
 		for _, s := range append([]string{got.MakeAndModel}, got.FirmwareVersion...) {
 			if len([]rune(s)) > maxValueLen {

@@ -1,9 +1,15 @@
 package snmp
 
 import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/devid"
+	"github.com/mfpscan/mfpscan/internal/strictyaml"
 )
 
 // Standard-MIB identity objects read from every agent, after the Canon ones.
@@ -19,55 +25,98 @@ const (
 
 // VendorOID is one enterprise object that names a model, firmware or serial.
 type VendorOID struct {
-	OID, Field string
-	Confidence facts.Confidence
-	// Origin is where the OID is documented.
-	Origin string
+	OID        string           `yaml:"oid"`
+	Field      string           `yaml:"field"`
+	Confidence facts.Confidence `yaml:"confidence"`
+	// Decode says how the value is read: "" or "plain" as it is,
+	// "ieee1284" an IEEE 1284 device ID whose MDL key is the model,
+	// "system" the System entry of a list of part versions.
+	Decode string `yaml:"decode"`
+	// Object is the MIB object name, Origin the key of where it is
+	// documented (origins in vendor_oids.yaml).
+	Object string `yaml:"object"`
+	Origin string `yaml:"origin"`
 }
+
+// VendorTable is the enterprise identity data: vendor_oids.yaml.
+type VendorTable struct {
+	Origins map[string]string `yaml:"origins"`
+	Vendors []struct {
+		Enterprise int         `yaml:"enterprise"`
+		Name       string      `yaml:"name"`
+		Objects    []VendorOID `yaml:"objects"`
+	} `yaml:"vendors"`
+}
+
+//go:embed vendor_oids.yaml
+var vendorOIDsYAML []byte
 
 // vendorOIDs, keyed by the IANA enterprise number in sysObjectID. Only the
 // maker's own subtree is asked, so an agent of another vendor costs nothing.
-var vendorOIDs = map[string][]VendorOID{
-	// HP-LASERJET-COMMON-MIB system.id (glpi-agent MibSupport/HPNetPeripheral.pm).
-	"11": {
-		{"1.3.6.1.4.1.11.2.3.9.4.2.1.1.3.2.0", "model", facts.ConfidenceHigh, "HP-LASERJET-COMMON-MIB model-name"},
-		{"1.3.6.1.4.1.11.2.3.9.4.2.1.1.3.3.0", "serial", facts.ConfidenceHigh, "HP-LASERJET-COMMON-MIB serial-number"},
-		{"1.3.6.1.4.1.11.2.3.9.4.2.1.1.3.6.0", "firmware", facts.ConfidenceMedium, "HP-LASERJET-COMMON-MIB fw-rom-revision"},
-	},
-	// Ricoh private MIB ricohSysDescr group (ricohSysName, ricohSysVers).
-	"367": {
-		{"1.3.6.1.4.1.367.3.2.1.1.1.1.0", "model", facts.ConfidenceHigh, "RicohPrivateMIB ricohSysName"},
-		{"1.3.6.1.4.1.367.3.2.1.1.1.2.0", "firmware", facts.ConfidenceHigh, "RicohPrivateMIB ricohSysVers"},
-	},
-	// KYOCERA-Private-MIB kcprtGeneralTable (librenms/observium Kyocera poller).
-	"1347": {
-		{"1.3.6.1.4.1.1347.43.5.1.1.1.1", "model", facts.ConfidenceHigh, "KYOCERA-Private-MIB kcprtGeneralModelName"},
-		{"1.3.6.1.4.1.1347.43.5.1.1.28.1", "serial", facts.ConfidenceHigh, "KYOCERA-Private-MIB kcprtSerialNumber"},
-	},
-	// Konica Minolta (glpi-agent MibSupport/Konica.pm).
-	"18334": {
-		{"1.3.6.1.4.1.18334.1.1.1.1.6.2.1.0", "model", facts.ConfidenceHigh, "Konica Minolta private MIB model"},
-	},
-	// Toshiba TEC (glpi-agent MibSupport/Toshiba.pm).
-	"1129": {
-		{"1.3.6.1.4.1.1129.1.2.1.1.1.2.1.0", "model", facts.ConfidenceHigh, "TOSHIBA TEC bcpDeviceModel"},
-		{"1.3.6.1.4.1.1129.1.2.1.1.1.1.2.0", "firmware", facts.ConfidenceHigh, "TOSHIBA TEC bcpProductVersion"},
-	},
-	// OKI (glpi-agent MibSupport/Oki.pm).
-	"2001": {
-		{"1.3.6.1.4.1.2001.1.1.1.1.11.1.10.25.0", "model", facts.ConfidenceHigh, "OKI private MIB model"},
-		{"1.3.6.1.4.1.2001.1.1.1.1.11.1.10.45.0", "serial", facts.ConfidenceHigh, "OKI private MIB serial"},
-	},
-	// Epson (glpi-agent MibSupport/Epson.pm).
-	"1248": {
-		{"1.3.6.1.4.1.1248.1.2.2.1.1.1.2.1", "model", facts.ConfidenceHigh, "EPSON private MIB model"},
-		{"1.3.6.1.4.1.1248.1.2.2.1.1.1.5.1", "serial", facts.ConfidenceHigh, "EPSON private MIB serial"},
-	},
-	// BROTHER-MIB (glpi-agent MibSupport/BrotherNetConfig.pm).
-	"2435": {
-		{"1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.1.0", "serial", facts.ConfidenceHigh, "BROTHER-MIB brInfoSerialNumber"},
-		{"1.3.6.1.4.1.2435.2.4.3.1240.1.4.0", "firmware", facts.ConfidenceMedium, "BROTHER-MIB brpsMainRevision"},
-	},
+// The embedded table is checked by a test; it cannot fail at run time.
+var vendorOIDs = func() map[string][]VendorOID {
+	t, err := ParseVendorTable(vendorOIDsYAML)
+	if err != nil {
+		panic(err)
+	}
+	out := map[string][]VendorOID{}
+	for _, v := range t.Vendors {
+		out[strconv.Itoa(v.Enterprise)] = v.Objects
+	}
+	return out
+}()
+
+// ParseVendorTable reads and checks a vendor identity table: every object
+// has a numeric OID under its enterprise, a known field, confidence and
+// decoding, and an origin that is listed.
+func ParseVendorTable(b []byte) (*VendorTable, error) {
+	var t VendorTable
+	if err := strictyaml.Decode(b, &t); err != nil {
+		return nil, fmt.Errorf("parse vendor oid table: %w", err)
+	}
+	seen := map[int]bool{}
+	for _, v := range t.Vendors {
+		if v.Enterprise <= 0 || seen[v.Enterprise] || len(v.Objects) == 0 {
+			return nil, fmt.Errorf("parse vendor oid table: enterprise %d (%s) missing, repeated or without objects", v.Enterprise, v.Name)
+		}
+		seen[v.Enterprise] = true
+		prefix := "1.3.6.1.4.1." + strconv.Itoa(v.Enterprise) + "."
+		for _, o := range v.Objects {
+			if err := checkVendorOID(o, prefix, t.Origins); err != nil {
+				return nil, fmt.Errorf("parse vendor oid table: %s: %w", v.Name, err)
+			}
+		}
+	}
+	return &t, nil
+}
+
+func checkVendorOID(o VendorOID, prefix string, origins map[string]string) error {
+	switch {
+	case !strings.HasPrefix(o.OID, prefix) || !reNumericOID.MatchString(o.OID):
+		return fmt.Errorf("oid %q is not numeric under %s", o.OID, strings.TrimSuffix(prefix, "."))
+	case o.Field != "model" && o.Field != "serial" && o.Field != "firmware":
+		return fmt.Errorf("oid %s: field %q is not model, serial or firmware", o.OID, o.Field)
+	case o.Confidence != facts.ConfidenceHigh && o.Confidence != facts.ConfidenceMedium && o.Confidence != facts.ConfidenceLow:
+		return fmt.Errorf("oid %s: confidence %q", o.OID, o.Confidence)
+	case o.Decode != "" && o.Decode != "plain" && o.Decode != "ieee1284" && o.Decode != "system":
+		return fmt.Errorf("oid %s: decode %q", o.OID, o.Decode)
+	case origins[o.Origin] == "" || o.Object == "":
+		return fmt.Errorf("oid %s: object name or origin %q missing", o.OID, o.Origin)
+	}
+	return nil
+}
+
+var reNumericOID = regexp.MustCompile(`^[0-9]+(\.[0-9]+)+$`)
+
+// SystemVersion returns the version of the "System" entry of a part list
+// ("System 23.1.23; ESS 1.3.1; IOT 10.36.0"), "" when there is none.
+func SystemVersion(s string) string {
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "System "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // Enterprise returns the IANA enterprise number of a sysObjectID under
@@ -109,10 +158,15 @@ func IdentityHints(values map[string]string) []facts.IdentityHint {
 	} {
 		add(o.field, values[o.oid], o.oid, o.conf)
 	}
-	for _, list := range vendorOIDs {
-		for _, v := range list {
-			add(v.Field, values[v.OID], v.OID, v.Confidence)
+	for _, v := range VendorOIDs(values[OIDSysObjectID]) {
+		value := values[v.OID]
+		switch v.Decode {
+		case "ieee1284":
+			value = devid.Field(value, "MDL")
+		case "system":
+			value = SystemVersion(value)
 		}
+		add(v.Field, value, v.OID, v.Confidence)
 	}
 	// The Printer MIB and PWG PPM MIB are only implemented by printers;
 	// hrDeviceType says so outright.

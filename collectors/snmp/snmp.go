@@ -253,18 +253,14 @@ func verdict(answered map[gosnmp.SnmpVersion]map[string]bool, v gosnmp.SnmpVersi
 // probes lists every request of the batch and the v3 discovery with its
 // outcome. Custom communities are named custom-N, never by value.
 func (p *prober) probes(b *batch, v3 *request, port int) []facts.Probe {
-	var out []facts.Probe
+	log := collectors.NewProbeLog("snmp")
 	for _, it := range b.items {
-		out = append(out, facts.Probe{
-			Collector: "snmp", Port: port, Protocol: "udp",
-			Name:    fmt.Sprintf("%s get sysDescr community=%s", versionName(it.v), it.c.name),
-			Outcome: outcome(it.r),
-		})
+		log.Status(fmt.Sprintf("%s get sysDescr community=%s", versionName(it.v), it.c.name), port, "udp", replyStatus(it.r), "")
 	}
 	if v3 != nil {
-		out = append(out, facts.Probe{Collector: "snmp", Port: port, Protocol: "udp", Name: "v3 engine discovery", Outcome: outcome(v3)})
+		log.Status("v3 engine discovery", port, "udp", replyStatus(v3), "")
 	}
-	return out
+	return log.List
 }
 
 func versionName(v gosnmp.SnmpVersion) string {
@@ -274,11 +270,12 @@ func versionName(v gosnmp.SnmpVersion) string {
 	return "v2c"
 }
 
-func outcome(r *request) string {
+// replyStatus: UDP shows no refusal, so a request is answered or timed out.
+func replyStatus(r *request) facts.Status {
 	if r.reply != nil {
-		return facts.ProbeAnswered
+		return facts.StatusOK
 	}
-	return facts.ProbeNoAnswer
+	return facts.StatusTimeout
 }
 
 // batch is a set of community GETs across versions.

@@ -77,8 +77,11 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 		}()
 	}
 	wg.Wait()
+	log := collectors.NewProbeLog("tls")
+	defer func() { out.Probes = append(out.Probes, log.List...) }()
 	for i, port := range ports {
 		svc := results[i]
+		recordVersions(log, svc)
 		// IPP on 631 may be plain: no TLS version accepted means it is not
 		// a TLS port, which the IPP collector reports.
 		if t.Roles.TCP[port] == collectors.RoleIPP && !anyAccepted(svc.Versions) {
@@ -88,6 +91,25 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 		summary.Add(port, svc.Status, svc.Reason)
 	}
 	return summary.Status(facts.CollectorStatus{Status: facts.StatusSkipped, Reason: "ipp port does not speak TLS"})
+}
+
+// recordVersions lists the ClientHello of each version sent to a port: an
+// accepted or refused version was answered, an undecided one ended as its
+// reason says.
+func recordVersions(log *collectors.ProbeLog, svc facts.TLSService) {
+	for _, k := range []string{KeySSL3, KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13} {
+		name := "ClientHello " + k
+		if _, ok := svc.Versions[k]; ok {
+			log.Status(name, svc.Port, "tcp", facts.StatusOK, "")
+			continue
+		}
+		reason, ok := svc.Unknown[k]
+		if !ok {
+			reason = svc.Reason
+		}
+		st, detail := statusOf(reason)
+		log.Status(name, svc.Port, "tcp", st, detail)
+	}
 }
 
 func anyAccepted(v map[string]bool) bool {

@@ -112,6 +112,15 @@ func TestCollectStatuses(t *testing.T) {
 	if st.Status != facts.StatusRefused || len(doc.TLS) != 1 || len(doc.TLS[0].Versions) != 0 {
 		t.Errorf("refused port: %+v %+v", st, doc.TLS)
 	}
+	// One ClientHello record per version, each refused.
+	if len(doc.Probes) != 5 {
+		t.Errorf("probes %+v, want one per version", doc.Probes)
+	}
+	for _, p := range doc.Probes {
+		if p.Collector != "tls" || p.Port != port || p.Outcome != facts.ProbeRefused {
+			t.Errorf("probe %+v, want tls refused on %d", p, port)
+		}
+	}
 	st = New().Collect(context.Background(), testEnv(t), &collectors.Target{Addr: tgt.Addr}, &doc)
 	if st.Status != facts.StatusClosed {
 		t.Errorf("no ports: %+v", st)

@@ -98,8 +98,9 @@ func run(t *testing.T, bin string, env []string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	// The pod's environment only: no JOB_COMPLETION_INDEX leaks from the
-	// test's own environment into the unsharded run.
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	// test's own environment into the unsharded run, and no config file of
+	// the machine's (MFPSCAN_CONFIG set and empty reads none).
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "MFPSCAN_CONFIG="}, env...)
 	return cmd
 }
 

@@ -196,7 +196,7 @@ func Check(raw []byte, eval Eval, ruleFacts map[string][]string) ([]Violation, i
 		after := afters[i]
 		if v.Area == "" {
 			for rule, b := range before {
-				if b != "fail" && b != "review" {
+				if b != "fail" && b != "review" && b != "related" {
 					continue
 				}
 				cases++

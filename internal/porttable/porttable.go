@@ -42,6 +42,7 @@ const (
 	ProbeMDNS        = "mdns"
 	ProbeBJNPPrinter = "bjnp-printer"
 	ProbeBJNPScanner = "bjnp-scanner"
+	ProbeTFTP        = "tftp"
 )
 
 // Entry is one port of the table.
@@ -73,7 +74,12 @@ type Entry struct {
 //   - UDP: SNMP 161, WS-Discovery 3702, SLP 427, mDNS 5353 and Canon's BJNP
 //     8611/8612, one datagram each: the services the guide asks to disable
 //     (a rule whose probe was never sent can only answer review), and BJNP's
-//     get-identity reply also names a Canon device.
+//     get-identity reply also names a Canon device; TFTP 69 (a read request
+//     for a file no device holds), forbidden by the default data.
+//
+// 47545/udp (Canon's dedicated device-management port) is listed but never
+// probed: no public description of its protocol exists, so there is no
+// request known to be read-only to send (MFP-SVC-008 says so in review).
 //
 // Rarer ports (427/tcp, 3756, 5357, 86xx, 9101-9107) stay opt-in through
 // --ports to keep sweeps short; 9101-9107 are still print ports, so they are
@@ -109,6 +115,7 @@ var table = []Entry{
 	{Port: 9107, Protocol: TCP, Service: "jetdirect", Role: RoleRaw, Print: true},
 	{Port: 47546, Protocol: TCP, Service: "canon-mgmt", Role: RoleCanon, Swept: true},
 
+	{Port: 69, Protocol: UDP, Service: "tftp", Probe: ProbeTFTP, Swept: true},
 	{Port: 137, Protocol: UDP, Service: "netbios-ns"},
 	{Port: 161, Protocol: UDP, Service: "snmp", Probe: ProbeSNMP, Swept: true},
 	{Port: 427, Protocol: UDP, Service: "svrloc", Probe: ProbeSLP, Swept: true},

@@ -80,8 +80,8 @@ func Registry(r Run, siteLabel bool) *prometheus.Registry {
 	results := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "mfpscan_results", Help: "Device x rule results by status and the rule's severity.", ConstLabels: site}, []string{"status", "severity"})
 	// Every status and severity is present, at zero when absent, so an
 	// alert on a series never fires on "no data" alone.
-	for _, st := range []policies.Status{policies.StatusFail, policies.StatusPass, policies.StatusReview, policies.StatusNotApplicable, policies.StatusWaived} {
-		for _, sev := range []string{"critical", "high", "medium", "low", "info"} {
+	for _, st := range policies.Statuses {
+		for _, sev := range policies.Severities {
 			results.WithLabelValues(string(st), sev)
 		}
 	}

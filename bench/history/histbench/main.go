@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/mfpscan/mfpscan/history"
@@ -19,11 +20,31 @@ func main() {
 	devices := flag.Int("devices", 1000, "devices per run")
 	rules := flag.Int("rules", 47, "rules per device")
 	db := flag.String("db", "", "store path (SQLite file, must not exist)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
-	if err := bench(context.Background(), *db, *runs, *devices, *rules); err != nil {
+	if err := profiled(*cpuprofile, func() error {
+		return bench(context.Background(), *db, *runs, *devices, *rules)
+	}); err != nil {
 		fmt.Fprintln(os.Stderr, "histbench:", err)
 		os.Exit(1)
 	}
+}
+
+// profiled runs fn under a CPU profile written to path (none if empty).
+func profiled(path string, fn func() error) error {
+	if path == "" {
+		return fn()
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
 }
 
 var severities = []string{"critical", "high", "medium", "low", "info"}
@@ -91,6 +112,23 @@ func bench(ctx context.Context, db string, runs, devices, rules int) error {
 			}
 			fmt.Printf("trend --by %s (%s): %d points in %s\n", by, label, len(pts), time.Since(qs).Round(time.Millisecond))
 		}
+	}
+	end := t0.Add(time.Duration(runs) * time.Hour)
+	for _, since := range []time.Time{{}, t0.Add(time.Duration(runs-90) * time.Hour)} {
+		qs := time.Now()
+		m, err := s.MTTR(ctx, history.MTTRQuery{Since: since, AsOf: end})
+		if err != nil {
+			return err
+		}
+		fixed := 0
+		for _, x := range m {
+			fixed += x.Fixed
+		}
+		label := "all runs"
+		if !since.IsZero() {
+			label = "last 90 runs"
+		}
+		fmt.Printf("mttr (%s): %d fixed findings in %s\n", label, fixed, time.Since(qs).Round(time.Millisecond))
 	}
 	qs := time.Now()
 	if _, err := s.Runs(ctx, 0); err != nil {

@@ -205,6 +205,24 @@ udp_probes_sent := {n |
 
 udp_probed(port) if port in udp_probes_sent
 
+# probe_review gives a review reason for each probes[] record of collector
+# on one of ports whose name is in names and that got no answer: not sent
+# (with why), timed out, refused or failed. A rule whose probe was not
+# answered cannot know what the probe would have shown.
+probe_review(collector, names, ports) := {sprintf("%s probe %s on port %v: %s%s", [collector, p.name, p.port, p.outcome, probe_detail(p)]) |
+	some p in arr(["probes"])
+	is_object(p)
+	p.collector == collector
+	p.name in names
+	p.port in ports
+	p.outcome != "answered"
+}
+
+probe_detail(p) := sprintf(" (%s)", [p.detail]) if {
+	is_string(p.detail)
+	p.detail != ""
+} else := ""
+
 # The parts of port_review that do not depend on the port, computed once per
 # device.
 ports_unknown_review := {r |

@@ -21,6 +21,7 @@
 #     Certificate.
 #   vendors: [canon]
 #   facts: [/tls]
+#   related_to: [MFP-CERT-001]
 package mfpscan.rules.cert.default_canon_subject
 
 import data.mfpscan.lib
@@ -32,6 +33,8 @@ not_applicable contains reason if some reason in lib.tls_not_applicable
 deny contains {
 	"msg": sprintf("factory Canon certificate on port %d (subject %s)", [t.port, lib.cert_text(cert, "subject")]),
 	"fact": sprintf("/tls/%d/certificate/default_canon_subject", [i]),
+	# One certificate, one cause: the factory certificate is self-signed.
+	"root_cause": sprintf("/tls/%d/certificate", [i]),
 	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "default_canon_subject": cert.default_canon_subject},
 } if {
 	some i in lib.tls_tested

@@ -33,6 +33,8 @@ not_applicable contains reason if some reason in lib.tls_not_applicable
 deny contains {
 	"msg": sprintf("self-signed certificate on port %d (subject %s)", [t.port, lib.cert_text(cert, "subject")]),
 	"fact": sprintf("/tls/%d/certificate/self_signed", [i]),
+	# One certificate, one cause: the factory certificate is self-signed.
+	"root_cause": sprintf("/tls/%d/certificate", [i]),
 	"evidence": {"port": t.port, "subject": lib.cert_text(cert, "subject"), "issuer": lib.cert_text(cert, "issuer"), "sha256": object.get(cert, "sha256", ""), "self_signed": cert.self_signed},
 } if {
 	some i in lib.tls_tested

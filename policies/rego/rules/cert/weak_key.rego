@@ -12,6 +12,7 @@
 #   severity: high
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Key/Certificate
 #   stig: [MFD02.003]
 #   nist: [SC-12, SC-13]
 #   remediation: >-

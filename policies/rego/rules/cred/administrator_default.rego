@@ -13,12 +13,14 @@
 #   severity: critical
 #   guide_point: 5
 #   guide_section: Managing MFP Information with Passwords
+#   security_policy: Authentication
 #   stig: [MFD02.001]
 #   nist: [IA-5, AC-2]
 #   remediation: >-
 #     Remote UI: Settings/Registration > User Management > Authentication Management: select
-#     the "Administrator" user and change its password; enable Security Policy >
-#     Authentication > Password Operational Policy.
+#     the "Administrator" user and change its password; apply the Security Policy (Remote UI:
+#     Settings/Registration > Security Settings > Security Policy Settings > Authentication >
+#     Password Operational Policy).
 #   vendors: [canon]
 #   facts: [/credentials]
 package mfpscan.rules.cred.administrator_default

@@ -13,6 +13,7 @@
 #   severity: critical
 #   guide_point: 5
 #   guide_section: Managing MFP Information with Passwords
+#   security_policy: Authentication
 #   stig: [MFD02.001]
 #   nist: [IA-5, AC-2]
 #   remediation: >-

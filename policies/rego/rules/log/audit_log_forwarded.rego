@@ -11,6 +11,7 @@
 #   severity: medium
 #   guide_point: 9
 #   guide_section: Using the Audit Log
+#   security_policy: Log
 #   stig: [MFD06.001, MFD06.006]
 #   nist: [AU-2, AU-6, AU-9]
 #   remediation: >-

@@ -11,12 +11,14 @@
 #   severity: medium
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Network
 #   stig: [MFD02.003]
 #   nist: [SC-8]
 #   remediation: >-
 #     Remote UI: Settings/Registration > Device Management > Remote UI Settings: set "Use TLS"
-#     to On, so HTTP requests are redirected to HTTPS; or close the HTTP port with Security
-#     Policy > Network > Port Usage Policy.
+#     to On, so HTTP requests are redirected to HTTPS; or close the HTTP port with the
+#     Security Policy (Remote UI: Settings/Registration > Security Settings > Security Policy
+#     Settings > Network > Port Usage Policy).
 #   vendors: [any]
 #   facts: [/remote_ui/redirects_to_https]
 package mfpscan.rules.rui.no_https_redirect

@@ -1,8 +1,9 @@
 # METADATA
 # title: Remote UI opens without login
 # description: >-
-#   The Remote UI portal opens without any login, or general users enter without a password.
-#   The guide asks to restrict Remote UI use and require a PIN or password for both
+#   The Remote UI portal opens without any login, or general users enter without a password
+#   (an MF/LBP login page offering General User Mode without a Remote UI Access PIN, or an
+#   iR-ADV page with a General User Login that needs no ID or PIN). The guide asks to restrict Remote UI use and require a PIN or password for both
 #   administrators and general users.
 # scope: package
 # related_resources:
@@ -13,6 +14,7 @@
 #   severity: high
 #   guide_point: 6
 #   guide_section: Limiting Usage of the Remote UI
+#   security_policy: Authentication
 #   stig: [MFD08.002, MFD02.001]
 #   nist: [AC-3, IA-2]
 #   remediation: >-

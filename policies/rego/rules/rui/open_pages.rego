@@ -12,6 +12,7 @@
 #   severity: high
 #   guide_point: 6
 #   guide_section: Limiting Usage of the Remote UI
+#   security_policy: Authentication
 #   stig: [MFD08.002]
 #   nist: [AC-3, AC-14]
 #   remediation: >-
@@ -41,6 +42,15 @@ deny contains {
 }
 
 review contains r if some r in lib.remote_ui_review
+
+# Every Remote UI port must have answered every page: a page not asked or
+# not answered on one port may be open there.
+page_probes := {"GET /rps/nativetop.cgi", "GET /sysmonitor/", "GET /portal_top.html", "GET /d_counter.html"}
+
+review contains r if {
+	input.remote_ui.present == true
+	some r in lib.probe_review("http", page_probes, {p | some p in lib.arr(["remote_ui", "ports"])})
+}
 
 review contains "Remote UI found but its well-known pages were not all requested (open_pages unknown)" if {
 	input.remote_ui.present == true

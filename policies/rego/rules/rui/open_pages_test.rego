@@ -29,3 +29,26 @@ test_review_open_pages_unknown if {
 	doc := object.union(object.remove(fixtures.canon, ["remote_ui"]), {"remote_ui": object.remove(fixtures.canon.remote_ui, ["open_pages"])})
 	fixtures.status(open_pages) == "review" with input as doc
 }
+
+# Issue 12 item 2: a page not requested on one Remote UI port (no Canon
+# markers there) leaves that port unexamined, even when another port
+# answered every page.
+test_review_page_not_sent_on_one_port if {
+	probes := [
+		{"collector": "http", "name": "GET /sysmonitor/", "port": 80, "protocol": "tcp", "outcome": "answered"},
+		{"collector": "http", "name": "GET /sysmonitor/", "port": 443, "protocol": "tcp", "outcome": "not_sent", "detail": "no Canon Remote UI markers on this port"},
+	]
+	doc := object.union(fixtures.canon, {"probes": probes})
+	r := open_pages with input as doc
+	fixtures.status(r) == "review"
+}
+
+test_pass_pages_answered_everywhere if {
+	probes := [
+		{"collector": "http", "name": "GET /sysmonitor/", "port": 80, "protocol": "tcp", "outcome": "answered"},
+		{"collector": "http", "name": "GET /sysmonitor/", "port": 443, "protocol": "tcp", "outcome": "answered"},
+		{"collector": "http", "name": "GET /sysmonitor/", "port": 8080, "protocol": "tcp", "outcome": "not_sent"},
+	]
+	doc := object.union(fixtures.canon, {"probes": probes})
+	fixtures.status(open_pages) == "pass" with input as doc
+}

@@ -14,12 +14,14 @@
 #   severity: high
 #   guide_point: 5
 #   guide_section: Managing MFP Information with Passwords
+#   security_policy: Network
 #   stig: [MFD02.001]
 #   nist: [IA-5, CM-6]
 #   remediation: >-
 #     Preferences > Network > TCP/IP Settings > SNMP Settings: change or delete the default
 #     community names ("Community Name 1/2"), set MIB access to Read Only, and prefer SNMPv3
-#     (Security Policy > Network > Prohibit Use of SNMPv1).
+#     (Security Policy: Remote UI: Settings/Registration > Security Settings > Security Policy
+#     Settings > Network > Communication Operational Policy > Prohibit Use of SNMPv1).
 #   vendors: [any]
 #   facts: [/snmp/communities_accepted]
 package mfpscan.rules.snmp.default_communities

@@ -4,7 +4,9 @@
 #   Canon's proprietary device-management ports (47545/udp, 47546/tcp, 9007/tcp; "Dedicated
 #   Port Settings") let drivers and utilities read and change settings. Canon lists them as
 #   "device communication, proprietary to Canon"; leave them on only where iW EMC / drivers
-#   need them, with authentication Mode 2.
+#   need them, with authentication Mode 2. 47545/udp is never probed: Canon publishes nothing
+#   of the protocol and no public tool speaks it, so there is no request known to be read-only
+#   to send; unless another source shows it open, the rule gives review for it and says so.
 # scope: package
 # related_resources:
 # - https://www.manualshelf.com/manual/canon/imageware-remote/1-user-manual-english/page-16.html
@@ -14,12 +16,15 @@
 #   severity: medium
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD02.003]
 #   nist: [CM-7, AC-17]
 #   remediation: >-
-#     Settings/Registration > Preferences > Network > TCP/IP Settings > Dedicated Port Settings:
-#     Off (or set "Dedicated Port Authentication Method" to Mode 2 via Security Policy > Network
-#     > Prohibit Cleartext Authentication for Server Functions).
+#     Settings/Registration > Preferences > Network > TCP/IP Settings > Dedicated Port
+#     Settings: Off (or set "Dedicated Port Authentication Method" to Mode 2, which the
+#     Security Policy item Remote UI: Settings/Registration > Security Settings > Security
+#     Policy Settings > Network > Communication Operational Policy > Prohibit Cleartext
+#     Authentication for Server Functions enforces).
 #   vendors: [canon]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.canon_dedicated_ports
@@ -53,5 +58,13 @@ deny contains {
 
 review contains reason if {
 	some [port, proto, _] in services
+	proto == "tcp"
 	some reason in lib.port_review(port, proto)
+}
+
+# No public, read-only request exists for Canon's dedicated-port protocol, so
+# the sweep sends none: 47545/udp stays unknown unless another source (an
+# nmap UDP scan, a shipped facts file) recorded it.
+review contains "47545/udp not probed: no public description of Canon's dedicated-port protocol gives a read-only request to send; check Settings/Registration > Preferences > Network > TCP/IP Settings > Dedicated Port Settings on the device" if {
+	count(lib.port_review(47545, "udp")) > 0
 }

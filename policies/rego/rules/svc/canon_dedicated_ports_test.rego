@@ -52,3 +52,20 @@ test_review_port_not_scanned if {
 	some reason in r.review
 	contains(reason, "47546 was not in the scanned port list")
 }
+
+# 47545/udp has no public read-only probe: a sweep that did not send one
+# leaves the rule in review, saying why (issue 12 item 3).
+test_review_47545_no_public_probe if {
+	probes := [p | some p in fixtures.canon.scan.udp_probes; p.port != 47545]
+	doc := object.union(fixtures.canon, {"scan": {"udp_probes": probes}})
+	r := canon_dedicated_ports with input as doc
+	fixtures.status(r) == "review"
+	some reason in r.review
+	contains(reason, "no public description")
+}
+
+test_fail_47545_known_open if {
+	probes := [p | some p in fixtures.canon.scan.udp_probes; p.port != 47545]
+	doc := fixtures.with_port(object.union(fixtures.canon, {"scan": {"udp_probes": probes}}), 47545, "udp")
+	fixtures.status(canon_dedicated_ports) == "fail" with input as doc
+}

@@ -12,14 +12,17 @@
 #   severity: high
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD03.002]
 #   nist: [CM-7]
 #   remediation: >-
 #     Close the port in the device settings (Settings/Registration > Preferences > Network >
-#     TCP/IP Settings) or with Security Policy > Network > Port Usage Policy, and block it at
-#     the firewall.
+#     TCP/IP Settings) or with the Security Policy (Remote UI: Settings/Registration >
+#     Security Settings > Security Policy Settings > Network > Port Usage Policy), and block
+#     it at the firewall.
 #   vendors: [any]
 #   facts: [/ports]
+#   related_to: [MFP-SVC-001, MFP-SVC-002, MFP-SVC-003, MFP-SVC-004, MFP-SVC-005, MFP-SVC-006, MFP-SVC-007, MFP-SVC-008, MFP-SVC-009]
 package mfpscan.rules.svc.forbidden_ports
 
 import data.mfpscan.lib

@@ -12,12 +12,15 @@
 #   severity: high
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD02.003, MFD03.001]
 #   nist: [CM-7, SC-8]
 #   remediation: >-
-#     Settings/Registration > Preferences > Network > TCP/IP Settings > FTP Print Settings: set
-#     "Use FTP Printing" to Off (or apply Security Policy > Network > Communication Operational
-#     Policy > Prohibit Cleartext Authentication for Server Functions).
+#     Settings/Registration > Preferences > Network > TCP/IP Settings > FTP Print Settings:
+#     set "Use FTP Printing" to Off, or apply the Security Policy (Remote UI:
+#     Settings/Registration > Security Settings > Security Policy Settings > Network >
+#     Communication Operational Policy > Prohibit Cleartext Authentication for Server
+#     Functions).
 #   vendors: [any]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.ftp

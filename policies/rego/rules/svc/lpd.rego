@@ -11,12 +11,14 @@
 #   severity: medium
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD03.001]
 #   nist: [CM-7, SC-8]
 #   remediation: >-
-#     Settings/Registration > Preferences > Network > TCP/IP Settings > LPD Print Settings: set
-#     "Use LPD Printing" to Off, or apply Security Policy > Network > Port Usage Policy >
-#     Restrict LPD Port (Port Number: 515).
+#     Settings/Registration > Preferences > Network > TCP/IP Settings > LPD Print Settings:
+#     set "Use LPD Printing" to Off, or apply the Security Policy (Remote UI:
+#     Settings/Registration > Security Settings > Security Policy Settings > Network > Port
+#     Usage Policy > Restrict LPD Port (Port Number: 515)).
 #   vendors: [any]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.lpd

@@ -11,14 +11,17 @@
 #   severity: medium
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD03.002]
 #   nist: [CM-7]
 #   remediation: >-
 #     Close the port in Settings/Registration > Preferences > Network > TCP/IP Settings or
-#     with Security Policy > Network > Port Usage Policy; or add it to allowed_ports if it is
-#     needed.
+#     with the Security Policy (Remote UI: Settings/Registration > Security Settings >
+#     Security Policy Settings > Network > Port Usage Policy); or add it to allowed_ports if
+#     it is needed.
 #   vendors: [any]
 #   facts: [/ports]
+#   related_to: [MFP-SVC-001, MFP-SVC-002, MFP-SVC-003, MFP-SVC-004, MFP-SVC-005, MFP-SVC-006, MFP-SVC-007, MFP-SVC-008, MFP-SVC-009, MFP-SVC-010]
 package mfpscan.rules.svc.outside_allowlist
 
 import data.mfpscan.lib

@@ -13,12 +13,15 @@
 #   severity: medium
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD03.002]
 #   nist: [CM-7, SC-8]
 #   remediation: >-
 #     Settings/Registration > Function Settings > Store/Access Files > Advanced Box Settings:
-#     set "Open to Public" / "Use SMB Server" to Off; if needed, enable Security Policy >
-#     Network > Always Verify Signatures for SMB/WebDAV Server Functions.
+#     set "Open to Public" / "Use SMB Server" to Off; if needed, apply the Security Policy
+#     (Remote UI: Settings/Registration > Security Settings > Security Policy Settings >
+#     Network > Communication Operational Policy > Always Verify Signatures for SMB/WebDAV
+#     Server Functions).
 #   vendors: [any]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.smb

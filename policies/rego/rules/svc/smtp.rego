@@ -11,12 +11,15 @@
 #   severity: medium
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD07.005, MFD03.002]
 #   nist: [CM-7, SC-8]
 #   remediation: >-
 #     Settings/Registration > Function Settings > Send > E-Mail/I-Fax Settings > Communication
-#     Settings: set "SMTP RX" to Off, or set it to "Always Use TLS" (Security Policy > Network >
-#     Prohibit Cleartext Authentication for Server Functions).
+#     Settings: set "SMTP RX" to Off, or set it to "Always Use TLS" (the Security Policy item
+#     Remote UI: Settings/Registration > Security Settings > Security Policy Settings >
+#     Network > Communication Operational Policy > Prohibit Cleartext Authentication for
+#     Server Functions enforces it).
 #   vendors: [any]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.smtp

@@ -12,11 +12,13 @@
 #   severity: high
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD02.003]
 #   nist: [CM-7, SC-8]
 #   remediation: >-
-#     Disable Telnet in the device's network settings; on Canon devices apply Security Policy >
-#     Network > Port Usage Policy and block 23/tcp at the firewall.
+#     Disable Telnet in the device's network settings; on Canon devices close it with the
+#     Security Policy (Remote UI: Settings/Registration > Security Settings > Security Policy
+#     Settings > Network > Port Usage Policy) and block 23/tcp at the firewall.
 #   vendors: [any]
 #   facts: [/ports, /collectors/discovery]
 package mfpscan.rules.svc.telnet

@@ -12,12 +12,15 @@
 #   severity: medium
 #   guide_point: 3
 #   guide_section: Restricting Communication with Firewalls
+#   security_policy: Network
 #   stig: [MFD03.002]
 #   nist: [CM-7, SC-8]
 #   remediation: >-
 #     Settings/Registration > Function Settings > Store/Access Files > Advanced Box Settings:
-#     set "Use WebDAV Server" to Off (or enable "Use TLS" and Security Policy > Network >
-#     Always Verify Signatures for SMB/WebDAV Server Functions).
+#     set "Use WebDAV Server" to Off (or enable "Use TLS" and apply the Security Policy:
+#     Remote UI: Settings/Registration > Security Settings > Security Policy Settings >
+#     Network > Communication Operational Policy > Always Verify Signatures for SMB/WebDAV
+#     Server Functions).
 #   vendors: [any]
 #   facts: [/http, /cleartext, /ports]
 package mfpscan.rules.svc.webdav

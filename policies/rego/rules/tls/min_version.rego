@@ -12,6 +12,7 @@
 #   severity: medium
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Network
 #   stig: [MFD02.003]
 #   nist: [SC-8, SC-13]
 #   remediation: >-
@@ -20,6 +21,7 @@
 #     organisation's min_tls_version).
 #   vendors: [any]
 #   facts: [/tls]
+#   related_to: [MFP-TLS-001]
 package mfpscan.rules.tls.min_version
 
 import data.mfpscan.lib

@@ -11,6 +11,7 @@
 #   severity: critical
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Network
 #   stig: [MFD02.003]
 #   nist: [SC-8, SC-13]
 #   remediation: >-
@@ -18,6 +19,7 @@
 #     version ("Allowed Versions") to TLS 1.2 and the maximum to TLS 1.3; disable SSL 3.0.
 #   vendors: [any]
 #   facts: [/tls]
+#   related_to: [MFP-TLS-001]
 package mfpscan.rules.tls.sslv3
 
 import data.mfpscan.lib

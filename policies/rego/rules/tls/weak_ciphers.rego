@@ -16,15 +16,17 @@
 #   severity: medium
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Key/Certificate
 #   stig: [MFD02.003]
 #   nist: [SC-8, SC-13]
 #   remediation: >-
-#     Apply Security Policy > Key/Certificate > "Prohibit Use of Weak Encryption" (Remote UI:
-#     Settings/Registration > Security Settings > Security Policy Settings), and in Remote UI:
-#     Settings/Registration > Network Settings > TLS Settings allow only AES-GCM / CHACHA20
-#     suites.
+#     Apply the Security Policy (Remote UI: Settings/Registration > Security Settings >
+#     Security Policy Settings > Key/Certificate > "Prohibit Use of Weak Encryption"), and in
+#     Remote UI: Settings/Registration > Network Settings > TLS Settings allow only AES-GCM /
+#     CHACHA20 suites.
 #   vendors: [any]
 #   facts: [/tls]
+#   related_to: [MFP-TLS-001, MFP-TLS-004]
 package mfpscan.rules.tls.weak_ciphers
 
 import data.mfpscan.lib
@@ -59,6 +61,9 @@ deny contains {
 	"msg": sprintf("weak cipher %s (%s) accepted with %s on port %d", [c.name, concat(", ", hits), lib.tls_version_label[v], t.port]),
 	"fact": sprintf("/tls/%d/ciphers/%s/%d", [i, v, j]),
 	"severity": worst(hits),
+	# A weak suite of a version that should be off goes with that version:
+	# turning the version off removes the suite.
+	"root_cause": sprintf("/tls/%d/versions/%s", [i, v]),
 	"evidence": {"port": t.port, "version": v, "cipher": c.name, "id": object.get(c, "id", null), "weak": hits, "strength": object.get(c, "strength", "")},
 } if {
 	some i in lib.tls_tested

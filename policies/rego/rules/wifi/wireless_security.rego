@@ -13,13 +13,15 @@
 #   severity: high
 #   guide_point: 4
 #   guide_section: Securing the Communication Using Security Protocols
+#   security_policy: Interface
 #   stig: [MFD03.002]
 #   nist: [AC-18, SC-8]
 #   remediation: >-
 #     Configure the access point for WPA2 or WPA3 and re-join the MFP (Settings/Registration >
-#     Preferences > Network > Wireless LAN Settings), or prohibit wireless use with Security
-#     Policy > Interface > Wireless Connection Policy > Prohibit Use of Wireless LAN; record
-#     it in the attestations file (wireless_security).
+#     Preferences > Network > Wireless LAN Settings), or prohibit wireless use with the
+#     Security Policy (Remote UI: Settings/Registration > Security Settings > Security Policy
+#     Settings > Interface > Wireless Connection Policy > Prohibit Use of Wireless LAN);
+#     record it in the attestations file (wireless_security).
 #   vendors: [any]
 #   facts: [/attestations/wireless_security]
 package mfpscan.rules.wifi.wireless_security
