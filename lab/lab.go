@@ -69,7 +69,10 @@ type Device struct {
 	// applied); 0 when the device does not answer them.
 	WSDPort, SLPPort int
 	// TFTPPort is the TFTP server's UDP port (offset applied); 0 when none.
-	TFTPPort    int
+	TFTPPort int
+	// BJNPPorts are the BJNP printer and scanner UDP ports (offset
+	// applied); empty when the device does not answer BJNP.
+	BJNPPorts   []int
 	Description string
 	// Ground truth, for end-to-end tests of the scanner. Empty when the
 	// device does not claim the fact (the web server is no printer).
@@ -214,6 +217,9 @@ func (p plannedDevice) device(offset int) Device {
 	}
 	if p.tftp {
 		d.TFTPPort = tftpPort + offset
+	}
+	if p.bjnp {
+		d.BJNPPorts = []int{bjnpPrinterPort + offset, bjnpScannerPort + offset}
 	}
 	return d
 }

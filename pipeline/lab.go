@@ -89,7 +89,7 @@ func printFleet(w io.Writer, fleet *lab.Fleet, offset int) {
 	fmt.Fprintf(tw, "DEVICE\tADDRESS\tTCP PORTS\tUDP PORTS\tWHAT\n")
 	for _, d := range fleet.Devices() {
 		var udp []int
-		for _, p := range []int{d.TFTPPort, d.SNMPPort, d.SLPPort, d.WSDPort} {
+		for _, p := range append([]int{d.TFTPPort, d.SNMPPort, d.SLPPort, d.WSDPort}, d.BJNPPorts...) {
 			if p != 0 {
 				udp = append(udp, p)
 			}
