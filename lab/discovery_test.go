@@ -233,14 +233,8 @@ func TestRespondSLP(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := d.respondSLP(tt.req)
-			if tt.silent {
-				if out != nil {
-					t.Fatalf("answered % x, want silence", out)
-				}
+			if !answered(t, tt.silent, out != nil, out) {
 				return
-			}
-			if out == nil {
-				t.Fatal("no answer")
 			}
 			code, urls := slpURLs(t, out, 7)
 			if code != tt.wantCode || strings.Join(urls, " ") != strings.Join(tt.wantURLs, " ") {
@@ -248,6 +242,19 @@ func TestRespondSLP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// answered fails a case that wants silence and got a reply, or wants a
+// reply and got none; it reports whether there is a reply to check.
+func answered(t *testing.T, silent, got bool, reply any) bool {
+	t.Helper()
+	switch {
+	case silent && got:
+		t.Fatalf("answered %v, want silence", reply)
+	case !silent && !got:
+		t.Fatal("no answer")
+	}
+	return got
 }
 
 // cutSLP keeps the first n bytes and fixes the length field to match.

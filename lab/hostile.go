@@ -148,14 +148,7 @@ func hostileProfiles() []profile {
 }
 
 // HostileProfileNames lists the opt-in hostile profiles.
-func HostileProfileNames() []string {
-	ps := hostileProfiles()
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.name
-	}
-	return out
-}
+func HostileProfileNames() []string { return profileNames(hostileProfiles()) }
 
 // HostileStats is what a hostile device observed, for tests that must show
 // a collector stopped reading or never left the target.

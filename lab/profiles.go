@@ -246,8 +246,9 @@ func profiles() []profile {
 }
 
 // ProfileNames lists the profiles in default fleet order.
-func ProfileNames() []string {
-	ps := profiles()
+func ProfileNames() []string { return profileNames(profiles()) }
+
+func profileNames(ps []profile) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.name

@@ -53,8 +53,7 @@ func (d *deviceRuntime) catwalkMux() http.Handler {
 		http.Redirect(w, r, "/rps/nativetop.cgi?RUIPNxBundle=&CorePGTAG=PGTAG_CONF_ENV", http.StatusFound)
 	})
 	mux.HandleFunc("GET /rps/nativetop.cgi", func(w http.ResponseWriter, r *http.Request) {
-		if d.sessions.stage(r, "sessionid") != "in" {
-			http.Redirect(w, r, "/login", http.StatusFound)
+		if !d.atStage(w, r, "in") {
 			return
 		}
 		writePage(w, http.StatusOK, fmt.Sprintf(`<!DOCTYPE html>
@@ -65,6 +64,16 @@ func (d *deviceRuntime) catwalkMux() http.Handler {
 `, model, canonFooter))
 	})
 	return mux
+}
+
+// atStage reports whether the request's Canon session has reached stage
+// ("otp", "in"); if not, it sends the client back to the login page.
+func (d *deviceRuntime) atStage(w http.ResponseWriter, r *http.Request, stage string) bool {
+	if d.sessions.stage(r, "sessionid") != stage {
+		http.Redirect(w, r, "/login", http.StatusFound)
+		return false
+	}
+	return true
 }
 
 func (d *deviceRuntime) catwalkLoginPage(w http.ResponseWriter, status int, msg string) {
@@ -95,8 +104,7 @@ func (d *deviceRuntime) hardenedMux() http.Handler {
 	}
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" && r.URL.Path != "/login" {
-			if d.sessions.stage(r, "sessionid") != "in" {
-				http.Redirect(w, r, "/login", http.StatusFound)
+			if !d.atStage(w, r, "in") {
 				return
 			}
 			d.canonNotFound(w)
@@ -116,8 +124,7 @@ func (d *deviceRuntime) hardenedMux() http.Handler {
 		http.Redirect(w, r, "/login/otp", http.StatusFound)
 	})
 	mux.HandleFunc("GET /login/otp", func(w http.ResponseWriter, r *http.Request) {
-		if d.sessions.stage(r, "sessionid") != "otp" {
-			http.Redirect(w, r, "/login", http.StatusFound)
+		if !d.atStage(w, r, "otp") {
 			return
 		}
 		d.hardenedOTPPage(w, "")
@@ -126,8 +133,7 @@ func (d *deviceRuntime) hardenedMux() http.Handler {
 		if !parseForm(w, r) {
 			return
 		}
-		if d.sessions.stage(r, "sessionid") != "otp" {
-			http.Redirect(w, r, "/login", http.StatusFound)
+		if !d.atStage(w, r, "otp") {
 			return
 		}
 		if r.PostForm.Get("otp") != HardenedOTP {
@@ -139,8 +145,7 @@ func (d *deviceRuntime) hardenedMux() http.Handler {
 		http.Redirect(w, r, "/portal", http.StatusFound)
 	})
 	mux.HandleFunc("GET /portal", func(w http.ResponseWriter, r *http.Request) {
-		if d.sessions.stage(r, "sessionid") != "in" {
-			http.Redirect(w, r, "/login", http.StatusFound)
+		if !d.atStage(w, r, "in") {
 			return
 		}
 		writePage(w, http.StatusOK, fmt.Sprintf(`<!DOCTYPE html>

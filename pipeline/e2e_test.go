@@ -44,6 +44,24 @@ func startTestLab(t *testing.T) (*lab.Fleet, lab.Config) {
 	return nil, lab.Config{}
 }
 
+// scanTestLab starts the lab and scans it with labScanConfig, changed by
+// adjust, into a directory of its own (cfg.OutDir), failing the test if the
+// scan fails.
+func scanTestLab(t *testing.T, adjust ...func(*Config)) (*lab.Fleet, Config) {
+	t.Helper()
+	fleet, lc := startTestLab(t)
+	cfg := labScanConfig(t, lc, t.TempDir())
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := Scan(ctx, cfg); err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	return fleet, cfg
+}
+
 func labScanConfig(t *testing.T, lc lab.Config, out string) Config {
 	roles := collectors.DefaultRoles().Shift(lc.PortOffset)
 	return Config{
@@ -70,15 +88,8 @@ func labScanConfig(t *testing.T, lc lab.Config, out string) Config {
 // TestEndToEndLab is the walking skeleton: lab on loopback → sweep → facts →
 // policies → reports, with the exact statuses each profile must get.
 func TestEndToEndLab(t *testing.T) {
-	fleet, lc := startTestLab(t)
-	out := t.TempDir()
-	cfg := labScanConfig(t, lc, out)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := Scan(ctx, cfg); err != nil {
-		t.Fatalf("Scan: %v", err)
-	}
-
+	fleet, cfg := scanTestLab(t)
+	out := cfg.OutDir
 	findings := readFindings(t, filepath.Join(out, "findings.json"))
 	byDevice := map[string]map[string]policies.Result{} // address → package → result
 	pkgOf := map[string]string{}
@@ -269,17 +280,13 @@ func checkFactsFile(t *testing.T, out string, d lab.Device) {
 // TestEvalMatchesScan re-evaluates the facts a live scan wrote and expects
 // the very same results: eval is the scan's policy stage, offline.
 func TestEvalMatchesScan(t *testing.T) {
-	_, lc := startTestLab(t)
-	out := t.TempDir()
-	cfg := labScanConfig(t, lc, out)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := Scan(ctx, cfg); err != nil {
-		t.Fatalf("Scan: %v", err)
-	}
+	_, cfg := scanTestLab(t)
+	out := cfg.OutDir
 	out2 := t.TempDir()
 	cfg2 := cfg
 	cfg2.OutDir = out2
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
 	if err := Eval(ctx, cfg2, []string{filepath.Join(out, "facts")}); err != nil {
 		t.Fatalf("Eval: %v", err)
 	}

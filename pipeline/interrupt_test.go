@@ -4,16 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math/rand/v2"
-	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/lab"
 	"github.com/mfpscan/mfpscan/reports"
 )
@@ -24,48 +22,10 @@ import (
 // host over and collection is under way.
 func tarpit(t *testing.T, onData func()) (netip.Addr, int) {
 	t.Helper()
-	var ln net.Listener
-	var err error
-	for range 5 {
-		addr := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
-		if ln, err = net.Listen("tcp", net.JoinHostPort(addr.String(), "0")); err == nil {
-			break
-		}
-	}
+	ap, err := testnet.Tarpit(t, "0", onData)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var conns sync.WaitGroup
-	var mu sync.Mutex
-	var open []net.Conn
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range open {
-			c.Close()
-		}
-		mu.Unlock()
-		conns.Wait()
-	})
-	var once sync.Once
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			open = append(open, c)
-			mu.Unlock()
-			conns.Go(func() {
-				buf := make([]byte, 1)
-				if n, _ := c.Read(buf); n > 0 {
-					once.Do(onData)
-				}
-			})
-		}
-	}()
-	ap := netip.MustParseAddrPort(ln.Addr().String())
 	return ap.Addr(), int(ap.Port())
 }
 

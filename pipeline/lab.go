@@ -52,11 +52,7 @@ func (o LabOptions) config() (lab.Config, error) {
 
 // Lab runs the simulated fleet until ctx is cancelled.
 func Lab(ctx context.Context, w io.Writer, o LabOptions) error {
-	lc, err := o.config()
-	if err != nil {
-		return err
-	}
-	fleet, err := startLab(ctx, lc)
+	fleet, lc, err := o.start(ctx)
 	if err != nil {
 		return err
 	}
@@ -72,15 +68,20 @@ func Lab(ctx context.Context, w io.Writer, o LabOptions) error {
 	return nil
 }
 
-func startLab(ctx context.Context, lc lab.Config) (*lab.Fleet, error) {
+// start starts the fleet the options describe; the caller closes it.
+func (o LabOptions) start(ctx context.Context) (*lab.Fleet, lab.Config, error) {
+	lc, err := o.config()
+	if err != nil {
+		return nil, lab.Config{}, err
+	}
 	fleet, err := lab.Start(ctx, lc)
 	if err != nil {
 		if errors.Is(err, syscall.EACCES) || errors.Is(err, os.ErrPermission) {
-			return nil, Usagef("start lab: %v (ports below 1024 need root; use --port-offset %d)", err, nonRootOffset)
+			return nil, lc, Usagef("start lab: %v (ports below 1024 need root; use --port-offset %d)", err, nonRootOffset)
 		}
-		return nil, fmt.Errorf("start lab: %w", err)
+		return nil, lc, fmt.Errorf("start lab: %w", err)
 	}
-	return fleet, nil
+	return fleet, lc, nil
 }
 
 func printFleet(w io.Writer, fleet *lab.Fleet, offset int) {
@@ -118,11 +119,7 @@ func joinInts(xs []int) string {
 
 // Demo starts the lab in-process, scans it and writes the reports.
 func Demo(ctx context.Context, cfg Config, o LabOptions) error {
-	lc, err := o.config()
-	if err != nil {
-		return err
-	}
-	fleet, err := startLab(ctx, lc)
+	fleet, lc, err := o.start(ctx)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/mfpscan/mfpscan/internal/nopass"
 	"github.com/mfpscan/mfpscan/policies"
@@ -26,16 +25,9 @@ func TestLabNoPassWithoutEvidence(t *testing.T) {
 	if testing.Short() {
 		t.Skip("evaluates every fact variant of every lab device")
 	}
-	_, lc := startTestLab(t)
-	out := t.TempDir()
-	cfg := labScanConfig(t, lc, out)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := Scan(ctx, cfg); err != nil {
-		t.Fatalf("Scan: %v", err)
-	}
-	// Thousands of evaluations follow: no scan deadline for them.
-	ctx = context.Background()
+	_, cfg := scanTestLab(t)
+	out := cfg.OutDir
+	ctx := context.Background()
 	e, err := policies.Load(ctx, policies.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -44,17 +36,7 @@ func TestLabNoPassWithoutEvidence(t *testing.T) {
 	for _, r := range e.Rules() {
 		ruleFacts[r.ID] = r.Facts
 	}
-	eval := func(doc []byte) (nopass.Statuses, error) {
-		rs, err := e.EvaluateJSON(ctx, doc)
-		if err != nil {
-			return nil, err
-		}
-		st := nopass.Statuses{}
-		for _, r := range rs {
-			st[r.RuleID] = string(r.Status)
-		}
-		return st, nil
-	}
+	eval := nopass.EvalWith(ctx, e.EvaluateJSON, func(r policies.Result) (string, string) { return r.RuleID, string(r.Status) })
 	files, err := filepath.Glob(filepath.Join(out, "facts", "*.json"))
 	if err != nil || len(files) < 5 {
 		t.Fatalf("facts files %v (%v), want one per lab profile", files, err)

@@ -42,55 +42,52 @@ func newProgress(cfg Config, total uint64) *progress {
 // update is the scanner's progress callback; it may be called from many
 // goroutines.
 func (p *progress) update(done, _ uint64, found int) {
+	p.locked(func() {
+		if p.collecting {
+			return
+		}
+		if found != p.found {
+			p.found = found
+			p.bar.Describe(fmt.Sprintf("sweeping, %d found", found))
+		}
+		_ = p.bar.Set64(int64(done))
+	})
+}
+
+// locked runs f holding the lock, when there is a bar to draw (progress is
+// off for a nil *progress or a quiet run).
+func (p *progress) locked(f func()) {
 	if p == nil || p.bar == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.collecting {
-		return
-	}
-	if found != p.found {
-		p.found = found
-		p.bar.Describe(fmt.Sprintf("sweeping, %d found", found))
-	}
-	_ = p.bar.Set64(int64(done))
+	f()
 }
 
 // sweepDone switches the bar to counting inspected devices, out of the
 // hosts the sweep found.
 func (p *progress) sweepDone(hosts int) {
-	if p == nil || p.bar == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.collecting = true
-	_ = p.bar.Finish()
-	p.bar.ChangeMax(hosts)
-	p.bar.Reset()
-	p.bar.Describe("inspecting devices")
-	_ = p.bar.Set(p.done)
+	p.locked(func() {
+		p.collecting = true
+		_ = p.bar.Finish()
+		p.bar.ChangeMax(hosts)
+		p.bar.Reset()
+		p.bar.Describe("inspecting devices")
+		_ = p.bar.Set(p.done)
+	})
 }
 
 // collected records that n devices have been inspected.
 func (p *progress) collected(n int) {
-	if p == nil || p.bar == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done = n
-	if p.collecting {
-		_ = p.bar.Set(n)
-	}
+	p.locked(func() {
+		p.done = n
+		if p.collecting {
+			_ = p.bar.Set(n)
+		}
+	})
 }
 
 func (p *progress) finish() {
-	if p == nil || p.bar == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	_ = p.bar.Finish()
+	p.locked(func() { _ = p.bar.Finish() })
 }

@@ -2,14 +2,12 @@ package pipeline
 
 import (
 	"bytes"
-	"context"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mfpscan/mfpscan/lab"
 )
@@ -18,22 +16,16 @@ import (
 // operator-supplied community, then searches every file written and the
 // debug log for the values tried.
 func TestNoSecretsInOutputs(t *testing.T) {
-	_, lc := startTestLab(t)
-	out := t.TempDir()
-	cfg := labScanConfig(t, lc, out)
 	const customCommunity = "s3cr3t-c0mmunity-x9"
-	cfg.Collect.CheckDefaultCredentials = true
-	cfg.Collect.Communities = []string{customCommunity}
-	cfg.Formats = []string{"sarif", "html", "json", "csv"}
-	var logBuf bytes.Buffer
-	cfg.Log = slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var stdout bytes.Buffer
-	cfg.Stdout = &stdout
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := Scan(ctx, cfg); err != nil {
-		t.Fatalf("Scan: %v", err)
-	}
+	var logBuf, stdout bytes.Buffer
+	_, cfg := scanTestLab(t, func(cfg *Config) {
+		cfg.Collect.CheckDefaultCredentials = true
+		cfg.Collect.Communities = []string{customCommunity}
+		cfg.Formats = []string{"sarif", "html", "json", "csv"}
+		cfg.Log = slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		cfg.Stdout = &stdout
+	})
+	out := cfg.OutDir
 
 	secrets := []string{lab.DefaultSystemManagerPIN, "MeapSmsLogin", customCommunity, lab.HardenedPassword, "mfpscan@"}
 	outputs := map[string][]byte{"log": logBuf.Bytes(), "stdout": stdout.Bytes()}

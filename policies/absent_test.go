@@ -1,10 +1,11 @@
 package policies
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // TestAbsentBooleanFactNeverPasses removes, one at a time, each boolean
@@ -15,17 +16,10 @@ import (
 // such rules pass.)
 func TestAbsentBooleanFactNeverPasses(t *testing.T) {
 	e := loadBuiltin(t)
-	ctx := context.Background()
 	checked := 0
-	for _, dev := range loadDocs(t, inputFixture) {
-		raw, err := json.Marshal(dev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before, err := e.EvaluateJSON(ctx, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, dev := range testfile.Devices(t, inputFixture) {
+		raw := mustJSON(t, dev)
+		before := mustEvalJSON(t, e, raw)
 		for _, rule := range e.Rules() {
 			if statusOf(before, rule.ID) != StatusPass {
 				continue
@@ -35,12 +29,8 @@ func TestAbsentBooleanFactNeverPasses(t *testing.T) {
 				if !ok {
 					continue
 				}
-				after, err := e.EvaluateJSON(ctx, doc)
-				if err != nil {
-					t.Fatal(err)
-				}
 				checked++
-				if got := statusOf(after, rule.ID); got == StatusPass {
+				if got := statusOf(mustEvalJSON(t, e, doc), rule.ID); got == StatusPass {
 					t.Errorf("%s: %s passes with %s absent", dev.Address, rule.ID, path)
 				}
 			}
@@ -74,11 +64,7 @@ func withoutBoolean(t *testing.T, raw []byte, path string) ([]byte, bool) {
 		return nil, false
 	}
 	delete(parent, last)
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out, true
+	return mustJSON(t, doc), true
 }
 
 // TestMissingSectionNeverPasses removes, one at a time, each section of the
@@ -90,7 +76,6 @@ func withoutBoolean(t *testing.T, raw []byte, path string) ([]byte, bool) {
 // without TLS passes when the open ports show no IPP port at all.)
 func TestMissingSectionNeverPasses(t *testing.T) {
 	e := loadBuiltin(t)
-	ctx := context.Background()
 	sections := map[string]string{ // section → collector that fills it
 		"ports":       "discovery",
 		"tls":         "tls",
@@ -101,11 +86,8 @@ func TestMissingSectionNeverPasses(t *testing.T) {
 		"credentials": "credentials",
 	}
 	checked := 0
-	for _, dev := range loadDocs(t, inputFixture) {
-		raw, err := json.Marshal(dev)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, dev := range testfile.Devices(t, inputFixture) {
+		raw := mustJSON(t, dev)
 		for section, collector := range sections {
 			var doc map[string]any
 			if err := json.Unmarshal(raw, &doc); err != nil {
@@ -118,14 +100,7 @@ func TestMissingSectionNeverPasses(t *testing.T) {
 				doc["collectors"] = collectors
 			}
 			collectors[collector] = map[string]any{"status": "timeout", "reason": "test"}
-			mutated, err := json.Marshal(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rs, err := e.EvaluateJSON(ctx, mutated)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rs := mustEvalJSON(t, e, mustJSON(t, doc))
 			for _, rule := range e.Rules() {
 				if !readsOnly(rule, section) {
 					continue

@@ -13,6 +13,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/policies/internal/input"
 	"github.com/mfpscan/mfpscan/policies/internal/query"
 )
@@ -157,7 +158,7 @@ review contains label
 			}
 		})
 	}
-	if r := resultOf(t, mustEval(t, e, device("192.0.2.5", func(d *facts.Device) { d.TLS = nil; notPrinter(d) })), "TEST-SHARE-002"); !cmp.Equal(r.Reasons, []string{"no tls", "not a printer"}) {
+	if r := resultFor(t, mustEval(t, e, device("192.0.2.5", func(d *facts.Device) { d.TLS = nil; notPrinter(d) })), "TEST-SHARE-002"); !cmp.Equal(r.Reasons, []string{"no tls", "not a printer"}) {
 		t.Errorf("union of shared sets: reasons %q", r.Reasons)
 	}
 }
@@ -168,7 +169,7 @@ review contains label
 // package as it is; the results must be identical.
 func TestQueryMatchesPlainSets(t *testing.T) {
 	e := loadBuiltin(t)
-	docs := append(loadDocs(t, inputFixture), fleet(16)...)
+	docs := append(testfile.Devices(t, inputFixture), fleet(16)...)
 	for _, dev := range docs {
 		got := mustEval(t, e, dev)
 		if want := naiveResults(t, e, dev); !cmp.Equal(got, want) {
@@ -190,6 +191,16 @@ func loadBuiltin(t *testing.T) *Engine {
 func mustEval(t *testing.T, e *Engine, dev *facts.Device) []Result {
 	t.Helper()
 	rs, err := e.Evaluate(context.Background(), dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// mustEvalJSON is mustEval on a document as JSON.
+func mustEvalJSON(t *testing.T, e *Engine, doc []byte) []Result {
+	t.Helper()
+	rs, err := e.EvaluateJSON(context.Background(), doc)
 	if err != nil {
 		t.Fatal(err)
 	}

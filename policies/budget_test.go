@@ -55,7 +55,7 @@ func TestSlowRuleGivesReview(t *testing.T) {
 			if d := time.Since(start); d > 20*time.Second {
 				t.Errorf("evaluation took %v with a 200ms budget", d)
 			}
-			slow, quick := resultOf(t, rs, "ORG-SLOW-001"), resultOf(t, rs, "ORG-QUICK-001")
+			slow, quick := resultFor(t, rs, "ORG-SLOW-001"), resultFor(t, rs, "ORG-QUICK-001")
 			if slow.Status != StatusReview || !strings.Contains(strings.Join(slow.Reasons, " "), "time budget exceeded") {
 				t.Errorf("slow rule = %s %q, want review over the time budget", slow.Status, slow.Reasons)
 			}

@@ -2,7 +2,6 @@ package policies
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // TestCompiledMatchesTopdown evaluates generated and hand-made documents
@@ -27,22 +27,11 @@ func TestCompiledMatchesTopdown(t *testing.T) {
 	if got := topdown.Evaluator(); got != EvaluatorTopdown {
 		t.Fatalf("evaluator = %s, want %s", got, EvaluatorTopdown)
 	}
-	ctx := context.Background()
-	docs := append(loadDocs(t, inputFixture), fleet(16)...)
+	docs := append(testfile.Devices(t, inputFixture), fleet(16)...)
 	for _, dev := range docs {
-		raw, err := json.Marshal(dev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := topdown.EvaluateJSON(ctx, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := compiled.EvaluateJSON(ctx, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !cmp.Equal(got, want) {
+		raw := mustJSON(t, dev)
+		want := mustEvalJSON(t, topdown, raw)
+		if got := mustEvalJSON(t, compiled, raw); !cmp.Equal(got, want) {
 			t.Fatalf("%s: compiled differs from topdown:\n%s", dev.Address, cmp.Diff(want, got))
 		}
 		if got := mustEval(t, compiled, dev); !cmp.Equal(got, want) {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/util"
 	"gopkg.in/yaml.v3"
+
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // maxDataFile caps a data file: organisation parameters are small, and a
@@ -91,20 +91,11 @@ func readDataFile(path string) (map[string]any, error) {
 	if err := regularFile("read data file", path, maxDataFile); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	raw, err := inputfile.Read(path, maxDataFile)
 	if err != nil {
-		return nil, fmt.Errorf("read data file: %w", err)
+		return nil, fmt.Errorf("read data file %w", err)
 	}
-	defer f.Close()
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(f, maxDataFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read data file %s: %w", path, err)
-	}
-	if n > maxDataFile {
-		return nil, fmt.Errorf("read data file %s: larger than %d bytes", path, maxDataFile)
-	}
-	return parseDataFile(path, buf.Bytes())
+	return parseDataFile(path, raw)
 }
 
 // parseDataFile decodes a YAML or JSON object and normalises it to the JSON
@@ -170,6 +161,20 @@ func normalise(v any) (any, error) {
 	return out, nil
 }
 
+// stringKeyed is stringKeys for a mapping: YAML may key one by any scalar,
+// JSON and the store only by strings.
+func stringKeyed[K comparable](m map[K]any, depth int) (map[string]any, error) {
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		n, err := stringKeys(e, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[fmt.Sprint(k)] = n
+	}
+	return out, nil
+}
+
 // maxDataDepth bounds recursion on pathological (e.g. aliased) documents.
 const maxDataDepth = 100
 
@@ -179,25 +184,9 @@ func stringKeys(v any, depth int) (any, error) {
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, err := stringKeys(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = n
-		}
-		return out, nil
+		return stringKeyed(x, depth)
 	case map[any]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, err := stringKeys(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[fmt.Sprint(k)] = n
-		}
-		return out, nil
+		return stringKeyed(x, depth)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {

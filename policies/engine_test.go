@@ -226,23 +226,19 @@ func TestDisabledRule(t *testing.T) {
 	}
 }
 
-func TestDataFileErrors(t *testing.T) {
-	tests := []struct {
-		file string
-		want []string
-	}{
-		{"testdata/data/bad_syntax.yaml", []string{"testdata/data/bad_syntax.yaml", "yaml: line "}},
-		{"testdata/data/bad_syntax.json", []string{"testdata/data/bad_syntax.json:3"}},
-		{"testdata/data/not_mapping.yaml", []string{"not_mapping.yaml", "top level must be a mapping"}},
-		{"testdata/data/bad_severity.yaml", []string{"TEST-STATUS-001", "urgent"}},
-		{"testdata/data/unknown_rule.yaml", []string{"not in the catalogue: TEST-STATUS-01"}},
-		{"testdata/data/unknown_setting.yaml", []string{`TEST-STATUS-001: unknown setting "enable"`}},
-		{"testdata/data/missing.yaml", []string{"missing.yaml", "no such file"}},
-	}
+// fileError is a file an input loader must refuse and the substrings its
+// error must hold (the file's name, the line, what is wrong).
+type fileError struct {
+	file string
+	want []string
+}
+
+func checkFileErrors(t *testing.T, load func(file string) error, tests []fileError) {
+	t.Helper()
 	for _, tt := range tests {
-		_, err := Load(context.Background(), Options{NoBuiltin: true, Policies: []string{"testdata/rules"}, DataFiles: []string{tt.file}})
+		err := load(tt.file)
 		if err == nil {
-			t.Errorf("%s: Load succeeded, want error", tt.file)
+			t.Errorf("%s: loaded without error", tt.file)
 			continue
 		}
 		for _, w := range tt.want {
@@ -251,6 +247,22 @@ func TestDataFileErrors(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestDataFileErrors(t *testing.T) {
+	load := func(file string) error {
+		_, err := Load(context.Background(), Options{NoBuiltin: true, Policies: []string{"testdata/rules"}, DataFiles: []string{file}})
+		return err
+	}
+	checkFileErrors(t, load, []fileError{
+		{"testdata/data/bad_syntax.yaml", []string{"testdata/data/bad_syntax.yaml", "yaml: line "}},
+		{"testdata/data/bad_syntax.json", []string{"testdata/data/bad_syntax.json:3"}},
+		{"testdata/data/not_mapping.yaml", []string{"not_mapping.yaml", "top level must be a mapping"}},
+		{"testdata/data/bad_severity.yaml", []string{"TEST-STATUS-001", "urgent"}},
+		{"testdata/data/unknown_rule.yaml", []string{"not in the catalogue: TEST-STATUS-01"}},
+		{"testdata/data/unknown_setting.yaml", []string{`TEST-STATUS-001: unknown setting "enable"`}},
+		{"testdata/data/missing.yaml", []string{"missing.yaml", "no such file"}},
+	})
 }
 
 func TestMergeReplacesLists(t *testing.T) {

@@ -12,6 +12,9 @@ import (
 	"github.com/mfpscan/mfpscan/facts"
 )
 
+// inputFixture is 50 documents from `gen -n 50 -seed 7` (bench/policies/gen).
+const inputFixture = "testdata/input/gen-n50-seed7.json"
+
 // fleet builds n varied documents so that every status shows up.
 func fleet(n int) []*facts.Device {
 	docs := make([]*facts.Device, n)
@@ -134,17 +137,23 @@ func TestToFinding(t *testing.T) {
 	}
 }
 
-// BenchmarkEvaluate evaluates the built-in catalogue over a fleet of
-// documents, one Evaluate per document, as a scan does.
-func BenchmarkEvaluate(b *testing.B) {
+// benchFleet loads the built-in catalogue and a fleet of 64 documents and
+// turns on allocation reporting.
+func benchFleet(b *testing.B) (*Engine, []*facts.Device) {
+	b.Helper()
 	e, err := Load(context.Background(), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	docs := fleet(64)
-	ctx := context.Background()
 	b.ReportAllocs()
-	b.ResetTimer()
+	return e, fleet(64)
+}
+
+// BenchmarkEvaluate evaluates the built-in catalogue over a fleet of
+// documents, one Evaluate per document, as a scan does.
+func BenchmarkEvaluate(b *testing.B) {
+	e, docs := benchFleet(b)
+	ctx := context.Background()
 	for i := 0; b.Loop(); i++ {
 		if _, err := e.Evaluate(ctx, docs[i%len(docs)]); err != nil {
 			b.Fatal(err)
@@ -155,13 +164,8 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // BenchmarkEvaluateAll is the parallel path over the same fleet.
 func BenchmarkEvaluateAll(b *testing.B) {
-	e, err := Load(context.Background(), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	docs := fleet(64)
+	e, docs := benchFleet(b)
 	ctx := context.Background()
-	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.EvaluateAll(ctx, docs, 0); err != nil {
 			b.Fatal(err)
@@ -223,7 +227,7 @@ func TestEvaluateRuntimeError(t *testing.T) {
 		}
 	}
 	rs = got[0]
-	broken := resultOf(t, rs, "TEST-CONFLICT-001")
+	broken := resultFor(t, rs, "TEST-CONFLICT-001")
 	if broken.Status != StatusReview || len(broken.Reasons) != 1 {
 		t.Fatalf("broken rule: %+v, want review with one reason", broken)
 	}
@@ -276,17 +280,6 @@ func TestEvaluateRuntimeError(t *testing.T) {
 	if all[0].Address != "192.0.2.1" || statusOf(all[:len(rs)], "TEST-CONFLICT-001") != StatusFail {
 		t.Errorf("first device: %+v", all[:len(rs)])
 	}
-}
-
-func resultOf(t *testing.T, rs []Result, id string) Result {
-	t.Helper()
-	for _, r := range rs {
-		if r.RuleID == id {
-			return r
-		}
-	}
-	t.Fatalf("no result for %s in %+v", id, rs)
-	return Result{}
 }
 
 func statusOf(rs []Result, id string) Status {

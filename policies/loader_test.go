@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func mustJSON(t *testing.T, v any) []byte {
@@ -154,7 +155,7 @@ func TestRejectedPolicies(t *testing.T) {
 			want: []string{"undefined function http.send", "http.send is disabled in mfpscan policies"}, line: "testdata/bad/httpsend/rule.rego"},
 		{name: "net.lookup_ip_addr", paths: []string{"testdata/bad/netlookup"},
 			want: []string{"undefined function net.lookup_ip_addr"}, line: "testdata/bad/netlookup/rule.rego"},
-		{name: "misspelled fact, small schema", paths: []string{"testdata/bad/schematypo"}, schema: mustRead(t, "testdata/schema.json"),
+		{name: "misspelled fact, small schema", paths: []string{"testdata/bad/schematypo"}, schema: testfile.Read(t, "testdata/schema.json"),
 			want: []string{"rego_type_error", "version1"}, line: "testdata/bad/schematypo/rule.rego"},
 		{name: "misspelled fact, facts schema", paths: []string{"testdata/bad/schematypo"}, schema: facts.SchemaJSON,
 			want: []string{"rego_type_error", "version1"}, line: "testdata/bad/schematypo/rule.rego"},
@@ -197,7 +198,7 @@ func TestRejectedPolicies(t *testing.T) {
 }
 
 func TestSchemaTypedRuleCompiles(t *testing.T) {
-	for name, schema := range map[string][]byte{"small": mustRead(t, "testdata/schema.json"), "facts": facts.SchemaJSON} {
+	for name, schema := range map[string][]byte{"small": testfile.Read(t, "testdata/schema.json"), "facts": facts.SchemaJSON} {
 		e, err := Load(context.Background(), Options{NoBuiltin: true, Policies: []string{"testdata/bad/schemaok"}, InputSchema: schema})
 		if err != nil {
 			t.Fatalf("%s schema: correctly spelled fact rejected: %v", name, err)
@@ -217,15 +218,6 @@ func TestSchemaTypedRuleCompiles(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "parse input schema") {
 		t.Errorf("broken schema: err = %v", err)
 	}
-}
-
-func mustRead(t *testing.T, p string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func TestCapabilitiesExcludeNetwork(t *testing.T) {

@@ -34,17 +34,7 @@ func TestNoPassWithoutEvidence(t *testing.T) {
 	for _, r := range e.Rules() {
 		ruleFacts[r.ID] = r.Facts
 	}
-	eval := func(doc []byte) (nopass.Statuses, error) {
-		rs, err := e.EvaluateJSON(ctx, doc)
-		if err != nil {
-			return nil, err
-		}
-		out := nopass.Statuses{}
-		for _, r := range rs {
-			out[r.RuleID] = string(r.Status)
-		}
-		return out, nil
-	}
+	eval := nopass.EvalWith(ctx, e.EvaluateJSON, func(r Result) (string, string) { return r.RuleID, string(r.Status) })
 	docs := testdataFacts(t)
 	if len(docs) < 10 {
 		t.Fatalf("found %d testdata facts documents, want the generated fixture and the report samples", len(docs))

@@ -82,7 +82,7 @@ review contains "snmp unknown" if not input.snmp
 			if got := statusOf(rs, "TEST-KIND-001"); got != tt.want1 {
 				t.Errorf("TEST-KIND-001 = %s, want %s", got, tt.want1)
 			}
-			r2 := resultOf(t, rs, "TEST-KIND-002")
+			r2 := resultFor(t, rs, "TEST-KIND-002")
 			if r2.Status != tt.want2 {
 				t.Errorf("TEST-KIND-002 = %s, want %s", r2.Status, tt.want2)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // tlsPort gives the device one examined TLS port with these versions on
@@ -216,7 +217,7 @@ func TestRelatedOnlyRelabelsFailures(t *testing.T) {
 	e := loadBuiltin(t)
 	plain := loadBuiltin(t)
 	plain.rel = nil
-	docs := append(loadDocs(t, inputFixture), fleet(16)...)
+	docs := append(testfile.Devices(t, inputFixture), fleet(16)...)
 	relatedSeen := 0
 	for _, dev := range docs {
 		got, want := mustEval(t, e, dev), mustEval(t, plain, dev)

@@ -3,7 +3,6 @@ package policies
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // TestEveryOPABuiltinIsClassified walks OPA's whole builtin list: a builtin
@@ -67,23 +68,8 @@ func TestCapabilitiesAreTheAllowlist(t *testing.T) {
 // listener accepts on loopback and counts the connections it gets.
 func listener(t *testing.T) (addr string, accepted *atomic.Int64) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	accepted = &atomic.Int64{}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close()
-		}
-	}()
-	return ln.Addr().String(), accepted
+	a, accepted := testnet.CountingListener(t)
+	return a.String(), accepted
 }
 
 const sandboxMeta = `# METADATA

@@ -37,7 +37,7 @@ func TestServiceRulesMatchTheirLists(t *testing.T) {
 				d.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusOK}
 				d.Ports = []facts.Port{{Port: 7, Protocol: "udp", State: "closed"}, {Port: n, Protocol: proto, State: "open"}}
 			})
-			r := resultOf(t, mustEval(t, e, dev), ent.rule.ID)
+			r := resultFor(t, mustEval(t, e, dev), ent.rule.ID)
 			want := fmt.Sprintf("%s open on %d/%s", label, n, proto)
 			if r.Status != StatusFail || len(r.Findings) != 1 || r.Findings[0].Message != want {
 				t.Errorf("%s with only %d/%s open: %s %+v, want one finding %q", ent.rule.ID, n, proto, r.Status, r.Findings, want)

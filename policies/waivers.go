@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // maxWaiverFile caps a waivers file; thousands of waivers fit in far less.
@@ -43,17 +44,9 @@ func LoadWaivers(path string, now time.Time) ([]Waiver, error) {
 	if err := regularFile("read waivers", path, maxWaiverFile); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	raw, err := inputfile.Read(path, maxWaiverFile)
 	if err != nil {
-		return nil, fmt.Errorf("read waivers: %w", err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxWaiverFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read waivers %s: %w", path, err)
-	}
-	if len(raw) > maxWaiverFile {
-		return nil, fmt.Errorf("read waivers %s: larger than %d bytes", path, maxWaiverFile)
+		return nil, fmt.Errorf("read waivers %w", err)
 	}
 	return ParseWaivers(path, raw, now)
 }

@@ -31,28 +31,17 @@ func TestLoadWaivers(t *testing.T) {
 }
 
 func TestLoadWaiversErrors(t *testing.T) {
-	tests := []struct {
-		file string
-		want []string
-	}{
+	load := func(file string) error {
+		_, err := LoadWaivers(file, fixedNow)
+		return err
+	}
+	checkFileErrors(t, load, []fileError{
 		{"testdata/waivers/unknown_key.yaml", []string{"unknown_key.yaml", "line 5", "expire"}},
 		{"testdata/waivers/missing_reason.yaml", []string{"missing_reason.yaml:6: waiver 2", "reason is required"}},
 		{"testdata/waivers/bad_date.yaml", []string{"bad_date.yaml:2: waiver 1", `"next tuesday"`}},
 		{"testdata/waivers/empty_selector.yaml", []string{"selector needs at least one"}},
 		{"testdata/waivers/absent.yaml", []string{"absent.yaml"}},
-	}
-	for _, tt := range tests {
-		_, err := LoadWaivers(tt.file, fixedNow)
-		if err == nil {
-			t.Errorf("%s: no error", tt.file)
-			continue
-		}
-		for _, w := range tt.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: error %q lacks %q", tt.file, err, w)
-			}
-		}
-	}
+	})
 }
 
 func TestWaiversApply(t *testing.T) {

@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,13 +113,8 @@ func evidenceText(ev map[string]any) string {
 	if len(ev) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(ev))
-	for k := range ev {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
+	parts := make([]string, 0, len(ev))
+	for _, k := range slices.Sorted(maps.Keys(ev)) {
 		parts = append(parts, fmt.Sprintf("%s=%v", k, ev[k]))
 	}
 	return strings.Join(parts, ", ")

@@ -16,17 +16,23 @@ func TestGuidePoints(t *testing.T) {
 	}
 }
 
+// checkMapping checks f against a table of input → wanted output.
+func checkMapping(t *testing.T, name string, f func(string) string, want map[string]string) {
+	t.Helper()
+	for in, w := range want {
+		if got := f(in); got != w {
+			t.Errorf("%s(%q) = %q, want %q", name, in, got, w)
+		}
+	}
+}
+
 func TestCamelCase(t *testing.T) {
-	for in, want := range map[string]string{
+	checkMapping(t, "camelCase", camelCase, map[string]string{
 		"Legacy TLS versions are offered": "LegacyTLSVersionsAreOffered",
 		"SNMPv1/v2c: public community":    "SNMPv1V2cPublicCommunity",
 		"":                                "",
 		"  ":                              "",
-	} {
-		if got := camelCase(in); got != want {
-			t.Errorf("camelCase(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestSeverityMappings(t *testing.T) {

@@ -83,15 +83,7 @@ func TestFactIndexOddDocuments(t *testing.T) {
 }
 
 func FuzzFactIndex(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join(goldenDir, "facts-*.json"))
-	for _, p := range seeds {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b, "/tls/0/versions/tls1_0")
-		f.Add(b, "/identity/serial/nope")
-	}
+	addGoldenFactsSeeds(f, "/tls/0/versions/tls1_0", "/identity/serial/nope")
 	f.Add([]byte("{\n\"a\": 1,\n\"a\": {\n\"b\": 2}}"), "/a/b")
 	f.Add([]byte("{\n\"a/b\": [1,\n{\"~\": 2}]}"), "/a~1b/1/~0")
 	f.Fuzz(func(t *testing.T, doc []byte, pointer string) {

@@ -35,7 +35,7 @@ func TestEncodeFacts(t *testing.T) {
 }
 
 func TestFactsFileName(t *testing.T) {
-	for in, want := range map[string]string{
+	checkMapping(t, "FactsFileName", FactsFileName, map[string]string{
 		"127.77.0.10":      "facts/127.77.0.10.json",
 		"::1":              "facts/__1.json",
 		"fe80::1%eth0":     "facts/fe80__1%eth0.json",
@@ -46,11 +46,7 @@ func TestFactsFileName(t *testing.T) {
 		"10.0.0.1/x":       "facts/10.0.0.1~2fx.json",
 		"_x":               "facts/~5fx.json",
 		":x":               "facts/_x.json",
-	} {
-		if got := FactsFileName(in); got != want {
-			t.Errorf("FactsFileName(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // TestFactsFileNamesAreUnique: crafted addresses used to share a file
@@ -176,16 +172,23 @@ func TestFactLineDeepInput(t *testing.T) {
 	}
 }
 
-func FuzzFactLine(f *testing.F) {
+// addGoldenFactsSeeds seeds a (document, JSON pointer) fuzz target with
+// every golden facts document, each paired with every pointer.
+func addGoldenFactsSeeds(f *testing.F, pointers ...string) {
 	seeds, _ := filepath.Glob(filepath.Join(goldenDir, "facts-*.json"))
 	for _, p := range seeds {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b, "/tls/0/versions/tls1_0")
-		f.Add(b, "/snmp/communities_accepted/0")
+		for _, ptr := range pointers {
+			f.Add(b, ptr)
+		}
 	}
+}
+
+func FuzzFactLine(f *testing.F) {
+	addGoldenFactsSeeds(f, "/tls/0/versions/tls1_0", "/snmp/communities_accepted/0")
 	f.Add([]byte(`{"a":[1,{"b":2}]}`), "/a/1/b")
 	f.Add([]byte("{\n\"a~b\": 1}"), "/a~0b")
 	f.Fuzz(func(t *testing.T, doc []byte, pointer string) {

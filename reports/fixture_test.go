@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
@@ -144,6 +145,18 @@ func fixtureRun() *Run {
 }
 
 // golden compares got with testdata/reports/name, rewriting it with -update.
+// writeGolden writes run in w's format, compares the bytes with the golden
+// file of the format's file name and returns them.
+func writeGolden(t *testing.T, w Writer, run *Run) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := w.Write(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, w.Filename(), buf.Bytes())
+	return buf.Bytes()
+}
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join(goldenDir, name)

@@ -8,14 +8,9 @@ import (
 )
 
 func TestJSONGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := (JSONWriter{}).Write(&buf, fixtureRun()); err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "findings.json", buf.Bytes())
-
+	raw := writeGolden(t, JSONWriter{}, fixtureRun())
 	var f Findings
-	if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
+	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatal(err)
 	}
 	if f.Summary.Devices != 4 || f.Summary.ByStatus["fail"] != 5 || f.Summary.ByStatus["waived"] != 1 ||
@@ -35,7 +30,7 @@ func TestJSONGolden(t *testing.T) {
 	if err := (JSONWriter{}).Write(&again, r); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+	if !bytes.Equal(raw, again.Bytes()) {
 		t.Error("findings.json depends on input order")
 	}
 }

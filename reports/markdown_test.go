@@ -11,11 +11,7 @@ import (
 )
 
 func TestMarkdownGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := (MarkdownWriter{}).Write(&buf, fixtureRun()); err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "summary.md", buf.Bytes())
+	writeGolden(t, MarkdownWriter{}, fixtureRun())
 }
 
 func TestMarkdownEscape(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports/sarifcheck"
 )
@@ -228,52 +229,43 @@ func TestBaselineThreeRuns(t *testing.T) {
 		}
 		return m
 	}
-	p1, _ := writeSARIF(t, withoutTLS(), SARIFOptions{})
-	prev1, _ := os.ReadFile(p1)
-
-	p2, log2 := writeSARIF(t, fixtureRun(), SARIFOptions{Baseline: prev1})
-	sarifcheck.Validate(t, p2)
-	s2 := states(log2)
-	if s2["MFP-TLS-001 /tls/0/versions/tls1_0"] != BaselineNew || s2["MFP-SNMP-001 /snmp/communities_accepted/0"] != BaselineUnchanged {
-		t.Errorf("run 2 states = %v", s2)
+	reworded := fixtureRun()
+	reworded.Results[0].Findings[0].Message = "TLS 1.0 is still accepted on port 443"
+	const tls10 = "MFP-TLS-001 /tls/0/versions/tls1_0"
+	// Each run takes the previous run's file as its baseline.
+	runs := []struct {
+		run      *Run
+		validate bool
+		want     map[string]string
+	}{
+		{withoutTLS(), false, nil},
+		{fixtureRun(), true, map[string]string{tls10: BaselineNew, "MFP-SNMP-001 /snmp/communities_accepted/0": BaselineUnchanged}},
+		{reworded, false, map[string]string{tls10: BaselineUpdated, "MFP-TLS-001 /tls/0/versions/tls1_1": BaselineUnchanged}},
+		{withoutTLS(), true, map[string]string{tls10: BaselineAbsent, "MFP-RUI-001 /remote_ui/login_mode": BaselineUnchanged}},
+		// A fixed finding is absent once, not forever.
+		{withoutTLS(), false, map[string]string{tls10: ""}},
 	}
-	prev2, _ := os.ReadFile(p2)
-
-	r3 := fixtureRun()
-	r3.Results[0].Findings[0].Message = "TLS 1.0 is still accepted on port 443"
-	p3, log3 := writeSARIF(t, r3, SARIFOptions{Baseline: prev2})
-	s3 := states(log3)
-	if s3["MFP-TLS-001 /tls/0/versions/tls1_0"] != BaselineUpdated || s3["MFP-TLS-001 /tls/0/versions/tls1_1"] != BaselineUnchanged {
-		t.Errorf("run 3 states = %v", s3)
-	}
-	prev3, _ := os.ReadFile(p3)
-
-	p4, log4 := writeSARIF(t, withoutTLS(), SARIFOptions{Baseline: prev3})
-	sarifcheck.Validate(t, p4)
-	s4 := states(log4)
-	if s4["MFP-TLS-001 /tls/0/versions/tls1_0"] != BaselineAbsent || s4["MFP-RUI-001 /remote_ui/login_mode"] != BaselineUnchanged {
-		t.Errorf("run 4 states = %v", s4)
-	}
-	for _, r := range log4.Runs[0].Results {
-		if r.BaselineState == "" {
-			t.Errorf("%s has no baselineState", r.RuleID)
+	var prev []byte
+	for i, r := range runs {
+		p, log := writeSARIF(t, r.run, SARIFOptions{Baseline: prev})
+		if r.validate {
+			sarifcheck.Validate(t, p)
 		}
+		got := states(log)
+		for key, want := range r.want {
+			if got[key] != want {
+				t.Errorf("run %d: %s state %q, want %q (all: %v)", i+1, key, got[key], want, got)
+			}
+		}
+		if prev != nil {
+			for _, res := range log.Runs[0].Results {
+				if res.BaselineState == "" {
+					t.Errorf("run %d: %s has no baselineState", i+1, res.RuleID)
+				}
+			}
+		}
+		prev = testfile.Read(t, p)
 	}
-
-	// A fixed finding is absent once, not forever.
-	_, log5 := writeSARIF(t, withoutTLS(), SARIFOptions{Baseline: mustRead(t, p4)})
-	if st := states(log5)["MFP-TLS-001 /tls/0/versions/tls1_0"]; st != "" {
-		t.Errorf("run 5: fixed finding reported again as %q", st)
-	}
-}
-
-func mustRead(t *testing.T, p string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func TestBaselineErrors(t *testing.T) {
@@ -295,11 +287,9 @@ func TestBaselineErrors(t *testing.T) {
 }
 
 func TestSemanticVersion(t *testing.T) {
-	for in, want := range map[string]string{"v1.2.3": "1.2.3", "1.0.0-rc.1": "1.0.0-rc.1", "dev": "0.0.0-dev", "": "0.0.0-unknown", "abc/def 1": "0.0.0-abc-def-1"} {
-		if got := semanticVersion(in); got != want {
-			t.Errorf("semanticVersion(%q) = %q, want %q", in, got, want)
-		}
-	}
+	checkMapping(t, "semanticVersion", semanticVersion, map[string]string{
+		"v1.2.3": "1.2.3", "1.0.0-rc.1": "1.0.0-rc.1", "dev": "0.0.0-dev", "": "0.0.0-unknown", "abc/def 1": "0.0.0-abc-def-1",
+	})
 }
 
 // A sparse run — nil device, a result for an unknown rule and address, no

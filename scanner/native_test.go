@@ -187,17 +187,23 @@ func TestNativeTimeoutIsFilteredAndRetried(t *testing.T) {
 		return blockUntilDone(ctx, address)
 	})
 	cfg := SweepConfig{TCPPorts: []int{80, 443}, Timeout: 20 * time.Millisecond, Retries: 2, EmitAll: true}
-	got, err := sweepAll(t, &Native{Dial: f.dial}, mustTargets(t, "192.0.2.1"), cfg)
-	if err != nil {
-		t.Fatalf("Sweep: %v", err)
+	// sweepHost sweeps one host with cfg, which must give its ports the states
+	// for 80 and 443.
+	sweepHost := func(f *fakeDialer, host, state80, state443 string) {
+		t.Helper()
+		got, err := sweepAll(t, &Native{Dial: f.dial}, mustTargets(t, host), cfg)
+		if err != nil {
+			t.Fatalf("Sweep %s: %v", host, err)
+		}
+		want := []facts.Port{
+			{Port: 80, Protocol: "tcp", State: state80, Service: "http"},
+			{Port: 443, Protocol: "tcp", State: state443, Service: "https"},
+		}
+		if len(got) != 1 || !slices.Equal(got[0].Ports, want) {
+			t.Fatalf("%s: results = %+v, want ports %+v", host, got, want)
+		}
 	}
-	want := []facts.Port{
-		{Port: 80, Protocol: "tcp", State: "closed", Service: "http"},
-		{Port: 443, Protocol: "tcp", State: "filtered", Service: "https"},
-	}
-	if len(got) != 1 || !slices.Equal(got[0].Ports, want) {
-		t.Fatalf("results = %+v, want ports %+v", got, want)
-	}
+	sweepHost(f, "192.0.2.1", "closed", "filtered")
 	if n := f.attempts["tcp/192.0.2.1:443"]; n != 3 {
 		t.Errorf("timed-out port tried %d times, want 3 (1 + 2 retries)", n)
 	}
@@ -207,23 +213,13 @@ func TestNativeTimeoutIsFilteredAndRetried(t *testing.T) {
 
 	// A host that answers nothing gets no retries: it costs one Timeout.
 	f = newFakeDialer(blockUntilDone)
-	got, err = sweepAll(t, &Native{Dial: f.dial}, mustTargets(t, "192.0.2.2"), cfg)
-	if err != nil {
-		t.Fatalf("Sweep silent host: %v", err)
-	}
-	wantSilent := []facts.Port{
-		{Port: 80, Protocol: "tcp", State: "filtered", Service: "http"},
-		{Port: 443, Protocol: "tcp", State: "filtered", Service: "https"},
-	}
-	if len(got) != 1 || !slices.Equal(got[0].Ports, wantSilent) {
-		t.Fatalf("silent host results = %+v, want %+v", got, wantSilent)
-	}
+	sweepHost(f, "192.0.2.2", "filtered", "filtered")
 	if len(f.order) != 2 {
 		t.Errorf("silent host got %d attempts, want 2 (no retries without a sign of life)", len(f.order))
 	}
 
 	// Without EmitAll a host with nothing open is not reported at all.
-	got, err = sweepAll(t, &Native{Dial: f.dial}, mustTargets(t, "192.0.2.1"), SweepConfig{TCPPorts: []int{80, 443}, Timeout: 10 * time.Millisecond, Retries: -1})
+	got, err := sweepAll(t, &Native{Dial: f.dial}, mustTargets(t, "192.0.2.1"), SweepConfig{TCPPorts: []int{80, 443}, Timeout: 10 * time.Millisecond, Retries: -1})
 	if err != nil || len(got) != 0 {
 		t.Errorf("silent host: results %+v, err %v; want none", got, err)
 	}

@@ -164,16 +164,7 @@ func (t *TargetSet) allSharded() iter.Seq[netip.Addr] {
 
 // inverse undoes index: inverse(index(i)) == i for i < n. Cycle walking
 // backwards through the inverse network retraces the forward walk.
-func (p permutation) inverse(v uint64) uint64 {
-	if p.n <= 1 {
-		return v
-	}
-	i := p.feistelInv(v)
-	for i >= p.n {
-		i = p.feistelInv(i)
-	}
-	return i
-}
+func (p permutation) inverse(v uint64) uint64 { return p.walk(v, p.feistelInv) }
 
 func (p permutation) feistelInv(x uint64) uint64 {
 	l, r := (x>>p.half)&p.mask, x&p.mask

@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -20,21 +19,11 @@ import (
 // loopback, answering the requests (request-*.bin) that snmpRequests built
 // with community "public" and ID 0x1234.
 func readSNMPFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "snmp", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return readFixture(t, "snmp", name)
 }
 
 func TestParseSNMPReply(t *testing.T) {
-	tests := []struct {
-		file    string
-		data    []byte
-		want    snmpReply
-		wantErr string
-	}{
+	runParseCases(t, "snmp", parseSNMPReply, []parseCase[snmpReply]{
 		{file: "v2c-public.bin", want: snmpReply{Version: gosnmp.Version2c, PDU: gosnmp.GetResponse, ID: 0x1234}},
 		{file: "v1-public.bin", want: snmpReply{Version: gosnmp.Version1, PDU: gosnmp.GetResponse, ID: 0x1234}},
 		{file: "v3-discovery.bin", want: snmpReply{Version: gosnmp.Version3, PDU: gosnmp.Report, ID: 0x1234}},
@@ -45,32 +34,7 @@ func TestParseSNMPReply(t *testing.T) {
 		{data: []byte("HTTP/1.1 200 OK\r\n\r\n"), wantErr: "parse snmp reply"},
 		{data: []byte{0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x02, 0x01, 0x01}, wantErr: "parse snmp reply"},
 		{data: make([]byte, maxSNMPDatagram+1), wantErr: "exceeds"},
-	}
-	for _, tt := range tests {
-		name := tt.file
-		if name == "" {
-			name = fmt.Sprintf("raw-%x", tt.data[:min(len(tt.data), 6)])
-		}
-		t.Run(name, func(t *testing.T) {
-			data := tt.data
-			if tt.file != "" {
-				data = readSNMPFixture(t, tt.file)
-			}
-			got, err := parseSNMPReply(data)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("parseSNMPReply: %v", err)
-			}
-			if got != tt.want {
-				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
-		})
-	}
+	})
 	// Truncations of a real reply must fail cleanly, never panic.
 	full := readSNMPFixture(t, "v3-discovery.bin")
 	for i := range full {

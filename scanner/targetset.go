@@ -215,15 +215,20 @@ func newPermutation(n, seed uint64) permutation {
 	return p
 }
 
-func (p permutation) index(i uint64) uint64 {
+func (p permutation) index(i uint64) uint64 { return p.walk(i, p.feistel) }
+
+// walk applies the Feistel network (or its inverse) until the value falls
+// inside [0, n): cycle walking turns the network's bijection on a power of
+// four into one on [0, n).
+func (p permutation) walk(x uint64, network func(uint64) uint64) uint64 {
 	if p.n <= 1 {
-		return i
+		return x
 	}
-	v := p.feistel(i)
-	for v >= p.n {
-		v = p.feistel(v)
+	x = network(x)
+	for x >= p.n {
+		x = network(x)
 	}
-	return v
+	return x
 }
 
 func (p permutation) feistel(x uint64) uint64 {

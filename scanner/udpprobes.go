@@ -78,29 +78,23 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 		if err != nil {
 			return udpExchange{}, err
 		}
-		return udpExchange{reqs: reqs, maxReply: maxSNMPDatagram, match: func(b []byte) bool {
-			r, err := parseSNMPReply(b)
-			return err == nil && r.ID == id
-		}}, nil
+		return udpExchange{reqs: reqs, maxReply: maxSNMPDatagram,
+			match: answers(parseSNMPReply, func(r snmpReply) bool { return r.ID == id })}, nil
 	case udpWSD:
 		id := newUUID()
-		return udpExchange{reqs: [][]byte{wsdProbeMessage(id)}, maxReply: maxDiscoveryDatagram, match: func(b []byte) bool {
-			r, err := parseWSDReply(b)
+		return udpExchange{reqs: [][]byte{wsdProbeMessage(id)}, maxReply: maxDiscoveryDatagram,
 			// A reply relating to another message is a stale answer.
-			return err == nil && (r.RelatesTo == "" || r.RelatesTo == id)
-		}, identify: func(b []byte) []facts.IdentityHint { return WSDHints(b, fmt.Sprintf("wsd:%d", u.Port)) }}, nil
+			match:    answers(parseWSDReply, func(r wsdReply) bool { return r.RelatesTo == "" || r.RelatesTo == id }),
+			identify: func(b []byte) []facts.IdentityHint { return WSDHints(b, fmt.Sprintf("wsd:%d", u.Port)) }}, nil
 	case udpSLP:
 		xid := uint16(randUint32())
-		return udpExchange{reqs: [][]byte{slpServiceRequest(xid)}, maxReply: maxDiscoveryDatagram, match: func(b []byte) bool {
-			r, err := parseSLPReply(b)
-			return err == nil && r.XID == xid
-		}, identify: func(b []byte) []facts.IdentityHint { return SLPHints(b, fmt.Sprintf("slp:%d", u.Port)) }}, nil
+		return udpExchange{reqs: [][]byte{slpServiceRequest(xid)}, maxReply: maxDiscoveryDatagram,
+			match:    answers(parseSLPReply, func(r slpReply) bool { return r.XID == xid }),
+			identify: func(b []byte) []facts.IdentityHint { return SLPHints(b, fmt.Sprintf("slp:%d", u.Port)) }}, nil
 	case udpMDNS:
 		id := uint16(randUint32())
-		return udpExchange{reqs: [][]byte{mdnsQuery(id)}, maxReply: maxMDNSDatagram, match: func(b []byte) bool {
-			r, err := ParseMDNSReply(b)
-			return err == nil && r.ID == id
-		}}, nil
+		return udpExchange{reqs: [][]byte{mdnsQuery(id)}, maxReply: maxMDNSDatagram,
+			match: answers(ParseMDNSReply, func(r MDNSReply) bool { return r.ID == id })}, nil
 	case udpTFTP:
 		return udpExchange{reqs: [][]byte{tftpReadRequest(tftpProbeName())}, maxReply: maxTFTPDatagram, anyPort: true,
 			match: func(b []byte) bool {
@@ -114,10 +108,7 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 		}
 		seq := randUint32()
 		return udpExchange{reqs: [][]byte{bjnpIdentityRequest(devType, seq)}, maxReply: maxBJNPDatagram,
-			match: func(b []byte) bool {
-				id, err := ParseBJNPReply(b)
-				return err == nil && id.DevType == devType
-			},
+			match: answers(ParseBJNPReply, func(id BJNPIdentity) bool { return id.DevType == devType }),
 			identify: func(b []byte) []facts.IdentityHint {
 				id, err := ParseBJNPReply(b)
 				if err != nil {
@@ -127,6 +118,15 @@ func newUDPExchange(u UDPProbe) (udpExchange, error) {
 			}}, nil
 	}
 	return udpExchange{}, fmt.Errorf("build udp probe: unsupported service %q", u.Service)
+}
+
+// answers matches a datagram that parse accepts and that ours says answers
+// this attempt (its ID, sequence or device type).
+func answers[R any](parse func([]byte) (R, error), ours func(R) bool) func([]byte) bool {
+	return func(b []byte) bool {
+		r, err := parse(b)
+		return err == nil && ours(r)
+	}
 }
 
 // maxDiscoveryDatagram caps what is read and parsed of one WSD or SLP

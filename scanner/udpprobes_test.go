@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // fixtureRelatesTo is the probe ID the testdata/wsd replies relate to.
@@ -25,21 +27,57 @@ const fixtureXID = 0x4d2e
 
 func readFixture(t testing.TB, dir, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", dir, name))
-	if err != nil {
-		t.Fatal(err)
+	return testfile.Read(t, filepath.Join("testdata", dir, name))
+}
+
+// parseCase is one row of a datagram parser's table: the input from
+// testdata/DIR/file or inline data, and the reply or an error substring.
+type parseCase[T any] struct {
+	name    string
+	file    string
+	data    []byte
+	want    T
+	wantErr string
+}
+
+// runParseCases runs parse over each case, its input read from
+// testdata/dir when the case names a file. A case without a name is named
+// after its file or the first bytes of its data.
+func runParseCases[T any](t *testing.T, dir string, parse func([]byte) (T, error), tests []parseCase[T]) {
+	t.Helper()
+	for _, tt := range tests {
+		name := tt.name
+		switch {
+		case name != "":
+		case tt.file != "":
+			name = tt.file
+		default:
+			name = fmt.Sprintf("raw-%x", tt.data[:min(len(tt.data), 6)])
+		}
+		t.Run(name, func(t *testing.T) {
+			data := tt.data
+			if tt.file != "" {
+				data = readFixture(t, dir, tt.file)
+			}
+			got, err := parse(data)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("parse %s: %v", name, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("reply mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
-	return b
 }
 
 func TestParseWSDReply(t *testing.T) {
-	tests := []struct {
-		name    string
-		file    string
-		data    string
-		want    wsdReply
-		wantErr string
-	}{
+	runParseCases(t, "wsd", parseWSDReply, []parseCase[wsdReply]{
 		{name: "2005 probe matches", file: "probematches-2005.xml", want: wsdReply{
 			Action: "ProbeMatches", RelatesTo: fixtureRelatesTo,
 			Matches: []wsdMatch{{
@@ -62,37 +100,16 @@ func TestParseWSDReply(t *testing.T) {
 		{name: "no match", file: "probematches-empty.xml", want: wsdReply{Action: "ProbeMatches", RelatesTo: fixtureRelatesTo}},
 		{name: "hello", file: "hello.xml", want: wsdReply{Action: "Hello"}},
 		{name: "addressing fault", file: "fault-addressing.xml", wantErr: "is not WS-Discovery"},
-		{name: "own probe reflected", data: string(wsdProbeMessage(fixtureRelatesTo)), wantErr: "Probe is a request"},
+		{name: "own probe reflected", data: wsdProbeMessage(fixtureRelatesTo), wantErr: "Probe is a request"},
 		{name: "empty", wantErr: "empty datagram"},
-		{name: "not xml", data: "HTTP/1.1 400 Bad Request\r\n\r\n", wantErr: "parse wsd reply"},
-		{name: "truncated", data: `<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Header>`, wantErr: "parse wsd reply"},
-		{name: "other root", data: `<Envelope xmlns="urn:other"><Header><Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Hello</Action></Header></Envelope>`, wantErr: "not a SOAP envelope"},
-		{name: "no action", data: `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body/></s:Envelope>`, wantErr: "is not WS-Discovery"},
-		{name: "entity expansion refused", data: `<?xml version="1.0"?><!DOCTYPE e [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>` +
-			`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><Action>&b;</Action></s:Header></s:Envelope>`, wantErr: "parse wsd reply"},
-		{name: "oversized", data: strings.Repeat(" ", maxDiscoveryDatagram+1), wantErr: "exceeds"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			data := []byte(tt.data)
-			if tt.file != "" {
-				data = readFixture(t, "wsd", tt.file)
-			}
-			got, err := parseWSDReply(data)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("parseWSDReply: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("reply mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+		{name: "not xml", data: []byte("HTTP/1.1 400 Bad Request\r\n\r\n"), wantErr: "parse wsd reply"},
+		{name: "truncated", data: []byte(`<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Header>`), wantErr: "parse wsd reply"},
+		{name: "other root", data: []byte(`<Envelope xmlns="urn:other"><Header><Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Hello</Action></Header></Envelope>`), wantErr: "not a SOAP envelope"},
+		{name: "no action", data: []byte(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body/></s:Envelope>`), wantErr: "is not WS-Discovery"},
+		{name: "entity expansion refused", data: []byte(`<?xml version="1.0"?><!DOCTYPE e [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>` +
+			`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><Action>&b;</Action></s:Header></s:Envelope>`), wantErr: "parse wsd reply"},
+		{name: "oversized", data: bytes.Repeat([]byte(" "), maxDiscoveryDatagram+1), wantErr: "exceeds"},
+	})
 }
 
 func TestWSDProbeMessage(t *testing.T) {
@@ -124,13 +141,7 @@ func TestSLPServiceRequest(t *testing.T) {
 }
 
 func TestParseSLPReply(t *testing.T) {
-	tests := []struct {
-		name    string
-		file    string
-		data    []byte
-		want    slpReply
-		wantErr string
-	}{
+	runParseCases(t, "slp", parseSLPReply, []parseCase[slpReply]{
 		{name: "printer url", file: "srvrply-printer.bin", want: slpReply{Function: slpSrvRply, XID: fixtureXID, Lang: "en",
 			URLs: []string{"service:printer:lpr://192.0.2.10/lp"}}},
 		{name: "two urls, auth block", file: "srvrply-two-auth.bin", want: slpReply{Function: slpSrvRply, XID: fixtureXID, Lang: "en",
@@ -151,28 +162,7 @@ func TestParseSLPReply(t *testing.T) {
 		{name: "url count lies", data: []byte{2, 2, 0, 0, 20, 0, 0, 0, 0, 0, 0, 1, 0, 2, 'e', 'n', 0, 0, 0xff, 0xff}, wantErr: "truncated"},
 		{name: "auth block too short", data: slpMsg(slpSrvRply, 1, []byte{0, 0, 0, 1, 0, 0, 1, 0, 1, 'x', 1, 0, 2, 0, 1}), wantErr: "authentication block"},
 		{name: "oversized", data: make([]byte, maxDiscoveryDatagram+1), wantErr: "exceeds"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			data := tt.data
-			if tt.file != "" {
-				data = readFixture(t, "slp", tt.file)
-			}
-			got, err := parseSLPReply(data)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("parseSLPReply: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("reply mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	})
 }
 
 // TestDiscoveryParsersTruncated cuts every fixture at every length: the

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,36 +34,11 @@ deny contains "never" if {
 		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out)
 	await(t, cmd, started, 60*time.Second, "evaluation", log)
 	terminate(t, cmd, 30*time.Second, log)
-	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
-	if err != nil {
-		t.Fatalf("nothing written after SIGTERM: %v", err)
-	}
-	var f struct {
-		Scan struct {
-			Incomplete bool `json:"incomplete"`
-		} `json:"scan"`
-		Results []struct {
-			RuleID  string   `json:"rule_id"`
-			Status  string   `json:"status"`
-			Reasons []string `json:"reasons"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := readFindings(t, out)
 	if !f.Scan.Incomplete {
 		t.Error("findings.json not marked incomplete")
 	}
-	n := 0
-	for _, r := range f.Results {
-		if r.RuleID == "ORG-FOREVER-001" {
-			n++
-			if r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "interrupted") {
-				t.Errorf("ORG-FOREVER-001 = %s %q, want review (interrupted)", r.Status, r.Reasons)
-			}
-		}
-	}
-	if n != 1 {
-		t.Errorf("%d results for ORG-FOREVER-001, want 1", n)
+	if r := onlyResult(t, f, "ORG-FOREVER-001"); r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "interrupted") {
+		t.Errorf("ORG-FOREVER-001 = %s %q, want review (interrupted)", r.Status, r.Reasons)
 	}
 }

@@ -71,10 +71,11 @@ func TestBrokenInputsStopBeforeTheFirstPacket(t *testing.T) {
 	noRuns := writeFile(t, dir, "empty.sarif", `{"version": "2.1.0", "runs": []}`)
 	wrongVersion := writeFile(t, dir, "old.sarif", `{"version": "1.0.0", "runs": [{}]}`)
 	base := []string{"scan", "127.0.0.1", "--ports", port, "--out", filepath.Join(dir, "out")}
-	cases := []struct {
+	type inputCase struct {
 		name string
 		args []string
-	}{
+	}
+	cases := []inputCase{
 		{"baseline not JSON", []string{"--baseline", notJSON}},
 		{"baseline not SARIF", []string{"--baseline", notSARIF}},
 		{"baseline without runs", []string{"--baseline", noRuns}},
@@ -88,24 +89,9 @@ func TestBrokenInputsStopBeforeTheFirstPacket(t *testing.T) {
 		{"exclude file FIFO", []string{"--exclude-file", fifo}},
 	}
 	if _, err := os.Stat("/dev/zero"); err == nil {
-		cases = append(cases,
-			struct {
-				name string
-				args []string
-			}{"baseline /dev/zero", []string{"--baseline", "/dev/zero"}},
-			struct {
-				name string
-				args []string
-			}{"attestations /dev/zero", []string{"--attestations", "/dev/zero"}},
-			struct {
-				name string
-				args []string
-			}{"communities /dev/zero", []string{"--snmp-communities", "/dev/zero"}},
-			struct {
-				name string
-				args []string
-			}{"waivers /dev/zero", []string{"--waivers", "/dev/zero"}},
-		)
+		for _, flag := range []string{"--baseline", "--attestations", "--snmp-communities", "--waivers"} {
+			cases = append(cases, inputCase{strings.TrimPrefix(flag, "--") + " /dev/zero", []string{flag, "/dev/zero"}})
+		}
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

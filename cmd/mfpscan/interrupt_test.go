@@ -2,14 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"math/rand/v2"
-	"net"
-	"net/netip"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // TestSIGTERMDuringCollectionIsIncomplete sends a real SIGTERM to mfpscan
@@ -20,58 +18,17 @@ import (
 func TestSIGTERMDuringCollectionIsIncomplete(t *testing.T) {
 	// 8080 is an HTTP port of the default port table, so the collector
 	// visits it; a loopback address of its own keeps it free.
-	var ln net.Listener
-	var err error
-	for range 10 {
-		a := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
-		if ln, err = net.Listen("tcp", net.JoinHostPort(a.String(), "8080")); err == nil {
-			break
-		}
-	}
+	firstByte := make(chan struct{})
+	ap, err := testnet.Tarpit(t, "8080", func() { close(firstByte) })
 	if err != nil {
 		t.Skipf("no free loopback address for port 8080: %v", err)
 	}
-	addr := netip.MustParseAddrPort(ln.Addr().String()).Addr().String()
-	firstByte := make(chan struct{})
-	var once sync.Once
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			go func() {
-				// Discovery connects and closes; the first byte written
-				// is a collector's request.
-				if n, _ := c.Read(make([]byte, 1)); n > 0 {
-					once.Do(func() { close(firstByte) })
-				}
-			}()
-		}
-	}()
+	addr := ap.Addr().String()
 
 	out := filepath.Join(t.TempDir(), "report")
 	cmd, started, log := startCLI(t, "scan", addr, "--ports", "8080", "--timeout", "20s", "--host-timeout", "60s", "--out", out, "--quiet")
 	awaitSweep(t, cmd, started, log)
-	select {
-	case <-firstByte:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("the HTTP collector never reached the device; log:\n%s", log)
-	}
+	await(t, cmd, firstByte, 30*time.Second, "the HTTP collector's request to the device", log)
 	terminate(t, cmd, 15*time.Second, log)
 	raw, err := os.ReadFile(filepath.Join(out, "results.sarif"))
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/internal/cliconfig"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // runCLI runs the command tree in-process and returns the exit code and the
@@ -42,23 +42,8 @@ func runCLIWith(t *testing.T, env cliconfig.Env, args ...string) (int, string, s
 // test can prove that nothing was sent.
 func countingListener(t *testing.T) (port string, accepted *atomic.Int64) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	accepted = &atomic.Int64{}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close()
-		}
-	}()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), accepted
+	addr, accepted := testnet.CountingListener(t)
+	return strconv.Itoa(addr.Port), accepted
 }
 
 func writeFile(t *testing.T, dir, name, body string) string {

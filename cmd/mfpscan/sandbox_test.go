@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,36 +82,11 @@ deny contains "ratio" if {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
-	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Summary struct {
-			CompiledFallbacks int `json:"compiled_fallbacks"`
-		} `json:"summary"`
-		Results []struct {
-			RuleID  string   `json:"rule_id"`
-			Status  string   `json:"status"`
-			Reasons []string `json:"reasons"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := readFindings(t, out)
 	if f.Summary.CompiledFallbacks != 1 {
 		t.Errorf("compiled_fallbacks = %d, want 1", f.Summary.CompiledFallbacks)
 	}
-	found := false
-	for _, r := range f.Results {
-		if r.RuleID == "ORG-DIV-001" {
-			found = true
-			if r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "divide by zero") {
-				t.Errorf("ORG-DIV-001 = %s %q, want review with the error", r.Status, r.Reasons)
-			}
-		}
-	}
-	if !found {
-		t.Error("no result for ORG-DIV-001")
+	if r := onlyResult(t, f, "ORG-DIV-001"); r.Status != "review" || !strings.Contains(strings.Join(r.Reasons, " "), "divide by zero") {
+		t.Errorf("ORG-DIV-001 = %s %q, want review with the error", r.Status, r.Reasons)
 	}
 }

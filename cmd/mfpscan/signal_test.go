@@ -13,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/policies"
+	"github.com/mfpscan/mfpscan/reports"
 )
 
 // TestMain lets the test binary act as the mfpscan command, so signal tests
@@ -109,6 +112,36 @@ func interrupt(t *testing.T, cmd *exec.Cmd, sig os.Signal, d time.Duration, log 
 	}
 }
 
+// readFindings decodes the findings.json mfpscan wrote into out.
+func readFindings(t *testing.T, out string) reports.Findings {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
+	if err != nil {
+		t.Fatalf("no findings.json: %v", err)
+	}
+	var f reports.Findings
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("findings.json: %v", err)
+	}
+	return f
+}
+
+// onlyResult returns the one result of rule id, failing unless there is
+// exactly one.
+func onlyResult(t *testing.T, f reports.Findings, id string) policies.Result {
+	t.Helper()
+	var got []policies.Result
+	for _, r := range f.Results {
+		if r.RuleID == id {
+			got = append(got, r)
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d results for %s, want 1", len(got), id)
+	}
+	return got[0]
+}
+
 func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 	t.Helper()
 	done := make(chan error, 1)
@@ -145,17 +178,8 @@ func TestSIGINTWritesPartialResults(t *testing.T) {
 	cmd, started, stderr := startCLI(t, "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
 	awaitSweep(t, cmd, started, stderr)
 	interrupt(t, cmd, syscall.SIGINT, 20*time.Second, stderr)
-	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
-	if err != nil {
-		t.Fatalf("no findings.json after SIGINT: %v", err)
-	}
-	var f struct {
-		Scan struct {
-			Incomplete bool `json:"incomplete"`
-		} `json:"scan"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil || !f.Scan.Incomplete {
-		t.Fatalf("findings.json not marked incomplete (err %v)", err)
+	if !readFindings(t, out).Scan.Incomplete {
+		t.Fatal("findings.json not marked incomplete")
 	}
 	for _, name := range []string{"results.sarif", "report.html"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {

@@ -173,16 +173,16 @@ func (e *Entry) set(key, value string) error {
 		*dst = &b
 		return nil
 	}
-	switch key {
-	case "match":
-		e.Match = value
-	case "wireless_security":
-		e.WirelessSecurity = value
-	case "notes":
-		e.Notes = value
-	default:
+	textField := map[string]*string{
+		"match":             &e.Match,
+		"wireless_security": &e.WirelessSecurity,
+		"notes":             &e.Notes,
+	}
+	dst, ok := textField[key]
+	if !ok {
 		return fmt.Errorf("unknown column %q", key)
 	}
+	*dst = value
 	return nil
 }
 

@@ -76,11 +76,7 @@ func assertNoSecrets(t *testing.T, fx *fixture) {
 }
 
 func TestNoOptInSendsNothing(t *testing.T) {
-	srv, hits := fakeCanon(t, false, map[string]bool{AccountSystemManagerDefault: true})
-	ftp := startFTP(t, true, false)
-	port := serverPort(t, srv)
-	fx := newFixture(false, []facts.HTTPService{mfService(port, false)},
-		map[int]string{port: collectors.RoleHTTP, ftp.port(): collectors.RoleFTP})
+	fx, hits, ftp, _ := mfWithFTP(t, false, map[string]bool{AccountSystemManagerDefault: true}, true)
 
 	st := New().Analyse(context.Background(), fx.env, fx.target, fx.doc)
 
@@ -119,11 +115,7 @@ func TestNotPrinterSkipped(t *testing.T) {
 }
 
 func TestMFDefaultAccepted(t *testing.T) {
-	srv, hits := fakeCanon(t, false, map[string]bool{AccountSystemManagerDefault: true})
-	ftp := startFTP(t, true, false)
-	port := serverPort(t, srv)
-	fx := newFixture(true, []facts.HTTPService{mfService(port, false)},
-		map[int]string{port: collectors.RoleHTTP, ftp.port(): collectors.RoleFTP})
+	fx, hits, ftp, port := mfWithFTP(t, true, map[string]bool{AccountSystemManagerDefault: true}, true)
 
 	st := New().Analyse(context.Background(), fx.env, fx.target, fx.doc)
 
@@ -156,11 +148,7 @@ func TestMFDefaultAccepted(t *testing.T) {
 }
 
 func TestMFNothingAccepted(t *testing.T) {
-	srv, hits := fakeCanon(t, false, nil)
-	ftp := startFTP(t, false, false)
-	port := serverPort(t, srv)
-	fx := newFixture(true, []facts.HTTPService{mfService(port, false)},
-		map[int]string{port: collectors.RoleHTTP, ftp.port(): collectors.RoleFTP})
+	fx, hits, ftp, _ := mfWithFTP(t, true, nil, false)
 
 	New().Analyse(context.Background(), fx.env, fx.target, fx.doc)
 

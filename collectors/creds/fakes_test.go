@@ -293,6 +293,18 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// mfWithFTP is an MF device: its Remote UI on plain HTTP at port, accepting
+// the accounts in accept, beside an FTP server that lets anonymous in or not.
+func mfWithFTP(t *testing.T, optIn bool, accept map[string]bool, anonymous bool) (fx *fixture, hits *counter, ftp *fakeFTP, port int) {
+	t.Helper()
+	srv, hits := fakeCanon(t, false, accept)
+	ftp = startFTP(t, anonymous, false)
+	port = serverPort(t, srv)
+	fx = newFixture(optIn, []facts.HTTPService{mfService(port, false)},
+		map[int]string{port: collectors.RoleHTTP, ftp.port(): collectors.RoleFTP})
+	return fx, hits, ftp, port
+}
+
 func mfService(port int, tls bool) facts.HTTPService {
 	return facts.HTTPService{
 		Port: port, TLS: tls, Status: facts.StatusOK, StatusCode: 200, CanonRemoteUI: true,

@@ -55,19 +55,17 @@ func loginRequest(f formKind, smsPath string, userField bool) (string, string) {
 			v.Set("username", defaultAdminUser)
 		}
 		v.Set("password", defaultAdminPassword)
-	case formMFSysMgr:
+	case formMFSysMgr, formMFBlank:
 		path = "/checkLogin.cgi"
 		v.Set("iToken", "")
 		v.Set("i0012", "1")
-		v.Set("i0014", defaultSystemManagerID)
-		v.Set("i0016", defaultSystemManagerPIN)
-	case formMFBlank:
 		// CVE-2018-12049: with no System Manager PIN set, the System
-		// Manager mode opens with an empty PIN.
-		path = "/checkLogin.cgi"
-		v.Set("iToken", "")
-		v.Set("i0012", "1")
+		// Manager mode opens with an empty PIN and no ID.
 		v.Set("i0016", "")
+		if f == formMFSysMgr {
+			v.Set("i0014", defaultSystemManagerID)
+			v.Set("i0016", defaultSystemManagerPIN)
+		}
 	case formMeapSMS:
 		path = smsPath
 		v.Set("password", defaultMeapSMSPassword)

@@ -140,17 +140,23 @@ func TestStrictDecodingCatchesMisspeltFields(t *testing.T) {
 	}
 }
 
+// jobSpec is the spec of a Job, standalone or a CronJob's template, or nil
+// for any other object.
+func jobSpec(o object) *batchv1.JobSpec {
+	switch v := o.obj.(type) {
+	case *batchv1.Job:
+		return &v.Spec
+	case *batchv1.CronJob:
+		return &v.Spec.JobTemplate.Spec
+	}
+	return nil
+}
+
 // shardJobs are the Indexed Jobs, standalone or in a CronJob.
 func shardJobs(objs []object) map[string]*batchv1.JobSpec {
 	out := map[string]*batchv1.JobSpec{}
 	for _, o := range objs {
-		var spec *batchv1.JobSpec
-		switch v := o.obj.(type) {
-		case *batchv1.Job:
-			spec = &v.Spec
-		case *batchv1.CronJob:
-			spec = &v.Spec.JobTemplate.Spec
-		}
+		spec := jobSpec(o)
 		if spec != nil && spec.CompletionMode != nil && *spec.CompletionMode == batchv1.IndexedCompletion {
 			out[o.file] = spec
 		}
@@ -181,13 +187,7 @@ func TestShardCountMatchesCompletions(t *testing.T) {
 		}
 	}
 	for _, o := range objs {
-		var spec *batchv1.JobSpec
-		switch v := o.obj.(type) {
-		case *batchv1.Job:
-			spec = &v.Spec
-		case *batchv1.CronJob:
-			spec = &v.Spec.JobTemplate.Spec
-		}
+		spec := jobSpec(o)
 		if spec == nil || len(spec.Template.Spec.Containers) == 0 || spec.Template.Spec.Containers[0].Args[0] != "merge" {
 			continue
 		}

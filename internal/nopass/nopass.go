@@ -9,6 +9,7 @@
 package nopass
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -23,6 +24,24 @@ type Statuses map[string]string
 
 // Eval evaluates one facts document.
 type Eval func(doc []byte) (Statuses, error)
+
+// EvalWith makes an Eval of an engine's JSON evaluation; status names each
+// result's rule and status. Generic because the results' type lives in the
+// policies package, which this one cannot import.
+func EvalWith[R any](ctx context.Context, evaluate func(context.Context, []byte) ([]R, error), status func(R) (rule, status string)) Eval {
+	return func(doc []byte) (Statuses, error) {
+		rs, err := evaluate(ctx, doc)
+		if err != nil {
+			return nil, err
+		}
+		st := Statuses{}
+		for _, r := range rs {
+			rule, s := status(r)
+			st[rule] = s
+		}
+		return st, nil
+	}
+}
 
 // Variant is a facts document with less knowledge than the original.
 type Variant struct {

@@ -8,9 +8,11 @@ package testnet
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -54,22 +56,92 @@ func (d *LoopbackDialer) Dials() []string {
 // closing the connection when handle returns.
 func Serve(t testing.TB, addr string, handle func(net.Conn)) *net.TCPAddr {
 	t.Helper()
+	return accept(t, addr, func(c net.Conn) {
+		go func() {
+			defer c.Close()
+			handle(c)
+		}()
+	})
+}
+
+// CountingListener accepts on a loopback port until the test ends, counting
+// and closing every connection, so a test can prove that nothing was sent.
+// The count is raised before the next accept, so once the client is done a
+// zero count means no connection arrived.
+func CountingListener(t testing.TB) (*net.TCPAddr, *atomic.Int64) {
+	t.Helper()
+	accepted := &atomic.Int64{}
+	addr := accept(t, "127.0.0.1:0", func(c net.Conn) {
+		accepted.Add(1)
+		c.Close()
+	})
+	return addr, accepted
+}
+
+// accept listens on addr until the test ends and passes each connection to
+// take in the accepting goroutine.
+func accept(t testing.TB, addr string, take func(net.Conn)) *net.TCPAddr {
+	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("listen %s: %v", addr, err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
+	go acceptLoop(ln, take)
 	return ln.Addr().(*net.TCPAddr)
+}
+
+// acceptLoop hands each connection to take until ln is closed.
+func acceptLoop(ln net.Listener, take func(net.Conn)) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		take(c)
+	}
+}
+
+// Tarpit is a device that accepts and never answers, on a loopback address
+// of its own (random in 127.30-89.x.y, so a fixed port such as 8080 is free
+// there) at port ("0" for any). The first byte a client sends calls onData,
+// once: for discovery, which connects and closes, that is a collector's
+// request. Connections stay open until the test ends.
+func Tarpit(t testing.TB, port string, onData func()) (netip.AddrPort, error) {
+	t.Helper()
+	var ln net.Listener
+	var err error
+	for range 10 {
+		a := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
+		if ln, err = net.Listen("tcp", net.JoinHostPort(a.String(), port)); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("listen on a loopback address of its own: %w", err)
+	}
+	var conns sync.WaitGroup
+	var mu sync.Mutex
+	var open []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range open {
+			c.Close()
+		}
+		mu.Unlock()
+		conns.Wait()
+	})
+	var once sync.Once
+	go acceptLoop(ln, func(c net.Conn) {
+		mu.Lock()
+		open = append(open, c)
+		mu.Unlock()
+		conns.Go(func() {
+			if n, _ := c.Read(make([]byte, 1)); n > 0 {
+				once.Do(onData)
+			}
+		})
+	})
+	return netip.MustParseAddrPort(ln.Addr().String()), nil
 }

@@ -12,8 +12,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -63,13 +65,18 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func loadMfpscan(dir, resultPath string) (toolRun, error) {
-	t := toolRun{name: "mfpscan", devices: map[string]factcount.Device{}}
+// newToolRun starts a tool's run with its measurement read from
+// resultPath and no devices yet.
+func newToolRun(name, resultPath string) (toolRun, error) {
 	res, err := measure.Read(resultPath)
+	return toolRun{name: name, res: res, devices: map[string]factcount.Device{}}, err
+}
+
+func loadMfpscan(dir, resultPath string) (toolRun, error) {
+	t, err := newToolRun("mfpscan", resultPath)
 	if err != nil {
 		return t, err
 	}
-	t.res = res
 	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return t, fmt.Errorf("list facts: %w", err)
@@ -84,10 +91,11 @@ func loadMfpscan(dir, resultPath string) (toolRun, error) {
 	return t, nil
 }
 
-func countFile(path string, count func(io.Reader) (factcount.Device, error)) (factcount.Device, error) {
+func countFile[T any](path string, count func(io.Reader) (T, error)) (T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return factcount.Device{}, fmt.Errorf("open facts: %w", err)
+		var zero T
+		return zero, fmt.Errorf("count: %w", err)
 	}
 	defer f.Close()
 	d, err := count(f)
@@ -98,20 +106,13 @@ func countFile(path string, count func(io.Reader) (factcount.Device, error)) (fa
 }
 
 func loadNmap(path, resultPath string) (toolRun, error) {
-	t := toolRun{name: "nmap", devices: map[string]factcount.Device{}}
-	res, err := measure.Read(resultPath)
+	t, err := newToolRun("nmap", resultPath)
 	if err != nil {
 		return t, err
 	}
-	t.res = res
-	f, err := os.Open(path)
+	ds, err := countFile(path, factcount.CountNmapXML)
 	if err != nil {
-		return t, fmt.Errorf("open nmap xml: %w", err)
-	}
-	defer f.Close()
-	ds, err := factcount.CountNmapXML(f)
-	if err != nil {
-		return t, fmt.Errorf("count %s: %w", path, err)
+		return t, err
 	}
 	for _, d := range ds {
 		t.devices[d.Address] = d
@@ -232,13 +233,8 @@ func verdict(ok bool) string {
 }
 
 func categoryLine(cats map[string]int, devices int) string {
-	keys := make([]string, 0, len(cats))
-	for k := range cats {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
+	parts := make([]string, 0, len(cats))
+	for _, k := range slices.Sorted(maps.Keys(cats)) {
 		parts = append(parts, fmt.Sprintf("%s %.1f", k, perDevice(cats[k], devices)))
 	}
 	return strings.Join(parts, ", ")

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
@@ -130,17 +130,9 @@ func startProfile(path string) (stop func(), err error) {
 }
 
 func readCapped(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	raw, err := inputfile.Read(path, maxInput)
 	if err != nil {
-		return nil, fmt.Errorf("open input: %w", err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxInput+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(raw) > maxInput {
-		return nil, fmt.Errorf("read %s: larger than %d bytes", path, maxInput)
+		return nil, fmt.Errorf("read input: %w", err)
 	}
 	return raw, nil
 }

@@ -109,16 +109,21 @@ func sorted(v []uint16) []uint16 {
 	return slices.Compact(v)
 }
 
-func readJSON(path string, v any) error {
+func readJSON(path string, v any) error { return readFile(path, v, json.Unmarshal) }
+
+func readFile(path string, v any, unmarshal func([]byte, any) error) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
-	if err := json.Unmarshal(b, v); err != nil {
+	if err := unmarshal(b, v); err != nil {
 		return fmt.Errorf("parse %s: %w", path, err)
 	}
 	return nil
 }
+
+// versionKeys maps the tools' protocol names to the facts' version keys.
+var versionKeys = map[string]string{"SSLv3": "ssl3", "TLSv1.0": "tls1_0", "TLSv1.1": "tls1_1", "TLSv1.2": "tls1_2", "TLSv1.3": "tls1_3"}
 
 func readSSLScan(path string) (suites, error) {
 	var doc struct {
@@ -127,21 +132,16 @@ func readSSLScan(path string) (suites, error) {
 			ID         string `xml:"id,attr"`
 		} `xml:"ssltest>cipher"`
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+	if err := readFile(path, &doc, xml.Unmarshal); err != nil {
+		return nil, err
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
-	}
-	keys := map[string]string{"SSLv3": "ssl3", "TLSv1.0": "tls1_0", "TLSv1.1": "tls1_1", "TLSv1.2": "tls1_2", "TLSv1.3": "tls1_3"}
 	out := suites{}
 	for _, c := range doc.Ciphers {
 		id, err := strconv.ParseUint(strings.TrimPrefix(c.ID, "0x"), 16, 16)
 		if err != nil {
 			return nil, fmt.Errorf("sslscan cipher id %q: %w", c.ID, err)
 		}
-		out[keys[c.SSLVersion]] = append(out[keys[c.SSLVersion]], uint16(id))
+		out[versionKeys[c.SSLVersion]] = append(out[versionKeys[c.SSLVersion]], uint16(id))
 	}
 	return out, nil
 }
@@ -164,12 +164,8 @@ func readNmap(path string) (suites, error) {
 			Tables []nmapTable `xml:"table"`
 		} `xml:"host>ports>port>script"`
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
+	if err := readFile(path, &doc, xml.Unmarshal); err != nil {
+		return nil, err
 	}
 	byName := map[string]uint16{}
 	for id := range uint32(0x10000) {
@@ -177,7 +173,6 @@ func readNmap(path string) (suites, error) {
 			byName[n] = uint16(id)
 		}
 	}
-	keys := map[string]string{"SSLv3": "ssl3", "TLSv1.0": "tls1_0", "TLSv1.1": "tls1_1", "TLSv1.2": "tls1_2", "TLSv1.3": "tls1_3"}
 	out := suites{}
 	for _, s := range doc.Scripts {
 		if s.ID != "ssl-enum-ciphers" {
@@ -198,7 +193,7 @@ func readNmap(path string) (suites, error) {
 						if !ok {
 							return nil, fmt.Errorf("nmap suite %q has no IANA id here", e.Value)
 						}
-						out[keys[v.Key]] = append(out[keys[v.Key]], id)
+						out[versionKeys[v.Key]] = append(out[versionKeys[v.Key]], id)
 					}
 				}
 			}

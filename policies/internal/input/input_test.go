@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // inputFixture is 50 documents from `gen -n 50 -seed 7` (bench/policies/gen).
@@ -80,24 +81,8 @@ func checkAny(t testing.TB, name string, x any) {
 	checkSame(t, name, x, func() (ast.Value, error) { return anyInputValue(x) })
 }
 
-func loadDocs(t testing.TB, path string) []*facts.Device {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read documents: %v", err)
-	}
-	var docs []*facts.Device
-	if err := json.Unmarshal(raw, &docs); err != nil {
-		t.Fatalf("decode documents: %v", err)
-	}
-	if len(docs) == 0 {
-		t.Fatalf("%s holds no documents", path)
-	}
-	return docs
-}
-
 func TestInputValueGeneratedDocuments(t *testing.T) {
-	docs := loadDocs(t, inputFixture)
+	docs := testfile.Devices(t, inputFixture)
 	if len(docs) != 50 {
 		t.Fatalf("fixture holds %d documents, want 50", len(docs))
 	}
@@ -108,7 +93,7 @@ func TestInputValueGeneratedDocuments(t *testing.T) {
 
 func TestInputValueDeviceEdgeCases(t *testing.T) {
 	zone := time.FixedZone("IST", 5*3600+30*60)
-	full := loadDocs(t, inputFixture)[0]
+	full := testfile.Devices(t, inputFixture)[0]
 	cases := map[string]*facts.Device{
 		"nil device":   nil,
 		"empty device": {},
@@ -321,7 +306,7 @@ func deepList(n int) *cyclic {
 // TestInputValueIndependent checks that two conversions share no mutable
 // container: changing one result must not show in the other.
 func TestInputValueIndependent(t *testing.T) {
-	dev := loadDocs(t, inputFixture)[1]
+	dev := testfile.Devices(t, inputFixture)[1]
 	a, err := Value(dev)
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +330,7 @@ func TestInputValueIndependent(t *testing.T) {
 // TestInputValueConcurrent runs conversions in parallel (plan cache and
 // encoder pool under -race) and checks every result.
 func TestInputValueConcurrent(t *testing.T) {
-	docs := loadDocs(t, inputFixture)
+	docs := testfile.Devices(t, inputFixture)
 	want := make([]ast.Value, len(docs))
 	for i, dev := range docs {
 		v, err := jsonInputValue(dev)
@@ -407,27 +392,22 @@ func benchDocs(b *testing.B) []*facts.Device {
 	if path == "" {
 		path = filepath.FromSlash(inputFixture)
 	}
-	return loadDocs(b, path)
+	return testfile.Devices(b, path)
 }
 
-func BenchmarkInputValue(b *testing.B) {
+// benchConvert times convert over the benchmark documents, round robin.
+func benchConvert(b *testing.B, convert func(*facts.Device) (ast.Value, error)) {
 	docs := benchDocs(b)
 	b.ReportAllocs()
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := Value(docs[i%len(docs)]); err != nil {
+		if _, err := convert(docs[i%len(docs)]); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
+
+func BenchmarkInputValue(b *testing.B) { benchConvert(b, Value) }
 
 func BenchmarkInputValueJSON(b *testing.B) {
-	docs := benchDocs(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		if _, err := jsonInputValue(docs[i%len(docs)]); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchConvert(b, func(d *facts.Device) (ast.Value, error) { return jsonInputValue(d) })
 }

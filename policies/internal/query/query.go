@@ -249,10 +249,16 @@ func (plan Plan) Decode(t *ast.Term) ([][3][]*ast.Term, error) {
 	if !ok || slots.Len() != plan.Slots {
 		return nil, fmt.Errorf("query returned %v, want %d slots", wrap.Elem(0), plan.Slots)
 	}
-	out := make([][3][]*ast.Term, len(plan.Sets))
+	return decodeSets(plan, slots, setAt)
+}
+
+// decodeSets reads each rule's three sets out of the slots with at: the
+// plan's layout is the same whichever evaluator filled the slots.
+func decodeSets[S, E any](plan Plan, slots S, at func(S, Loc) ([]E, error)) ([][3][]E, error) {
+	out := make([][3][]E, len(plan.Sets))
 	for i, locs := range plan.Sets {
 		for k, loc := range locs {
-			elems, err := setAt(slots, loc)
+			elems, err := at(slots, loc)
 			if err != nil {
 				return nil, err
 			}
@@ -304,17 +310,7 @@ func (plan Plan) DecodeJSON(slots []any) ([][3][]any, error) {
 	if len(slots) != plan.Slots {
 		return nil, fmt.Errorf("compiled result: %d slots, want %d", len(slots), plan.Slots)
 	}
-	out := make([][3][]any, len(plan.Sets))
-	for i, locs := range plan.Sets {
-		for k, loc := range locs {
-			elems, err := jsonSetAt(slots, loc)
-			if err != nil {
-				return nil, err
-			}
-			out[i][k] = elems
-		}
-	}
-	return out, nil
+	return decodeSets(plan, slots, jsonSetAt)
 }
 
 // jsonSetAt is setAt for the compiled result, where sets arrive as arrays.

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func TestCountFacts(t *testing.T) {
@@ -156,16 +158,7 @@ func TestCapturedOutputs(t *testing.T) {
 
 func countFile(t *testing.T, name string) Device {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	d, err := CountFacts(f)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return d
+	return testfile.Parse(t, filepath.Join("testdata", name), CountFacts)
 }
 
 func FuzzCountFacts(f *testing.F) {

@@ -3,7 +3,6 @@ package portset
 import (
 	"io"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func key(a string, p int) Key { return Key{Addr: netip.MustParseAddr(a), Port: p} }
@@ -137,16 +137,7 @@ func TestCapturedRun(t *testing.T) {
 
 func mustParse(t *testing.T, name string, parse func(r io.Reader) (Set, error)) Set {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s, err := parse(f)
-	if err != nil {
-		t.Fatalf("parse %s: %v", name, err)
-	}
-	return s
+	return testfile.Parse(t, filepath.Join("testdata", name), parse)
 }
 
 func keyEqual(a, b Key) bool { return a == b }

@@ -1,0 +1,52 @@
+// Package testfile loads the test data files that tests of several packages
+// share, failing the test (not returning an error) when one is missing or
+// malformed, so a test never runs on data it did not get.
+package testfile
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/mfpscan/mfpscan/facts"
+)
+
+// Read returns the file's bytes.
+func Read(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Parse opens path and reads it with parse, failing on either error.
+func Parse[T any](t testing.TB, path string, parse func(io.Reader) (T, error)) T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, err := parse(f)
+	if err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	return v
+}
+
+// Devices decodes a JSON array of facts documents; an empty array fails
+// too, as a test over no documents would check nothing.
+func Devices(t testing.TB, path string) []*facts.Device {
+	t.Helper()
+	var docs []*facts.Device
+	if err := json.Unmarshal(Read(t, path), &docs); err != nil {
+		t.Fatalf("decode documents %s: %v", path, err)
+	}
+	if len(docs) == 0 {
+		t.Fatalf("%s holds no documents", path)
+	}
+	return docs
+}
