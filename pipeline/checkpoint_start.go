@@ -38,6 +38,14 @@ type checkpoint struct {
 // Temporary files a killed run left behind are removed in every case.
 func startCheckpoint(cfg Config, now time.Time) (*checkpoint, error) {
 	dir := cfg.OutDir
+	if dir == StdoutOut {
+		// Streaming to standard output leaves no directory to journal in:
+		// such a run cannot be resumed, and says so up front.
+		if cfg.Resume {
+			return nil, Usagef("--resume needs the output directory of the interrupted scan, not --out -")
+		}
+		return &checkpoint{startedAt: now}, nil
+	}
 	prev, readErr := readJournal(dir)
 	if cfg.Resume {
 		return resumeCheckpoint(cfg, prev, readErr)

@@ -189,3 +189,20 @@ func snapshot(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// A run streamed to standard output has no directory to journal in: it
+// starts without a journal (nothing is created in a directory named "-"),
+// and --resume of it is a usage error.
+func TestCheckpointStdout(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cp, err := startCheckpoint(Config{OutDir: StdoutOut}, checkpointClock)
+	if err != nil || cp.j != nil {
+		t.Fatalf("startCheckpoint(--out -) = %+v, %v; want no journal, no error", cp, err)
+	}
+	if _, err := os.Stat(StdoutOut); !os.IsNotExist(err) {
+		t.Errorf("a %q directory was created: %v", StdoutOut, err)
+	}
+	if _, err := startCheckpoint(Config{OutDir: StdoutOut, Resume: true}, checkpointClock); !usage.Is(err) {
+		t.Errorf("--resume with --out - = %v, want a usage error", err)
+	}
+}
