@@ -56,20 +56,26 @@ func startLab(t *testing.T) lab.Config {
 	return lab.Config{}
 }
 
-// writeConfigMaps writes each ConfigMap's keys where the pods mount them.
+// writeConfigMaps writes each ConfigMap's keys where the pods mount them;
+// the paths the config file names move with them.
 func writeConfigMaps(t *testing.T, objs []object, etc string) {
 	t.Helper()
-	dirs := map[string]string{"mfpscan-policy": "policy", "mfpscan-waivers": "waivers", "mfpscan-data": "data"}
+	dirs := map[string]string{"mfpscan-config": "config", "mfpscan-policy": "policy", "mfpscan-waivers": "waivers", "mfpscan-data": "data"}
 	for _, o := range objs {
 		cm, ok := o.obj.(*corev1.ConfigMap)
 		if !ok {
 			continue
 		}
-		dir := filepath.Join(etc, dirs[cm.Name])
+		sub, ok := dirs[cm.Name]
+		if !ok {
+			t.Fatalf("ConfigMap %s: the test does not know where it is mounted", cm.Name)
+		}
+		dir := filepath.Join(etc, sub)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		for k, v := range cm.Data {
+			v = strings.ReplaceAll(v, "/etc/mfpscan", etc)
 			if err := os.WriteFile(filepath.Join(dir, k), []byte(v), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -136,9 +142,16 @@ func TestShardsMergeEqualsOneRun(t *testing.T) {
 	// The lab serves its ports shifted and answers at once on loopback.
 	extra := []string{"--lab-port-offset", fmt.Sprint(lc.PortOffset), "--rate", "5000", "--timeout", "1s", "--host-timeout", "30s"}
 	n := int(*shardJob.Spec.Completions)
-	var env []string
+	var env, configEnv []string
 	for _, e := range c.Env {
-		env = append(env, e.Name+"="+e.Value)
+		v := strings.ReplaceAll(e.Value, "/etc/mfpscan", etc)
+		env = append(env, e.Name+"="+v)
+		if e.Name == "MFPSCAN_CONFIG" {
+			configEnv = append(configEnv, e.Name+"="+v)
+		}
+	}
+	if configEnv == nil {
+		t.Fatal("the shard pods read no MFPSCAN_CONFIG")
 	}
 	procs := make([]*exec.Cmd, n)
 	outs := make([]*strings.Builder, n)
@@ -162,7 +175,8 @@ func TestShardsMergeEqualsOneRun(t *testing.T) {
 			single[i] = "--out=" + filepath.Join(tmp, "single")
 		}
 	}
-	if out, err := run(t, bin, nil, append(single, extra...)...).CombinedOutput(); err != nil {
+	// The unsharded run reads the same config, without the shard count.
+	if out, err := run(t, bin, configEnv, append(single, extra...)...).CombinedOutput(); err != nil {
 		t.Fatalf("unsharded scan: %v\n%s", err, out)
 	}
 	for k, p := range procs {
@@ -171,7 +185,11 @@ func TestShardsMergeEqualsOneRun(t *testing.T) {
 		}
 	}
 	mc := mergeJob.Spec.Template.Spec.Containers[0]
-	if out, err := run(t, bin, nil, localArgs(t, mc.Args, runs, etc, lc)...).CombinedOutput(); err != nil {
+	var mergeEnv []string
+	for _, e := range mc.Env {
+		mergeEnv = append(mergeEnv, e.Name+"="+strings.ReplaceAll(e.Value, "/etc/mfpscan", etc))
+	}
+	if out, err := run(t, bin, mergeEnv, localArgs(t, mc.Args, runs, etc, lc)...).CombinedOutput(); err != nil {
 		t.Fatalf("merge: %v\n%s", err, out)
 	}
 
@@ -203,9 +221,12 @@ func TestShardsMergeEqualsOneRun(t *testing.T) {
 			}
 		}
 	}
-	// The merged SARIF must be what code scanning accepts.
-	if _, err := os.Stat(filepath.Join(runs, "merged", "results.sarif")); err != nil {
-		t.Fatalf("merged SARIF: %v", err)
+	// The merge takes its formats from the config file alone: the HTML
+	// report shows the file was read.
+	for _, name := range []string{"results.sarif", "report.html"} {
+		if _, err := os.Stat(filepath.Join(runs, "merged", name)); err != nil {
+			t.Errorf("merged %s: %v", name, err)
+		}
 	}
 }
 
