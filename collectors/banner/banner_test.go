@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -17,17 +16,15 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 const testdataDir = "../../testdata/banners"
 
 func seed(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataDir, name))
-	if err != nil {
-		t.Fatalf("read seed: %v", err)
-	}
-	return b
+	return testfile.Read(t, filepath.Join(testdataDir, name))
 }
 
 // fakeService listens on 127.0.0.1:0, writes greeting on accept (and reply
@@ -183,12 +180,7 @@ func TestCollectTelnetAndSilent(t *testing.T) {
 }
 
 func TestCollectRefusedAndNone(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := testnet.FreePort(t, "tcp")
 	out, st := run(t, collectors.Options{}, map[int]string{port: collectors.RoleFTP})
 	if st.Status != facts.StatusRefused || len(out.Banners) != 1 || out.Banners[0].Status != facts.StatusRefused {
 		t.Errorf("status %+v banners %+v, want refused", st, out.Banners)

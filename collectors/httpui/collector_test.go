@@ -61,6 +61,16 @@ func collectOne(t *testing.T, roles map[int]string) (facts.Device, facts.Collect
 	return doc, st
 }
 
+// collectService collects the one HTTP server srv, which must answer.
+func collectService(t *testing.T, srv *httptest.Server) (facts.Device, facts.HTTPService) {
+	t.Helper()
+	doc, st := collectOne(t, map[int]string{portOf(t, srv): collectors.RoleHTTP})
+	if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
+		t.Fatalf("status %+v, %d services", st, len(doc.HTTP))
+	}
+	return doc, doc.HTTP[0]
+}
+
 func TestCollectLoginVariants(t *testing.T) {
 	tests := []struct {
 		file, server string
@@ -81,12 +91,7 @@ func TestCollectLoginVariants(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			srv := httptest.NewServer(serveFile(t, tt.server, tt.file))
 			defer srv.Close()
-			port := portOf(t, srv)
-			doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
-			if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
-				t.Fatalf("status %+v, services %d", st, len(doc.HTTP))
-			}
-			s := doc.HTTP[0]
+			_, s := collectService(t, srv)
 			if s.LoginMode != tt.mode || s.CanonRemoteUI != tt.canon || s.StatusCode != 200 || s.Server != tt.server {
 				t.Errorf("got mode %q canon %v code %d server %q", s.LoginMode, s.CanonRemoteUI, s.StatusCode, s.Server)
 			}
@@ -215,12 +220,7 @@ func TestCollectStatuses(t *testing.T) {
 	if st.Status != facts.StatusClosed || st.Reason == "" {
 		t.Errorf("no ports: %+v", st)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port := testnet.FreePort(t, "tcp")
 	doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
 	if st.Status != facts.StatusRefused || doc.HTTP[0].Status != facts.StatusRefused {
 		t.Errorf("refused: %+v %+v", st, doc.HTTP)
@@ -375,12 +375,7 @@ func TestCollectDeviceInfoFirmware(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	port := portOf(t, srv)
-	doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
-	if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
-		t.Fatalf("status %+v, %d services", st, len(doc.HTTP))
-	}
-	svc := doc.HTTP[0]
+	doc, svc := collectService(t, srv)
 	if svc.DeviceFirmware != "03.07" || svc.DeviceFirmwarePath != "/portal_top.html" {
 		t.Errorf("device firmware %q from %q, want 03.07 from /portal_top.html", svc.DeviceFirmware, svc.DeviceFirmwarePath)
 	}
@@ -413,12 +408,7 @@ func TestCollectProbeRecords(t *testing.T) {
 	defer canon.Close()
 	other := httptest.NewServer(serveFile(t, "nginx", "nginx_welcome.html"))
 	defer other.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	closed := testnet.FreePort(t, "tcp")
 	cp, op := portOf(t, canon), portOf(t, other)
 	doc, _ := collectOne(t, map[int]string{cp: collectors.RoleHTTP, op: collectors.RoleHTTP, closed: collectors.RoleHTTP})
 	got := probeOutcomes(doc, "http")

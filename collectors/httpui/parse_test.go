@@ -9,15 +9,12 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func readPage(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "http", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
+	return testfile.Read(t, filepath.Join("..", "..", "testdata", "http", name))
 }
 
 func TestParseTitle(t *testing.T) {

@@ -23,16 +23,6 @@ import (
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 func start(t *testing.T, name string, env []string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
@@ -66,7 +56,7 @@ func ippevePrinter(t *testing.T) int {
 	bus := filepath.Join(dir, "bus")
 	start(t, "dbus-daemon", nil, "--session", "--nofork", "--address=unix:path="+bus)
 	waitFor(t, func() bool { _, err := os.Stat(bus); return err == nil })
-	port := freePort(t)
+	port := testnet.FreePort(t, "tcp")
 	spool := filepath.Join(dir, "spool")
 	if err := os.Mkdir(spool, 0o700); err != nil {
 		t.Fatal(err)
@@ -137,7 +127,7 @@ func TestCollectStatuses(t *testing.T) {
 	if st.Status != facts.StatusClosed {
 		t.Errorf("no ports: %+v", st)
 	}
-	port := freePort(t)
+	port := testnet.FreePort(t, "tcp")
 	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
 		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
 		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleIPPS}}}

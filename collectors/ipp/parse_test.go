@@ -2,7 +2,6 @@ package ipp
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,15 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func readBin(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ipp", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
+	return testfile.Read(t, filepath.Join("..", "..", "testdata", "ipp", name))
 }
 
 func TestParseAttributes(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gosnmp/gosnmp"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 const testdataDir = "../../testdata/snmp"
@@ -158,11 +160,7 @@ func TestDecodeCaptured(t *testing.T) {
 
 func readSeed(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataDir, name))
-	if err != nil {
-		t.Fatalf("read seed: %v", err)
-	}
-	return b
+	return testfile.Read(t, filepath.Join(testdataDir, name))
 }
 
 func FuzzSanitize(f *testing.F) {

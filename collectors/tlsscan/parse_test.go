@@ -7,20 +7,17 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func readDER(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "tls", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
+	return testfile.Read(t, filepath.Join("..", "..", "testdata", "tls", name))
 }
 
 // fixtureNow lies inside every fixture certificate's validity (the shortest,

@@ -98,12 +98,7 @@ func TestScanGoServers(t *testing.T) {
 }
 
 func TestCollectStatuses(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port := testnet.FreePort(t, "tcp")
 	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
 		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
 		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleHTTPS}}}
@@ -208,12 +203,7 @@ func opensslServer(t *testing.T, args ...string) int {
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(t, key)}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port := testnet.FreePort(t, "tcp")
 	all := append([]string{"s_server", "-accept", "127.0.0.1:" + strconv.Itoa(port), "-cert", certFile, "-key", keyFile, "-quiet", "-naccept", "100000"}, args...)
 	cmd := exec.Command("openssl", all...)
 	cmd.Stdin = nil

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"net"
+	"strconv"
 	"testing"
 )
 
@@ -45,4 +46,18 @@ func TestServeAndDial(t *testing.T) {
 	if got := d.Dials(); len(got) != 1 || got[0] != addr.String() {
 		t.Errorf("Dials() = %v, want [%s]", got, addr)
 	}
+}
+
+func TestFreePort(t *testing.T) {
+	tcp := FreePort(t, "tcp")
+	if c, err := NewLoopbackDialer(t).DialContext(context.Background(), "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp))); err == nil {
+		c.Close()
+		t.Errorf("dial of free tcp port %d connected, want refused", tcp)
+	}
+	udp := FreePort(t, "udp")
+	pc, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(udp)))
+	if err != nil {
+		t.Fatalf("free udp port %d cannot be bound again: %v", udp, err)
+	}
+	pc.Close()
 }
