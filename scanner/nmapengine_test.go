@@ -15,6 +15,7 @@ import (
 	"github.com/Ullaakut/nmap/v3"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
@@ -114,7 +115,7 @@ func TestNmapMatchesNativeOnLoopback(t *testing.T) {
 	const host = "127.79.1.1"
 	open1, _ := listen(t, host+":0")
 	open2, _ := listen(t, host+":0")
-	closed := freePortOn(t, host)
+	closed := testnet.FreePortOn(t, "tcp", host)
 	// A responder on the real SNMP port, so nmap sends its SNMP payload.
 	pc, err := net.ListenPacket("udp", host+":161")
 	if err != nil {
@@ -152,17 +153,6 @@ func TestNmapCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error = %v, want context.Canceled", err)
 	}
-}
-
-func freePortOn(t *testing.T, host string) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", host+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return p
 }
 
 // serveSNMP answers v1/v2c GETs with a listed community and v3 discovery.

@@ -13,6 +13,7 @@ import (
 	"github.com/gosnmp/gosnmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // The replies in testdata/snmp were captured from net-snmp's snmpd 5.9.3 on
@@ -154,12 +155,7 @@ func TestNativeSNMPProbe(t *testing.T) {
 }
 
 func TestNativeSNMPClosedPort(t *testing.T) {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	pc.Close()
+	port := testnet.FreePort(t, "udp")
 	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: port, Service: "snmp", Communities: []string{"public"}}},
 		Timeout: 20 * time.Second, MinTimeout: -1, Retries: -1, EmitAll: true}
 	start := time.Now()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 func TestTFTPReadRequestAndReply(t *testing.T) {
@@ -118,7 +119,7 @@ func TestNativeTFTPClosedPort(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("ICMP errors on unconnected sockets are read on Linux only")
 	}
-	port := freeUDPPort(t)
+	port := testnet.FreePort(t, "udp")
 	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: port, Service: udpTFTP}}, Timeout: 5 * time.Second, Retries: -1, EmitAll: true}
 	start := time.Now()
 	got, err := sweepAll(t, NewNative(), mustTargets(t, "127.0.0.1"), cfg)
