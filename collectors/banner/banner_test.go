@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -21,11 +20,6 @@ import (
 )
 
 const testdataDir = "../../testdata/banners"
-
-func seed(t testing.TB, name string) []byte {
-	t.Helper()
-	return testfile.Read(t, filepath.Join(testdataDir, name))
-}
 
 // fakeService listens on 127.0.0.1:0, writes greeting on accept (and reply
 // after the first bytes received, if set) and records what the client sent.
@@ -105,7 +99,7 @@ func run(t *testing.T, opts collectors.Options, roles map[int]string) (*facts.De
 }
 
 func TestCollectFTPCanon(t *testing.T) {
-	ftp := newFake(t, seed(t, "ftp-canon-iradv.txt"), []byte("221 Goodbye.\r\n"))
+	ftp := newFake(t, testfile.Testdata(t, "banners", "ftp-canon-iradv.txt"), []byte("221 Goodbye.\r\n"))
 	out, st := run(t, collectors.Options{}, map[int]string{ftp.port(): collectors.RoleFTP})
 	if st.Status != facts.StatusOK {
 		t.Fatalf("status = %+v", st)
@@ -149,7 +143,7 @@ func TestCollectPrintPortsConnectOnly(t *testing.T) {
 }
 
 func TestCollectPJLOptIn(t *testing.T) {
-	raw := newFake(t, nil, seed(t, "pjl-canon-mf.txt"))
+	raw := newFake(t, nil, testfile.Testdata(t, "banners", "pjl-canon-mf.txt"))
 	out, st := run(t, collectors.Options{ProbePJL: true}, map[int]string{raw.port(): collectors.RoleRaw})
 	if st.Status != facts.StatusOK {
 		t.Fatalf("status = %+v", st)
@@ -164,7 +158,7 @@ func TestCollectPJLOptIn(t *testing.T) {
 }
 
 func TestCollectTelnetAndSilent(t *testing.T) {
-	telnet := newFake(t, seed(t, "telnet-iac.txt"), nil)
+	telnet := newFake(t, testfile.Testdata(t, "banners", "telnet-iac.txt"), nil)
 	silent := newFake(t, nil, nil) // accepts, says nothing
 	out, _ := run(t, collectors.Options{}, map[int]string{telnet.port(): collectors.RoleTelnet, silent.port(): collectors.RoleSMTP})
 	byPort := map[int]facts.Banner{}

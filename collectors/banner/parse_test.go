@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func TestHintsFromCapturedBanners(t *testing.T) {
@@ -35,7 +37,7 @@ func TestHintsFromCapturedBanners(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			raw := seed(t, tt.file)
+			raw := testfile.Testdata(t, "banners", tt.file)
 			text := CleanText(raw)
 			if tt.service == "pjl" {
 				id, ok := ParsePJLID(raw)
@@ -108,7 +110,7 @@ func FuzzParseBanner(f *testing.F) {
 		f.Fatalf("read testdata: %v", err)
 	}
 	for _, e := range entries {
-		f.Add(seed(f, e.Name()), strings.SplitN(e.Name(), "-", 2)[0])
+		f.Add(testfile.Testdata(f, "banners", e.Name()), strings.SplitN(e.Name(), "-", 2)[0])
 	}
 	f.Fuzz(func(t *testing.T, raw []byte, service string) {
 		text := CleanText(StripTelnet(raw))

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
@@ -44,7 +45,7 @@ func target(roles map[int]string) *collectors.Target {
 }
 
 func serveFile(t *testing.T, server, file string) http.HandlerFunc {
-	body := readPage(t, file)
+	body := testfile.Testdata(t, "http", file)
 	return func(w http.ResponseWriter, r *http.Request) {
 		if server != "" {
 			w.Header().Set("Server", server)

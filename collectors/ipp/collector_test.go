@@ -19,6 +19,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
@@ -138,7 +139,7 @@ func TestCollectStatuses(t *testing.T) {
 }
 
 func TestCollectFallsBackToRoot(t *testing.T) {
-	resp := readBin(t, "synthetic_canon_mf743.bin")
+	resp := testfile.Testdata(t, "ipp", "synthetic_canon_mf743.bin")
 	var ops []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
