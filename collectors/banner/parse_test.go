@@ -128,3 +128,27 @@ func FuzzParseBanner(f *testing.F) {
 		}
 	})
 }
+
+// Every vendor the banner pattern can match has a name, whatever its case
+// in the banner.
+func TestVendorOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"220 KONICA MINOLTA FTP server ready": "Konica Minolta",
+		"220 xerox ftp":                       "Xerox",
+		"220 Brother FTP":                     "Brother",
+		"@PJL INFO ID LEXMARK":                "Lexmark",
+		"220 HP Color LaserJet MFP":           "HP",
+		"220 JetDirect FTP Server":            "HP",
+		"220 Sharp":                           "Sharp",
+		"220 vsFTPd 3.0.3":                    "",
+	} {
+		if got := vendorOf(in); got != want {
+			t.Errorf("vendorOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, alt := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(rePrinterVend.String(), `(?i)\b(`), `)\b`), "|") {
+		if vendorOf(alt) == "" {
+			t.Errorf("vendorOf(%q) has no name for a vendor the pattern matches", alt)
+		}
+	}
+}
