@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"net/netip"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
@@ -88,11 +88,7 @@ func (f *fakeService) got(t *testing.T) string {
 func run(t *testing.T, opts collectors.Options, roles map[int]string) (*facts.Device, facts.CollectorStatus) {
 	t.Helper()
 	opts.Timeout = 500 * time.Millisecond
-	var ports []facts.Port
-	for p := range roles {
-		ports = append(ports, facts.Port{Port: p, Protocol: "tcp", State: "open"})
-	}
-	target := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"), Ports: ports, Roles: collectors.Roles{TCP: roles}}
+	target := collectortest.Target(roles)
 	env := &collectors.Env{Dialer: collectors.NewDialer(opts.Timeout, 4), Options: opts, Log: slog.New(slog.DiscardHandler)}
 	out := &facts.Device{}
 	return out, New().Collect(context.Background(), env, target, out)

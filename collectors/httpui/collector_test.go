@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"slices"
 	"strconv"
 	"sync"
@@ -16,14 +15,11 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 )
-
-func newEnv(t *testing.T) *collectors.Env {
-	return &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 2 * time.Second}}
-}
 
 func portOf(t *testing.T, srv *httptest.Server) int {
 	t.Helper()
@@ -33,15 +29,6 @@ func portOf(t *testing.T, srv *httptest.Server) int {
 	}
 	n, _ := strconv.Atoi(p)
 	return n
-}
-
-func target(roles map[int]string) *collectors.Target {
-	t := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"), Roles: collectors.Roles{TCP: roles}}
-	for p := range roles {
-		t.Ports = append(t.Ports, facts.Port{Port: p, Protocol: "tcp", State: "open"})
-	}
-	slices.SortFunc(t.Ports, func(a, b facts.Port) int { return a.Port - b.Port })
-	return t
 }
 
 func serveFile(t *testing.T, server, file string) http.HandlerFunc {
@@ -58,7 +45,7 @@ func serveFile(t *testing.T, server, file string) http.HandlerFunc {
 func collectOne(t *testing.T, roles map[int]string) (facts.Device, facts.CollectorStatus) {
 	t.Helper()
 	var doc facts.Device
-	st := New().Collect(context.Background(), newEnv(t), target(roles), &doc)
+	st := New().Collect(context.Background(), collectortest.Env(t, 2*time.Second), collectortest.Target(roles), &doc)
 	return doc, st
 }
 

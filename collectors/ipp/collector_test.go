@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
@@ -82,12 +83,8 @@ func ippevePrinter(t *testing.T) int {
 }
 
 func collectRole(t *testing.T, port int, role string) (facts.Device, facts.CollectorStatus) {
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{port: role}}}
-	env := &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 5 * time.Second}}
 	var doc facts.Device
-	st := New().Collect(context.Background(), env, tgt, &doc)
+	st := New().Collect(context.Background(), collectortest.Env(t, 5*time.Second), collectortest.Target(map[int]string{port: role}), &doc)
 	if st.Status != facts.StatusOK || len(doc.IPP) != 1 {
 		t.Fatalf("status %+v ipp %+v", st, doc.IPP)
 	}
@@ -122,16 +119,14 @@ func TestCollectIppeveprinter(t *testing.T) {
 }
 
 func TestCollectStatuses(t *testing.T) {
-	env := &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 2 * time.Second}}
+	env := collectortest.Env(t, 2*time.Second)
 	var doc facts.Device
 	st := New().Collect(context.Background(), env, &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1")}, &doc)
 	if st.Status != facts.StatusClosed {
 		t.Errorf("no ports: %+v", st)
 	}
 	port := testnet.FreePort(t, "tcp")
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleIPPS}}}
+	tgt := collectortest.Target(map[int]string{port: collectors.RoleIPPS})
 	st = New().Collect(context.Background(), env, tgt, &doc)
 	if st.Status != facts.StatusRefused || len(doc.IPP) != 1 || doc.IPP[0].Status != facts.StatusRefused {
 		t.Errorf("refused: %+v %+v", st, doc.IPP)

@@ -22,14 +22,13 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
-func testEnv(t *testing.T) *collectors.Env {
-	return &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 5 * time.Second}}
-}
+func testEnv(t *testing.T) *collectors.Env { return collectortest.Env(t, 5*time.Second) }
 
 func testKeyPair(t *testing.T, cn string) (tls.Certificate, []byte, *rsa.PrivateKey) {
 	t.Helper()
@@ -99,9 +98,7 @@ func TestScanGoServers(t *testing.T) {
 
 func TestCollectStatuses(t *testing.T) {
 	port := testnet.FreePort(t, "tcp")
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleHTTPS}}}
+	tgt := collectortest.Target(map[int]string{port: collectors.RoleHTTPS})
 	var doc facts.Device
 	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status != facts.StatusRefused || len(doc.TLS) != 1 || len(doc.TLS[0].Versions) != 0 {
@@ -353,9 +350,7 @@ func TestCollectIPPRole(t *testing.T) {
 	}()
 	plainPort := plain.Addr().(*net.TCPAddr).Port
 	tlsPort := goServer(t, tls.VersionTLS12, tls.VersionTLS13)
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: plainPort, Protocol: "tcp", State: "open"}, {Port: tlsPort, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{plainPort: collectors.RoleIPP, tlsPort: collectors.RoleIPP}}}
+	tgt := collectortest.Target(map[int]string{plainPort: collectors.RoleIPP, tlsPort: collectors.RoleIPP})
 	var doc facts.Device
 	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status != facts.StatusOK || len(doc.TLS) != 1 || doc.TLS[0].Port != tlsPort {
@@ -364,7 +359,7 @@ func TestCollectIPPRole(t *testing.T) {
 	if got := acceptedKeys(doc.TLS[0].Versions); !slices.Equal(got, []string{KeyTLS12, KeyTLS13}) {
 		t.Errorf("ipp tls versions %v", got)
 	}
-	tgt.Ports = tgt.Ports[:1]
+	tgt.Ports = slices.DeleteFunc(tgt.Ports, func(p facts.Port) bool { return p.Port != plainPort })
 	doc = facts.Device{}
 	st = New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status != facts.StatusSkipped || len(doc.TLS) != 0 {
