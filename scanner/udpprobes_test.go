@@ -213,24 +213,17 @@ func slpMsg(fn byte, xid uint16, body []byte) []byte {
 // nil means silence.
 func udpResponder(t *testing.T, reply func([]byte) []byte) int {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	go func() {
-		buf := make([]byte, 2048)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if out := reply(buf[:n]); out != nil {
-				_, _ = pc.WriteTo(out, from)
-			}
+	return udpResponderOn(t, "127.0.0.1:0", reply)
+}
+
+// udpResponderOn is udpResponder on addr (a loopback host:port).
+func udpResponderOn(t *testing.T, addr string, reply func([]byte) []byte) int {
+	t.Helper()
+	return testnet.ServeUDP(t, addr, func(pc net.PacketConn, req []byte, from net.Addr) {
+		if out := reply(req); out != nil {
+			_, _ = pc.WriteTo(out, from)
 		}
-	}()
-	return pc.LocalAddr().(*net.UDPAddr).Port
+	})
 }
 
 var messageIDRe = regexp.MustCompile(`<wsa:MessageID>([^<]+)</wsa:MessageID>`)

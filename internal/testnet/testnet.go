@@ -65,6 +65,30 @@ func Serve(t testing.TB, addr string, handle func(net.Conn)) *net.TCPAddr {
 	})
 }
 
+// ServeUDP listens for datagrams on addr (a loopback host:port, port 0 for
+// any) until the test ends and passes each to handle in turn, with the
+// socket to answer on. req is valid only during the call. It returns the
+// port.
+func ServeUDP(t testing.TB, addr string, handle func(pc net.PacketConn, req []byte, from net.Addr)) int {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		t.Fatalf("listen udp %s: %v", addr, err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			handle(pc, buf[:n], from)
+		}
+	}()
+	return int(netip.MustParseAddrPort(pc.LocalAddr().String()).Port())
+}
+
 // CountingListener accepts on a loopback port until the test ends, counting
 // and closing every connection, so a test can prove that nothing was sent.
 // The count is raised before the next accept, so once the client is done a

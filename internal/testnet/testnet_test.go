@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // fakeT records Errorf instead of failing the real test.
@@ -60,4 +61,24 @@ func TestFreePort(t *testing.T) {
 		t.Fatalf("free udp port %d cannot be bound again: %v", udp, err)
 	}
 	pc.Close()
+}
+
+func TestServeUDP(t *testing.T) {
+	port := ServeUDP(t, "127.0.0.1:0", func(pc net.PacketConn, req []byte, from net.Addr) {
+		_, _ = pc.WriteTo(append([]byte("re: "), req...), from)
+	})
+	c, err := NewLoopbackDialer(t).DialContext(context.Background(), "udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 64)
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != "re: ping" {
+		t.Errorf("answer %q, %v; want re: ping", buf[:n], err)
+	}
 }
