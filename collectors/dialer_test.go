@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"testing"
 	"time"
 
@@ -66,13 +67,8 @@ func TestDialerErrors(t *testing.T) {
 		t.Error("address without port accepted")
 	}
 	// A port nobody listens on: refused, and the slot is given back.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, err = d.DialContext(context.Background(), "tcp", addr)
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(testnet.FreePort(t, "tcp")))
+	_, err := d.DialContext(context.Background(), "tcp", addr)
 	if st, _ := Classify(err); st != "refused" {
 		t.Errorf("dial closed port: %v classified %s, want refused", err, st)
 	}

@@ -31,18 +31,6 @@ func listen(t *testing.T, addr string) (int, <-chan int64) {
 	return a.Port, sent
 }
 
-// freePort returns a loopback TCP port with no listener.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return p
-}
-
 func mustTargets(t *testing.T, specs ...string) *TargetSet {
 	t.Helper()
 	ts, err := ParseTargets(specs, nil, TargetOptions{})
@@ -72,7 +60,7 @@ func tcpPorts(ports ...int) []facts.Port {
 func TestNativeLoopbackOpenAndClosed(t *testing.T) {
 	p1, w1 := listen(t, "127.0.0.1:0")
 	p2, w2 := listen(t, "127.0.0.1:0")
-	closed := freePort(t)
+	closed := testnet.FreePort(t, "tcp")
 	cfg := SweepConfig{TCPPorts: []int{p1, closed, p2}, Timeout: 2 * time.Second, Seed: 1}
 	got, err := sweepAll(t, NewNative(), mustTargets(t, "127.0.0.1"), cfg)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
@@ -58,7 +59,7 @@ func filteredChild(t *testing.T) {
 		t.Fatalf("nft: %v: %s", err, out)
 	}
 	open, _ := listen(t, "127.79.8.1:0")
-	closed := freePortOn(t, "127.79.8.1")
+	closed := testnet.FreePortOn(t, "tcp", "127.79.8.1")
 	cfg := SweepConfig{
 		TCPPorts: []int{open, closed}, UDPProbes: []UDPProbe{SNMPProbe()},
 		Timeout: 200 * time.Millisecond, Retries: 1, EmitAll: true,

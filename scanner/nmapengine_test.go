@@ -3,7 +3,6 @@ package scanner
 import (
 	"context"
 	"errors"
-	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/Ullaakut/nmap/v3"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
@@ -114,14 +114,9 @@ func TestNmapMatchesNativeOnLoopback(t *testing.T) {
 	const host = "127.79.1.1"
 	open1, _ := listen(t, host+":0")
 	open2, _ := listen(t, host+":0")
-	closed := freePortOn(t, host)
+	closed := testnet.FreePortOn(t, "tcp", host)
 	// A responder on the real SNMP port, so nmap sends its SNMP payload.
-	pc, err := net.ListenPacket("udp", host+":161")
-	if err != nil {
-		t.Fatalf("bind udp/161 on %s: %v", host, err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	go serveSNMP(pc, []string{"public"})
+	udpResponderOn(t, host+":161", func(req []byte) []byte { return agentReply(req, []string{"public"}, true) })
 
 	cfg := SweepConfig{
 		TCPPorts: []int{open1, closed, open2}, UDPProbes: []UDPProbe{SNMPProbe()},
@@ -151,35 +146,5 @@ func TestNmapCancel(t *testing.T) {
 	err := (&Nmap{}).Sweep(ctx, mustTargets(t, "127.0.0.1"), SweepConfig{TCPPorts: []int{1}}, func(HostResult) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error = %v, want context.Canceled", err)
-	}
-}
-
-func freePortOn(t *testing.T, host string) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", host+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return p
-}
-
-// serveSNMP answers v1/v2c GETs with a listed community and v3 discovery.
-func serveSNMP(pc net.PacketConn, communities []string) { serveAgent(pc, communities, true) }
-
-// serveSNMPv1 answers v1/v2c GETs only, like an agent with v3 disabled.
-func serveSNMPv1(pc net.PacketConn, communities []string) { serveAgent(pc, communities, false) }
-
-func serveAgent(pc net.PacketConn, communities []string, v3 bool) {
-	buf := make([]byte, 4096)
-	for {
-		n, from, err := pc.ReadFrom(buf)
-		if err != nil {
-			return
-		}
-		if reply := agentReply(buf[:n], communities, v3); reply != nil {
-			_, _ = pc.WriteTo(reply, from)
-		}
 	}
 }

@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/gosnmp/gosnmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // The replies in testdata/snmp were captured from net-snmp's snmpd 5.9.3 on
@@ -77,17 +77,7 @@ func TestSNMPRequestsAreReadOnlyGets(t *testing.T) {
 // whose community is in communities, and v3 discovery when v3 is set.
 func snmpResponder(t *testing.T, communities []string, v3 bool) int {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	if v3 {
-		go serveSNMP(pc, communities)
-	} else {
-		go serveSNMPv1(pc, communities)
-	}
-	return pc.LocalAddr().(*net.UDPAddr).Port
+	return udpResponder(t, func(req []byte) []byte { return agentReply(req, communities, v3) })
 }
 
 func agentReply(req []byte, communities []string, v3 bool) []byte {
@@ -154,12 +144,7 @@ func TestNativeSNMPProbe(t *testing.T) {
 }
 
 func TestNativeSNMPClosedPort(t *testing.T) {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	pc.Close()
+	port := testnet.FreePort(t, "udp")
 	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: port, Service: "snmp", Communities: []string{"public"}}},
 		Timeout: 20 * time.Second, MinTimeout: -1, Retries: -1, EmitAll: true}
 	start := time.Now()

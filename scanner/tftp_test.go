@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 func TestTFTPReadRequestAndReply(t *testing.T) {
@@ -60,32 +61,20 @@ func FuzzParseTFTPReply(f *testing.F) {
 // port (its transfer ID), with "file not found". It records what it got.
 func tftpServer(t *testing.T) (int, chan []byte) {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
 	got := make(chan []byte, 8)
-	go func() {
-		buf := make([]byte, 1024)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			got <- slices.Clone(buf[:n])
-			if n < 2 || binary.BigEndian.Uint16(buf) != tftpRRQ {
-				continue
-			}
-			tid, err := net.ListenPacket("udp", "127.0.0.1:0")
-			if err != nil {
-				return
-			}
-			_, _ = tid.WriteTo([]byte("\x00\x05\x00\x01File not found\x00"), from)
-			tid.Close()
+	port := testnet.ServeUDP(t, "127.0.0.1:0", func(_ net.PacketConn, req []byte, from net.Addr) {
+		got <- slices.Clone(req)
+		if len(req) < 2 || binary.BigEndian.Uint16(req) != tftpRRQ {
+			return
 		}
-	}()
-	return pc.LocalAddr().(*net.UDPAddr).Port, got
+		tid, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return
+		}
+		_, _ = tid.WriteTo([]byte("\x00\x05\x00\x01File not found\x00"), from)
+		tid.Close()
+	})
+	return port, got
 }
 
 func TestNativeTFTPProbe(t *testing.T) {
@@ -118,7 +107,7 @@ func TestNativeTFTPClosedPort(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("ICMP errors on unconnected sockets are read on Linux only")
 	}
-	port := freeUDPPort(t)
+	port := testnet.FreePort(t, "udp")
 	cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: port, Service: udpTFTP}}, Timeout: 5 * time.Second, Retries: -1, EmitAll: true}
 	start := time.Now()
 	got, err := sweepAll(t, NewNative(), mustTargets(t, "127.0.0.1"), cfg)

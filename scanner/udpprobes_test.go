@@ -17,6 +17,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // fixtureRelatesTo is the probe ID the testdata/wsd replies relate to.
@@ -212,24 +213,17 @@ func slpMsg(fn byte, xid uint16, body []byte) []byte {
 // nil means silence.
 func udpResponder(t *testing.T, reply func([]byte) []byte) int {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	go func() {
-		buf := make([]byte, 2048)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if out := reply(buf[:n]); out != nil {
-				_, _ = pc.WriteTo(out, from)
-			}
+	return udpResponderOn(t, "127.0.0.1:0", reply)
+}
+
+// udpResponderOn is udpResponder on addr (a loopback host:port).
+func udpResponderOn(t *testing.T, addr string, reply func([]byte) []byte) int {
+	t.Helper()
+	return testnet.ServeUDP(t, addr, func(pc net.PacketConn, req []byte, from net.Addr) {
+		if out := reply(req); out != nil {
+			_, _ = pc.WriteTo(out, from)
 		}
-	}()
-	return pc.LocalAddr().(*net.UDPAddr).Port
+	})
 }
 
 var messageIDRe = regexp.MustCompile(`<wsa:MessageID>([^<]+)</wsa:MessageID>`)
@@ -309,7 +303,7 @@ func TestNativeDiscoveryDefaultEmit(t *testing.T) {
 	wsd := udpResponder(t, wsdAnswer(t))
 	slp := udpResponder(t, slpAnswer(t, 0))
 	silent := udpResponder(t, func([]byte) []byte { return nil })
-	closed := freeUDPPort(t)
+	closed := testnet.FreePort(t, "udp")
 	cfg := SweepConfig{
 		UDPProbes: []UDPProbe{{Port: wsd, Service: udpWSD}, {Port: slp, Service: udpSLP},
 			{Port: silent, Service: udpSLP}, {Port: closed, Service: udpWSD}},
@@ -331,7 +325,7 @@ func TestNativeDiscoveryDefaultEmit(t *testing.T) {
 
 func TestNativeDiscoveryClosedPort(t *testing.T) {
 	for _, svc := range []string{udpWSD, udpSLP} {
-		port := freeUDPPort(t)
+		port := testnet.FreePort(t, "udp")
 		cfg := SweepConfig{UDPProbes: []UDPProbe{{Port: port, Service: svc}}, Timeout: 2 * time.Second, Retries: -1, EmitAll: true}
 		got, err := sweepAll(t, NewNative(), mustTargets(t, "127.0.0.1"), cfg)
 		if err != nil {
@@ -349,17 +343,6 @@ func TestUnknownUDPProbeRejected(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `unsupported UDP probe "llmnr"`) {
 		t.Errorf("Sweep error = %v, want the unsupported probe named", err)
 	}
-}
-
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	pc.Close()
-	return port
 }
 
 // addDiscoverySeeds seeds a fuzz target with the testdata replies of dir.

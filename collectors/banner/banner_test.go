@@ -5,9 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"net/netip"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -16,19 +13,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 const testdataDir = "../../testdata/banners"
-
-func seed(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataDir, name))
-	if err != nil {
-		t.Fatalf("read seed: %v", err)
-	}
-	return b
-}
 
 // fakeService listens on 127.0.0.1:0, writes greeting on accept (and reply
 // after the first bytes received, if set) and records what the client sent.
@@ -97,18 +88,14 @@ func (f *fakeService) got(t *testing.T) string {
 func run(t *testing.T, opts collectors.Options, roles map[int]string) (*facts.Device, facts.CollectorStatus) {
 	t.Helper()
 	opts.Timeout = 500 * time.Millisecond
-	var ports []facts.Port
-	for p := range roles {
-		ports = append(ports, facts.Port{Port: p, Protocol: "tcp", State: "open"})
-	}
-	target := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"), Ports: ports, Roles: collectors.Roles{TCP: roles}}
+	target := collectortest.Target(roles)
 	env := &collectors.Env{Dialer: collectors.NewDialer(opts.Timeout, 4), Options: opts, Log: slog.New(slog.DiscardHandler)}
 	out := &facts.Device{}
 	return out, New().Collect(context.Background(), env, target, out)
 }
 
 func TestCollectFTPCanon(t *testing.T) {
-	ftp := newFake(t, seed(t, "ftp-canon-iradv.txt"), []byte("221 Goodbye.\r\n"))
+	ftp := newFake(t, testfile.Testdata(t, "banners", "ftp-canon-iradv.txt"), []byte("221 Goodbye.\r\n"))
 	out, st := run(t, collectors.Options{}, map[int]string{ftp.port(): collectors.RoleFTP})
 	if st.Status != facts.StatusOK {
 		t.Fatalf("status = %+v", st)
@@ -152,7 +139,7 @@ func TestCollectPrintPortsConnectOnly(t *testing.T) {
 }
 
 func TestCollectPJLOptIn(t *testing.T) {
-	raw := newFake(t, nil, seed(t, "pjl-canon-mf.txt"))
+	raw := newFake(t, nil, testfile.Testdata(t, "banners", "pjl-canon-mf.txt"))
 	out, st := run(t, collectors.Options{ProbePJL: true}, map[int]string{raw.port(): collectors.RoleRaw})
 	if st.Status != facts.StatusOK {
 		t.Fatalf("status = %+v", st)
@@ -167,7 +154,7 @@ func TestCollectPJLOptIn(t *testing.T) {
 }
 
 func TestCollectTelnetAndSilent(t *testing.T) {
-	telnet := newFake(t, seed(t, "telnet-iac.txt"), nil)
+	telnet := newFake(t, testfile.Testdata(t, "banners", "telnet-iac.txt"), nil)
 	silent := newFake(t, nil, nil) // accepts, says nothing
 	out, _ := run(t, collectors.Options{}, map[int]string{telnet.port(): collectors.RoleTelnet, silent.port(): collectors.RoleSMTP})
 	byPort := map[int]facts.Banner{}
@@ -183,12 +170,7 @@ func TestCollectTelnetAndSilent(t *testing.T) {
 }
 
 func TestCollectRefusedAndNone(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := testnet.FreePort(t, "tcp")
 	out, st := run(t, collectors.Options{}, map[int]string{port: collectors.RoleFTP})
 	if st.Status != facts.StatusRefused || len(out.Banners) != 1 || out.Banners[0].Status != facts.StatusRefused {
 		t.Errorf("status %+v banners %+v, want refused", st, out.Banners)

@@ -166,27 +166,22 @@ func Hints(service, text string) []Hint {
 	return nil
 }
 
+// vendorNames spells each vendor rePrinterVend matches, in any case, as the
+// facts name it; every HP product line means HP.
+var vendorNames = map[string]string{
+	"KONICA MINOLTA": "Konica Minolta", "XEROX": "Xerox", "RICOH": "Ricoh", "KYOCERA": "Kyocera",
+	"BROTHER": "Brother", "LEXMARK": "Lexmark", "SHARP": "Sharp", "EPSON": "Epson", "TOSHIBA": "Toshiba",
+	"JETDIRECT": "HP",
+}
+
 func vendorOf(s string) string {
 	m := rePrinterVend.FindStringSubmatch(s)
 	if m == nil {
 		return ""
 	}
-	switch v := strings.ToUpper(m[1]); {
-	case strings.HasPrefix(v, "HP"), v == "JETDIRECT":
+	v := strings.ToUpper(m[1])
+	if strings.HasPrefix(v, "HP") {
 		return "HP"
-	case v == "KONICA MINOLTA":
-		return "Konica Minolta"
-	case v == "RICOH":
-		return "Ricoh"
-	case v == "KYOCERA":
-		return "Kyocera"
-	case v == "SHARP":
-		return "Sharp"
-	case v == "EPSON":
-		return "Epson"
-	case v == "TOSHIBA":
-		return "Toshiba"
-	default:
-		return m[1][:1] + strings.ToLower(m[1][1:])
 	}
+	return vendorNames[v]
 }

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func TestHintsFromCapturedBanners(t *testing.T) {
@@ -35,7 +37,7 @@ func TestHintsFromCapturedBanners(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			raw := seed(t, tt.file)
+			raw := testfile.Testdata(t, "banners", tt.file)
 			text := CleanText(raw)
 			if tt.service == "pjl" {
 				id, ok := ParsePJLID(raw)
@@ -108,7 +110,7 @@ func FuzzParseBanner(f *testing.F) {
 		f.Fatalf("read testdata: %v", err)
 	}
 	for _, e := range entries {
-		f.Add(seed(f, e.Name()), strings.SplitN(e.Name(), "-", 2)[0])
+		f.Add(testfile.Testdata(f, "banners", e.Name()), strings.SplitN(e.Name(), "-", 2)[0])
 	}
 	f.Fuzz(func(t *testing.T, raw []byte, service string) {
 		text := CleanText(StripTelnet(raw))
@@ -125,4 +127,28 @@ func FuzzParseBanner(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every vendor the banner pattern can match has a name, whatever its case
+// in the banner.
+func TestVendorOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"220 KONICA MINOLTA FTP server ready": "Konica Minolta",
+		"220 xerox ftp":                       "Xerox",
+		"220 Brother FTP":                     "Brother",
+		"@PJL INFO ID LEXMARK":                "Lexmark",
+		"220 HP Color LaserJet MFP":           "HP",
+		"220 JetDirect FTP Server":            "HP",
+		"220 Sharp":                           "Sharp",
+		"220 vsFTPd 3.0.3":                    "",
+	} {
+		if got := vendorOf(in); got != want {
+			t.Errorf("vendorOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, alt := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(rePrinterVend.String(), `(?i)\b(`), `)\b`), "|") {
+		if vendorOf(alt) == "" {
+			t.Errorf("vendorOf(%q) has no name for a vendor the pattern matches", alt)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
 
+	"github.com/mfpscan/mfpscan/internal/testfmt"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
@@ -34,7 +35,7 @@ func wantAccepted(t *testing.T, doc *facts.Device, account string, want bool) {
 	t.Helper()
 	c := checkOf(t, doc, account)
 	if c.Status != facts.StatusOK || c.Accepted == nil || *c.Accepted != want {
-		t.Errorf("%s: status %s accepted %v reason %q, want ok accepted=%v", account, c.Status, ptr(c.Accepted), c.Reason, want)
+		t.Errorf("%s: status %s accepted %v reason %q, want ok accepted=%v", account, c.Status, testfmt.Bool(c.Accepted), c.Reason, want)
 	}
 }
 
@@ -42,18 +43,8 @@ func wantSkipped(t *testing.T, doc *facts.Device, account, reason string) {
 	t.Helper()
 	c := checkOf(t, doc, account)
 	if c.Status != facts.StatusSkipped || c.Accepted != nil || !strings.Contains(c.Reason, reason) {
-		t.Errorf("%s: status %s accepted %v reason %q, want skipped containing %q", account, c.Status, ptr(c.Accepted), c.Reason, reason)
+		t.Errorf("%s: status %s accepted %v reason %q, want skipped containing %q", account, c.Status, testfmt.Bool(c.Accepted), c.Reason, reason)
 	}
-}
-
-func ptr(b *bool) string {
-	if b == nil {
-		return "nil"
-	}
-	if *b {
-		return "true"
-	}
-	return "false"
 }
 
 // assertNoSecrets fails when a tried value shows up in the facts document
@@ -106,10 +97,10 @@ func TestNotPrinterSkipped(t *testing.T) {
 
 		if st.Status != facts.StatusSkipped || fx.doc.Credentials == nil || fx.doc.Credentials.Status != facts.StatusSkipped ||
 			!strings.Contains(fx.doc.Credentials.Reason, "printer") {
-			t.Errorf("is_printer %s: status %+v credentials %+v, want skipped (not a printer)", ptr(isPrinter), st, fx.doc.Credentials)
+			t.Errorf("is_printer %s: status %+v credentials %+v, want skipped (not a printer)", testfmt.Bool(isPrinter), st, fx.doc.Credentials)
 		}
 		if n := hits.total(); n != 0 {
-			t.Errorf("is_printer %s: server got %d requests", ptr(isPrinter), n)
+			t.Errorf("is_printer %s: server got %d requests", testfmt.Bool(isPrinter), n)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 )
 
@@ -261,10 +261,7 @@ func serverPort(t *testing.T, srv *httptest.Server) int {
 // newFixture builds a printer on 127.0.0.1 with the given HTTP facts and
 // open ports (port → role).
 func newFixture(optIn bool, services []facts.HTTPService, roles map[int]string) *fixture {
-	t := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"), Roles: collectors.Roles{TCP: roles}}
-	for p := range roles {
-		t.Ports = append(t.Ports, facts.Port{Port: p, Protocol: "tcp", State: "open"})
-	}
+	t := collectortest.Target(roles)
 	doc := &facts.Device{
 		SchemaVersion: facts.SchemaVersion,
 		Address:       "127.0.0.1",

@@ -11,21 +11,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func testdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
-}
+	"github.com/mfpscan/mfpscan/internal/testfile"
+)
 
 // readCaptured turns a raw HTTP response file into the judge's input.
 func readCaptured(t testing.TB, name, requestPath string) LoginResponse {
 	t.Helper()
-	raw := testdata(t, filepath.Join("creds", name))
+	raw := testfile.Testdata(t, "creds", name)
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)
@@ -150,7 +143,7 @@ func TestParseFTPReply(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := []byte(tt.in)
 			if strings.HasPrefix(tt.in, "@") {
-				in = testdata(t, filepath.Join("creds", tt.in[1:]))
+				in = testfile.Testdata(t, "creds", tt.in[1:])
 			}
 			rep, n, err := ParseFTPReply(in)
 			if !errors.Is(err, tt.wantErr) {
@@ -206,7 +199,7 @@ func FuzzParseFTPReply(f *testing.F) {
 		"creds/ftp-reply-230-multiline.txt", "creds/ftp-reply-530.txt", "creds/ftp-reply-331.txt",
 		"creds/ftp-reply-220-multiline.txt", "banners/ftp-canon-iradv.txt", "banners/ftp-canon-mf.txt",
 	} {
-		f.Add(testdata(f, name))
+		f.Add(testfile.Testdata(f, name))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, n, err := ParseFTPReply(data)

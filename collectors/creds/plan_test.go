@@ -19,6 +19,28 @@ type planned struct {
 	Skip    bool
 }
 
+// sends is an attempt that goes out.
+func sends(account string, port int, tls bool, form formKind) planned {
+	return planned{Account: account, Port: port, TLS: tls, Form: form}
+}
+
+// planOf is the whole expected plan: one entry per account in the order
+// checks are recorded, the attempts given and every other account skipped.
+func planOf(sent ...planned) []planned {
+	var out []planned
+	for _, account := range []string{AccountSystemManagerDefault, AccountSystemManagerBlank,
+		AccountAdministratorDefault, AccountMeapSMSDefault, AccountFTPAnonymous} {
+		p := planned{Account: account, Form: formNone, Skip: true}
+		for _, s := range sent {
+			if s.Account == account {
+				p = s
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 type planCase struct {
 	name     string
 	services []facts.HTTPService
@@ -39,64 +61,28 @@ func planCases() []planCase {
 	smsMissing.Pages = []facts.PageProbe{{Path: "/sms/", StatusCode: 404}}
 
 	return []planCase{
-		{"mf with ftp", []facts.HTTPService{mfService(80, false)}, []int{21}, []planned{
-			{AccountSystemManagerDefault, 80, false, formMFSysMgr, false},
-			{AccountSystemManagerBlank, 80, false, formMFBlank, false},
-			{AccountAdministratorDefault, 0, false, formNone, true},
-			{AccountMeapSMSDefault, 0, false, formNone, true},
-			{AccountFTPAnonymous, 21, false, formNone, false},
-		}},
+		{"mf with ftp", []facts.HTTPService{mfService(80, false)}, []int{21}, planOf(
+			sends(AccountSystemManagerDefault, 80, false, formMFSysMgr),
+			sends(AccountSystemManagerBlank, 80, false, formMFBlank),
+			sends(AccountFTPAnonymous, 21, false, formNone))},
 		{"ir-adv factory: portal on every port, tls preferred, then lowest port",
 			[]facts.HTTPService{iradvService(8000, false, facts.LoginModeNone), iradvService(8443, true, facts.LoginModeNone), iradvService(443, true, facts.LoginModeNone)},
-			[]int{21, 2121}, []planned{
-				{AccountSystemManagerDefault, 443, true, formIRADVSysMgr, false},
-				{AccountSystemManagerBlank, 0, false, formNone, true},
-				{AccountAdministratorDefault, 0, false, formNone, true},
-				{AccountMeapSMSDefault, 0, false, formNone, true},
-				{AccountFTPAnonymous, 21, false, formNone, false},
-			}},
-		{"login form port wins over tls", []facts.HTTPService{iradvService(443, true, facts.LoginModeNone), iradvService(8000, false, facts.LoginModeDepartmentID, "deptid_form")}, nil, []planned{
-			{AccountSystemManagerDefault, 8000, false, formIRADVSysMgr, false},
-			{AccountSystemManagerBlank, 0, false, formNone, true},
-			{AccountAdministratorDefault, 0, false, formNone, true},
-			{AccountMeapSMSDefault, 0, false, formNone, true},
-			{AccountFTPAnonymous, 0, false, formNone, true},
-		}},
-		{"hardened dx: redirect port ignored, user + password form", []facts.HTTPService{redirect, hardened}, nil, []planned{
-			{AccountSystemManagerDefault, 0, false, formNone, true},
-			{AccountSystemManagerBlank, 0, false, formNone, true},
-			{AccountAdministratorDefault, 443, true, formIRADVAdmin, false},
-			{AccountMeapSMSDefault, 0, false, formNone, true},
-			{AccountFTPAnonymous, 0, false, formNone, true},
-		}},
-		{"mf evidence beats ir-adv", []facts.HTTPService{iradvService(443, true, facts.LoginModeNone), mfService(80, false)}, nil, []planned{
-			{AccountSystemManagerDefault, 80, false, formMFSysMgr, false},
-			{AccountSystemManagerBlank, 80, false, formMFBlank, false},
-			{AccountAdministratorDefault, 0, false, formNone, true},
-			{AccountMeapSMSDefault, 0, false, formNone, true},
-			{AccountFTPAnonymous, 0, false, formNone, true},
-		}},
-		{"meap sms page found", []facts.HTTPService{sms}, nil, []planned{
-			{AccountSystemManagerDefault, 8000, false, formIRADVSysMgr, false},
-			{AccountSystemManagerBlank, 0, false, formNone, true},
-			{AccountAdministratorDefault, 0, false, formNone, true},
-			{AccountMeapSMSDefault, 8000, false, formMeapSMS, false},
-			{AccountFTPAnonymous, 0, false, formNone, true},
-		}},
-		{"meap sms probe 404 is no evidence", []facts.HTTPService{smsMissing}, nil, []planned{
-			{AccountSystemManagerDefault, 8000, false, formIRADVSysMgr, false},
-			{AccountSystemManagerBlank, 0, false, formNone, true},
-			{AccountAdministratorDefault, 0, false, formNone, true},
-			{AccountMeapSMSDefault, 0, false, formNone, true},
-			{AccountFTPAnonymous, 0, false, formNone, true},
-		}},
-		{"non-canon printer and a down port: nothing", []facts.HTTPService{hp, down}, nil, []planned{
-			{AccountSystemManagerDefault, 0, false, formNone, true},
-			{AccountSystemManagerBlank, 0, false, formNone, true},
-			{AccountAdministratorDefault, 0, false, formNone, true},
-			{AccountMeapSMSDefault, 0, false, formNone, true},
-			{AccountFTPAnonymous, 0, false, formNone, true},
-		}},
+			[]int{21, 2121}, planOf(
+				sends(AccountSystemManagerDefault, 443, true, formIRADVSysMgr),
+				sends(AccountFTPAnonymous, 21, false, formNone))},
+		{"login form port wins over tls", []facts.HTTPService{iradvService(443, true, facts.LoginModeNone), iradvService(8000, false, facts.LoginModeDepartmentID, "deptid_form")}, nil, planOf(
+			sends(AccountSystemManagerDefault, 8000, false, formIRADVSysMgr))},
+		{"hardened dx: redirect port ignored, user + password form", []facts.HTTPService{redirect, hardened}, nil, planOf(
+			sends(AccountAdministratorDefault, 443, true, formIRADVAdmin))},
+		{"mf evidence beats ir-adv", []facts.HTTPService{iradvService(443, true, facts.LoginModeNone), mfService(80, false)}, nil, planOf(
+			sends(AccountSystemManagerDefault, 80, false, formMFSysMgr),
+			sends(AccountSystemManagerBlank, 80, false, formMFBlank))},
+		{"meap sms page found", []facts.HTTPService{sms}, nil, planOf(
+			sends(AccountSystemManagerDefault, 8000, false, formIRADVSysMgr),
+			sends(AccountMeapSMSDefault, 8000, false, formMeapSMS))},
+		{"meap sms probe 404 is no evidence", []facts.HTTPService{smsMissing}, nil, planOf(
+			sends(AccountSystemManagerDefault, 8000, false, formIRADVSysMgr))},
+		{"non-canon printer and a down port: nothing", []facts.HTTPService{hp, down}, nil, planOf()},
 	}
 }
 

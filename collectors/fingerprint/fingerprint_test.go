@@ -2,13 +2,13 @@ package fingerprint
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 type testCase struct {
@@ -25,10 +25,7 @@ type testCase struct {
 
 func loadCases(t testing.TB) []testCase {
 	t.Helper()
-	b, err := os.ReadFile("../../testdata/fingerprints/cases.yaml")
-	if err != nil {
-		t.Fatalf("read cases: %v", err)
-	}
+	b := testfile.Testdata(t, "fingerprints", "cases.yaml")
 	var cases []testCase
 	if err := yaml.Unmarshal(b, &cases); err != nil {
 		t.Fatalf("parse cases: %v", err)

@@ -2,7 +2,6 @@ package fingerprint
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors/httpui"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // nmapFile is testdata/fingerprints/nmap/service_probes.yaml, written by
@@ -169,10 +169,7 @@ func TestNmapServiceProbePrinters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile("../../testdata/fingerprints/nmap/service_probes.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testfile.Testdata(t, "fingerprints", "nmap", "service_probes.yaml")
 	var nf nmapFile
 	if err := yaml.Unmarshal(b, &nf); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors/ipp"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // recogFile is one file written by scripts/recog-extract.py.
@@ -260,10 +261,7 @@ func TestRealIPPResponsesFused(t *testing.T) {
 		{"gmuth-xerox-b210-printer.res", "Xerox", false},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			b, err := os.ReadFile("../../testdata/ipp/real/" + tc.file)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := testfile.Testdata(t, "ipp", "real", tc.file)
 			svc, err := ipp.ParseAttributes(b)
 			if err != nil {
 				t.Fatal(err)

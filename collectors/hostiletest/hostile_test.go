@@ -20,6 +20,7 @@ import (
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/collectors/registry"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfmt"
 	"github.com/mfpscan/mfpscan/lab"
 )
 
@@ -200,7 +201,7 @@ func keyFacts(doc *facts.Device) string {
 		fmt.Fprintf(&b, "%s=%s ", name, doc.Collectors[name].Status)
 	}
 	if s := doc.SNMP; s != nil {
-		fmt.Fprintf(&b, "snmp v1=%v v2c=%v v3=%v comm=%v ", ptr(s.V1), ptr(s.V2c), ptr(s.V3), s.CommunitiesAccepted)
+		fmt.Fprintf(&b, "snmp v1=%v v2c=%v v3=%v comm=%v ", testfmt.Bool(s.V1), testfmt.Bool(s.V2c), testfmt.Bool(s.V3), s.CommunitiesAccepted)
 	}
 	for _, ts := range doc.TLS {
 		keys := make([]string, 0, len(ts.Versions))
@@ -219,13 +220,6 @@ func keyFacts(doc *facts.Device) string {
 		fmt.Fprintf(&b, "ipp%d=%s ", s.Port, s.MakeAndModel)
 	}
 	return b.String()
-}
-
-func ptr(b *bool) string {
-	if b == nil {
-		return "nil"
-	}
-	return fmt.Sprint(*b)
 }
 
 func attr(a *facts.Attribute) string {

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"slices"
 	"strconv"
 	"sync"
@@ -16,13 +15,11 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 )
-
-func newEnv(t *testing.T) *collectors.Env {
-	return &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 2 * time.Second}}
-}
 
 func portOf(t *testing.T, srv *httptest.Server) int {
 	t.Helper()
@@ -34,17 +31,8 @@ func portOf(t *testing.T, srv *httptest.Server) int {
 	return n
 }
 
-func target(roles map[int]string) *collectors.Target {
-	t := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"), Roles: collectors.Roles{TCP: roles}}
-	for p := range roles {
-		t.Ports = append(t.Ports, facts.Port{Port: p, Protocol: "tcp", State: "open"})
-	}
-	slices.SortFunc(t.Ports, func(a, b facts.Port) int { return a.Port - b.Port })
-	return t
-}
-
 func serveFile(t *testing.T, server, file string) http.HandlerFunc {
-	body := readPage(t, file)
+	body := testfile.Testdata(t, "http", file)
 	return func(w http.ResponseWriter, r *http.Request) {
 		if server != "" {
 			w.Header().Set("Server", server)
@@ -57,8 +45,18 @@ func serveFile(t *testing.T, server, file string) http.HandlerFunc {
 func collectOne(t *testing.T, roles map[int]string) (facts.Device, facts.CollectorStatus) {
 	t.Helper()
 	var doc facts.Device
-	st := New().Collect(context.Background(), newEnv(t), target(roles), &doc)
+	st := New().Collect(context.Background(), collectortest.Env(t, 2*time.Second), collectortest.Target(roles), &doc)
 	return doc, st
+}
+
+// collectService collects the one HTTP server srv, which must answer.
+func collectService(t *testing.T, srv *httptest.Server) (facts.Device, facts.HTTPService) {
+	t.Helper()
+	doc, st := collectOne(t, map[int]string{portOf(t, srv): collectors.RoleHTTP})
+	if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
+		t.Fatalf("status %+v, %d services", st, len(doc.HTTP))
+	}
+	return doc, doc.HTTP[0]
 }
 
 func TestCollectLoginVariants(t *testing.T) {
@@ -81,12 +79,7 @@ func TestCollectLoginVariants(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			srv := httptest.NewServer(serveFile(t, tt.server, tt.file))
 			defer srv.Close()
-			port := portOf(t, srv)
-			doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
-			if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
-				t.Fatalf("status %+v, services %d", st, len(doc.HTTP))
-			}
-			s := doc.HTTP[0]
+			_, s := collectService(t, srv)
 			if s.LoginMode != tt.mode || s.CanonRemoteUI != tt.canon || s.StatusCode != 200 || s.Server != tt.server {
 				t.Errorf("got mode %q canon %v code %d server %q", s.LoginMode, s.CanonRemoteUI, s.StatusCode, s.Server)
 			}
@@ -215,12 +208,7 @@ func TestCollectStatuses(t *testing.T) {
 	if st.Status != facts.StatusClosed || st.Reason == "" {
 		t.Errorf("no ports: %+v", st)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port := testnet.FreePort(t, "tcp")
 	doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
 	if st.Status != facts.StatusRefused || doc.HTTP[0].Status != facts.StatusRefused {
 		t.Errorf("refused: %+v %+v", st, doc.HTTP)
@@ -375,12 +363,7 @@ func TestCollectDeviceInfoFirmware(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	port := portOf(t, srv)
-	doc, st := collectOne(t, map[int]string{port: collectors.RoleHTTP})
-	if st.Status != facts.StatusOK || len(doc.HTTP) != 1 {
-		t.Fatalf("status %+v, %d services", st, len(doc.HTTP))
-	}
-	svc := doc.HTTP[0]
+	doc, svc := collectService(t, srv)
 	if svc.DeviceFirmware != "03.07" || svc.DeviceFirmwarePath != "/portal_top.html" {
 		t.Errorf("device firmware %q from %q, want 03.07 from /portal_top.html", svc.DeviceFirmware, svc.DeviceFirmwarePath)
 	}
@@ -413,12 +396,7 @@ func TestCollectProbeRecords(t *testing.T) {
 	defer canon.Close()
 	other := httptest.NewServer(serveFile(t, "nginx", "nginx_welcome.html"))
 	defer other.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	closed := testnet.FreePort(t, "tcp")
 	cp, op := portOf(t, canon), portOf(t, other)
 	doc, _ := collectOne(t, map[int]string{cp: collectors.RoleHTTP, op: collectors.RoleHTTP, closed: collectors.RoleHTTP})
 	got := probeOutcomes(doc, "http")

@@ -9,16 +9,8 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
-
-func readPage(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "http", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
-}
 
 func TestParseTitle(t *testing.T) {
 	tests := []struct {
@@ -38,7 +30,7 @@ func TestParseTitle(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			body := []byte(tt.body)
 			if strings.HasPrefix(tt.body, "@") {
-				body = readPage(t, tt.body[1:])
+				body = testfile.Testdata(t, "http", tt.body[1:])
 			}
 			if got := ParseTitle(body); got != tt.want {
 				t.Errorf("ParseTitle = %q, want %q", got, tt.want)
@@ -82,7 +74,7 @@ func TestClassifyLogin(t *testing.T) {
 			if h == nil {
 				h = http.Header{}
 			}
-			mode, otp, markers := ClassifyLogin(Page{StatusCode: tt.status, Header: h, Body: readPage(t, tt.file)})
+			mode, otp, markers := ClassifyLogin(Page{StatusCode: tt.status, Header: h, Body: testfile.Testdata(t, "http", tt.file)})
 			if mode != tt.wantMode || otp != tt.wantOTP {
 				t.Errorf("ClassifyLogin = %q otp=%v, want %q otp=%v", mode, otp, tt.wantMode, tt.wantOTP)
 			}
@@ -114,7 +106,7 @@ func TestCanonMarkers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := readPage(t, tt.file)
+			body := testfile.Testdata(t, "http", tt.file)
 			p := Page{StatusCode: 200, Header: http.Header{"Server": {tt.server}}, Body: body, Title: ParseTitle(body)}
 			canon, markers := CanonMarkers(p)
 			if canon != tt.wantCanon || !slices.Equal(markers, tt.want) {
@@ -154,7 +146,7 @@ func FuzzParsePage(f *testing.F) {
 		f.Fatalf("read testdata: %v", err)
 	}
 	for _, e := range entries {
-		f.Add(readPage(f, e.Name()), 200)
+		f.Add(testfile.Testdata(f, "http", e.Name()), 200)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		title := ParseTitle(body)
@@ -179,10 +171,7 @@ func FuzzParsePage(f *testing.F) {
 // Issue 12: the iR-ADV Gen3 login's hidden user_type_generic field is
 // reported as a marker, which the MEAP SMS / Administrator checks read.
 func TestClassifyLoginUserTypeGeneric(t *testing.T) {
-	body, err := os.ReadFile("../../testdata/http/iradv_gen3_login.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := testfile.Testdata(t, "http", "iradv_gen3_login.html")
 	_, _, markers := ClassifyLogin(Page{StatusCode: 200, Body: body})
 	if !slices.Contains(markers, "user_type_generic") {
 		t.Errorf("markers %v lack user_type_generic", markers)

@@ -18,20 +18,12 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 func start(t *testing.T, name string, env []string, args ...string) {
 	t.Helper()
@@ -66,7 +58,7 @@ func ippevePrinter(t *testing.T) int {
 	bus := filepath.Join(dir, "bus")
 	start(t, "dbus-daemon", nil, "--session", "--nofork", "--address=unix:path="+bus)
 	waitFor(t, func() bool { _, err := os.Stat(bus); return err == nil })
-	port := freePort(t)
+	port := testnet.FreePort(t, "tcp")
 	spool := filepath.Join(dir, "spool")
 	if err := os.Mkdir(spool, 0o700); err != nil {
 		t.Fatal(err)
@@ -91,12 +83,8 @@ func ippevePrinter(t *testing.T) int {
 }
 
 func collectRole(t *testing.T, port int, role string) (facts.Device, facts.CollectorStatus) {
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{port: role}}}
-	env := &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 5 * time.Second}}
 	var doc facts.Device
-	st := New().Collect(context.Background(), env, tgt, &doc)
+	st := New().Collect(context.Background(), collectortest.Env(t, 5*time.Second), collectortest.Target(map[int]string{port: role}), &doc)
 	if st.Status != facts.StatusOK || len(doc.IPP) != 1 {
 		t.Fatalf("status %+v ipp %+v", st, doc.IPP)
 	}
@@ -131,16 +119,14 @@ func TestCollectIppeveprinter(t *testing.T) {
 }
 
 func TestCollectStatuses(t *testing.T) {
-	env := &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 2 * time.Second}}
+	env := collectortest.Env(t, 2*time.Second)
 	var doc facts.Device
 	st := New().Collect(context.Background(), env, &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1")}, &doc)
 	if st.Status != facts.StatusClosed {
 		t.Errorf("no ports: %+v", st)
 	}
-	port := freePort(t)
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleIPPS}}}
+	port := testnet.FreePort(t, "tcp")
+	tgt := collectortest.Target(map[int]string{port: collectors.RoleIPPS})
 	st = New().Collect(context.Background(), env, tgt, &doc)
 	if st.Status != facts.StatusRefused || len(doc.IPP) != 1 || doc.IPP[0].Status != facts.StatusRefused {
 		t.Errorf("refused: %+v %+v", st, doc.IPP)
@@ -148,7 +134,7 @@ func TestCollectStatuses(t *testing.T) {
 }
 
 func TestCollectFallsBackToRoot(t *testing.T) {
-	resp := readBin(t, "synthetic_canon_mf743.bin")
+	resp := testfile.Testdata(t, "ipp", "synthetic_canon_mf743.bin")
 	var ops []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,8 +2,6 @@ package ipp
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,16 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
-
-func readBin(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ipp", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
-}
 
 func TestParseAttributes(t *testing.T) {
 	tests := []struct {
@@ -44,7 +34,7 @@ func TestParseAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := ParseAttributes(readBin(t, tt.file))
+			got, err := ParseAttributes(testfile.Testdata(t, "ipp", tt.file))
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
@@ -67,7 +57,7 @@ func TestParseAttributes(t *testing.T) {
 }
 
 func TestParseExtras(t *testing.T) {
-	a, err := Parse(readBin(t, "ippeveprinter_canon_iradv.bin"))
+	a, err := Parse(testfile.Testdata(t, "ipp", "ippeveprinter_canon_iradv.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +75,7 @@ func TestBuildRequestOnlyGetPrinterAttributes(t *testing.T) {
 	if len(b) < 4 || b[2] != 0x00 || b[3] != 0x0B {
 		t.Fatalf("operation % x", b[:4])
 	}
-	if !slices.Equal(b, readBin(t, "get_printer_attributes_request.bin")) {
+	if !slices.Equal(b, testfile.Testdata(t, "ipp", "get_printer_attributes_request.bin")) {
 		t.Error("request differs from the recorded one")
 	}
 }
@@ -107,7 +97,7 @@ func TestSplitMakeModel(t *testing.T) {
 func FuzzParseAttributes(f *testing.F) {
 	for _, n := range []string{"ippeveprinter_canon_iradv.bin", "synthetic_canon_mf743.bin", "error_not_found.bin", "get_printer_attributes_request.bin",
 		"real/gmuth-canon-mx490-series.res", "real/gmuth-xerox-b210-printer.res"} {
-		f.Add(readBin(f, n))
+		f.Add(testfile.Testdata(f, "ipp", n))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		a, err := Parse(body)

@@ -2,6 +2,8 @@ package ipp
 
 import (
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // TestRealPrinterResponses parses Get-Printer-Attributes responses saved
@@ -23,7 +25,7 @@ func TestRealPrinterResponses(t *testing.T) {
 		{"gmuth-xerox-b210-printer.res", "Xerox", "B210 Printer", "80.000.60.000", "printer-firmware-string-version (System Firmware Version)"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			a, err := Parse(readBin(t, "real/"+tc.file))
+			a, err := Parse(testfile.Testdata(t, "ipp", "real/"+tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,10 +36,7 @@ func TestCollectStandardAndVendorIdentity(t *testing.T) {
 	a.versions = map[gosnmp.SnmpVersion]bool{gosnmp.Version1: true}
 	a.start()
 
-	out, st := collect(t, a.port(), collectors.Options{})
-	if st.Status != facts.StatusOK {
-		t.Fatalf("status = %+v", st)
-	}
+	out := collectOK(t, a.port(), collectors.Options{})
 	has := func(field, value, oid string) {
 		t.Helper()
 		for _, h := range out.Identity.Sources {
@@ -241,10 +238,7 @@ func TestRealWalks(t *testing.T) {
 			a.communities = map[string]bool{"public": true}
 			a.versions = map[gosnmp.SnmpVersion]bool{gosnmp.Version1: true, gosnmp.Version2c: true}
 			a.start()
-			out, st := collect(t, a.port(), collectors.Options{})
-			if st.Status != facts.StatusOK {
-				t.Fatalf("status = %+v", st)
-			}
+			out := collectOK(t, a.port(), collectors.Options{})
 			fingerprint.Fuse(db, out)
 			id := out.Identity
 			for _, f := range []struct {

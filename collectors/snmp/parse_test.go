@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gosnmp/gosnmp"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 const testdataDir = "../../testdata/snmp"
@@ -131,7 +133,7 @@ func TestOIDSuffixAndAddrFromIndex(t *testing.T) {
 
 // TestDecodeCaptured decodes replies captured from net-snmp's snmpd.
 func TestDecodeCaptured(t *testing.T) {
-	get := readSeed(t, "netsnmp-v2c-get-sysdescr-response.bin")
+	get := testfile.Testdata(t, "snmp", "netsnmp-v2c-get-sysdescr-response.bin")
 	pkt, err := decode(&gosnmp.GoSNMP{Version: gosnmp.Version2c}, get)
 	if err != nil {
 		t.Fatalf("decode: %v", err)
@@ -139,12 +141,12 @@ func TestDecodeCaptured(t *testing.T) {
 	if s, _ := ValueString(pkt.Variables[0]); s != "Canon iR-ADV C5535 III /P" {
 		t.Errorf("sysDescr = %q", s)
 	}
-	v1 := readSeed(t, "netsnmp-v1-get-nosuchname-response.bin")
+	v1 := testfile.Testdata(t, "snmp", "netsnmp-v1-get-nosuchname-response.bin")
 	pkt, err = decode(&gosnmp.GoSNMP{Version: gosnmp.Version1}, v1)
 	if err != nil || pkt.Error != gosnmp.NoSuchName {
 		t.Errorf("v1 reply error = %v (decode err %v), want noSuchName", pkt.Error, err)
 	}
-	report := readSeed(t, "netsnmp-v3-discovery-report.bin")
+	report := testfile.Testdata(t, "snmp", "netsnmp-v3-discovery-report.bin")
 	pkt, err = decode(v3Decoder(), report)
 	if err != nil || pkt.PDUType != gosnmp.Report {
 		t.Fatalf("v3 report: %v %v", pkt, err)
@@ -154,15 +156,6 @@ func TestDecodeCaptured(t *testing.T) {
 	if err != nil || id.Enterprise != 8072 {
 		t.Errorf("engine id %+v err %v, want net-snmp 8072", id, err)
 	}
-}
-
-func readSeed(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataDir, name))
-	if err != nil {
-		t.Fatalf("read seed: %v", err)
-	}
-	return b
 }
 
 func FuzzSanitize(f *testing.F) {
@@ -204,7 +197,7 @@ func FuzzDecodeReply(f *testing.F) {
 	}
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".bin") {
-			f.Add(readSeed(f, e.Name()))
+			f.Add(testfile.Testdata(f, "snmp", e.Name()))
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfmt"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 const testTimeout = 300 * time.Millisecond
@@ -57,6 +59,17 @@ func collect(t *testing.T, port int, opts collectors.Options) (*facts.Device, fa
 	return out, st
 }
 
+// collectOK is collect for an agent that answers: any other status ends
+// the test.
+func collectOK(t *testing.T, port int, opts collectors.Options) *facts.Device {
+	t.Helper()
+	out, st := collect(t, port, opts)
+	if st.Status != facts.StatusOK {
+		t.Fatalf("status = %+v, want ok", st)
+	}
+	return out
+}
+
 func TestCollectCanonAgent(t *testing.T) {
 	a := newAgent(t, canonValues())
 	a.communities = map[string]bool{"public": true, "canon_admin": true}
@@ -64,10 +77,7 @@ func TestCollectCanonAgent(t *testing.T) {
 	a.engineID = "\x80\x00\x13\x70\x05MFP3F"
 	a.start()
 
-	out, st := collect(t, a.port(), collectors.Options{Communities: []string{"site-secret"}})
-	if st.Status != facts.StatusOK {
-		t.Fatalf("status = %+v, want ok", st)
-	}
+	out := collectOK(t, a.port(), collectors.Options{Communities: []string{"site-secret"}})
 	got := out.SNMP
 	want := &facts.SNMP{
 		Status: facts.StatusOK, Port: a.port(),
@@ -136,10 +146,7 @@ func TestCollectCustomCommunityOnly(t *testing.T) {
 	a.versions = map[gosnmp.SnmpVersion]bool{gosnmp.Version1: true}
 	a.start()
 
-	out, st := collect(t, a.port(), collectors.Options{Communities: []string{"wrong-one", "s3cret-ro"}})
-	if st.Status != facts.StatusOK {
-		t.Fatalf("status = %+v, want ok", st)
-	}
+	out := collectOK(t, a.port(), collectors.Options{Communities: []string{"wrong-one", "s3cret-ro"}})
 	got := out.SNMP
 	if got.CommunitiesTried != 6 {
 		t.Errorf("communities tried = %d, want 6", got.CommunitiesTried)
@@ -148,7 +155,7 @@ func TestCollectCustomCommunityOnly(t *testing.T) {
 		t.Errorf("communities accepted (-want +got):\n%s", diff)
 	}
 	if got.V1 == nil || !*got.V1 || got.V2c == nil || *got.V2c || got.V3 == nil || *got.V3 {
-		t.Errorf("versions v1=%v v2c=%v v3=%v, want true/false/false", ptr(got.V1), ptr(got.V2c), ptr(got.V3))
+		t.Errorf("versions v1=%v v2c=%v v3=%v, want true/false/false", testfmt.Bool(got.V1), testfmt.Bool(got.V2c), testfmt.Bool(got.V3))
 	}
 	// v1 fails the batched identity GET on the first missing OID; the
 	// fallback must still read each value.
@@ -159,16 +166,6 @@ func TestCollectCustomCommunityOnly(t *testing.T) {
 	assertNoSecret(t, out, "wrong-one")
 }
 
-func ptr(b *bool) string {
-	if b == nil {
-		return "nil"
-	}
-	if *b {
-		return "true"
-	}
-	return "false"
-}
-
 func TestCollectSilentAgent(t *testing.T) {
 	a := newAgent(t, nil) // accepts nothing, answers nothing
 	a.start()
@@ -177,7 +174,7 @@ func TestCollectSilentAgent(t *testing.T) {
 		t.Fatalf("status = %+v, want timeout", st)
 	}
 	if out.SNMP.V1 != nil || out.SNMP.V2c != nil || out.SNMP.V3 != nil {
-		t.Errorf("versions set on a silent agent: v1=%s v2c=%s v3=%s; unknown must stay nil", ptr(out.SNMP.V1), ptr(out.SNMP.V2c), ptr(out.SNMP.V3))
+		t.Errorf("versions set on a silent agent: v1=%s v2c=%s v3=%s; unknown must stay nil", testfmt.Bool(out.SNMP.V1), testfmt.Bool(out.SNMP.V2c), testfmt.Bool(out.SNMP.V3))
 	}
 	if out.SNMP.Status != facts.StatusTimeout {
 		t.Errorf("snmp.status = %s, want timeout", out.SNMP.Status)
@@ -214,12 +211,10 @@ func mustMarshal(t *testing.T, p *gosnmp.SnmpPacket) []byte {
 	return b
 }
 
-func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
-
 func TestCollectClosedPort(t *testing.T) {
 	// Nothing listens: the kernel answers ICMP port unreachable, which
 	// surfaces as "refused"; versions stay unknown.
-	port := freeUDPPort(t)
+	port := testnet.FreePort(t, "udp")
 	out, st := collect(t, port, collectors.Options{})
 	if st.Status != facts.StatusRefused {
 		t.Fatalf("status = %+v, want refused", st)
@@ -240,16 +235,13 @@ func TestCollectUnknownCommunityLeavesVersionsUnknown(t *testing.T) {
 	a.engineID = "\x80\x00\x13\x70\x05mfpscan"
 	a.start()
 
-	out, st := collect(t, a.port(), collectors.Options{})
-	if st.Status != facts.StatusOK {
-		t.Fatalf("status = %+v, want ok", st)
-	}
+	out := collectOK(t, a.port(), collectors.Options{})
 	got := out.SNMP
 	if got.V1 != nil || got.V2c != nil {
-		t.Errorf("versions v1=%s v2c=%s, want unknown (nil): silence to a community proves nothing", ptr(got.V1), ptr(got.V2c))
+		t.Errorf("versions v1=%s v2c=%s, want unknown (nil): silence to a community proves nothing", testfmt.Bool(got.V1), testfmt.Bool(got.V2c))
 	}
 	if got.V3 == nil || !*got.V3 {
-		t.Errorf("v3 = %s, want true", ptr(got.V3))
+		t.Errorf("v3 = %s, want true", testfmt.Bool(got.V3))
 	}
 	if len(out.Probes) != 2*len(WellKnownCommunities)+1 {
 		t.Fatalf("probes = %+v, want one per version × community plus v3 discovery", out.Probes)
@@ -274,11 +266,8 @@ func TestCollectVersionOffProvenByOther(t *testing.T) {
 	a.versions = map[gosnmp.SnmpVersion]bool{gosnmp.Version2c: true}
 	a.start()
 
-	out, st := collect(t, a.port(), collectors.Options{})
-	if st.Status != facts.StatusOK {
-		t.Fatalf("status = %+v, want ok", st)
-	}
-	if ptr(out.SNMP.V2c) != "true" || ptr(out.SNMP.V1) != "false" {
-		t.Errorf("versions v1=%s v2c=%s, want false/true", ptr(out.SNMP.V1), ptr(out.SNMP.V2c))
+	out := collectOK(t, a.port(), collectors.Options{})
+	if testfmt.Bool(out.SNMP.V2c) != "true" || testfmt.Bool(out.SNMP.V1) != "false" {
+		t.Errorf("versions v1=%s v2c=%s, want false/true", testfmt.Bool(out.SNMP.V1), testfmt.Bool(out.SNMP.V2c))
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfmt"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
@@ -31,7 +32,7 @@ func startSnmpd(t *testing.T, conf string, ready func(port int) bool) int {
 	t.Helper()
 	testpeer.File(t, snmpdPath, "Debian package snmpd")
 	dir := t.TempDir()
-	port := freeUDPPort(t)
+	port := testnet.FreePort(t, "udp")
 	conf = fmt.Sprintf("agentAddress udp:127.0.0.1:%d\n%s", port, conf)
 	confPath := filepath.Join(dir, "snmpd.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
@@ -64,16 +65,6 @@ func startSnmpd(t *testing.T, conf string, ready func(port int) bool) int {
 	return port
 }
 
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatalf("find free udp port: %v", err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
 // probe sends one request through a fresh session; used to poll readiness.
 func probe(port int, build func(s *session) (*request, error)) bool {
 	d := collectors.NewDialer(200*time.Millisecond, 1)
@@ -101,15 +92,10 @@ sysName mfp-lab
 			return s.communityRequest(gosnmp.Version2c, "public", gosnmp.GetRequest, []string{OIDSysDescr})
 		})
 	})
-	env := &collectors.Env{Dialer: collectors.NewDialer(time.Second, 2), Options: collectors.Options{Timeout: 500 * time.Millisecond}, Log: slog.New(slog.DiscardHandler)}
-	out := &facts.Device{}
-	st := New().Collect(context.Background(), env, &collectors.Target{Addr: mustAddr("127.0.0.1"), Roles: collectors.Roles{SNMPPort: port}}, out)
-	if st.Status != facts.StatusOK {
-		t.Fatalf("status = %+v", st)
-	}
+	out := collectOK(t, port, collectors.Options{Timeout: 500 * time.Millisecond})
 	s := out.SNMP
-	if ptr(s.V1) != "true" || ptr(s.V2c) != "true" || ptr(s.V3) != "true" {
-		t.Errorf("versions v1=%s v2c=%s v3=%s, want all true (snmpd answers v3 discovery too)", ptr(s.V1), ptr(s.V2c), ptr(s.V3))
+	if testfmt.Bool(s.V1) != "true" || testfmt.Bool(s.V2c) != "true" || testfmt.Bool(s.V3) != "true" {
+		t.Errorf("versions v1=%s v2c=%s v3=%s, want all true (snmpd answers v3 discovery too)", testfmt.Bool(s.V1), testfmt.Bool(s.V2c), testfmt.Bool(s.V3))
 	}
 	if len(s.CommunitiesAccepted) != 1 || s.CommunitiesAccepted[0] != "public" {
 		t.Errorf("communities accepted = %v, want [public]", s.CommunitiesAccepted)
@@ -140,17 +126,12 @@ sysDescr Canon iR-ADV C5535 III /P
 	port := startSnmpd(t, conf, func(port int) bool {
 		return probe(port, func(s *session) (*request, error) { return s.discoveryRequest() })
 	})
-	env := &collectors.Env{Dialer: collectors.NewDialer(time.Second, 2), Options: collectors.Options{Timeout: 300 * time.Millisecond}, Log: slog.New(slog.DiscardHandler)}
-	out := &facts.Device{}
-	st := New().Collect(context.Background(), env, &collectors.Target{Addr: mustAddr("127.0.0.1"), Roles: collectors.Roles{SNMPPort: port}}, out)
-	if st.Status != facts.StatusOK {
-		t.Fatalf("status = %+v", st)
-	}
+	out := collectOK(t, port, collectors.Options{Timeout: 300 * time.Millisecond})
 	s := out.SNMP
 	// No community answered: v1/v2c may be on with a community not tried,
 	// so they stay unknown (issue 12).
-	if s.V1 != nil || s.V2c != nil || ptr(s.V3) != "true" {
-		t.Errorf("versions v1=%s v2c=%s v3=%s, want nil/nil/true", ptr(s.V1), ptr(s.V2c), ptr(s.V3))
+	if s.V1 != nil || s.V2c != nil || testfmt.Bool(s.V3) != "true" {
+		t.Errorf("versions v1=%s v2c=%s v3=%s, want nil/nil/true", testfmt.Bool(s.V1), testfmt.Bool(s.V2c), testfmt.Bool(s.V3))
 	}
 	if len(s.CommunitiesAccepted) != 0 || s.CommunitiesTried != 4 {
 		t.Errorf("communities accepted %v tried %d, want none of 4", s.CommunitiesAccepted, s.CommunitiesTried)

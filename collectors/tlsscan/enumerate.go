@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/ecdh"
 	"crypto/rand"
-	"fmt"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // chunkSize is how many suites one ClientHello offers. Some stacks choke on
@@ -62,18 +60,9 @@ func (p *porter) enumerate(ctx context.Context, version uint16) versionResult {
 	if (f.Alert && f.AlertDesc == alertProtocolVersion) || (f.ServerHello && f.Version != version) {
 		return versionResult{state: refused}
 	}
-	results := make([]versionResult, len(chunks))
-	var wg sync.WaitGroup
-	for i, c := range chunks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer recoverAs(&results[i])
-			results[i] = p.drain(ctx, version, slices.Clone(c))
-		}()
-	}
-	wg.Wait()
-	return mergeChunks(results)
+	return mergeChunks(parallel(len(chunks), func(i int) versionResult {
+		return p.drain(ctx, version, slices.Clone(chunks[i]))
+	}, internalError))
 }
 
 // drain offers offer until the server refuses, removing each suite it picks.
@@ -178,26 +167,15 @@ func (p *porter) drainSpec(ctx context.Context, offer []uint16, spec func([]uint
 // the group must answer with a HelloRetryRequest naming it (or a
 // ServerHello, from a server that guesses); one without it refuses.
 func (p *porter) groups13(ctx context.Context, suites []uint16) (names []string, ok bool) {
-	got := make([]verdict, len(groupNames))
-	var wg sync.WaitGroup
-	for i, g := range groupNames {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if recover() != nil {
-					got[i] = unknown
-				}
-			}()
-			f, err := p.exchange(ctx, HelloSpec{Version: versionTLS13, Suites: suites, Groups: []uint16{g.id}}, false)
-			v, _ := judge(f, err, versionTLS13, suites)
-			if v == accepted && f.HRR && f.Group != g.id {
-				v = refused
-			}
-			got[i] = v
-		}()
-	}
-	wg.Wait()
+	got := parallel(len(groupNames), func(i int) verdict {
+		g := groupNames[i]
+		f, err := p.exchange(ctx, HelloSpec{Version: versionTLS13, Suites: suites, Groups: []uint16{g.id}}, false)
+		v, _ := judge(f, err, versionTLS13, suites)
+		if v == accepted && f.HRR && f.Group != g.id {
+			v = refused
+		}
+		return v
+	}, func(int, any) verdict { return unknown })
 	ok = true
 	for i, v := range got {
 		switch v {
@@ -222,13 +200,4 @@ func usableForCert(ids []uint16) []uint16 {
 		out = append(out, id)
 	}
 	return out
-}
-
-// recoverAs turns a panic in one probe goroutine into an unknown result:
-// the engine recovers collector panics only on its own goroutine, and one
-// hostile reply must not take the scan down.
-func recoverAs(r *versionResult) {
-	if v := recover(); v != nil {
-		*r = versionResult{state: unknown, reason: fmt.Sprintf("internal error: %v", v)}
-	}
 }

@@ -4,10 +4,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 // clientHello is a test-side decoding of a ClientHello record, written from
@@ -316,7 +316,7 @@ func FuzzParseFlight(f *testing.F) {
 	f.Add(record(recordHandshake, slices.Concat(sh, certMsg([]byte("x")), handshakeMsg(14, nil))), true)
 	f.Add(record(recordAlert, []byte{2, 70}), false)
 	for _, n := range []string{"openssl3_tls12_ecdhe_flight.bin", "openssl3_tls10_alert.bin", "openssl3_tls13_hrr.bin"} {
-		f.Add(capturedFlight(f, n), true)
+		f.Add(testfile.Testdata(f, "tls", "flights", n), true)
 	}
 	f.Add(record(recordHandshake, serverHelloExt(versionTLS12, 0x1301, hrrRandom, appendExt(nil, extSupportedVersions, []byte{3, 4}))), false)
 	f.Fuzz(func(t *testing.T, data []byte, wantCert bool) {
@@ -346,29 +346,20 @@ func FuzzDescribeSuite(f *testing.F) {
 	})
 }
 
-func capturedFlight(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "tls", "flights", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
-}
-
 // TestParseCapturedFlights reads what OpenSSL 3 really sent.
 func TestParseCapturedFlights(t *testing.T) {
-	f, complete, err := ParseFlight(capturedFlight(t, "openssl3_tls12_ecdhe_flight.bin"), true)
+	f, complete, err := ParseFlight(testfile.Testdata(t, "tls", "flights", "openssl3_tls12_ecdhe_flight.bin"), true)
 	if err != nil || !complete || f.Version != versionTLS12 || f.Suite != 0xC02F || !f.SecureRenegotiation || len(f.Certificates) != 1 {
 		t.Fatalf("tls1.2 flight: %+v complete %v err %v", f, complete, err)
 	}
 	if c, err := ParseCertificate(f.Certificates[0], fixtureNow); err != nil || c.SubjectCN != "t" || c.KeyBits != 2048 {
 		t.Errorf("certificate %+v %v", c, err)
 	}
-	f, complete, err = ParseFlight(capturedFlight(t, "openssl3_tls10_alert.bin"), false)
+	f, complete, err = ParseFlight(testfile.Testdata(t, "tls", "flights", "openssl3_tls10_alert.bin"), false)
 	if err != nil || !complete || !f.Alert || f.AlertDesc != 40 {
 		t.Errorf("alert: %+v %v %v", f, complete, err)
 	}
-	f, complete, err = ParseFlight(capturedFlight(t, "openssl3_tls13_hrr.bin"), false)
+	f, complete, err = ParseFlight(testfile.Testdata(t, "tls", "flights", "openssl3_tls13_hrr.bin"), false)
 	if err != nil || !complete || !f.HRR || f.Group != GroupSecp384r1 || f.Version != versionTLS13 || f.Suite != 0x1301 {
 		t.Errorf("hrr: %+v %v %v", f, complete, err)
 	}

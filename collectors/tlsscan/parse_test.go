@@ -7,21 +7,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
-)
 
-func readDER(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "tls", name))
-	if err != nil {
-		t.Fatalf("read testdata: %v", err)
-	}
-	return b
-}
+	"github.com/mfpscan/mfpscan/internal/testfile"
+)
 
 // fixtureNow lies inside every fixture certificate's validity (the shortest,
 // canon_imaging_sha1_rsa1024.der, is valid 2026-11-26 10:35 to 2026-11-27 10:35 UTC),
@@ -46,7 +37,7 @@ func TestParseCertificate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			c, err := ParseCertificate(readDER(t, tt.file), now)
+			c, err := ParseCertificate(testfile.Testdata(t, "tls", tt.file), now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +51,7 @@ func TestParseCertificate(t *testing.T) {
 			if !c.SelfSigned || c.Expired || len(c.SHA256) != 64 || c.Subject != c.Issuer {
 				t.Errorf("self-signed %v expired %v sha %q", c.SelfSigned, c.Expired, c.SHA256)
 			}
-			if later, _ := ParseCertificate(readDER(t, tt.file), now.AddDate(20, 0, 0)); !later.Expired {
+			if later, _ := ParseCertificate(testfile.Testdata(t, "tls", tt.file), now.AddDate(20, 0, 0)); !later.Expired {
 				t.Error("not expired 20 years on")
 			}
 		})
@@ -71,7 +62,7 @@ func TestParseCertificate(t *testing.T) {
 }
 
 func TestSHA1SelfSignedFallback(t *testing.T) {
-	c, err := x509.ParseCertificate(readDER(t, "canon_imaging_sha1_rsa1024.der"))
+	c, err := x509.ParseCertificate(testfile.Testdata(t, "tls", "canon_imaging_sha1_rsa1024.der"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +207,7 @@ func TestParseSSLv3Reply(t *testing.T) {
 
 func FuzzParseCertificate(f *testing.F) {
 	for _, n := range []string{"canon_iradv_rsa2048.der", "canon_imaging_sha1_rsa1024.der", "ecdsa_p256.der", "ed25519.der"} {
-		f.Add(readDER(f, n))
+		f.Add(testfile.Testdata(f, "tls", n))
 	}
 	now := fixtureNow
 	f.Fuzz(func(t *testing.T, der []byte) {

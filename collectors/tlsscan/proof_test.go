@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
@@ -207,9 +208,7 @@ func TestScanServerPreference(t *testing.T) {
 // facts with a non-ok status, so TLS rules give review.
 func TestCollectAcceptAndClose(t *testing.T) {
 	port := serveRaw(t, func(c net.Conn) { _, _ = bufio.NewReader(c).Peek(5) })
-	tgt := &collectors.Target{Addr: loopback,
-		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleHTTPS}}}
+	tgt := collectortest.Target(map[int]string{port: collectors.RoleHTTPS})
 	var doc facts.Device
 	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status == facts.StatusOK || len(doc.TLS) != 1 || doc.TLS[0].Status == facts.StatusOK || len(doc.TLS[0].Versions) != 0 {

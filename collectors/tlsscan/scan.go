@@ -60,23 +60,11 @@ func (collector) Collect(ctx context.Context, env *collectors.Env, t *collectors
 	// Ports are probed side by side: each is a sequence of handshakes that
 	// waits on the device, and the engine's per-host dial limit still
 	// bounds how many connections the device sees at once.
-	results := make([]facts.TLSService, len(ports))
-	var wg sync.WaitGroup
-	for i, port := range ports {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// The engine recovers collector panics only on its own
-			// goroutine; one hostile port must not take the scan down.
-			defer func() {
-				if r := recover(); r != nil {
-					results[i] = facts.TLSService{Port: port, Status: facts.StatusError, Reason: fmt.Sprintf("internal error: %v", r)}
-				}
-			}()
-			results[i] = ScanPort(ctx, env, t.Addr, port)
-		}()
-	}
-	wg.Wait()
+	results := parallel(len(ports), func(i int) facts.TLSService {
+		return ScanPort(ctx, env, t.Addr, ports[i])
+	}, func(i int, v any) facts.TLSService {
+		return facts.TLSService{Port: ports[i], Status: facts.StatusError, Reason: fmt.Sprintf("internal error: %v", v)}
+	})
 	log := collectors.NewProbeLog("tls")
 	defer func() { out.Probes = append(out.Probes, log.List...) }()
 	for i, port := range ports {
@@ -155,23 +143,13 @@ func ScanPortName(ctx context.Context, env *collectors.Env, addr netip.Addr, nam
 		svc.Status, svc.Reason = statusOf(reason)
 		return svc
 	}
-	results := make([]versionResult, len(legacyVersions)+1)
-	var wg sync.WaitGroup
-	for i, lv := range legacyVersions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer recoverAs(&results[i])
-			results[i] = p.enumerate(ctx, lv.v)
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer recoverAs(&results[len(legacyVersions)])
-		results[len(legacyVersions)] = p.enumerate13(ctx)
-	}()
-	wg.Wait()
+	// One result per legacy version, then TLS 1.3's.
+	results := parallel(len(legacyVersions)+1, func(i int) versionResult {
+		if i == len(legacyVersions) {
+			return p.enumerate13(ctx)
+		}
+		return p.enumerate(ctx, legacyVersions[i].v)
+	}, internalError)
 
 	keys := []string{KeySSL3, KeyTLS10, KeyTLS11, KeyTLS12, KeyTLS13}
 	var firstReason string
@@ -215,33 +193,28 @@ func ScanPortName(ctx context.Context, env *collectors.Env, addr netip.Addr, nam
 // enumeration is not worth its ~50 connections. Resets and closes do not
 // stop it: they are quick, and another version may still answer.
 func (p *porter) pilot(ctx context.Context) (string, bool) {
-	var reasons [2]string
-	var decided [2]bool
-	var wg sync.WaitGroup
-	for i, spec := range []HelloSpec{
+	specs := []HelloSpec{
 		{Version: versionTLS12, Suites: suitesForVersion(versionTLS12)[:chunkSize]},
 		tls13Hello(tls13IDs()),
-	} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { _ = recover() }()
-			f, err := p.exchange(ctx, spec, false)
-			want := spec.Version
-			v, why := judge(f, err, want, spec.Suites)
-			decided[i], reasons[i] = v != unknown, why
-		}()
 	}
-	wg.Wait()
-	if decided[0] || decided[1] {
-		return "", false
-	}
-	for _, r := range reasons {
-		if r != "timed out" && r != "answer is not TLS" {
+	// A panicked pilot decided nothing and gives no reason to skip.
+	outcomes := parallel(len(specs), func(i int) pilotOutcome {
+		f, err := p.exchange(ctx, specs[i], false)
+		v, why := judge(f, err, specs[i].Version, specs[i].Suites)
+		return pilotOutcome{decided: v != unknown, reason: why}
+	}, func(int, any) pilotOutcome { return pilotOutcome{} })
+	for _, o := range outcomes {
+		if o.decided || o.reason != "timed out" && o.reason != "answer is not TLS" {
 			return "", false
 		}
 	}
-	return reasons[0], true
+	return outcomes[0].reason, true
+}
+
+// pilotOutcome is what one pilot hello learnt.
+type pilotOutcome struct {
+	decided bool
+	reason  string
 }
 
 // statusOf maps the reason no version could be decided to a status.

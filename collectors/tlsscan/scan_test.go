@@ -22,14 +22,13 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
-func testEnv(t *testing.T) *collectors.Env {
-	return &collectors.Env{Dialer: testnet.NewLoopbackDialer(t), Options: collectors.Options{Timeout: 5 * time.Second}}
-}
+func testEnv(t *testing.T) *collectors.Env { return collectortest.Env(t, 5*time.Second) }
 
 func testKeyPair(t *testing.T, cn string) (tls.Certificate, []byte, *rsa.PrivateKey) {
 	t.Helper()
@@ -98,15 +97,8 @@ func TestScanGoServers(t *testing.T) {
 }
 
 func TestCollectStatuses(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: port, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{port: collectors.RoleHTTPS}}}
+	port := testnet.FreePort(t, "tcp")
+	tgt := collectortest.Target(map[int]string{port: collectors.RoleHTTPS})
 	var doc facts.Device
 	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status != facts.StatusRefused || len(doc.TLS) != 1 || len(doc.TLS[0].Versions) != 0 {
@@ -208,12 +200,7 @@ func opensslServer(t *testing.T, args ...string) int {
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(t, key)}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port := testnet.FreePort(t, "tcp")
 	all := append([]string{"s_server", "-accept", "127.0.0.1:" + strconv.Itoa(port), "-cert", certFile, "-key", keyFile, "-quiet", "-naccept", "100000"}, args...)
 	cmd := exec.Command("openssl", all...)
 	cmd.Stdin = nil
@@ -363,9 +350,7 @@ func TestCollectIPPRole(t *testing.T) {
 	}()
 	plainPort := plain.Addr().(*net.TCPAddr).Port
 	tlsPort := goServer(t, tls.VersionTLS12, tls.VersionTLS13)
-	tgt := &collectors.Target{Addr: netip.MustParseAddr("127.0.0.1"),
-		Ports: []facts.Port{{Port: plainPort, Protocol: "tcp", State: "open"}, {Port: tlsPort, Protocol: "tcp", State: "open"}},
-		Roles: collectors.Roles{TCP: map[int]string{plainPort: collectors.RoleIPP, tlsPort: collectors.RoleIPP}}}
+	tgt := collectortest.Target(map[int]string{plainPort: collectors.RoleIPP, tlsPort: collectors.RoleIPP})
 	var doc facts.Device
 	st := New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status != facts.StatusOK || len(doc.TLS) != 1 || doc.TLS[0].Port != tlsPort {
@@ -374,7 +359,7 @@ func TestCollectIPPRole(t *testing.T) {
 	if got := acceptedKeys(doc.TLS[0].Versions); !slices.Equal(got, []string{KeyTLS12, KeyTLS13}) {
 		t.Errorf("ipp tls versions %v", got)
 	}
-	tgt.Ports = tgt.Ports[:1]
+	tgt.Ports = slices.DeleteFunc(tgt.Ports, func(p facts.Port) bool { return p.Port != plainPort })
 	doc = facts.Device{}
 	st = New().Collect(context.Background(), testEnv(t), tgt, &doc)
 	if st.Status != facts.StatusSkipped || len(doc.TLS) != 0 {
@@ -391,25 +376,35 @@ func serveRaw(t *testing.T, handle func(net.Conn)) int {
 	}).Port
 }
 
-func TestScanSSLv3Only(t *testing.T) {
+// scanOneVersion scans a raw server that answers the hellos accept picks
+// with reply and any other with a fatal alert (description desc), and
+// requires the scan to report exactly version key accepted of the five.
+func scanOneVersion(t *testing.T, key string, accept func(hello []byte) bool, reply []byte, desc byte) facts.TLSService {
+	t.Helper()
 	port := serveRaw(t, func(c net.Conn) {
-		buf := make([]byte, 1024)
-		n, err := c.Read(buf)
-		if err != nil || n < 11 {
+		buf := make([]byte, 4096)
+		n, err := io.ReadAtLeast(c, buf, 11)
+		if err != nil {
 			return
 		}
-		// Record version 3.0 and client_version 3.0: our SSLv3 hello. Any
-		// other hello gets a protocol_version alert.
-		if buf[1] == 3 && buf[2] == 0 && buf[9] == 3 && buf[10] == 0 {
-			_, _ = c.Write(serverHello(0x0300, 0x000A, 0))
+		if accept(buf[:n]) {
+			_, _ = c.Write(reply)
 			return
 		}
-		_, _ = c.Write([]byte{0x15, 3, 1, 0, 2, 2, 70})
+		_, _ = c.Write([]byte{0x15, 3, 1, 0, 2, 2, desc})
 	})
 	svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
-	if got := acceptedKeys(svc.Versions); !slices.Equal(got, []string{KeySSL3}) || len(svc.Versions) != 5 {
-		t.Errorf("versions %v", svc.Versions)
+	if got := acceptedKeys(svc.Versions); !slices.Equal(got, []string{key}) || len(svc.Versions) != 5 {
+		t.Errorf("versions %v, want only %s accepted", svc.Versions, key)
 	}
+	return svc
+}
+
+func TestScanSSLv3Only(t *testing.T) {
+	// Record version 3.0 and client_version 3.0: our SSLv3 hello. Any
+	// other hello gets a protocol_version alert.
+	ssl3 := func(hello []byte) bool { return hello[1] == 3 && hello[2] == 0 && hello[9] == 3 && hello[10] == 0 }
+	svc := scanOneVersion(t, KeySSL3, ssl3, serverHello(0x0300, 0x000A, 0), 70)
 	if c := svc.Ciphers[KeySSL3]; len(c) != 1 || c[0].ID != 0x000A || !slices.Contains(c[0].Weak, Weak3DES) {
 		t.Errorf("ssl3 ciphers %+v", c)
 	}
@@ -429,13 +424,7 @@ func TestScanSilentServerTimesOut(t *testing.T) {
 // TestScanRawFallback: a server whose only suite crypto/tls lacks (DHE) is
 // still found to speak TLS 1.0, by the raw-hello fallback.
 func TestScanRawFallback(t *testing.T) {
-	port := serveRaw(t, func(c net.Conn) {
-		buf := make([]byte, 4096)
-		n, err := io.ReadAtLeast(c, buf, 11)
-		if err != nil {
-			return
-		}
-		hello := buf[:n]
+	tls10DHE := func(hello []byte) bool {
 		offersDHE := false
 		// Suites start after header(5) type+len(4) version(2) random(32) sid.
 		if off := 5 + 4 + 2 + 32; len(hello) > off {
@@ -447,16 +436,9 @@ func TestScanRawFallback(t *testing.T) {
 				}
 			}
 		}
-		if hello[9] == 3 && hello[10] == 1 && offersDHE {
-			_, _ = c.Write(serverHello(0x0301, 0x0033, 0))
-			return
-		}
-		_, _ = c.Write([]byte{0x15, 3, 1, 0, 2, 2, 40})
-	})
-	svc := ScanPort(context.Background(), testEnv(t), netip.MustParseAddr("127.0.0.1"), port)
-	if got := acceptedKeys(svc.Versions); !slices.Equal(got, []string{KeyTLS10}) || len(svc.Versions) != 5 {
-		t.Errorf("versions %v", svc.Versions)
+		return hello[9] == 3 && hello[10] == 1 && offersDHE
 	}
+	svc := scanOneVersion(t, KeyTLS10, tls10DHE, serverHello(0x0301, 0x0033, 0), 40)
 	if c := svc.Ciphers[KeyTLS10]; len(c) != 1 || c[0].Name != "TLS_DHE_RSA_WITH_AES_128_CBC_SHA" || !slices.Equal(c[0].Weak, []string{WeakCBCSHA1}) {
 		t.Errorf("tls1.0 ciphers %+v", c)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
@@ -20,6 +21,33 @@ func Read(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Testdata returns the bytes of a file under the repository's testdata
+// directory, named by its path elements, from a test in any package.
+func Testdata(t testing.TB, elem ...string) []byte {
+	t.Helper()
+	return Read(t, filepath.Join(append([]string{RepoRoot(t), "testdata"}, elem...)...))
+}
+
+// RepoRoot is the directory of the module's go.mod, found upwards from the
+// test's working directory (its package directory).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatalf("find repository root: %v", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("find repository root: no go.mod above the working directory")
+		}
+		dir = parent
+	}
 }
 
 // Parse opens path and reads it with parse, failing on either error.

@@ -77,3 +77,16 @@ func TestParse(t *testing.T) {
 		t.Error("missing file: no failure")
 	}
 }
+
+func TestTestdata(t *testing.T) {
+	want, err := os.ReadFile("../../testdata/http/nginx_welcome.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Testdata(t, "http", "nginx_welcome.html"); string(got) != string(want) {
+		t.Errorf("Testdata read %d bytes, want the %d of the file", len(got), len(want))
+	}
+	if !fails(t, func(tb testing.TB) { Testdata(tb, "http", "no-such-page.html") }) {
+		t.Error("a missing testdata file did not fail the test")
+	}
+}

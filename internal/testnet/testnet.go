@@ -8,6 +8,7 @@ package testnet
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -64,6 +65,30 @@ func Serve(t testing.TB, addr string, handle func(net.Conn)) *net.TCPAddr {
 	})
 }
 
+// ServeUDP listens for datagrams on addr (a loopback host:port, port 0 for
+// any) until the test ends and passes each to handle in turn, with the
+// socket to answer on. req is valid only during the call. It returns the
+// port.
+func ServeUDP(t testing.TB, addr string, handle func(pc net.PacketConn, req []byte, from net.Addr)) int {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		t.Fatalf("listen udp %s: %v", addr, err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			handle(pc, buf[:n], from)
+		}
+	}()
+	return int(netip.MustParseAddrPort(pc.LocalAddr().String()).Port())
+}
+
 // CountingListener accepts on a loopback port until the test ends, counting
 // and closing every connection, so a test can prove that nothing was sent.
 // The count is raised before the next accept, so once the client is done a
@@ -100,6 +125,40 @@ func acceptLoop(ln net.Listener, take func(net.Conn)) {
 		}
 		take(c)
 	}
+}
+
+// FreePort returns a loopback port of network ("tcp" or "udp") that was
+// free a moment ago and is closed again: a port that refuses, or one to
+// hand to a peer program that cannot pick its own.
+func FreePort(t testing.TB, network string) int {
+	t.Helper()
+	return FreePortOn(t, network, "127.0.0.1")
+}
+
+// FreePortOn is FreePort on another loopback host.
+func FreePortOn(t testing.TB, network, host string) int {
+	t.Helper()
+	addr := net.JoinHostPort(host, "0")
+	var c io.Closer
+	var got net.Addr
+	switch network {
+	case "tcp":
+		ln, err := net.Listen(network, addr)
+		if err != nil {
+			t.Fatalf("find a free tcp port: %v", err)
+		}
+		c, got = ln, ln.Addr()
+	case "udp":
+		pc, err := net.ListenPacket(network, addr)
+		if err != nil {
+			t.Fatalf("find a free udp port: %v", err)
+		}
+		c, got = pc, pc.LocalAddr()
+	default:
+		t.Fatalf("find a free port: unknown network %q", network)
+	}
+	c.Close()
+	return int(netip.MustParseAddrPort(got.String()).Port())
 }
 
 // Tarpit is a device that accepts and never answers, on a loopback address

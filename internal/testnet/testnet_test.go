@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"net"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // fakeT records Errorf instead of failing the real test.
@@ -44,5 +46,39 @@ func TestServeAndDial(t *testing.T) {
 	}
 	if got := d.Dials(); len(got) != 1 || got[0] != addr.String() {
 		t.Errorf("Dials() = %v, want [%s]", got, addr)
+	}
+}
+
+func TestFreePort(t *testing.T) {
+	tcp := FreePort(t, "tcp")
+	if c, err := NewLoopbackDialer(t).DialContext(context.Background(), "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp))); err == nil {
+		c.Close()
+		t.Errorf("dial of free tcp port %d connected, want refused", tcp)
+	}
+	udp := FreePort(t, "udp")
+	pc, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(udp)))
+	if err != nil {
+		t.Fatalf("free udp port %d cannot be bound again: %v", udp, err)
+	}
+	pc.Close()
+}
+
+func TestServeUDP(t *testing.T) {
+	port := ServeUDP(t, "127.0.0.1:0", func(pc net.PacketConn, req []byte, from net.Addr) {
+		_, _ = pc.WriteTo(append([]byte("re: "), req...), from)
+	})
+	c, err := NewLoopbackDialer(t).DialContext(context.Background(), "udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 64)
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != "re: ping" {
+		t.Errorf("answer %q, %v; want re: ping", buf[:n], err)
 	}
 }

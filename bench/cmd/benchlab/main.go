@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/netip"
@@ -29,16 +28,15 @@ func main() { os.Exit(cli.Main("benchlab", run)) }
 
 // run serves the fleet until ctx ends.
 func run(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := flag.NewFlagSet("benchlab", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.Flags("benchlab", stderr)
 	subnet := fs.String("subnet", "127.88.0.0/24", "loopback subnet; devices take .10 upwards")
 	devices := fs.Int("devices", 32, "number of simulated devices")
 	profileList := fs.String("profiles", strings.Join(lab.ProfileNames(), ","), "comma-separated lab profiles, given to the devices in turn")
 	offset := fs.Int("port-offset", 0, "added to every port (0 = real ports, needs root)")
 	truthPath := fs.String("truth", "", "write the ground truth JSON here (required)")
 	targetsPath := fs.String("targets", "", "also write the live addresses here, one per line")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("parse flags: %w", err)
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
 	if *truthPath == "" {
 		return errors.New("parse flags: -truth is required")

@@ -11,7 +11,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,13 +23,12 @@ import (
 func main() { os.Exit(cli.Main("measure", run)) }
 
 func run(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := flag.NewFlagSet("measure", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.Flags("measure", stderr)
 	resultPath := fs.String("result", "", "write the measurement JSON here (required)")
 	stdoutPath := fs.String("stdout", "", "write the command's standard output here (default: discard)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "kill the command after this long")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("parse flags: %w", err)
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
 	argv := fs.Args()
 	if *resultPath == "" || len(argv) == 0 {

@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,8 +30,7 @@ func main() { os.Exit(cli.Main("collectprof", run)) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	def := scanner.DefaultSweepConfig()
-	fs := flag.NewFlagSet("collectprof", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.Flags("collectprof", stderr)
 	subnet := fs.String("subnet", "127.90.0.0/23", "target (loopback lab subnet)")
 	ports := fs.String("ports", "21,80,443,631,8000,8443", "TCP ports")
 	out := fs.String("out", "", "report directory (required)")
@@ -40,8 +38,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	perHost := fs.Int("per-host", def.PerHost, "probes in flight per host, as mfpscan --per-host")
 	hostDeadline := fs.Duration("host-timeout", def.HostDeadline, "as mfpscan --host-timeout")
 	timeout := fs.Duration("timeout", def.Timeout, "as mfpscan --timeout")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("parse flags: %w", err)
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
 	if *out == "" {
 		return errors.New("parse flags: -out is required")

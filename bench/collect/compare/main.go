@@ -9,7 +9,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -36,15 +35,14 @@ type toolRun struct {
 func main() { os.Exit(cli.Main("compare", run)) }
 
 func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.Flags("compare", stderr)
 	truthPath := fs.String("truth", "", "bench/cmd/benchlab truth JSON (required)")
 	factsDir := fs.String("mfpscan", "", "mfpscan facts directory (OUT/facts, required)")
 	mfpResult := fs.String("mfpscan-result", "", "measurement of the mfpscan run (required)")
 	nmapXML := fs.String("nmap", "", "nmap -oX output (required)")
 	nmapResult := fs.String("nmap-result", "", "measurement of the nmap run (required)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("parse flags: %w", err)
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
 	if *truthPath == "" || *factsDir == "" || *mfpResult == "" || *nmapXML == "" || *nmapResult == "" {
 		return errors.New("parse flags: -truth, -mfpscan, -mfpscan-result, -nmap and -nmap-result are required")

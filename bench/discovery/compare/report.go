@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/mfpscan/mfpscan/bench/discovery/internal/portset"
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
 	"github.com/mfpscan/mfpscan/bench/internal/labtruth"
 	"github.com/mfpscan/mfpscan/bench/internal/measure"
 )
@@ -97,8 +97,7 @@ func evaluate(truth portset.Set, spec runSpec) row {
 
 // run implements the command.
 func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.Flags("compare", stderr)
 	truthPath := fs.String("truth", "", "ground truth JSON from bench/cmd/benchlab (required)")
 	base := fs.String("base", "mfpscan", "run whose wall time the ratios divide by")
 	mdPath := fs.String("markdown", "", "also write the table as Markdown here")
@@ -110,8 +109,8 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	})
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("parse flags: %w", err)
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
 	if *truthPath == "" || fs.NArg() == 0 {
 		return errors.New("parse flags: usage: compare -truth FILE RUN [RUN]")

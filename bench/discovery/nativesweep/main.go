@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -59,8 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // parseArgs reads the flags: without -ports and the tuning flags, the sweep
 // is scanner.DefaultSweepConfig, the port table's default set and probes.
 func parseArgs(args []string, stderr io.Writer) (scanner.SweepConfig, []string, error) {
-	fs := flag.NewFlagSet("nativesweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.Flags("nativesweep", stderr)
 	ports := fs.String("ports", "", "comma-separated TCP ports (default: the scanner's default set)")
 	// Overrides for tuning experiments; the benchmark itself sets none.
 	cfg := scanner.DefaultSweepConfig()
@@ -71,8 +69,8 @@ func parseArgs(args []string, stderr io.Writer) (scanner.SweepConfig, []string, 
 	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "probes in flight")
 	fs.Float64Var(&cfg.Rate, "rate", cfg.Rate, "probes per second (negative: unlimited)")
 	noUDP := fs.Bool("no-udp", false, "skip the UDP probes (SNMP, SLP, WS-Discovery)")
-	if err := fs.Parse(args); err != nil {
-		return cfg, nil, fmt.Errorf("parse flags: %w", err)
+	if err := cli.Parse(fs, args); err != nil {
+		return cfg, nil, err
 	}
 	if fs.NArg() == 0 {
 		return cfg, nil, errors.New("parse flags: usage: nativesweep [-ports P,P] [tuning flags] TARGET [TARGET]")

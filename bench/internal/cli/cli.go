@@ -6,6 +6,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,23 @@ func Main(name string, run Run) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return exitCode(name, run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+}
+
+// Flags is a command's flag set: a bad flag is reported on stderr and
+// returned from Parse, never an exit from inside run.
+func Flags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// Parse parses args into fs, wrapping a failure the way every command
+// reports it.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("parse flags: %w", err)
+	}
+	return nil
 }
 
 func exitCode(name string, err error, stderr io.Writer) int {
