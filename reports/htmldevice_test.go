@@ -183,3 +183,20 @@ func FuzzHTMLDevice(f *testing.F) {
 		compareDeviceRendering(t, ref, hd)
 	})
 }
+
+func TestControlFilter(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\ttext\r\n":          "plain\ttext\r\n", // written as is
+		"a\x1b[31mb\x07c\x7f\x00d": "a[31mbcd",
+		"é\x01ü":                   "éü",
+	} {
+		var buf bytes.Buffer
+		n, err := controlFilter{&buf}.Write([]byte(in))
+		if err != nil || n != len(in) {
+			t.Errorf("Write(%q) = %d, %v", in, n, err)
+		}
+		if buf.String() != want {
+			t.Errorf("Write(%q) wrote %q, want %q", in, buf.String(), want)
+		}
+	}
+}
