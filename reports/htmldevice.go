@@ -259,7 +259,7 @@ func (h *htmlBuf) renderRemoteUI(d *htmlDevice) {
 	h.raw("<p>Present: ")
 	h.bool(u.Present)
 	h.raw("; login mode: ")
-	h.text(or(u.LoginMode, "unknown"))
+	h.text(templateOr(u.LoginMode, "unknown"))
 	h.raw("; ports ")
 	for i, p := range u.Ports {
 		if i > 0 {
@@ -286,7 +286,7 @@ func (h *htmlBuf) renderFirmware(d *htmlDevice) {
 		return
 	}
 	h.raw("<p>Version ")
-	h.text(or(f.Version, "unknown"))
+	h.text(templateOr(f.Version, "unknown"))
 	h.raw("; advisory status ")
 	h.text(f.AdvisoryStatus)
 	h.raw("</p>\n")
@@ -421,9 +421,9 @@ func (h *htmlBuf) renderFinding(r *htmlResult, i int) {
 	h.raw("</p>")
 }
 
-// or is the template's or on two strings: s unless it is empty (a blank
+// templateOr is the template's or on two strings: s unless it is empty (a blank
 // string counts as set, unlike nonEmpty).
-func or(s, otherwise string) string {
+func templateOr(s, otherwise string) string {
 	if s == "" {
 		return otherwise
 	}
