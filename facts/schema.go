@@ -48,9 +48,13 @@ func NewValidator() (*Validator, error) {
 
 // Validate checks one encoded facts document.
 func (v *Validator) Validate(doc []byte) error {
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return fmt.Errorf("parse facts document: %w", err)
+	inst, ok := decodeAny(doc)
+	if !ok {
+		// Not plain JSON: the library decides, and words the error.
+		var err error
+		if inst, err = jsonschema.UnmarshalJSON(bytes.NewReader(doc)); err != nil {
+			return fmt.Errorf("parse facts document: %w", err)
+		}
 	}
 	if err := v.schema.Validate(inst); err != nil {
 		var ve *jsonschema.ValidationError

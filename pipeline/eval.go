@@ -22,8 +22,11 @@ import (
 
 // evalBatch is how many facts files are read, evaluated and written
 // together: enough to keep every core busy, few enough that memory does not
-// grow with the fleet.
-const evalBatch = 256
+// grow with the fleet. Two batches are live at a time (one evaluated, one
+// loading), and the collector marks them on every cycle under the stream's
+// memory limit: at 256, 2,000 demo devices took 15 % more CPU and 130 MiB
+// more peak RSS than at 64 (32 was no better than 64).
+const evalBatch = 64
 
 // Eval evaluates saved facts files (or directories of them) and writes the
 // same reports scan would, without touching the network. Files stream

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FactIndex answers FactLine for one facts document without re-reading it:
@@ -71,71 +72,251 @@ func escapeToken(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-type indexFrame struct {
-	path      string
-	array     bool
-	index     int
-	expectKey bool
-}
-
 // indexFacts maps the pointer of every member and element of doc to the
 // line its key (members) or first token (elements) is on. ok is false when
-// the table would not match FactLine: invalid JSON, a scalar root, a
-// repeated key or too deep a nesting.
+// the table would not match FactLine: a scalar root, a repeated key, too
+// deep a nesting, or anything that is not strict JSON up to the end of the
+// root (what follows the root is not read, as FactLine does not).
+//
+// It is a hand-written scanner: encoding/json's Decoder.Token, used before,
+// allocated for every token and was a tenth of an eval's CPU. Being
+// stricter than the Decoder is safe (the index then falls back to
+// FactLine); FuzzIndexFacts checks the tables against the Decoder's.
 func indexFacts(doc []byte) (map[string]int, bool) {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.UseNumber()
-	counter := &lineCounter{doc: doc, line: 1}
-	lines := make(map[string]int, 256)
-	var stack []indexFrame
-	member := "" // pointer of the member whose key was just read
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		line := counter.lineAt(int(dec.InputOffset()) - 1)
-		depth := len(stack)
-		d, isDelim := tok.(json.Delim)
-		if isDelim && (d == '}' || d == ']') {
-			stack = stack[:depth-1]
-			if depth == 1 {
-				// FactLine never reads past the end of the root.
-				return lines, true
-			}
-			continue
-		}
-		if depth > 0 && stack[depth-1].expectKey {
-			key, _ := tok.(string)
-			top := &stack[depth-1]
-			top.expectKey = false
-			member = top.path + "/" + escapeToken(key)
-			if _, dup := lines[member]; dup {
-				return nil, false
-			}
-			lines[member] = line
-			continue
-		}
-		path := ""
-		switch {
-		case depth == 0:
-			if !isDelim {
-				return nil, false
-			}
-		case stack[depth-1].array:
-			top := &stack[depth-1]
-			path = top.path + "/" + strconv.Itoa(top.index)
-			top.index++
-			lines[path] = line
+	// An indented document has about one member or element per line:
+	// sized up front, the table is not rehashed as it grows.
+	s := factScanner{doc: doc, line: 1, lines: make(map[string]int, bytes.Count(doc, []byte{'\n'})+1)}
+	s.skipSpace()
+	if s.i >= len(doc) || (doc[s.i] != '{' && doc[s.i] != '[') {
+		return nil, false
+	}
+	if !s.value("", 0) {
+		return nil, false
+	}
+	return s.lines, true
+}
+
+type factScanner struct {
+	doc   []byte
+	i     int // next byte
+	line  int // line of doc[i]
+	lines map[string]int
+}
+
+// skipSpace steps over JSON whitespace, the only place a newline can be.
+func (s *factScanner) skipSpace() {
+	for ; s.i < len(s.doc); s.i++ {
+		switch s.doc[s.i] {
+		case '\n':
+			s.line++
+		case ' ', '\t', '\r':
 		default:
-			path = member
-			stack[depth-1].expectKey = true
-		}
-		if isDelim {
-			if depth >= maxIndexDepth {
-				return nil, false
-			}
-			stack = append(stack, indexFrame{path: path, array: d == '[', expectKey: d == '{'})
+			return
 		}
 	}
+}
+
+// next is the byte at i after whitespace, 0 at the end.
+func (s *factScanner) next() byte {
+	s.skipSpace()
+	if s.i >= len(s.doc) {
+		return 0
+	}
+	return s.doc[s.i]
+}
+
+// value scans the value at i, recording its members and elements under
+// path; depth is how many containers enclose it.
+func (s *factScanner) value(path string, depth int) bool {
+	if s.i >= len(s.doc) {
+		return false
+	}
+	switch s.doc[s.i] {
+	case '{':
+		return depth < maxIndexDepth && s.object(path, depth)
+	case '[':
+		return depth < maxIndexDepth && s.array(path, depth)
+	case '"':
+		_, ok := s.str()
+		return ok
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case 'n':
+		return s.literal("null")
+	}
+	return s.number()
+}
+
+func (s *factScanner) object(path string, depth int) bool {
+	s.i++
+	if s.next() == '}' {
+		s.i++
+		return true
+	}
+	for {
+		if s.next() != '"' {
+			return false
+		}
+		line := s.line
+		key, ok := s.key()
+		if !ok {
+			return false
+		}
+		member := path + "/" + escapeToken(key)
+		if _, dup := s.lines[member]; dup {
+			return false
+		}
+		s.lines[member] = line
+		if s.next() != ':' {
+			return false
+		}
+		s.i++
+		s.skipSpace()
+		if !s.value(member, depth+1) {
+			return false
+		}
+		switch s.next() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (s *factScanner) array(path string, depth int) bool {
+	s.i++
+	if s.next() == ']' {
+		s.i++
+		return true
+	}
+	for n := 0; ; n++ {
+		s.skipSpace()
+		elem := path + "/" + strconv.Itoa(n)
+		s.lines[elem] = s.line
+		if !s.value(elem, depth+1) {
+			return false
+		}
+		switch s.next() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// str scans a string at i and returns its raw text between the quotes.
+func (s *factScanner) str() ([]byte, bool) {
+	start := s.i + 1
+	for i := start; i < len(s.doc); i++ {
+		switch c := s.doc[i]; {
+		case c == '"':
+			s.i = i + 1
+			return s.doc[start:i], true
+		case c < 0x20:
+			return nil, false
+		case c == '\\':
+			if i+1 >= len(s.doc) {
+				return nil, false
+			}
+			switch s.doc[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				if i+5 >= len(s.doc) {
+					return nil, false
+				}
+				for _, h := range s.doc[i+2 : i+6] {
+					if !isHexDigit(h) {
+						return nil, false
+					}
+				}
+				i += 5
+			default:
+				return nil, false
+			}
+		}
+	}
+	return nil, false
+}
+
+// key scans a member name and returns it decoded as the Decoder would:
+// escapes resolved, invalid UTF-8 replaced.
+func (s *factScanner) key() (string, bool) {
+	start := s.i
+	raw, ok := s.str()
+	if !ok {
+		return "", false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw), true
+	}
+	var k string
+	if err := json.Unmarshal(s.doc[start:s.i], &k); err != nil {
+		return "", false
+	}
+	return k, true
+}
+
+func (s *factScanner) literal(word string) bool {
+	if !bytes.HasPrefix(s.doc[s.i:], []byte(word)) {
+		return false
+	}
+	s.i += len(word)
+	return true
+}
+
+// number scans -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; what
+// follows it is the caller's to check.
+func (s *factScanner) number() bool {
+	d := s.doc
+	i := s.i
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && '1' <= d[i] && d[i] <= '9':
+		i = digits(d, i)
+	default:
+		return false
+	}
+	if i < len(d) && d[i] == '.' {
+		if j := digits(d, i+1); j > i+1 {
+			i = j
+		} else {
+			return false
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		j := digits(d, i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	s.i = i
+	return true
+}
+
+// digits returns the index after the run of decimal digits at i.
+func digits(d []byte, i int) int {
+	for i < len(d) && '0' <= d[i] && d[i] <= '9' {
+		i++
+	}
+	return i
 }

@@ -26,7 +26,7 @@ func EncodeFacts(doc *facts.Device) ([]byte, error) {
 	if doc == nil {
 		return nil, errors.New("encode facts: nil document")
 	}
-	b, err := json.MarshalIndent(doc, "", "  ")
+	b, err := marshalIndent(doc, "")
 	if err != nil {
 		return nil, fmt.Errorf("encode facts for %s: %w", doc.Address, err)
 	}

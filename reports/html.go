@@ -55,8 +55,9 @@ func htmlTemplates() (*template.Template, template.CSS, template.JS, error) {
 // rendered as it arrives into two spools; only a small per-device summary
 // (its vendor) is kept. The page's head, which shows the totals, is
 // rendered at the end and the spools copied after it. Everything
-// device-supplied goes through html/template's contextual escaping; only
-// our own embedded CSS and JS are marked trusted.
+// device-supplied is escaped for its context: by html/template in the
+// page around the devices (only our own embedded CSS and JS are marked
+// trusted), by the same escaping rules in htmldevice.go for the devices.
 func (HTMLWriter) Begin(out io.Writer, newSpool SpoolFunc, head *Run) (DeviceWriter, error) {
 	t, css, js, err := htmlTemplates()
 	if err != nil {
@@ -79,6 +80,7 @@ type htmlStream struct {
 	ix            runIndex
 	n             int
 	vendors       map[string]bool
+	buf           htmlBuf // reused from device to device
 }
 
 func (s *htmlStream) Device(dr *DeviceResult) error {
@@ -88,10 +90,14 @@ func (s *htmlStream) Device(dr *DeviceResult) error {
 	hd := buildHTMLDevice(s.n, dr.Device, dr.Results, s.ix)
 	s.n++
 	s.vendors[hd.Vendor] = true
-	if err := s.t.ExecuteTemplate(controlFilter{s.rows}, "row", hd); err != nil {
+	s.buf.b = s.buf.b[:0]
+	s.buf.renderRow(hd)
+	if _, err := (controlFilter{s.rows}).Write(s.buf.b); err != nil {
 		return fmt.Errorf("render html report: %w", err)
 	}
-	if err := s.t.ExecuteTemplate(controlFilter{s.details}, "device", hd); err != nil {
+	s.buf.b = s.buf.b[:0]
+	s.buf.renderDevice(hd)
+	if _, err := (controlFilter{s.details}).Write(s.buf.b); err != nil {
 		return fmt.Errorf("render html report: %w", err)
 	}
 	return nil
@@ -355,6 +361,12 @@ func tlsVersions(m map[string]bool) string {
 type controlFilter struct{ w io.Writer }
 
 func (f controlFilter) Write(p []byte) (int, error) {
+	if !hasControl(p) {
+		if _, err := f.w.Write(p); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
 	clean := make([]byte, 0, len(p))
 	for _, c := range p {
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
@@ -366,6 +378,17 @@ func (f controlFilter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// hasControl reports whether controlFilter would drop a byte of p: device
+// text almost never holds one, and then p is written as is.
+func hasControl(p []byte) bool {
+	for _, c := range p {
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // addResult records one rule outcome in the device detail and its matrix

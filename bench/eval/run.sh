@@ -16,13 +16,14 @@
 #   bench/eval/run.sh --old-max 10000          # the old binary only up to N files
 #   bench/eval/run.sh --formats default,json   # which measurements (default,json,jsonl)
 #   bench/eval/run.sh --profile                # also a CPU profile of the new run
+#   bench/eval/run.sh --no-history             # both binaries without the history store
 set -euo pipefail
 
 me=eval
 # shellcheck source=bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-sizes=() old_ref=main old_bin="" old_max=10000 formats=default,json,jsonl profile=0
+sizes=() old_ref=main old_bin="" old_max=10000 formats=default,json,jsonl profile=0 history=()
 while (($#)); do
 	case "$1" in
 	-n) sizes+=("${2:?-n needs a value}"); shift ;;
@@ -32,8 +33,9 @@ while (($#)); do
 	--no-old) old_ref="" ;;
 	--formats) formats="${2:?--formats needs a list}"; shift ;;
 	--profile) profile=1 ;;
+	--no-history) history=(--no-history) ;;
 	--keep) keep=1 ;;
-	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,21p' "$0"; exit 0 ;;
 	*) echo "$me: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -59,10 +61,10 @@ export XDG_STATE_HOME="$work/state"
 "$bin/mfpscan" demo --no-history --out "$work/demo" >/dev/null
 
 measure() { # LABEL N BINARY ARGS...
-	local label=$1 n=$2 exe=$3 t s kb
+	local label=$1 n=$2 exe=$3 t s kb user sys cpu
 	shift 3
 	rm -rf "$work/out-$label" "$work/state"
-	/usr/bin/time -f "%e %M" -o "$work/time" "$exe" eval "$@" "$work/in" >"$work/stdout" 2>"$work/stderr" &
+	/usr/bin/time -f "%e %M %U %S" -o "$work/time" "$exe" eval "$@" "$work/in" >"$work/stdout" 2>"$work/stderr" &
 	local pid=$! log="$work/rss-$label-$fmt-$n.log"
 	# RSS of the whole process every 10 s, and how many facts files are in
 	# place, so a long run shows whether memory grows with the devices done.
@@ -70,10 +72,13 @@ measure() { # LABEL N BINARY ARGS...
 		echo "$(date -u +%T) $(ps -o rss= --ppid "$pid" | awk '{ s += $1 } END { print int(s / 1024) }') MiB" >>"$log"
 	done
 	wait "$pid" || true
-	read -r s kb <"$work/time"
+	read -r s kb user sys <"$work/time"
 	t=$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
-	printf '%-5s %-8s %7d files  %8.1f s  %6d devices/s  %6d MiB peak RSS  load %s\n' \
-		"$label" "$fmt" "$n" "$s" "$t" $((kb / 1024)) "$(cut -d' ' -f1 /proc/loadavg)"
+	# CPU time (user + system) per device: unlike the wall clock, it does
+	# not depend on what else the machine runs.
+	cpu=$(awk -v n="$n" -v u="$user" -v y="$sys" 'BEGIN { printf "%.2f", 1000 * (u + y) / n }')
+	printf '%-5s %-8s %7d files  %8.1f s  %6d devices/s  %6d MiB peak RSS  %s ms CPU/device  load %s\n' \
+		"$label" "$fmt" "$n" "$s" "$t" $((kb / 1024)) "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 for n in "${sizes[@]}"; do
@@ -106,7 +111,7 @@ for n in "${sizes[@]}"; do
 			if ((profile)) && [[ $who == new ]]; then
 				prof="$work/cpu-$fmt-$n.pprof"
 			fi
-			MFPSCAN_CPUPROFILE="$prof" measure "$who" "$n" "$exe" "${out[@]}" "${args[@]}"
+			MFPSCAN_CPUPROFILE="$prof" measure "$who" "$n" "$exe" "${history[@]}" "${out[@]}" "${args[@]}"
 		done
 		if [[ -n $old && $fmt != jsonl && -d "$work/out-old" && -d "$work/out-new" ]]; then
 			if diff -rq "$work/out-old" "$work/out-new" >"$work/diff"; then
