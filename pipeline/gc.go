@@ -7,9 +7,9 @@ import (
 	"github.com/mfpscan/mfpscan/policies"
 )
 
-// streamMemoryLimit is the Go heap's soft limit while eval streams devices
-// through evaluation and the writers (scan, which holds its sweep's
-// documents, does not set it). policies.RelaxGC lets the heap grow to
+// streamMemoryLimit is the Go heap's soft limit while eval, or scan once
+// its sweep is over (reading its devices back from the journal), streams
+// devices through evaluation and the writers. policies.RelaxGC lets the heap grow to
 // five times what is live, which buys CPU; the limit makes the collector
 // run harder before the process passes it, so memory stays bounded
 // whatever the fleet size (the live heap is a few batches of devices, well

@@ -24,6 +24,11 @@ type scanOutput interface {
 	abort()
 }
 
+// reportBatch is how many devices a directory's reports read back from
+// the journal and evaluate together (a variable so tests can make batches
+// small).
+var reportBatch = evalBatch
+
 // liveBatch bounds how many devices that completed together are evaluated
 // in one go on a stream: enough to use every core when a burst of hosts
 // finishes, few enough that none waits long for its line.
@@ -176,10 +181,10 @@ func (o *journalOutput) finish(ctx context.Context, scan facts.Scan) (*reports.R
 	slices.SortStableFunc(held, func(a, b *facts.Device) int { return facts.CompareAddress(a.Address, b.Address) })
 	o.cfg.Log.Info("policy evaluation started", "devices", len(onDisk)+len(held), "evaluator", o.prep.policies.Evaluator())
 	for len(onDisk) > 0 || len(held) > 0 {
-		// The next evalBatch devices in address order, from either list.
+		// The next reportBatch devices in address order, from either list.
 		var read []string
 		var batch []*facts.Device
-		for len(read)+len(batch) < evalBatch && (len(onDisk) > 0 || len(held) > 0) {
+		for len(read)+len(batch) < reportBatch && (len(onDisk) > 0 || len(held) > 0) {
 			if len(held) > 0 && (len(onDisk) == 0 || facts.CompareAddress(held[0].Address, onDisk[0]) < 0) {
 				batch, held = append(batch, held[0]), held[1:]
 			} else {
