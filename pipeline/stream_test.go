@@ -28,12 +28,17 @@ type heldDevice struct {
 	release chan struct{}
 	free    func()
 	gaveUp  atomic.Bool
+	// collecting is closed when the first collector request arrives.
+	collecting chan struct{}
+	started    func()
 }
 
 func startHeldDevice(t *testing.T) *heldDevice {
 	t.Helper()
 	h := &heldDevice{release: make(chan struct{})}
 	h.free = sync.OnceFunc(func() { close(h.release) })
+	h.collecting = make(chan struct{})
+	h.started = sync.OnceFunc(func() { close(h.collecting) })
 	var ln net.Listener
 	for range 10 {
 		a := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
@@ -75,6 +80,7 @@ func (h *heldDevice) hold(c net.Conn) {
 	if _, err := c.Read(make([]byte, 1)); err != nil {
 		return
 	}
+	h.started()
 	gone := make(chan struct{})
 	go func() {
 		_, _ = io.Copy(io.Discard, c)
@@ -150,7 +156,9 @@ func TestStreamWritesDevicesAsTheyComplete(t *testing.T) {
 			if l.Type != "device" || l.Address == held.addr.String() {
 				t.Fatalf("first line %+v, want a lab device's (the held device is not finished)", l)
 			}
-			// The held device is still being collected: release it.
+			// The held device is still being collected (once the sweep
+			// has reached it): release it.
+			<-held.collecting
 			held.free()
 		}
 		got = append(got, l)
@@ -177,6 +185,8 @@ func TestStreamInterruptedEndsCleanly(t *testing.T) {
 	var got []jsonlLine
 	for l := range lines {
 		if len(got) == 0 {
+			// Interrupt while the held device is being collected.
+			<-held.collecting
 			cancel()
 		}
 		got = append(got, l)
