@@ -171,7 +171,7 @@ func (o *journalOutput) finish(ctx context.Context, scan facts.Scan) (*reports.R
 	if err != nil {
 		return nil, err
 	}
-	restoreGC := relaxGCBounded()
+	restoreGC := relaxGCWithin(scanReportMemoryLimit)
 	defer restoreGC()
 	var onDisk []string
 	if o.j != nil {
