@@ -101,12 +101,21 @@ func Scan(ctx context.Context, cfg Config) error {
 	}
 	printSummary(cfg, run)
 	if interrupted {
-		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete; continue it with --resume %s", ErrInterrupted, run.Totals.Summary.Devices, cfg.OutDir, cfg.OutDir)
+		return interruptedError(cfg, run.Totals.Summary.Devices)
 	}
 	if err := cp.j.finish(scan.FinishedAt, reportPaths(cfg.OutDir, prep)); err != nil {
 		cfg.Log.Warn("scan journal not marked complete", "error", err)
 	}
 	return failOnError(cfg, run)
+}
+
+// interruptedError says what an interrupted scan wrote, and how to go on.
+func interruptedError(cfg Config, devices int) error {
+	if cfg.OutDir == StdoutOut {
+		// A stream keeps no journal: nothing to resume.
+		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to standard output, marked incomplete", ErrInterrupted, devices)
+	}
+	return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete; continue it with --resume %s", ErrInterrupted, devices, cfg.OutDir, cfg.OutDir)
 }
 
 func newScanMeta(cfg Config) facts.Scan {
