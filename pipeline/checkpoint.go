@@ -12,9 +12,11 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
@@ -68,7 +70,9 @@ type journalLine struct {
 type journal struct {
 	dir    string
 	header journalHeader
-	// finished maps each finished address to its journal entry.
+	// finished maps each finished address to its journal entry: the
+	// earlier run's when resuming, then this run's as devices complete
+	// (under mu).
 	finished map[string]journalLine
 	complete *journalLine
 
@@ -181,38 +185,104 @@ func readJournal(dir string) (*journal, error) {
 	return j, nil
 }
 
-// loadFinished reads the facts file of every finished device, checks it is
-// the one the journal recorded (its SHA-256) and valid, and returns the
-// documents sorted by address.
-func (j *journal) loadFinished() ([]*facts.Device, []netip.Addr, error) {
-	docs := make([]*facts.Device, 0, len(j.finished))
+// checkFinished reads the facts file of every finished device and checks
+// it is the one the journal recorded (its SHA-256) and valid, before any
+// probe of a resumed scan. The documents are not kept: the reports read
+// them again, batch by batch, once the sweep is over (readFinished). It
+// returns the finished addresses, which the resumed sweep leaves out.
+func (j *journal) checkFinished() ([]netip.Addr, error) {
 	addrs := make([]netip.Addr, 0, len(j.finished))
 	for addr, l := range j.finished {
 		path := filepath.Join(j.dir, filepath.FromSlash(l.Facts))
 		raw, err := inputfile.Read(path, facts.MaxFileBytes)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read the facts of finished device %s: %w", addr, err)
+			return nil, fmt.Errorf("read the facts of finished device %s: %w", addr, err)
 		}
 		if err := facts.Validate(raw); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		var d facts.Device
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		if _, err := decodeFinished(path, raw, l); err != nil {
+			return nil, err
 		}
-		if sum, err := deviceDigest(&d); err != nil || sum != l.SHA256 {
-			return nil, nil, fmt.Errorf("facts file %s is not the document the journal recorded (SHA-256 differs)", path)
-		}
-		if d.Address != addr {
-			return nil, nil, fmt.Errorf("%s: holds device %s, the journal says %s", path, d.Address, addr)
-		}
-		docs = append(docs, &d)
 		if a, err := netip.ParseAddr(addr); err == nil {
 			addrs = append(addrs, a)
 		}
 	}
-	slices.SortFunc(docs, func(a, b *facts.Device) int { return facts.CompareAddress(a.Address, b.Address) })
-	return docs, addrs, nil
+	return addrs, nil
+}
+
+// decodeFinished decodes a finished device's facts file and checks it is
+// the document the journal recorded.
+func decodeFinished(path string, raw []byte, l journalLine) (*facts.Device, error) {
+	var d facts.Device
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if sum, err := deviceDigest(&d); err != nil || sum != l.SHA256 {
+		return nil, fmt.Errorf("facts file %s is not the document the journal recorded (SHA-256 differs)", path)
+	}
+	if d.Address != l.Device {
+		return nil, fmt.Errorf("%s: holds device %s, the journal says %s", path, d.Address, l.Device)
+	}
+	return &d, nil
+}
+
+// finishedAddrs lists every finished device (an earlier run's and this
+// one's) in address order: the index the reports are fed from.
+func (j *journal) finishedAddrs() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]string, 0, len(j.finished))
+	for a := range j.finished {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, facts.CompareAddress)
+	return out
+}
+
+// readFinished reads back the facts files of finished devices, in the
+// order of addrs, on GOMAXPROCS workers. Each is checked against its
+// journal entry: the reports state what the journal recorded.
+func (j *journal) readFinished(addrs []string) ([]*facts.Device, error) {
+	docs := make([]*facts.Device, len(addrs))
+	errs := make([]error, len(addrs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(addrs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(addrs) {
+					return
+				}
+				docs[i], errs[i] = j.readOne(addrs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return docs, nil
+}
+
+func (j *journal) readOne(addr string) (*facts.Device, error) {
+	j.mu.Lock()
+	l, ok := j.finished[addr]
+	j.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("device %s is not in the scan journal", addr)
+	}
+	path := filepath.Join(j.dir, filepath.FromSlash(l.Facts))
+	raw, err := inputfile.Read(path, facts.MaxFileBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read the facts of finished device %s: %w", addr, err)
+	}
+	return decodeFinished(path, raw, l)
 }
 
 // createJournal starts a fresh journal in dir: the header is written
@@ -268,8 +338,9 @@ func (j *journal) append(l journalLine) error {
 }
 
 // record writes a finished device's facts file atomically, then its
-// journal entry. A device cut short by the interrupt is not recorded: a
-// resume probes it again.
+// journal entry, and adds it to the finished devices the reports are read
+// back from. A device cut short by the interrupt is not recorded: a resume
+// probes it again (and this run's reports take it from memory).
 func (j *journal) record(doc *facts.Device) error {
 	if j == nil || doc.Incomplete {
 		return nil
@@ -289,7 +360,14 @@ func (j *journal) record(doc *facts.Device) error {
 	if err != nil {
 		return err
 	}
-	return j.append(journalLine{Device: doc.Address, Facts: rel, SHA256: sum})
+	l := journalLine{Device: doc.Address, Facts: rel, SHA256: sum}
+	if err := j.append(l); err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.finished[doc.Address] = l
+	j.mu.Unlock()
+	return nil
 }
 
 // deviceDigest is the SHA-256 of the device's facts text without its scan

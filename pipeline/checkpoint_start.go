@@ -12,10 +12,10 @@ import (
 )
 
 // checkpoint is what a scan starts from: its journal, and when resuming,
-// the devices an earlier run finished (not probed again).
+// the addresses of the devices an earlier run finished (not probed again;
+// their documents stay on disk, named by the journal, until the reports).
 type checkpoint struct {
 	j         *journal
-	docs      []*facts.Device
 	skip      []netip.Addr
 	startedAt time.Time
 }
@@ -108,7 +108,7 @@ func resumeCheckpoint(cfg Config, prev *journal, readErr error) (*checkpoint, er
 		return nil, Usagef("--resume %s: the scan there was made with other targets or options (targets %s%s); resume with the same command line, or start a new scan with --force or another --out",
 			dir, strings.Join(prev.header.Targets, " "), describeShard(prev.header.Shard))
 	}
-	docs, skip, err := prev.loadFinished()
+	skip, err := prev.checkFinished()
 	if err != nil {
 		return nil, Usagef("--resume %s: %v; nothing was changed", dir, err)
 	}
@@ -122,7 +122,7 @@ func resumeCheckpoint(cfg Config, prev *journal, readErr error) (*checkpoint, er
 	if err := prev.open(); err != nil {
 		return nil, err
 	}
-	return &checkpoint{j: prev, docs: docs, skip: skip, startedAt: prev.header.StartedAt}, nil
+	return &checkpoint{j: prev, skip: skip, startedAt: prev.header.StartedAt}, nil
 }
 
 func describeShard(s *facts.Shard) string {

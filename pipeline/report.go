@@ -140,28 +140,6 @@ func checkOutDir(dir string) error {
 	return os.Remove(probe.Name())
 }
 
-// evaluateAndReport runs the policies over docs held in memory and writes
-// every report through the same streaming reporter eval uses. It is shared
-// by scan and demo so they produce the files eval does. When ctx ends
-// during the evaluation, the results decided so far are written, marked
-// incomplete, and the error returned with the run wraps ErrInterrupted.
-func evaluateAndReport(ctx context.Context, cfg Config, prep *prepared, scan facts.Scan, docs []*facts.Device) (*reports.Run, error) {
-	rep, err := newReporter(cfg, prep)
-	if err != nil {
-		return nil, err
-	}
-	// The documents are all in memory here (scan holds its sweep): a heap
-	// limit below them would only make the collector spin.
-	restoreGC := policies.RelaxGC()
-	defer restoreGC()
-	cfg.Log.Info("policy evaluation started", "devices", len(docs), "evaluator", prep.policies.Evaluator())
-	if err := rep.add(ctx, scan, docs, nil); err != nil {
-		rep.abort()
-		return nil, err
-	}
-	return rep.finish(ctx, scan)
-}
-
 // reporter evaluates devices batch by batch and streams each one, with its
 // results, to the report writers and the history store as it is decided:
 // nothing holds every device's facts or results.

@@ -61,26 +61,38 @@ func Scan(ctx context.Context, cfg Config) error {
 		scan.UDPProbes = append(scan.UDPProbes, facts.UDPProbe{Port: pr.Port, Service: pr.Service})
 	}
 	prep.history.begin(ctx, cfg, scan)
-	if len(cp.docs) > 0 {
-		cfg.Log.Info("resuming scan", "finished", len(cp.docs), "addresses left", targets.Count())
+	if len(cp.skip) > 0 {
+		cfg.Log.Info("resuming scan", "finished", len(cp.skip), "addresses left", targets.Count())
 	}
-	docs, sweepErr := sweepAndCollect(ctx, cfg, targets, att, checkpointer(cfg, cp.j, &scan))
-	docs = append(cp.docs, docs...)
+	// A stream cannot wait for address order: it writes each device as it
+	// completes. A directory's reports are in address order, fed from the
+	// journal after the sweep.
+	sweepCtx, stopSweep := context.WithCancelCause(ctx)
+	defer stopSweep(nil)
+	var out scanOutput
+	if cfg.OutDir == StdoutOut {
+		if out, err = startLive(ctx, cfg, prep, scan, stopSweep); err != nil {
+			return err
+		}
+	} else {
+		out = newJournalOutput(cfg, prep, cp.j, scan)
+	}
+	_, sweepErr := sweepAndCollect(sweepCtx, cfg, targets, att, out.collected)
 	scan.FinishedAt = cfg.now()()
 	// A signal may arrive after discovery, while hosts are still being
 	// collected: the sweep then returns nil, but the run is just as cut
 	// short, so the context decides, not the sweep's error.
+	// (A stream that could not be written stops the sweep too; finish
+	// returns that failure.)
 	interrupted := ctx.Err() != nil || (sweepErr != nil && errors.Is(sweepErr, context.Canceled))
 	if sweepErr != nil && !interrupted {
+		out.abort()
 		return fmt.Errorf("sweep: %w", sweepErr)
 	}
 	scan.Incomplete = interrupted
-	for _, d := range docs {
-		d.Scan = &scan
-	}
 	// Reports are written even after Ctrl-C: a fresh context, so the
 	// interrupted sweep's cancellation does not discard what was collected.
-	run, err := evaluateAndReport(context.WithoutCancel(ctx), cfg, prep, scan, docs)
+	run, err := out.finish(context.WithoutCancel(ctx), scan)
 	if err != nil {
 		return err
 	}
@@ -89,12 +101,21 @@ func Scan(ctx context.Context, cfg Config) error {
 	}
 	printSummary(cfg, run)
 	if interrupted {
-		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete; continue it with --resume %s", ErrInterrupted, len(docs), cfg.OutDir, cfg.OutDir)
+		return interruptedError(cfg, run.Totals.Summary.Devices)
 	}
 	if err := cp.j.finish(scan.FinishedAt, reportPaths(cfg.OutDir, prep)); err != nil {
 		cfg.Log.Warn("scan journal not marked complete", "error", err)
 	}
 	return failOnError(cfg, run)
+}
+
+// interruptedError says what an interrupted scan wrote, and how to go on.
+func interruptedError(cfg Config, devices int) error {
+	if cfg.OutDir == StdoutOut {
+		// A stream keeps no journal: nothing to resume.
+		return fmt.Errorf("%w: sweep stopped early; %d device(s) written to standard output, marked incomplete", ErrInterrupted, devices)
+	}
+	return fmt.Errorf("%w: sweep stopped early; %d device(s) written to %s, marked incomplete; continue it with --resume %s", ErrInterrupted, devices, cfg.OutDir, cfg.OutDir)
 }
 
 func newScanMeta(cfg Config) facts.Scan {
@@ -113,21 +134,6 @@ func newScanMeta(cfg Config) facts.Scan {
 	}
 }
 
-// checkpointer records each finished device in the journal as it
-// completes. A journal that cannot be written (disk full) is reported once
-// and the scan goes on: the devices are still in memory and in the reports.
-func checkpointer(cfg Config, j *journal, scan *facts.Scan) func(*facts.Device) {
-	var once sync.Once
-	return func(doc *facts.Device) {
-		doc.Scan = scan
-		if err := j.record(doc); err != nil {
-			once.Do(func() {
-				cfg.Log.Warn("checkpoint failed; this run cannot be resumed past this point", "address", doc.Address, "error", err)
-			})
-		}
-	}
-}
-
 // reportPaths are the report files of the run's formats.
 func reportPaths(dir string, prep *prepared) []string {
 	out := make([]string, 0, len(prep.writers))
@@ -139,8 +145,9 @@ func reportPaths(dir string, prep *prepared) []string {
 
 // sweepAndCollect runs discovery and hands each live host to a pool of
 // collector workers as soon as it is found, so collection overlaps the sweep.
-// done, when set, is called with each device once collected (from the
-// collector workers, concurrently).
+// done, when set, takes each device once collected (from the collector
+// workers, concurrently) and nothing is kept; without it, the devices are
+// returned.
 func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet, att *attest.Set, done func(*facts.Device)) ([]*facts.Device, error) {
 	engine, err := newEngine(cfg)
 	if err != nil {
@@ -161,9 +168,10 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 	progress := newProgress(cfg, targets.Count())
 	hosts := make(chan scanner.HostResult, collectWorkers)
 	var (
-		mu   sync.Mutex
-		docs []*facts.Device
-		wg   sync.WaitGroup
+		mu        sync.Mutex
+		docs      []*facts.Device
+		collected int
+		wg        sync.WaitGroup
 	)
 	for range collectWorkers {
 		wg.Add(1)
@@ -176,10 +184,13 @@ func sweepAndCollect(ctx context.Context, cfg Config, targets *scanner.TargetSet
 					done(doc)
 				}
 				mu.Lock()
-				docs = append(docs, doc)
-				collected := len(docs)
+				if done == nil {
+					docs = append(docs, doc)
+				}
+				collected++
+				n := collected
 				mu.Unlock()
-				progress.collected(collected)
+				progress.collected(n)
 			}
 		}()
 	}

@@ -208,7 +208,7 @@ type reportFlags struct {
 // register adds the flags as shared: each also has a top-level config key.
 func (f *reportFlags) register(fs *pflag.FlagSet) {
 	cliconfig.Shared(fs, func(fs *pflag.FlagSet) {
-		fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory, or - for standard output (--format jsonl only)")
+		fs.StringVarP(&f.out, "out", "o", "./mfpscan-report", "output directory, or - for standard output (--format jsonl only; scan writes each device there as it completes)")
 		f.render.register(fs)
 		f.source.register(fs)
 		fs.StringVar(&f.waivers, "waivers", "", "YAML file of waivers {rule, selector, reason, expires}")
