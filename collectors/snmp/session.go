@@ -91,6 +91,10 @@ func (s *session) collect(ctx context.Context, reqs []*request, pending int) err
 	if err := s.conn.SetReadDeadline(deadline); err != nil {
 		return fmt.Errorf("set read deadline: %w", err)
 	}
+	// A blocked Read does not watch ctx: an interrupted scan would otherwise
+	// wait out the whole timeout (and every retry) on each silent agent.
+	stop := context.AfterFunc(ctx, func() { _ = s.conn.SetReadDeadline(time.Now()) })
+	defer stop()
 	// Each datagram is read once; the bound stops a flood of junk from
 	// keeping us here past the deadline's granularity.
 	for reads := 0; pending > 0 && reads < 64*len(reqs)+64; reads++ {
@@ -101,6 +105,9 @@ func (s *session) collect(ctx context.Context, reqs []*request, pending int) err
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
+				if cerr := ctx.Err(); cerr != nil {
+					return fmt.Errorf("read snmp reply: %w", cerr)
+				}
 				return nil
 			}
 			return fmt.Errorf("read snmp reply: %w", err)
