@@ -151,6 +151,9 @@ type reporter struct {
 	begun    bool
 	// stopped is the interruption met during evaluation, if any.
 	stopped error
+	// writing, when not nil, delivers the result of the batch being
+	// written in the background: the next batch is evaluated meanwhile.
+	writing chan error
 }
 
 func newReporter(cfg Config, prep *prepared) (*reporter, error) {
@@ -176,6 +179,11 @@ func newReporter(cfg Config, prep *prepared) (*reporter, error) {
 // reports.EncodeFacts), written as is. An interrupted evaluation still
 // writes the batch (undecided devices give review) and is remembered for
 // finish; later batches are not evaluated.
+//
+// The batch is written in the background while the caller reads and
+// evaluates the next one: the writers are sequential, and on two cores
+// evaluation alone left one of them idle. A write error is returned by the
+// next add or by finish; the caller must not change docs or texts after.
 func (r *reporter) add(ctx context.Context, scan facts.Scan, docs []*facts.Device, texts [][]byte) error {
 	if r.stopped != nil || len(docs) == 0 {
 		return nil
@@ -210,7 +218,21 @@ func (r *reporter) add(ctx context.Context, scan facts.Scan, docs []*facts.Devic
 		byAddr[results[i].Address] = results[i:j:j]
 		i = j
 	}
+	// Reports keep address order: this batch waits for the one before.
+	if err := r.drain(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	r.writing = done
 	hctx := context.WithoutCancel(ctx)
+	go func() {
+		done <- r.write(hctx, order, sorted, texts, byAddr)
+	}()
+	return nil
+}
+
+// write sends an evaluated batch to the history store and the writers.
+func (r *reporter) write(ctx context.Context, order []int, sorted []*facts.Device, texts [][]byte, byAddr map[string][]policies.Result) error {
 	for i, j := range order {
 		d := sorted[i]
 		var text []byte
@@ -218,7 +240,7 @@ func (r *reporter) add(ctx context.Context, scan facts.Scan, docs []*facts.Devic
 			text = texts[j]
 		}
 		res := byAddr[d.Address]
-		r.prep.history.recordDevice(hctx, r.cfg, d, res, r.keyPoint)
+		r.prep.history.recordDevice(ctx, r.cfg, d, res, r.keyPoint)
 		if err := r.st.Add(d, text, res); err != nil {
 			return fmt.Errorf("write reports: %w", err)
 		}
@@ -226,10 +248,24 @@ func (r *reporter) add(ctx context.Context, scan facts.Scan, docs []*facts.Devic
 	return nil
 }
 
+// drain waits for the batch being written, if any, and returns its error.
+func (r *reporter) drain() error {
+	if r.writing == nil {
+		return nil
+	}
+	err := <-r.writing
+	r.writing = nil
+	return err
+}
+
 // finish completes the reports and the history record. The run returned
 // holds the counts (Totals), not the devices.
 func (r *reporter) finish(ctx context.Context, scan facts.Scan) (*reports.Run, error) {
 	ctx = context.WithoutCancel(ctx)
+	if err := r.drain(); err != nil {
+		r.abort()
+		return nil, err
+	}
 	eng := r.prep.policies
 	if r.stopped != nil {
 		scan.Incomplete = true
@@ -272,6 +308,7 @@ func (r *reporter) finish(ctx context.Context, scan facts.Scan) (*reports.Run, e
 // abort drops what the run wrote to temporary files; the history run stays
 // unfinished, as after a crash.
 func (r *reporter) abort() {
+	_ = r.drain() // the run is dropped: its write error adds nothing
 	r.st.Abort()
 	r.prep.history.close()
 }
