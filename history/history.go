@@ -49,6 +49,12 @@ type Device struct {
 	Firmware string
 }
 
+// DeviceRecord is one device and its results, as RecordDevices takes them.
+type DeviceRecord struct {
+	Device  Device
+	Results []Result
+}
+
 // Result is one device × rule outcome.
 type Result struct {
 	RuleID   string
@@ -140,6 +146,12 @@ type Store interface {
 	// RecordDevice queues one device and its results; they are written in
 	// batches, the last by FinishRun. Safe for concurrent use.
 	RecordDevice(ctx context.Context, runID int64, d Device, results []Result) error
+	// RecordDevices writes devices and their results, with any still
+	// queued by RecordDevice, in one transaction committed before it
+	// returns: the same rows as one RecordDevice per device. On an error
+	// none of them is written and the run cannot be finished. Safe for
+	// concurrent use.
+	RecordDevices(ctx context.Context, runID int64, devices []DeviceRecord) error
 	// FinishRun updates device histories and marks the run recorded, in one
 	// transaction.
 	FinishRun(ctx context.Context, runID int64, end RunEnd) error

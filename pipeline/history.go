@@ -30,6 +30,8 @@ type historyRun struct {
 	catalogue string
 	id        int64
 	err       error
+	// pending holds the devices reported since the last write.
+	pending []history.DeviceRecord
 }
 
 // openHistory opens cfg.History ("" = disabled) before the first probe, so
@@ -97,7 +99,14 @@ func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
 	h.finish(ctx, cfg, run)
 }
 
-// recordDevice stores one device and its results as it is reported.
+// historyBatch is how many devices go to the store in one transaction: a
+// commit per device cost more wall clock than evaluating it, and a batch
+// is what a crash can lose of an unfinished run. Eval hands the reporter
+// batches of this size; scan may hand it single devices or a whole sweep.
+const historyBatch = evalBatch
+
+// recordDevice queues one device and its results as it is reported, and
+// writes the queue once it holds a batch.
 func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Device, results []policies.Result, keyPoint map[string]int) {
 	if h == nil || h.err != nil || h.id == 0 {
 		return
@@ -109,7 +118,21 @@ func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Devi
 			KeyPoint: keyPoint[r.RuleID], Waived: r.Waiver != nil,
 		})
 	}
-	if err := h.store.RecordDevice(ctx, h.id, deviceRecord(d), rs); err != nil {
+	h.pending = append(h.pending, history.DeviceRecord{Device: deviceRecord(d), Results: rs})
+	if len(h.pending) >= historyBatch {
+		h.flush(ctx, cfg)
+	}
+}
+
+// flush writes the queued devices in one transaction.
+func (h *historyRun) flush(ctx context.Context, cfg Config) {
+	if h == nil || h.err != nil || h.id == 0 || len(h.pending) == 0 {
+		return
+	}
+	err := h.store.RecordDevices(ctx, h.id, h.pending)
+	clear(h.pending) // drop the records' results before the next batch
+	h.pending = h.pending[:0]
+	if err != nil {
 		h.fail(cfg, err)
 	}
 }
@@ -117,6 +140,7 @@ func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Devi
 // finish marks the run recorded, once every device is, and hands the
 // site's trends (this run included) to the report.
 func (h *historyRun) finish(ctx context.Context, cfg Config, run *reports.Run) {
+	h.flush(ctx, cfg)
 	if h == nil || h.err != nil || h.id == 0 {
 		return
 	}
