@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"strings"
@@ -164,8 +165,9 @@ type Store interface {
 	// Baseline is the SARIF log of the site's newest complete run, nil if none.
 	Baseline(ctx context.Context, site string) ([]byte, int64, error)
 	// SetBaseline keeps a recorded complete run's SARIF log as its site's
-	// baseline (written after the reports, so after FinishRun).
-	SetBaseline(ctx context.Context, runID int64, sarif []byte) error
+	// baseline (written after the reports, so after FinishRun). The log is
+	// read part by part: memory does not grow with its size.
+	SetBaseline(ctx context.Context, runID int64, sarif io.Reader) error
 	// ReportTrends gathers the last n recorded runs of site for the report.
 	ReportTrends(ctx context.Context, site string, n int) (*ReportTrends, error)
 	Prune(ctx context.Context, o PruneOptions) (int, error)

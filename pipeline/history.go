@@ -172,24 +172,26 @@ func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
 	if h.err != nil || h.id == 0 {
 		return
 	}
-	path := filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename())
-	info, err := os.Stat(path)
+	f, err := os.Open(filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename()))
 	if err != nil {
 		return // no SARIF format this run (or --out -): nothing to keep
 	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return
+	}
 	if info.Size() > reports.MaxBaselineFile {
-		// --baseline reads no more than this, and the store takes the log
-		// in memory: a fleet this large keeps its baselines as files.
+		// --baseline reads no more than this: a fleet this large keeps its
+		// baselines as files.
 		if cfg.Log != nil {
 			cfg.Log.Warn("results.sarif not kept in the history store as the next baseline: over the size --baseline reads; pass the file to --baseline instead", "bytes", info.Size(), "cap", reports.MaxBaselineFile)
 		}
 		return
 	}
-	sarif, err := os.ReadFile(path)
-	if err != nil {
-		return
-	}
-	if err := h.store.SetBaseline(ctx, h.id, sarif); err != nil {
+	// The store reads the log part by part: the 200 MB of a 10,000-device
+	// fleet's log are never in memory here.
+	if err := h.store.SetBaseline(ctx, h.id, f); err != nil {
 		h.fail(cfg, err)
 	}
 }
