@@ -55,6 +55,23 @@ func (s *sqlStore) RecordDevice(ctx context.Context, runID int64, d Device, resu
 	return s.flushLocked(ctx)
 }
 
+func (s *sqlStore) RecordDevices(ctx context.Context, runID int64, devices []DeviceRecord) error {
+	if len(devices) == 0 {
+		return nil
+	}
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	// Written before returning, so the caller's slices need no copy.
+	for _, r := range devices {
+		d := r.Device
+		if d.ID == "" {
+			d.ID = "address:" + d.Address
+		}
+		s.b.devices = append(s.b.devices, queuedDevice{runID: runID, dev: d, results: r.Results})
+	}
+	return s.flushLocked(ctx)
+}
+
 // flush writes every queued device; FinishRun calls it first.
 func (s *sqlStore) flush(ctx context.Context) error {
 	s.b.mu.Lock()

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,12 @@ type Device struct {
 	Model    string
 	Serial   string
 	Firmware string
+}
+
+// DeviceRecord is one device and its results, as RecordDevices takes them.
+type DeviceRecord struct {
+	Device  Device
+	Results []Result
 }
 
 // Result is one device × rule outcome.
@@ -140,6 +147,12 @@ type Store interface {
 	// RecordDevice queues one device and its results; they are written in
 	// batches, the last by FinishRun. Safe for concurrent use.
 	RecordDevice(ctx context.Context, runID int64, d Device, results []Result) error
+	// RecordDevices writes devices and their results, with any still
+	// queued by RecordDevice, in one transaction committed before it
+	// returns: the same rows as one RecordDevice per device. On an error
+	// none of them is written and the run cannot be finished. Safe for
+	// concurrent use.
+	RecordDevices(ctx context.Context, runID int64, devices []DeviceRecord) error
 	// FinishRun updates device histories and marks the run recorded, in one
 	// transaction.
 	FinishRun(ctx context.Context, runID int64, end RunEnd) error
@@ -152,8 +165,9 @@ type Store interface {
 	// Baseline is the SARIF log of the site's newest complete run, nil if none.
 	Baseline(ctx context.Context, site string) ([]byte, int64, error)
 	// SetBaseline keeps a recorded complete run's SARIF log as its site's
-	// baseline (written after the reports, so after FinishRun).
-	SetBaseline(ctx context.Context, runID int64, sarif []byte) error
+	// baseline (written after the reports, so after FinishRun). The log is
+	// read part by part: memory does not grow with its size.
+	SetBaseline(ctx context.Context, runID int64, sarif io.Reader) error
 	// ReportTrends gathers the last n recorded runs of site for the report.
 	ReportTrends(ctx context.Context, site string, n int) (*ReportTrends, error)
 	Prune(ctx context.Context, o PruneOptions) (int, error)

@@ -100,6 +100,15 @@ var migrations = []string{
 	);
 	CREATE INDEX findings_closed ON findings (closed_at, site, severity, opened_at);
 	CREATE INDEX findings_open ON findings (device_id, rule_id) WHERE closed_at = 0`,
+	// 4: a baseline is stored in parts (baselines.sarif left empty), so
+	// keeping a large fleet's SARIF log (over 200 MB at 10,000 devices)
+	// never holds it whole in memory, nor in SQLite's, nor in a bound value.
+	`CREATE TABLE baseline_parts (
+		site TEXT NOT NULL,
+		part INTEGER NOT NULL,
+		sarif TEXT NOT NULL,
+		PRIMARY KEY (site, part)
+	)`,
 }
 
 // resultsTable is the results table's definition since version 1; version

@@ -30,7 +30,10 @@ func openSQLite(ctx context.Context, path string) (Store, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "cache_size(-32000)")
-	q.Add("_pragma", "temp_store(MEMORY)")
+	// Temporary tables and sorts (FinishRun's findings statements over a
+	// run's results) spill to a file past the cache: kept in memory they
+	// took 170–250 MiB more at 100,000 devices, and were not faster.
+	q.Add("_pragma", "temp_store(FILE)")
 	// BEGIN IMMEDIATE takes the write lock up front, so two writers queue
 	// on the busy timeout instead of failing on a lock upgrade.
 	q.Set("_txlock", "immediate")

@@ -210,7 +210,14 @@ func (s *sqlStore) Baseline(ctx context.Context, site string) ([]byte, int64, er
 	if err != nil {
 		return nil, 0, s.wrap("read baseline", err)
 	}
-	return []byte(sarif), id, nil
+	if sarif != "" {
+		return []byte(sarif), id, nil // stored whole, before schema 4
+	}
+	b, err := s.baselineParts(ctx, site)
+	if err != nil {
+		return nil, 0, s.wrap("read baseline", err)
+	}
+	return b, id, nil
 }
 
 // Prune deletes runs and their rows; device rows stay (first seen is still
@@ -262,6 +269,7 @@ func (s *sqlStore) Prune(ctx context.Context, o PruneOptions) (int, error) {
 		`DELETE FROM devices WHERE device_id NOT IN (SELECT device_id FROM run_devices)`,
 		`DELETE FROM device_events WHERE device_id NOT IN (SELECT device_id FROM devices)`,
 		`DELETE FROM findings WHERE device_id NOT IN (SELECT device_id FROM devices)`,
+		`DELETE FROM baseline_parts WHERE site NOT IN (SELECT site FROM baselines)`,
 	} {
 		if err := s.exec(ctx, tx, q); err != nil {
 			return 0, s.wrap("prune devices", err)

@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -229,7 +230,7 @@ func (s *sqlStore) missing(ctx context.Context, prev, last runRef) ([]MissingDev
 
 // SetBaseline keeps sarif as the site's baseline when runID is its newest
 // complete run.
-func (s *sqlStore) SetBaseline(ctx context.Context, runID int64, sarif []byte) error {
+func (s *sqlStore) SetBaseline(ctx context.Context, runID int64, sarif io.Reader) error {
 	var site string
 	var recorded, incomplete int
 	if err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT site, recorded, incomplete FROM runs WHERE id = ?`), runID).Scan(&site, &recorded, &incomplete); err != nil {
@@ -238,10 +239,16 @@ func (s *sqlStore) SetBaseline(ctx context.Context, runID int64, sarif []byte) e
 	if recorded != 1 || incomplete != 0 {
 		return nil
 	}
-	if err := s.exec(ctx, s.db, `INSERT INTO baselines (site, run_id, sarif) VALUES (?, ?, ?)
-		ON CONFLICT (site) DO UPDATE SET run_id = excluded.run_id, sarif = excluded.sarif
-		WHERE excluded.run_id > baselines.run_id`, site, runID, string(sarif)); err != nil {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.storeBaseline(ctx, tx, site, runID, sarif); err != nil {
 		return s.wrap("store baseline", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap("commit baseline", err)
 	}
 	return nil
 }

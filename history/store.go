@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -171,9 +172,7 @@ func (s *sqlStore) FinishRun(ctx context.Context, runID int64, end RunEnd) error
 		return s.wrap("mark run recorded", err)
 	}
 	if len(end.SARIF) > 0 && !end.Incomplete {
-		if err := s.exec(ctx, tx, `INSERT INTO baselines (site, run_id, sarif) VALUES (?, ?, ?)
-			ON CONFLICT (site) DO UPDATE SET run_id = excluded.run_id, sarif = excluded.sarif
-			WHERE excluded.run_id > baselines.run_id`, site, runID, string(end.SARIF)); err != nil {
+		if err := s.storeBaseline(ctx, tx, site, runID, bytes.NewReader(end.SARIF)); err != nil {
 			return s.wrap("store baseline", err)
 		}
 	}

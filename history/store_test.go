@@ -377,7 +377,7 @@ func TestMigrationBackfillsCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, table := range []string{"run_rule_counts", "findings"} {
+		for _, table := range []string{"run_rule_counts", "findings", "baseline_parts"} {
 			if err := s.exec(ctx, s.db, `DROP TABLE `+table); err != nil {
 				t.Fatal(err)
 			}

@@ -30,6 +30,8 @@ type historyRun struct {
 	catalogue string
 	id        int64
 	err       error
+	// pending holds the devices reported since the last write.
+	pending []history.DeviceRecord
 }
 
 // openHistory opens cfg.History ("" = disabled) before the first probe, so
@@ -97,7 +99,14 @@ func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
 	h.finish(ctx, cfg, run)
 }
 
-// recordDevice stores one device and its results as it is reported.
+// historyBatch is how many devices go to the store in one transaction: a
+// commit per device cost more wall clock than evaluating it, and a batch
+// is what a crash can lose of an unfinished run. Eval hands the reporter
+// batches of this size; scan may hand it single devices or a whole sweep.
+const historyBatch = evalBatch
+
+// recordDevice queues one device and its results as it is reported, and
+// writes the queue once it holds a batch.
 func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Device, results []policies.Result, keyPoint map[string]int) {
 	if h == nil || h.err != nil || h.id == 0 {
 		return
@@ -109,7 +118,21 @@ func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Devi
 			KeyPoint: keyPoint[r.RuleID], Waived: r.Waiver != nil,
 		})
 	}
-	if err := h.store.RecordDevice(ctx, h.id, deviceRecord(d), rs); err != nil {
+	h.pending = append(h.pending, history.DeviceRecord{Device: deviceRecord(d), Results: rs})
+	if len(h.pending) >= historyBatch {
+		h.flush(ctx, cfg)
+	}
+}
+
+// flush writes the queued devices in one transaction.
+func (h *historyRun) flush(ctx context.Context, cfg Config) {
+	if h == nil || h.err != nil || h.id == 0 || len(h.pending) == 0 {
+		return
+	}
+	err := h.store.RecordDevices(ctx, h.id, h.pending)
+	clear(h.pending) // drop the records' results before the next batch
+	h.pending = h.pending[:0]
+	if err != nil {
 		h.fail(cfg, err)
 	}
 }
@@ -117,6 +140,7 @@ func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Devi
 // finish marks the run recorded, once every device is, and hands the
 // site's trends (this run included) to the report.
 func (h *historyRun) finish(ctx context.Context, cfg Config, run *reports.Run) {
+	h.flush(ctx, cfg)
 	if h == nil || h.err != nil || h.id == 0 {
 		return
 	}
@@ -148,24 +172,26 @@ func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
 	if h.err != nil || h.id == 0 {
 		return
 	}
-	path := filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename())
-	info, err := os.Stat(path)
+	f, err := os.Open(filepath.Join(cfg.OutDir, (&reports.SARIFWriter{}).Filename()))
 	if err != nil {
 		return // no SARIF format this run (or --out -): nothing to keep
 	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return
+	}
 	if info.Size() > reports.MaxBaselineFile {
-		// --baseline reads no more than this, and the store takes the log
-		// in memory: a fleet this large keeps its baselines as files.
+		// --baseline reads no more than this: a fleet this large keeps its
+		// baselines as files.
 		if cfg.Log != nil {
 			cfg.Log.Warn("results.sarif not kept in the history store as the next baseline: over the size --baseline reads; pass the file to --baseline instead", "bytes", info.Size(), "cap", reports.MaxBaselineFile)
 		}
 		return
 	}
-	sarif, err := os.ReadFile(path)
-	if err != nil {
-		return
-	}
-	if err := h.store.SetBaseline(ctx, h.id, sarif); err != nil {
+	// The store reads the log part by part: the 200 MB of a 10,000-device
+	// fleet's log are never in memory here.
+	if err := h.store.SetBaseline(ctx, h.id, f); err != nil {
 		h.fail(cfg, err)
 	}
 }

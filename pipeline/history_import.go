@@ -33,9 +33,11 @@ func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) 
 		h := &historyRun{store: s, catalogue: catalogueVersion(run.Rules)}
 		h.record(ctx, c, run)
 		if h.err == nil {
-			sarif, err := os.ReadFile(filepath.Join(dir, (&reports.SARIFWriter{}).Filename()))
+			sarif, err := os.Open(filepath.Join(dir, (&reports.SARIFWriter{}).Filename()))
 			if err == nil {
-				if err := s.SetBaseline(ctx, h.id, sarif); err != nil {
+				err = s.SetBaseline(ctx, h.id, sarif)
+				sarif.Close()
+				if err != nil {
 					return n, fmt.Errorf("import %s: %w", dir, err)
 				}
 			}
