@@ -102,8 +102,9 @@ func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
 // historyBatch is how many devices go to the store in one transaction: a
 // commit per device cost more wall clock than evaluating it, and a batch
 // is what a crash can lose of an unfinished run. Eval hands the reporter
-// batches of this size; scan may hand it single devices or a whole sweep.
-const historyBatch = evalBatch
+// smaller batches (evalBatch); scan may hand it single devices or a whole
+// sweep: the queue decides the transactions, not the caller.
+const historyBatch = 256
 
 // recordDevice queues one device and its results as it is reported, and
 // writes the queue once it holds a batch.

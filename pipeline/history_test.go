@@ -76,6 +76,10 @@ func TestReporterWritesWholeBatches(t *testing.T) {
 				if err := rep.add(ctx, facts.Scan{}, docs[i:min(i+handed, n)], nil); err != nil {
 					t.Fatal(err)
 				}
+				// The batch is written in the background: wait for it.
+				if err := rep.drain(); err != nil {
+					t.Fatal(err)
+				}
 				if done := min(i+handed, n); len(store.batches) != done/historyBatch {
 					t.Fatalf("after %d devices: batches %v", done, store.batches)
 				}
