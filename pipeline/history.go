@@ -32,6 +32,9 @@ type historyRun struct {
 	err       error
 	// pending holds the devices reported since the last write.
 	pending []history.DeviceRecord
+	// recorded holds the device IDs of this run: the store keeps one row
+	// per device and run, and one repeat would fail its whole batch.
+	recorded map[string]string
 }
 
 // openHistory opens cfg.History ("" = disabled) before the first probe, so
@@ -119,7 +122,25 @@ func (h *historyRun) recordDevice(ctx context.Context, cfg Config, d *facts.Devi
 			KeyPoint: keyPoint[r.RuleID], Waived: r.Waiver != nil,
 		})
 	}
-	h.pending = append(h.pending, history.DeviceRecord{Device: deviceRecord(d), Results: rs})
+	rec := deviceRecord(d)
+	id := rec.ID
+	if id == "" {
+		id = "address:" + rec.Address
+	}
+	if h.recorded == nil {
+		h.recorded = map[string]string{}
+	}
+	// One device answering at two addresses (a second interface, a
+	// cloned serial) is in the reports twice; the run's history keeps the
+	// first and says so.
+	if first, dup := h.recorded[id]; dup {
+		if cfg.Log != nil {
+			cfg.Log.Warn("history: device already recorded in this run at another address; only the first is kept", "device_id", id, "first", first, "address", rec.Address)
+		}
+		return
+	}
+	h.recorded[id] = rec.Address
+	h.pending = append(h.pending, history.DeviceRecord{Device: rec, Results: rs})
 	if len(h.pending) >= historyBatch {
 		h.flush(ctx, cfg)
 	}

@@ -160,3 +160,34 @@ func TestEvalHistoryBatches(t *testing.T) {
 		t.Errorf("runs = %+v, want one unfinished run holding the first batch (%d devices)", runs, historyBatch)
 	}
 }
+
+// TestHistoryKeepsADeviceOncePerRun: one device seen at two addresses (the
+// same device_id) is reported twice but recorded once; before, the repeat
+// failed its whole batch and left the run unfinished.
+func TestHistoryKeepsADeviceOncePerRun(t *testing.T) {
+	in := t.TempDir()
+	const n = 5
+	for i := range n {
+		d := bannerDoc("220 ready")
+		d.Address = deviceAddress(i)
+		d.Identity.DeviceID = "serial:canon:XYZ0" + fmt.Sprint(i)
+		if i == 3 {
+			d.Identity.DeviceID = "serial:canon:XYZ01"
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, filepath.Base(reports.FactsFileName(d.Address))), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := evalConfig(t, t.TempDir())
+	cfg.History = filepath.Join(t.TempDir(), "history.db")
+	if err := Eval(context.Background(), cfg, []string{in}); err != nil {
+		t.Fatal(err)
+	}
+	if runs := historyRuns(t, cfg.History); len(runs) != 1 || runs[0].State != "complete" || runs[0].Devices != n-1 {
+		t.Errorf("runs = %+v, want one complete run of %d devices", runs, n-1)
+	}
+}
