@@ -66,9 +66,9 @@ measure() { # LABEL N BINARY ARGS...
 	rm -rf "$work/out-$label" "$work/state"
 	/usr/bin/time -f "%e %M %U %S" -o "$work/time" "$exe" eval "$@" "$work/in" >"$work/stdout" 2>"$work/stderr" &
 	local pid=$! log="$work/rss-$label-$fmt-$n.log"
-	# RSS of the whole process every 10 s, and how many facts files are in
-	# place, so a long run shows whether memory grows with the devices done.
-	while sleep 10 && kill -0 "$pid" 2>/dev/null; do
+	# RSS of the whole process every RSS_EVERY seconds (default 10), so a
+	# long run shows whether memory grows with the devices done.
+	while sleep "${RSS_EVERY:-10}" && kill -0 "$pid" 2>/dev/null; do
 		echo "$(date -u +%T) $(ps -o rss= --ppid "$pid" | awk '{ s += $1 } END { print int(s / 1024) }') MiB" >>"$log"
 	done
 	wait "$pid" || true
