@@ -21,6 +21,11 @@ const (
 	topRules = 5
 	// maxCell bounds a device-supplied string in the table.
 	maxCell = 40
+	// summaryDevices is how many device rows the terminal table shows; a
+	// larger fleet shows its worst devices and points to the reports, which
+	// hold every one (a 100,000-line table helps no one and cost tens of
+	// MiB at the end of a large run).
+	summaryDevices = 50
 )
 
 // escapeSeq matches CSI and OSC terminal escape sequences, so their
@@ -62,7 +67,9 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 	// Widths come from the visible text: ANSI colour codes take bytes but no
 	// columns, which a tabwriter would count.
 	table := [][]string{{"ADDRESS", "DEVICE", "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "WAIVED"}}
-	for _, r := range t.sortedRows() {
+	rows := t.sortedRows()
+	shown := worstRows(rows, summaryDevices)
+	for _, r := range shown {
 		row := []string{Sanitize(r.addr, maxCell), nonEmpty(Sanitize(r.model, maxCell), "-")}
 		for _, n := range r.fails {
 			row = append(row, fmt.Sprint(n))
@@ -77,6 +84,9 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 		return paint(colours[col], cell)
 	}); err != nil {
 		return fmt.Errorf("write summary: %w", err)
+	}
+	if len(shown) < len(rows) {
+		fmt.Fprintf(w, "(the %d devices with the most severe failures, of %d; every device is in the reports)\n", len(shown), len(rows))
 	}
 
 	sum := Summarize(run)
@@ -100,6 +110,33 @@ func WriteSummary(w io.Writer, run *Run, color bool) error {
 		fmt.Fprintln(w, paint(ansiYel, "\nThe scan is incomplete: it was interrupted or hit its deadline."))
 	}
 	return nil
+}
+
+// worstRows returns rows (in address order) when there are at most n, or
+// else the n with the most severe failures: most critical first, then high
+// and so on, ties in address order.
+func worstRows(rows []summaryRow, n int) []summaryRow {
+	if len(rows) <= n {
+		return rows
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		fa, fb := rows[idx[a]].fails, rows[idx[b]].fails
+		for k := range fa {
+			if fa[k] != fb[k] {
+				return fa[k] > fb[k]
+			}
+		}
+		return false
+	})
+	out := make([]summaryRow, n)
+	for i, j := range idx[:n] {
+		out[i] = rows[j]
+	}
+	return out
 }
 
 // writeTable prints rows in columns two spaces apart, padding by visible
