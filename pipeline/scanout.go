@@ -25,9 +25,8 @@ type scanOutput interface {
 }
 
 // reportBatch is how many devices a directory's reports read back from
-// the journal and evaluate together (a variable so tests can make batches
-// small).
-var reportBatch = evalBatch
+// the journal and evaluate together.
+const reportBatch = evalBatch
 
 // liveBatch bounds how many devices that completed together are evaluated
 // in one go on a stream: enough to use every core when a burst of hosts
@@ -139,13 +138,16 @@ type journalOutput struct {
 	// the reports rewrite it with the finished one.
 	scan facts.Scan
 	once sync.Once
+	// batch is how many devices are read back at a time (reportBatch;
+	// tests make it small).
+	batch int
 
 	mu   sync.Mutex
 	held []*facts.Device
 }
 
 func newJournalOutput(cfg Config, prep *prepared, j *journal, scan facts.Scan) *journalOutput {
-	return &journalOutput{cfg: cfg, prep: prep, j: j, scan: scan}
+	return &journalOutput{cfg: cfg, prep: prep, j: j, scan: scan, batch: reportBatch}
 }
 
 func (o *journalOutput) collected(doc *facts.Device) {
@@ -181,10 +183,10 @@ func (o *journalOutput) finish(ctx context.Context, scan facts.Scan) (*reports.R
 	slices.SortStableFunc(held, func(a, b *facts.Device) int { return facts.CompareAddress(a.Address, b.Address) })
 	o.cfg.Log.Info("policy evaluation started", "devices", len(onDisk)+len(held), "evaluator", o.prep.policies.Evaluator())
 	for len(onDisk) > 0 || len(held) > 0 {
-		// The next reportBatch devices in address order, from either list.
+		// The next o.batch devices in address order, from either list.
 		var read []string
 		var batch []*facts.Device
-		for len(read)+len(batch) < reportBatch && (len(onDisk) > 0 || len(held) > 0) {
+		for len(read)+len(batch) < o.batch && (len(onDisk) > 0 || len(held) > 0) {
 			if len(held) > 0 && (len(onDisk) == 0 || facts.CompareAddress(held[0].Address, onDisk[0]) < 0) {
 				batch, held = append(batch, held[0]), held[1:]
 			} else {

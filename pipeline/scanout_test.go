@@ -21,8 +21,6 @@ import (
 // (cut short) merged in, are byte for byte the reports of the same devices
 // evaluated all at once from memory, as scan wrote them before.
 func TestJournalFeedMatchesInMemory(t *testing.T) {
-	defer func(n int) { reportBatch = n }(reportBatch)
-	reportBatch = 3
 	raw, err := os.ReadFile(filepath.Join("..", "testdata", "reports", "facts-127.77.0.10.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +63,7 @@ func TestJournalFeedMatchesInMemory(t *testing.T) {
 	}
 	defer cp.j.close()
 	out := newJournalOutput(cfg, prep, cp.j, scan)
+	out.batch = 3
 	for _, d := range docs {
 		c := *d
 		out.collected(&c)
