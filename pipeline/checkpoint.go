@@ -12,11 +12,9 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
@@ -245,27 +243,13 @@ func (j *journal) finishedAddrs() []string {
 // journal entry: the reports state what the journal recorded.
 func (j *journal) readFinished(addrs []string) ([]*facts.Device, error) {
 	docs := make([]*facts.Device, len(addrs))
-	errs := make([]error, len(addrs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(addrs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(addrs) {
-					return
-				}
-				docs[i], errs[i] = j.readOne(addrs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	err := inParallel(len(addrs), func(i int) error {
+		var err error
+		docs[i], err = j.readOne(addrs[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return docs, nil
 }
