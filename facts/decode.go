@@ -93,19 +93,10 @@ func (d *anyDecoder) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v // a repeated key keeps its last value, as encoding/json does
-		d.space()
-		if d.i >= len(d.doc) {
+		if more, ok := d.separator('}'); !ok {
 			return nil, false
-		}
-		switch d.doc[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case '}':
-			d.i++
+		} else if !more {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
 }
@@ -124,21 +115,31 @@ func (d *anyDecoder) array(depth int) (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		d.space()
-		if d.i >= len(d.doc) {
+		if more, ok := d.separator(']'); !ok {
 			return nil, false
-		}
-		switch d.doc[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case ']':
-			d.i++
+		} else if !more {
 			return a, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// separator reads what follows a member or element: a comma (more comes),
+// the container's closing byte (it ends), or anything else (not JSON).
+func (d *anyDecoder) separator(closing byte) (more, ok bool) {
+	d.space()
+	if d.i >= len(d.doc) {
+		return false, false
+	}
+	switch d.doc[d.i] {
+	case ',':
+		d.i++
+		d.space()
+		return true, true
+	case closing:
+		d.i++
+		return false, true
+	}
+	return false, false
 }
 
 // str decodes the string at i. Plain valid UTF-8 is taken as is; escapes
