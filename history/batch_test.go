@@ -196,3 +196,37 @@ func TestRecordDevicesCanceled(t *testing.T) {
 		}
 	})
 }
+
+// TestFinishRunPagesThroughDevices: FinishRun reads a run's devices a page
+// at a time; pages that divide the fleet or not, and a page larger than
+// it, leave the same rows as one page holding every device.
+func TestFinishRunPagesThroughDevices(t *testing.T) {
+	const n = 3 * 7
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			whole := mustOpen(t, be.new(t))
+			whole.(*sqlStore).devicePage = n + 1
+			for run := range 2 {
+				if _, err := record(context.Background(), whole, "hq", run, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := dumpTables(t, whole)
+			if !strings.Contains(want, "serial:SN0020") {
+				t.Fatalf("the last device is missing from the rows of one page:\n%s", want)
+			}
+			for _, page := range []int{1, 5, 7, n} {
+				paged := mustOpen(t, be.new(t))
+				paged.(*sqlStore).devicePage = page
+				for run := range 2 {
+					if _, err := record(context.Background(), paged, "hq", run, n); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if got := dumpTables(t, paged); got != want {
+					t.Errorf("page of %d devices: rows differ:\ngot:\n%s\nwant:\n%s", page, got, want)
+				}
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -48,6 +49,8 @@ type sqlStore struct {
 	d    dialect
 	name string
 	b    batch
+	// devicePage, when not zero, replaces runDevicesPage (tests set it).
+	devicePage int
 }
 
 type execer interface {
@@ -145,24 +148,35 @@ func (s *sqlStore) FinishRun(ctx context.Context, runID int64, end RunEnd) error
 	if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT site, started_at FROM runs WHERE id = ?`), runID).Scan(&site, &started); err != nil {
 		return s.wrap(fmt.Sprintf("find run %d", runID), err)
 	}
-	seen, err := s.runDevices(ctx, tx, runID)
-	if err != nil {
-		return s.wrap("read devices of run", err)
-	}
 	up, err := s.prepareDeviceUpdate(ctx, tx)
 	if err != nil {
 		return s.wrap("prepare device update", err)
 	}
 	defer up.close()
 	var older []string
-	for _, d := range seen {
-		inOrder, err := s.updateDevice(ctx, tx, up, runID, started, d)
+	pageSize := cmp.Or(s.devicePage, runDevicesPage)
+	// The run's devices are read a page at a time: a fleet of 100,000
+	// held as rows here (and sorted whole by SQLite) was the largest step
+	// of the run's memory. A page is read to the end before its updates,
+	// since PostgreSQL's connection serves one statement at a time.
+	for after := ""; ; {
+		page, err := s.runDevices(ctx, tx, runID, after, pageSize)
 		if err != nil {
-			return s.wrap("update device "+d.id, err)
+			return s.wrap("read devices of run", err)
 		}
-		if !inOrder {
-			older = append(older, d.id)
+		for _, d := range page {
+			inOrder, err := s.updateDevice(ctx, tx, up, runID, started, d)
+			if err != nil {
+				return s.wrap("update device "+d.id, err)
+			}
+			if !inOrder {
+				older = append(older, d.id)
+			}
 		}
+		if len(page) < pageSize {
+			break
+		}
+		after = page[len(page)-1].id
 	}
 	if err := s.updateFindings(ctx, tx, runID, site, started, older); err != nil {
 		return s.wrap("update findings", err)
@@ -182,13 +196,20 @@ func (s *sqlStore) FinishRun(ctx context.Context, runID int64, end RunEnd) error
 	return nil
 }
 
-func (s *sqlStore) runDevices(ctx context.Context, tx *sql.Tx, runID int64) ([]deviceRow, error) {
-	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT device_id, address, vendor, model, serial, firmware FROM run_devices WHERE run_id = ? ORDER BY device_id`), runID)
+// runDevicesPage is how many of a run's devices FinishRun reads at once.
+const runDevicesPage = 1024
+
+// runDevices returns up to limit devices of the run whose IDs sort after
+// after, in ID order: device IDs are unique within a run, so the last ID of
+// one page starts the next.
+func (s *sqlStore) runDevices(ctx context.Context, tx *sql.Tx, runID int64, after string, limit int) ([]deviceRow, error) {
+	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT device_id, address, vendor, model, serial, firmware FROM run_devices
+		WHERE run_id = ? AND device_id > ? ORDER BY device_id LIMIT ?`), runID, after, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []deviceRow
+	out := make([]deviceRow, 0, limit)
 	for rows.Next() {
 		var d deviceRow
 		if err := rows.Scan(&d.id, &d.address, &d.vendor, &d.model, &d.serial, &d.firmware); err != nil {
