@@ -297,6 +297,10 @@ type RemoteUI struct {
 	// OpenPages is nil (null) when the well-known pages were not all
 	// requested, empty when they were and none opened.
 	OpenPages []string `json:"open_pages"`
+	// UnexaminedPorts are HTTP ports found open whose first page could not
+	// be fetched (a timeout or an error): the UI may be on them too, so
+	// the facts above that speak for every port stay unknown.
+	UnexaminedPorts []int `json:"unexamined_ports,omitempty"`
 }
 
 // TLSService describes the TLS configuration of one port.

@@ -52,6 +52,12 @@ func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI 
 		pagesKnown            = false
 	)
 	for _, s := range services {
+		if unanswered(s.Status) {
+			// The port was open but its page was not fetched: the UI may be
+			// there, so no "every port" or "no port" verdict can be made.
+			ui.UnexaminedPorts = append(ui.UnexaminedPorts, s.Port)
+			continue
+		}
 		if s.Status != facts.StatusOK || !(s.CanonRemoteUI || isPrinter) {
 			continue
 		}
@@ -91,7 +97,12 @@ func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI 
 	if !ui.Present {
 		return ui
 	}
-	if mode == "" {
+	unexamined := len(ui.UnexaminedPorts) > 0
+	switch {
+	case mode == "":
+		mode = facts.LoginModeUnknown
+	case unexamined && mode != loginOpenness[0]:
+		// A port not examined may open the UI more than those seen.
 		mode = facts.LoginModeUnknown
 	}
 	ui.LoginMode = mode
@@ -99,21 +110,40 @@ func FuseRemoteUI(services []facts.HTTPService, isPrinter bool) *facts.RemoteUI 
 	switch {
 	case plainServes:
 		ui.CleartextReachable = facts.Bool(true)
-	case !plainUnknown:
+	case !plainUnknown && !unexamined:
 		ui.CleartextReachable = facts.Bool(false)
 	}
 	// Open pages are known when one port answered every well-known page
-	// (an open page anywhere is known to be open regardless).
-	if pagesKnown && ui.OpenPages == nil {
+	// and no port went unexamined (an open page anywhere is known to be
+	// open regardless).
+	if pagesKnown && ui.OpenPages == nil && !unexamined {
 		ui.OpenPages = []string{}
 	}
-	if len(ui.HTTPPorts) > 0 {
-		ui.RedirectsToHTTPS = facts.Bool(allRedir)
+	// One port that fails decides; "every port" needs every port seen.
+	switch {
+	case len(ui.HTTPPorts) > 0 && !allRedir:
+		ui.RedirectsToHTTPS = facts.Bool(false)
+	case len(ui.HTTPPorts) > 0 && !unexamined:
+		ui.RedirectsToHTTPS = facts.Bool(true)
 	}
-	if len(ui.TLSPorts) > 0 {
-		ui.HSTS = facts.Bool(allHSTS)
+	switch {
+	case len(ui.TLSPorts) > 0 && !allHSTS:
+		ui.HSTS = facts.Bool(false)
+	case len(ui.TLSPorts) > 0 && !unexamined:
+		ui.HSTS = facts.Bool(true)
 	}
 	return ui
+}
+
+// unanswered reports whether an HTTP port found open gave no page for a
+// reason that proves nothing (a timeout or an error), unlike a port that
+// refused or closed: the page may be there all the same.
+func unanswered(st facts.Status) bool {
+	switch st {
+	case facts.StatusTimeout, facts.StatusError, facts.StatusFiltered:
+		return true
+	}
+	return false
 }
 
 // servesContent: 2xx is content; 401 is a login challenge, whose

@@ -18,6 +18,7 @@ import (
 	"github.com/mfpscan/mfpscan/collectors/collectortest"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/internal/testfmt"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
@@ -244,6 +245,57 @@ func TestFuseRemoteUI(t *testing.T) {
 	ui = FuseRemoteUI([]facts.HTTPService{generic}, true)
 	if !ui.Present || ui.LoginMode != facts.LoginModeUnknown || ui.HSTS != nil {
 		t.Errorf("generic server on printer = %+v", ui)
+	}
+}
+
+// TestFuseRemoteUIWithAPortThatDidNotAnswer: an open HTTP port whose page
+// timed out may hold the Remote UI, so what the fuse says of "every port"
+// or "no port" stays unknown, while a verdict a port already proved stands.
+// Before, the port was dropped: HTTPS alone answering made cleartext
+// "false" and MFP-RUI-001 pass.
+func TestFuseRemoteUIWithAPortThatDidNotAnswer(t *testing.T) {
+	tlsGuarded := facts.HTTPService{Port: 443, TLS: true, Status: facts.StatusOK, StatusCode: 200, CanonRemoteUI: true,
+		HSTS: facts.Bool(true), LoginMode: facts.LoginModeSystemManager,
+		Pages: []facts.PageProbe{{Path: "/rps/nativetop.cgi", StatusCode: 302}, {Path: "/sysmonitor/", StatusCode: 404}, {Path: "/portal_top.html", StatusCode: 302}, {Path: "/d_counter.html", StatusCode: 404}, {Path: "/sms/", StatusCode: 404}}}
+	plainServes := facts.HTTPService{Port: 80, Status: facts.StatusOK, StatusCode: 200, FinalStatusCode: 200, FinalScheme: "http", CanonRemoteUI: true,
+		RedirectsToHTTPS: facts.Bool(false), LoginMode: facts.LoginModeSystemManager}
+	timedOut := func(port int) facts.HTTPService {
+		return facts.HTTPService{Port: port, Status: facts.StatusTimeout, Reason: "i/o timeout"}
+	}
+	refused := facts.HTTPService{Port: 80, Status: facts.StatusRefused, Reason: "connection refused"}
+	str := testfmt.Bool
+
+	// Without the unanswered port every verdict is known: the baseline the
+	// rows below differ from.
+	ui := FuseRemoteUI([]facts.HTTPService{tlsGuarded}, true)
+	if str(ui.CleartextReachable) != "false" || str(ui.HSTS) != "true" || ui.LoginMode != facts.LoginModeSystemManager || ui.OpenPages == nil {
+		t.Fatalf("HTTPS only = %+v", ui)
+	}
+
+	ui = FuseRemoteUI([]facts.HTTPService{tlsGuarded, timedOut(80)}, true)
+	if !ui.Present || !slices.Equal(ui.UnexaminedPorts, []int{80}) || ui.CleartextReachable != nil || ui.RedirectsToHTTPS != nil ||
+		ui.HSTS != nil || ui.LoginMode != facts.LoginModeUnknown || ui.OpenPages != nil {
+		t.Errorf("HTTPS answered, 80 timed out: cleartext %s, redirects %s, hsts %s, login %q, open pages %v, unexamined %v; want every one unknown",
+			str(ui.CleartextReachable), str(ui.RedirectsToHTTPS), str(ui.HSTS), ui.LoginMode, ui.OpenPages, ui.UnexaminedPorts)
+	}
+
+	// A refused port proves it serves nothing: the verdicts stay known.
+	ui = FuseRemoteUI([]facts.HTTPService{tlsGuarded, refused}, true)
+	if ui.UnexaminedPorts != nil || str(ui.CleartextReachable) != "false" || str(ui.HSTS) != "true" {
+		t.Errorf("HTTPS answered, 80 refused = %+v", ui)
+	}
+
+	// What an examined port proved stands: cleartext served, no redirect.
+	ui = FuseRemoteUI([]facts.HTTPService{plainServes, timedOut(443)}, true)
+	if str(ui.CleartextReachable) != "true" || str(ui.RedirectsToHTTPS) != "false" || ui.HSTS != nil {
+		t.Errorf("80 serves content, 443 timed out: cleartext %s, redirects %s, hsts %s",
+			str(ui.CleartextReachable), str(ui.RedirectsToHTTPS), str(ui.HSTS))
+	}
+
+	// No port answered: not "no Remote UI", the ports are named.
+	ui = FuseRemoteUI([]facts.HTTPService{timedOut(80), timedOut(443)}, true)
+	if ui.Present || !slices.Equal(ui.UnexaminedPorts, []int{80, 443}) {
+		t.Errorf("nothing answered = %+v", ui)
 	}
 }
 

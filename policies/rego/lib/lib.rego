@@ -360,7 +360,15 @@ credentials_not_run := sprintf("default-credential checks not run: %s", [missing
 # policies/eval.go), instead of once per rule.
 snmp_not_applicable contains "SNMP agent does not answer (snmp collector: closed)" if input.collectors.snmp.status == "closed"
 
-remote_ui_not_applicable contains "no Remote UI found" if input.remote_ui.present == false
+remote_ui_not_applicable contains "no Remote UI found" if {
+	input.remote_ui.present == false
+	count(remote_ui_unexamined) == 0
+}
+
+# HTTP ports found open whose first page timed out or failed: the Remote UI
+# may be on them, so neither "no Remote UI" nor a verdict over every port
+# can be made while there are any.
+remote_ui_unexamined := arr(["remote_ui", "unexamined_ports"])
 
 # The Remote UI facts as an object ({} when unknown), and the review reason
 # every Remote UI rule gives when they are missing.
@@ -371,6 +379,11 @@ remote_ui_review contains sprintf("Remote UI not examined: %s", [missing_reason(
 remote_ui_review contains "whether a Remote UI is present was not determined" if {
 	known(["remote_ui"])
 	not is_boolean(object.get(remote_ui, "present", null))
+}
+
+remote_ui_review contains sprintf("no Remote UI found on the ports that answered; port(s) %v did not answer (timeout or error)", [remote_ui_unexamined]) if {
+	input.remote_ui.present == false
+	count(remote_ui_unexamined) > 0
 }
 
 # --- attestations ---------------------------------------------------------------

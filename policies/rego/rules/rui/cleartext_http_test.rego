@@ -44,3 +44,21 @@ test_review_present_unknown if {
 	r := cleartext_http with input as doc
 	fixtures.status(r) == "review"
 }
+
+# The Remote UI answered over HTTPS and port 80 timed out: whether it
+# answers over plain HTTP is unknown (the collector leaves the fact out),
+# never a pass.
+test_review_http_port_unanswered if {
+	doc := json.remove(
+		object.union(fixtures.canon, {"remote_ui": {"http_ports": [], "unexamined_ports": [80]}}),
+		["remote_ui/cleartext_reachable"],
+	)
+	fixtures.status(cleartext_http) == "review" with input as doc
+}
+
+# No Remote UI on the ports that answered, one that did not: review, not
+# "no Remote UI found".
+test_review_no_ui_but_a_port_unanswered if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"present": false, "ports": [], "http_ports": [], "tls_ports": [], "unexamined_ports": [80]}})
+	fixtures.status(cleartext_http) == "review" with input as doc
+}

@@ -30,6 +30,8 @@ not_applicable contains reason if some reason in lib.remote_ui_not_applicable
 not_applicable contains "Remote UI has no TLS port" if {
 	input.remote_ui.present == true
 	count(object.get(input.remote_ui, "tls_ports", [])) == 0
+	# A port that did not answer may be one of them.
+	count(lib.remote_ui_unexamined) == 0
 }
 
 deny contains {

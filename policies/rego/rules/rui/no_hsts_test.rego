@@ -27,3 +27,9 @@ test_review_absent if {
 	doc := json.remove(fixtures.canon, ["remote_ui/hsts"])
 	fixtures.status(no_hsts) == "review" with input as doc
 }
+
+# A port that timed out may be a TLS port of the Remote UI.
+test_review_tls_port_unanswered if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"tls_ports": [], "hsts": null, "unexamined_ports": [443]}})
+	fixtures.status(no_hsts) == "review" with input as doc
+}

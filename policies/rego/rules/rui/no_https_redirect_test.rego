@@ -28,3 +28,10 @@ test_review_absent if {
 	doc := json.remove(fixtures.canon, ["remote_ui/redirects_to_https"])
 	fixtures.status(no_https_redirect) == "review" with input as doc
 }
+
+# A plain HTTP port that timed out may be the Remote UI's: no HTTP port
+# answered, but that does not make the rule not applicable.
+test_review_http_port_unanswered if {
+	doc := object.union(fixtures.canon, {"remote_ui": {"http_ports": [], "redirects_to_https": null, "unexamined_ports": [80]}})
+	fixtures.status(no_https_redirect) == "review" with input as doc
+}
