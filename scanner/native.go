@@ -28,6 +28,8 @@ type Native struct {
 	// Dial opens probe connections; nil uses a plain net.Dialer. Tests
 	// inject dialers that block or fail on purpose.
 	Dial DialFunc
+	// lag, when not nil, replaces the sweep's own lagMonitor (tests).
+	lag starvation
 }
 
 // NewNative returns the native engine with the system dialer.
@@ -44,6 +46,9 @@ type probe struct {
 	udp     int // index into SweepConfig.UDPProbes, or -1 for TCP
 	port    int
 	attempt int
+	// starved counts the final timeouts retried because the scanner was
+	// starved of CPU meanwhile.
+	starved int
 }
 
 type hostState struct {
@@ -77,6 +82,7 @@ type outcome struct {
 	p     probe
 	state string // open, closed, filtered; "" when cancelled
 	short bool   // a timeout by the adaptive timer, shorter than Timeout
+	began time.Time
 	err   error
 	// hints are identity clues from an answering UDP probe (BJNP).
 	hints []facts.IdentityHint
@@ -88,6 +94,7 @@ type sweep struct {
 	cfg    SweepConfig
 	lim    *rate.Limiter
 	rtt    *rttTracker // nil when the timeout does not adapt
+	lag    starvation
 	rng    *rand.Rand
 	emit   func(HostResult)
 	probes []probe
@@ -126,6 +133,14 @@ func (n *Native) Sweep(ctx context.Context, targets *TargetSet, cfg SweepConfig,
 	}
 	if cfg.MinTimeout > 0 && cfg.MinTimeout < cfg.Timeout {
 		s.rtt = newRTTTracker(cfg.MinTimeout, cfg.Timeout)
+	}
+	s.lag = n.lag
+	if s.lag == nil {
+		m := newLagMonitor(lagTick, lagThreshold(cfg.Timeout), time.Now())
+		monCtx, stopMonitor := context.WithCancel(ctx)
+		waitMonitor := m.run(monCtx)
+		defer func() { stopMonitor(); waitMonitor() }()
+		s.lag = m
 	}
 	// Enough hosts to keep every slot busy twice over, so a few slow hosts
 	// do not idle the sweep.
@@ -261,7 +276,7 @@ func (s *sweep) record(o outcome) {
 	case "":
 		// Cancelled: nothing learned.
 	case stateTimeout:
-		s.timedOut(h, o.p, o.short)
+		s.timedOut(h, o.p, o.short, o.began)
 	default:
 		if o.state != "filtered" && !h.alive {
 			h.alive = true
@@ -279,10 +294,21 @@ func (s *sweep) record(o outcome) {
 
 // timedOut handles an attempt without an answer. One cut short by the
 // adaptive timeout never counts as final: only an attempt that waited the
-// full Timeout can call a port on a live host filtered.
-func (s *sweep) timedOut(h *hostState, p probe, short bool) {
+// full Timeout can call a port on a live host filtered, and only if the
+// scanner was not starved of CPU meanwhile (then it is tried again, and
+// the host marked if the starvation lasts).
+func (s *sweep) timedOut(h *hostState, p probe, short bool, began time.Time) {
+	final := p.attempt >= s.cfg.Retries && !short
+	if final && h.alive && s.lag.starvedSince(began, time.Now()) {
+		if p.starved < maxStarvedRetries {
+			p.starved++
+			s.retry(h, p)
+			return
+		}
+		h.err = cmp.Or(h.err, ErrScannerStarved)
+	}
 	switch {
-	case p.attempt >= s.cfg.Retries && !short:
+	case final:
 		s.addPort(h, p, "filtered")
 	case h.alive:
 		s.retry(h, p)

@@ -40,8 +40,23 @@ func mustTargets(t *testing.T, specs ...string) *TargetSet {
 	return ts
 }
 
+// calm is a starvation source that never reports starvation: the sweep's
+// own monitor on a loaded test machine could retry a timed-out probe and
+// change the attempt counts these tests check.
+type calm struct{}
+
+func (calm) starvedSince(time.Time, time.Time) bool { return false }
+
+// starved always reports starvation.
+type starved struct{}
+
+func (starved) starvedSince(time.Time, time.Time) bool { return true }
+
 func sweepAll(t *testing.T, e Engine, ts *TargetSet, cfg SweepConfig) ([]HostResult, error) {
 	t.Helper()
+	if n, ok := e.(*Native); ok && n.lag == nil {
+		n.lag = calm{}
+	}
 	var out []HostResult
 	err := e.Sweep(context.Background(), ts, cfg, func(r HostResult) { out = append(out, r) })
 	slices.SortFunc(out, func(a, b HostResult) int { return a.Addr.Compare(b.Addr) })
@@ -210,6 +225,43 @@ func TestNativeTimeoutIsFilteredAndRetried(t *testing.T) {
 	got, err := sweepAll(t, &Native{Dial: f.dial}, mustTargets(t, "192.0.2.1"), SweepConfig{TCPPorts: []int{80, 443}, Timeout: 10 * time.Millisecond, Retries: -1})
 	if err != nil || len(got) != 0 {
 		t.Errorf("silent host: results %+v, err %v; want none", got, err)
+	}
+}
+
+// TestNativeStarvedTimeoutIsNotFinal: a live host's port that times out
+// while the scanner is starved of CPU is tried again, and if the starvation
+// lasts the host is marked ErrScannerStarved (its port list is incomplete,
+// so the rules review its port checks) instead of the port passing for
+// filtered.
+func TestNativeStarvedTimeoutIsNotFinal(t *testing.T) {
+	cfg := SweepConfig{TCPPorts: []int{80, 443}, Timeout: 20 * time.Millisecond, Retries: 1, EmitAll: true}
+	for _, c := range []struct {
+		name     string
+		lag      starvation
+		attempts int
+		err      error
+	}{
+		{"calm", calm{}, 1 + 1, nil},
+		{"starved", starved{}, 1 + 1 + maxStarvedRetries, ErrScannerStarved},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFakeDialer(func(ctx context.Context, address string) (net.Conn, error) {
+				if address == "192.0.2.1:80" {
+					return refuse(ctx, address) // alive: its timeouts are retried
+				}
+				return blockUntilDone(ctx, address)
+			})
+			got, err := sweepAll(t, &Native{Dial: f.dial, lag: c.lag}, mustTargets(t, "192.0.2.1"), cfg)
+			if err != nil || len(got) != 1 {
+				t.Fatalf("Sweep: %+v, %v", got, err)
+			}
+			if n := f.attempts["tcp/192.0.2.1:443"]; n != c.attempts {
+				t.Errorf("timed-out port tried %d times, want %d", n, c.attempts)
+			}
+			if !errors.Is(got[0].Err, c.err) || (c.err == nil && got[0].Err != nil) {
+				t.Errorf("host error %v, want %v", got[0].Err, c.err)
+			}
+		})
 	}
 }
 

@@ -54,6 +54,7 @@ func (s *sweep) dial(ctx context.Context, network, address string) (net.Conn, er
 
 // run performs one probe with its retries. It touches no scheduler state.
 func (s *sweep) run(ctx context.Context, j job) outcome {
+	began := time.Now()
 	var state string
 	var short bool
 	var err error
@@ -66,7 +67,7 @@ func (s *sweep) run(ctx context.Context, j job) outcome {
 	if ctx.Err() != nil {
 		return outcome{h: j.h, p: j.p, err: ctx.Err()}
 	}
-	return outcome{h: j.h, p: j.p, state: state, short: short, err: err, hints: hints}
+	return outcome{h: j.h, p: j.p, state: state, short: short, began: began, err: err, hints: hints}
 }
 
 // stateTimeout is an attempt that got no answer; the scheduler decides
