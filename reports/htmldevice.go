@@ -1,5 +1,7 @@
 package reports
 
+import "github.com/mfpscan/mfpscan/facts"
+
 // The device parts of the HTML report, rendered without html/template (see
 // htmlescape.go for why and how the output is kept equal to the template's).
 // The markup here and in testdata/html_device.tmpl must change together.
@@ -132,19 +134,24 @@ func (h *htmlBuf) renderServices(d *htmlDevice) {
 		h.raw("<p>not collected</p>")
 	}
 	h.raw("\n<h4>SNMP</h4>\n")
-	h.renderSNMP(d)
+	renderCollected(h, d.SNMP, (*htmlBuf).renderSNMP)
 	h.raw("\n<h4>Remote UI</h4>\n")
-	h.renderRemoteUI(d)
+	renderCollected(h, d.RemoteUI, (*htmlBuf).renderRemoteUI)
 	h.raw("\n<h4>Firmware</h4>\n")
-	h.renderFirmware(d)
+	renderCollected(h, d.FW, (*htmlBuf).renderFirmware)
 }
 
-func (h *htmlBuf) renderSNMP(d *htmlDevice) {
-	s := d.SNMP
-	if s == nil {
+// renderCollected renders an area with render, or says it was not collected
+// when the device has none.
+func renderCollected[T any](h *htmlBuf, area *T, render func(*htmlBuf, *T)) {
+	if area == nil {
 		h.raw("<p>not collected</p>")
 		return
 	}
+	render(h, area)
+}
+
+func (h *htmlBuf) renderSNMP(s *facts.SNMP) {
 	h.raw("<p>Status ")
 	h.text(string(s.Status))
 	for _, v := range []struct {
@@ -168,12 +175,7 @@ func (h *htmlBuf) renderSNMP(d *htmlDevice) {
 	h.raw("</p>")
 }
 
-func (h *htmlBuf) renderRemoteUI(d *htmlDevice) {
-	u := d.RemoteUI
-	if u == nil {
-		h.raw("<p>not collected</p>")
-		return
-	}
+func (h *htmlBuf) renderRemoteUI(u *facts.RemoteUI) {
 	h.raw("<p>Present: ")
 	h.bool(u.Present)
 	h.markup("; login mode: ", templateOr(u.LoginMode, "unknown"), "; ports ")
@@ -190,12 +192,7 @@ func (h *htmlBuf) renderRemoteUI(d *htmlDevice) {
 	h.raw("</p>")
 }
 
-func (h *htmlBuf) renderFirmware(d *htmlDevice) {
-	f := d.FW
-	if f == nil {
-		h.raw("<p>not collected</p>")
-		return
-	}
+func (h *htmlBuf) renderFirmware(f *facts.Firmware) {
 	h.markup("<p>Version ", templateOr(f.Version, "unknown"), "; advisory status ", f.AdvisoryStatus, "</p>\n")
 	if len(f.Advisories) == 0 {
 		return
