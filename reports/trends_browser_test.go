@@ -12,6 +12,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/history"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
+	"github.com/mfpscan/mfpscan/internal/testtable"
 )
 
 // trendsHarness measures the trend charts as Chromium lays them out: bars
@@ -172,9 +173,5 @@ func TestTrendsAbsentWithoutHistory(t *testing.T) {
 }
 
 func TestNiceMax(t *testing.T) {
-	for in, want := range map[int]int{0: 4, 3: 4, 5: 8, 9: 20, 20: 20, 21: 40, 79: 80, 81: 200, 47000: 80000} {
-		if got := niceMax(in); got != want {
-			t.Errorf("niceMax(%d) = %d, want %d", in, got, want)
-		}
-	}
+	testtable.Mapping(t, "niceMax", niceMax, map[int]int{0: 4, 3: 4, 5: 8, 9: 20, 20: 20, 21: 40, 79: 80, 81: 200, 47000: 80000})
 }
