@@ -6,6 +6,7 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,7 @@ func TestTrendsInChromium(t *testing.T) {
 		t.Errorf("mttr chart %+v, bar heights %v", v.MTTR, v.MTTRHeights)
 	}
 	wantRows := []string{"critical24d 0h0––0", "high51d 0h12d 0h2d 0h0", "medium0–31d 6h2d 2h1"}
-	if !equalStrings(v.MTTRRows, wantRows) {
+	if !slices.Equal(v.MTTRRows, wantRows) {
 		t.Errorf("mttr table rows %q, want %q", v.MTTRRows, wantRows)
 	}
 	if strings.Join(v.Severity.YTicks, ",") != "0,5,10,15,20" {

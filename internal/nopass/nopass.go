@@ -12,9 +12,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -114,7 +114,7 @@ func FactVariants(raw []byte) ([]Variant, error) {
 // area removed and its collector marked timed out.
 func AreaVariants(raw []byte) ([]Variant, error) {
 	var out []Variant
-	for _, area := range sortedKeys(Areas) {
+	for _, area := range slices.Sorted(maps.Keys(Areas)) {
 		var d map[string]any
 		if err := json.Unmarshal(raw, &d); err != nil {
 			return nil, fmt.Errorf("decode facts document: %w", err)
@@ -232,7 +232,7 @@ func readsArea(facts []string, area string) bool {
 func walk(v any, path []string, out *[][]string) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			p := append(slices.Clone(path), k)
 			*out = append(*out, p)
 			walk(t[k], p, out)
@@ -281,13 +281,4 @@ func pointer(path []string) string {
 		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
 	}
 	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
