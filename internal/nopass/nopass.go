@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"testing"
 )
 
 // Statuses maps rule ID → status ("pass", "fail", "review", ...).
@@ -281,4 +282,23 @@ func pointer(path []string) string {
 		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
 	}
 	return b.String()
+}
+
+// CheckAll runs Check over every named document, reporting each violation,
+// and a document that cannot be evaluated, as an error of t under the
+// document's name. It returns the number of rule × variant cases compared.
+func CheckAll(t testing.TB, docs map[string][]byte, eval Eval, ruleFacts map[string][]string) int {
+	t.Helper()
+	total := 0
+	for _, name := range slices.Sorted(maps.Keys(docs)) {
+		violations, cases, err := Check(docs[name], eval, ruleFacts)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		total += cases
+		for _, v := range violations {
+			t.Errorf("%s: %s", name, v)
+		}
+	}
+	return total
 }
