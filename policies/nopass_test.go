@@ -10,6 +10,7 @@ package policies
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -86,7 +87,7 @@ func testdataFacts(t *testing.T) map[string][]byte {
 				if err != nil {
 					return err
 				}
-				out[rel+"#"+strings.Repeat("0", 2-len(itoa(i)))+itoa(i)] = b
+				out[fmt.Sprintf("%s#%02d", rel, i)] = b
 			}
 		}
 		return nil
@@ -102,9 +103,4 @@ func isFactsDoc(m map[string]json.RawMessage) bool {
 	_ = json.Unmarshal(m["schema_version"], &v)
 	_, hasAddr := m["address"]
 	return v == "1" && hasAddr
-}
-
-func itoa(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
 }
