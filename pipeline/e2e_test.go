@@ -230,15 +230,11 @@ func expectRelated(t *testing.T, r policies.Result, rule string) {
 
 func readFindings(t *testing.T, path string) reports.Findings {
 	t.Helper()
-	raw, err := os.ReadFile(path)
+	f, err := reports.LoadFindings(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f reports.Findings
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatalf("decode %s: %v", path, err)
-	}
-	return f
+	return *f
 }
 
 // checkFactsFile validates one device's facts file and its identity against

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -112,18 +111,15 @@ func interrupt(t *testing.T, cmd *exec.Cmd, sig os.Signal, d time.Duration, log 
 	}
 }
 
-// readFindings decodes the findings.json mfpscan wrote into out.
+// readFindings loads the findings.json mfpscan wrote into out, as report
+// --from and diff read it.
 func readFindings(t *testing.T, out string) reports.Findings {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
+	f, err := reports.LoadFindings(out)
 	if err != nil {
-		t.Fatalf("no findings.json: %v", err)
+		t.Fatal(err)
 	}
-	var f reports.Findings
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatalf("findings.json: %v", err)
-	}
-	return f
+	return *f
 }
 
 // onlyResult returns the one result of rule id, failing unless there is

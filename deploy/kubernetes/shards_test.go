@@ -2,7 +2,6 @@ package kubernetes
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -243,12 +242,8 @@ type outcome struct {
 
 func resultsOf(t *testing.T, dir string) map[resultKey]outcome {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "findings.json"))
+	f, err := reports.LoadFindings(dir)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var f reports.Findings
-	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatal(err)
 	}
 	out := map[resultKey]outcome{}
