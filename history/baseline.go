@@ -17,11 +17,8 @@ const baselinePart = 1 << 20
 // storeBaseline makes sarif the site's baseline, unless the site already
 // has one of a newer (or the same) run, within tx.
 func (s *sqlStore) storeBaseline(ctx context.Context, tx *sql.Tx, site string, runID int64, sarif io.Reader) error {
-	if s.d == dialectPostgres {
-		// Two writers of one site's baseline would both insert its parts.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7726003)`); err != nil {
-			return fmt.Errorf("lock baselines: %w", err)
-		}
+	if err := s.takeTurns(ctx, tx, lockBaselines); err != nil {
+		return fmt.Errorf("lock baselines: %w", err)
 	}
 	var cur int64
 	err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT run_id FROM baselines WHERE site = ?`), site).Scan(&cur)

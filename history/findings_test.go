@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/internal/testtable"
 )
 
 const day = 24 * time.Hour
@@ -165,12 +167,8 @@ func TestWalkFindings(t *testing.T) {
 }
 
 func TestFormatAge(t *testing.T) {
-	for d, want := range map[time.Duration]string{
+	testtable.Mapping(t, "FormatAge", FormatAge, map[time.Duration]string{
 		0: "0m", 29 * time.Second: "0m", 90 * time.Second: "2m", 5*time.Hour + 10*time.Minute: "5h 10m",
 		day: "1d 0h", 3*day + 4*time.Hour + 59*time.Minute: "3d 5h",
-	} {
-		if got := FormatAge(d); got != want {
-			t.Errorf("FormatAge(%v) = %q, want %q", d, got, want)
-		}
-	}
+	})
 }

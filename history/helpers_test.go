@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"testing"
 	"time"
 )
 
@@ -50,6 +51,17 @@ func record(ctx context.Context, s Store, site string, run, n int) (int64, error
 		}
 	}
 	return id, s.FinishRun(ctx, id, RunEnd{FinishedAt: t0.Add(time.Duration(run)*time.Hour + time.Minute), ExitStatus: 1, SARIF: []byte(fmt.Sprintf(`{"run":%d}`, run))})
+}
+
+// recordRuns records runs 0 to runs-1 of site, each of n devices, failing
+// the test if the store refuses one.
+func recordRuns(t *testing.T, s Store, site string, runs, n int) {
+	t.Helper()
+	for run := range runs {
+		if _, err := record(context.Background(), s, site, run, n); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // runWriter is the subprocess a test kills: it records devices of a run,

@@ -151,12 +151,8 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if s.d == dialectPostgres {
-		// Two scanners opening a fresh central store at once must not both
-		// create the tables.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7726001)`); err != nil {
-			return fmt.Errorf("lock schema: %w", err)
-		}
+	if err := s.takeTurns(ctx, tx, lockSchema); err != nil {
+		return fmt.Errorf("lock schema: %w", err)
 	}
 	var version int
 	var n int

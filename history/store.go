@@ -70,6 +70,28 @@ func (s *sqlStore) begin(ctx context.Context) (*sql.Tx, error) {
 	return tx, nil
 }
 
+// The writers that must take turns on a central (Postgres) store, each
+// holding its key's advisory lock until its transaction ends. SQLite's
+// write lock already makes them take turns.
+const (
+	// Two scanners opening a fresh central store at once must not both
+	// create the tables.
+	lockSchema = 7726001
+	// Two sites may see the same device (a roaming printer).
+	lockDeviceHistory = 7726002
+	// Two writers of one site's baseline would both insert its parts.
+	lockBaselines = 7726003
+)
+
+// takeTurns waits, on Postgres, for tx to hold the advisory lock key.
+func (s *sqlStore) takeTurns(ctx context.Context, tx *sql.Tx, key int64) error {
+	if s.d != dialectPostgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, key)
+	return err
+}
+
 // wrap names the store and, for SQLite, explains its error codes.
 func (s *sqlStore) wrap(what string, err error) error {
 	if s.d == dialectSQLite {
@@ -136,12 +158,8 @@ func (s *sqlStore) FinishRun(ctx context.Context, runID int64, end RunEnd) error
 		return err
 	}
 	defer tx.Rollback()
-	if s.d == dialectPostgres {
-		// Two sites may see the same device (a roaming printer); their
-		// history updates take turns, as SQLite's write lock makes them.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7726002)`); err != nil {
-			return s.wrap("lock device history", err)
-		}
+	if err := s.takeTurns(ctx, tx, lockDeviceHistory); err != nil {
+		return s.wrap("lock device history", err)
 	}
 	var site string
 	var started int64

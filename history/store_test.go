@@ -45,11 +45,7 @@ func TestRecordAndQuery(t *testing.T) {
 	forEach(t, func(t *testing.T, target string) {
 		ctx := context.Background()
 		s := mustOpen(t, target)
-		for run := range 3 {
-			if _, err := record(ctx, s, "hq", run, 4); err != nil {
-				t.Fatal(err)
-			}
-		}
+		recordRuns(t, s, "hq", 3, 4)
 		runs, err := s.Runs(ctx, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -148,14 +144,8 @@ func TestPrune(t *testing.T) {
 	forEach(t, func(t *testing.T, target string) {
 		ctx := context.Background()
 		s := mustOpen(t, target)
-		for run := range 5 {
-			if _, err := record(ctx, s, "hq", run, 2); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := record(ctx, s, "branch", 0, 2); err != nil {
-			t.Fatal(err)
-		}
+		recordRuns(t, s, "hq", 5, 2)
+		recordRuns(t, s, "branch", 1, 2)
 		n, err := s.Prune(ctx, PruneOptions{Keep: 2})
 		if err != nil || n != 3 {
 			t.Fatalf("prune --keep 2 = %d, %v; want 3 hq runs deleted", n, err)
@@ -225,9 +215,7 @@ func TestKilledWriterLeavesRunUnfinished(t *testing.T) {
 	forEach(t, func(t *testing.T, target string) {
 		ctx := context.Background()
 		s := mustOpen(t, target)
-		if _, err := record(ctx, s, "hq", 0, 5); err != nil {
-			t.Fatal(err)
-		}
+		recordRuns(t, s, "hq", 1, 5)
 		before, err := s.Trend(ctx, TrendQuery{By: "severity"})
 		if err != nil {
 			t.Fatal(err)
@@ -363,11 +351,7 @@ func TestMigrationBackfillsCounts(t *testing.T) {
 	forEach(t, func(t *testing.T, target string) {
 		ctx := context.Background()
 		s := mustOpen(t, target).(*sqlStore)
-		for run := range 2 {
-			if _, err := record(ctx, s, "hq", run, 3); err != nil {
-				t.Fatal(err)
-			}
-		}
+		recordRuns(t, s, "hq", 2, 3)
 		want, err := s.Trend(ctx, TrendQuery{By: "rule"})
 		if err != nil {
 			t.Fatal(err)

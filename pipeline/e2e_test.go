@@ -20,6 +20,7 @@ import (
 	"github.com/mfpscan/mfpscan/lab"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/reports/reportstest"
 	"github.com/mfpscan/mfpscan/reports/sarifcheck"
 )
 
@@ -90,7 +91,7 @@ func labScanConfig(t *testing.T, lc lab.Config, out string) Config {
 func TestEndToEndLab(t *testing.T) {
 	fleet, cfg := scanTestLab(t)
 	out := cfg.OutDir
-	findings := readFindings(t, filepath.Join(out, "findings.json"))
+	findings := reportstest.Findings(t, filepath.Join(out, "findings.json"))
 	byDevice := map[string]map[string]policies.Result{} // address → package → result
 	pkgOf := map[string]string{}
 	for _, r := range findings.Rules {
@@ -228,19 +229,6 @@ func expectRelated(t *testing.T, r policies.Result, rule string) {
 	}
 }
 
-func readFindings(t *testing.T, path string) reports.Findings {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f reports.Findings
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatalf("decode %s: %v", path, err)
-	}
-	return f
-}
-
 // checkFactsFile validates one device's facts file and its identity against
 // the lab's ground truth.
 func checkFactsFile(t *testing.T, out string, d lab.Device) {
@@ -290,8 +278,8 @@ func TestEvalMatchesScan(t *testing.T) {
 	if err := Eval(ctx, cfg2, []string{filepath.Join(out, "facts")}); err != nil {
 		t.Fatalf("Eval: %v", err)
 	}
-	live := readFindings(t, filepath.Join(out, "findings.json"))
-	offline := readFindings(t, filepath.Join(out2, "findings.json"))
+	live := reportstest.Findings(t, filepath.Join(out, "findings.json"))
+	offline := reportstest.Findings(t, filepath.Join(out2, "findings.json"))
 	if len(live.Results) == 0 {
 		t.Fatal("live scan produced no results")
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mfpscan/mfpscan/internal/testtable"
 )
 
 func catalogFixture(t *testing.T) []Rule {
@@ -80,16 +81,11 @@ func TestWriteCatalogMarkdown(t *testing.T) {
 }
 
 func TestAnchor(t *testing.T) {
-	tests := map[string]string{
+	testtable.Mapping(t, "anchor", anchor, map[string]string{
 		"MFP-TLS-001": "mfp-tls-001",
 		"Key point 4: Securing the Communication Using Security Protocols": "key-point-4-securing-the-communication-using-security-protocols",
 		"Key point 2: Using (Private) IP_Addresses!":                       "key-point-2-using-private-ip_addresses",
-	}
-	for in, want := range tests {
-		if got := anchor(in); got != want {
-			t.Errorf("anchor(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // updateDocs rewrites docs/RULES.md: go test ./policies -run TestRulesDocUpToDate -update

@@ -1,6 +1,10 @@
 package reports
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testtable"
+)
 
 func TestGuidePoints(t *testing.T) {
 	if len(guidePoints) != GuidePointCount+1 {
@@ -16,18 +20,8 @@ func TestGuidePoints(t *testing.T) {
 	}
 }
 
-// checkMapping checks f against a table of input → wanted output.
-func checkMapping(t *testing.T, name string, f func(string) string, want map[string]string) {
-	t.Helper()
-	for in, w := range want {
-		if got := f(in); got != w {
-			t.Errorf("%s(%q) = %q, want %q", name, in, got, w)
-		}
-	}
-}
-
 func TestCamelCase(t *testing.T) {
-	checkMapping(t, "camelCase", camelCase, map[string]string{
+	testtable.Mapping(t, "camelCase", camelCase, map[string]string{
 		"Legacy TLS versions are offered": "LegacyTLSVersionsAreOffered",
 		"SNMPv1/v2c: public community":    "SNMPv1V2cPublicCommunity",
 		"":                                "",

@@ -177,14 +177,8 @@ func (s *factScanner) object(path string, depth int) bool {
 		if !s.value(member, depth+1) {
 			return false
 		}
-		switch s.next() {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return true
-		default:
-			return false
+		if more, ok := s.separator('}'); !more {
+			return ok
 		}
 	}
 }
@@ -202,16 +196,24 @@ func (s *factScanner) array(path string, depth int) bool {
 		if !s.value(elem, depth+1) {
 			return false
 		}
-		switch s.next() {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return true
-		default:
-			return false
+		if more, ok := s.separator(']'); !more {
+			return ok
 		}
 	}
+}
+
+// separator scans what follows a member or element: a comma (more comes),
+// the container's closing byte (it ends), or anything else (not JSON).
+func (s *factScanner) separator(closing byte) (more, ok bool) {
+	switch s.next() {
+	case ',':
+		s.i++
+		return true, true
+	case closing:
+		s.i++
+		return false, true
+	}
+	return false, false
 }
 
 // str scans a string at i and returns its raw text between the quotes.

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testtable"
 )
 
 func TestEncodeFacts(t *testing.T) {
@@ -35,7 +37,7 @@ func TestEncodeFacts(t *testing.T) {
 }
 
 func TestFactsFileName(t *testing.T) {
-	checkMapping(t, "FactsFileName", FactsFileName, map[string]string{
+	testtable.Mapping(t, "FactsFileName", FactsFileName, map[string]string{
 		"127.77.0.10":      "facts/127.77.0.10.json",
 		"::1":              "facts/__1.json",
 		"fe80::1%eth0":     "facts/fe80__1%eth0.json",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
@@ -205,7 +206,7 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Error("payload text is not shown literally in the report")
 	}
 	// Failed counts: .10 → 3, .11 → 2, .12 and ::1 → 0 (stable order).
-	if got, want := v.SortAsc, []string{"127.77.0.12", "::1", "127.77.0.11", "127.77.0.10"}; !equalStrings(got, want) {
+	if got, want := v.SortAsc, []string{"127.77.0.12", "::1", "127.77.0.11", "127.77.0.10"}; !slices.Equal(got, want) {
 		t.Errorf("ascending sort by failed = %v, want %v", got, want)
 	}
 	if len(v.SortDesc) != 4 || v.SortDesc[0] != "127.77.0.10" || v.SortDesc[1] != "127.77.0.11" {
@@ -236,18 +237,6 @@ func TestHTMLScreenshot(t *testing.T) {
 		t.Errorf("screenshot is %d bytes, want > 10 KiB: the page probably rendered blank", info.Size())
 	}
 	t.Logf("a screenshot for people to look at: %s", png)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // pagingHarness pages through a report of 250 devices: 100 per page, the

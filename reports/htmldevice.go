@@ -1,42 +1,24 @@
 package reports
 
+import "github.com/mfpscan/mfpscan/facts"
+
 // The device parts of the HTML report, rendered without html/template (see
 // htmlescape.go for why and how the output is kept equal to the template's).
 // The markup here and in testdata/html_device.tmpl must change together.
 
 // renderRow appends a device's row of the key-point matrix.
 func (h *htmlBuf) renderRow(d *htmlDevice) {
-	h.raw(`<tr class="dev" data-vendor="`)
-	h.text(d.Vendor)
-	h.raw(`" data-addr="`)
-	h.text(d.Address)
-	h.raw(`" data-model="`)
-	h.text(d.Model)
-	h.raw(`" data-fails="`)
+	h.markup(`<tr class="dev" data-vendor="`, d.Vendor, `" data-addr="`, d.Address, `" data-model="`, d.Model, `" data-fails="`)
 	h.int(d.Fails)
-	h.raw("\">\n<td><a href=\"#")
-	h.text(d.Anchor)
-	h.raw(`">`)
-	h.text(d.Address)
-	h.raw(`</a></td><td>`)
-	h.text(d.Vendor)
-	h.raw(" ")
-	h.text(d.Model)
-	h.raw(`</td><td class="n">`)
+	h.markup("\">\n<td><a href=\"#", d.Anchor, `">`, d.Address, `</a></td><td>`, d.Vendor, " ", d.Model, `</td><td class="n">`)
 	h.int(d.Fails)
 	h.raw("</td>\n")
 	for _, c := range d.Cells {
-		h.raw(`<td class="cell st-`)
-		h.text(c.Status)
-		h.raw(`" data-point="`)
+		h.markup(`<td class="cell st-`, c.Status, `" data-point="`)
 		h.int(c.Point)
 		h.raw(`" title="key point `)
 		h.int(c.Point)
-		h.raw(": ")
-		h.text(c.Status)
-		h.raw(`"><a href="#`)
-		h.text(d.Anchor)
-		h.raw(`">`)
+		h.markup(": ", c.Status, `"><a href="#`, d.Anchor, `">`)
 		if c.Total != 0 {
 			if c.Fails != 0 {
 				h.int(c.Fails)
@@ -53,56 +35,27 @@ func (h *htmlBuf) renderRow(d *htmlDevice) {
 
 // renderDevice appends a device's section: identity, services, results.
 func (h *htmlBuf) renderDevice(d *htmlDevice) {
-	h.raw("\n<details class=\"device\" id=\"")
-	h.text(d.Anchor)
-	h.raw(`" data-vendor="`)
-	h.text(d.Vendor)
-	h.raw(`"`)
+	h.markup("\n<details class=\"device\" id=\"", d.Anchor, `" data-vendor="`, d.Vendor, `"`)
 	if d.Worst == "fail" {
 		h.raw(" open")
 	}
-	h.raw(">\n<summary><span class=\"badge st-")
-	h.text(d.Worst)
-	h.raw(`">`)
-	h.text(d.Worst)
-	h.raw("</span> ")
-	h.text(d.Address)
-	h.raw(" — ")
-	h.text(d.Vendor)
-	h.raw(" ")
-	h.text(d.Model)
+	h.raw(">\n<summary>")
+	h.badge(d.Worst)
+	h.markup(" ", d.Address, " — ", d.Vendor, " ", d.Model)
 	if d.Serial != "" {
-		h.raw(" (serial ")
-		h.text(d.Serial)
-		h.raw(")")
+		h.markup(" (serial ", d.Serial, ")")
 	}
 	h.raw(" — ")
 	h.int(d.Fails)
-	h.raw(" failed</summary>\n<div class=\"grid\">\n<div>\n<h4>Identity</h4>\n<table class=\"plain\"><tbody>\n<tr><th>Device ID</th><td>")
-	h.text(d.DeviceID)
-	h.raw("</td><td></td></tr>\n<tr><th>IP class</th><td>")
-	h.text(d.IPClass)
-	h.raw("</td><td></td></tr>\n")
+	h.markup(" failed</summary>\n<div class=\"grid\">\n<div>\n<h4>Identity</h4>\n<table class=\"plain\"><tbody>\n<tr><th>Device ID</th><td>", d.DeviceID,
+		"</td><td></td></tr>\n<tr><th>IP class</th><td>", d.IPClass, "</td><td></td></tr>\n")
 	for _, a := range d.Attrs {
-		h.raw("<tr><th>")
-		h.text(a.Field)
-		h.raw("</th><td>")
-		h.text(a.Value)
-		h.raw(`</td><td class="src">`)
-		h.text(a.Source)
-		h.raw(" (")
-		h.text(a.Confidence)
-		h.raw(")</td></tr>")
+		h.markup("<tr><th>", a.Field, "</th><td>", a.Value, `</td><td class="src">`, a.Source, " (", a.Confidence, ")</td></tr>")
 	}
 	h.raw("\n</tbody></table>\n")
 	h.renderIdentitySources(d)
 	h.raw("\n<h4>Open ports</h4>\n<p>")
-	for i, p := range d.Ports {
-		if i > 0 {
-			h.raw(", ")
-		}
-		h.text(p)
-	}
+	h.texts(d.Ports, ", ")
 	if len(d.Ports) == 0 {
 		h.raw("none recorded")
 	}
@@ -111,13 +64,9 @@ func (h *htmlBuf) renderDevice(d *htmlDevice) {
 		if i > 0 {
 			h.raw("; ")
 		}
-		h.text(c.Field)
-		h.raw(": ")
-		h.text(c.Value)
+		h.markup("", c.Field, ": ", c.Value)
 		if c.Source != "" {
-			h.raw(" (")
-			h.text(c.Source)
-			h.raw(")")
+			h.markup(" (", c.Source, ")")
 		}
 	}
 	if len(d.Collector) == 0 {
@@ -140,15 +89,7 @@ func (h *htmlBuf) renderIdentitySources(d *htmlDevice) {
 	h.int(len(d.Identity))
 	h.raw(`)</summary><ul>`)
 	for _, s := range d.Identity {
-		h.raw("<li>")
-		h.text(s.Field)
-		h.raw(" = ")
-		h.text(s.Value)
-		h.raw(` <span class="src">`)
-		h.text(s.Source)
-		h.raw(", ")
-		h.text(string(s.Confidence))
-		h.raw("</span></li>")
+		h.markup("<li>", s.Field, " = ", s.Value, ` <span class="src">`, s.Source, ", ", string(s.Confidence), "</span></li>")
 	}
 	h.raw("</ul></details>")
 }
@@ -163,21 +104,13 @@ func (h *htmlBuf) renderServices(d *htmlDevice) {
 		if s.TLS {
 			h.raw(" (TLS)")
 		}
-		h.raw(" (")
-		h.text(string(s.Status))
-		h.raw(")")
+		h.markup(" (", string(s.Status), ")")
 		if s.StatusCode != 0 {
 			h.raw(": HTTP ")
 			h.int(s.StatusCode)
 		}
-		if s.Title != "" {
-			h.raw("<br>Title: ")
-			h.text(s.Title)
-		}
-		if s.Server != "" {
-			h.raw("<br>Server: ")
-			h.text(s.Server)
-		}
+		h.labelled("<br>Title: ", s.Title)
+		h.labelled("<br>Server: ", s.Server)
 		h.raw("</p>")
 	}
 	if len(d.HTTP) == 0 {
@@ -187,18 +120,13 @@ func (h *htmlBuf) renderServices(d *htmlDevice) {
 	for _, t := range d.TLS {
 		h.raw("<p>Port ")
 		h.int(t.Port)
-		h.raw(" (")
-		h.text(t.Status)
-		h.raw("): ")
-		h.text(t.Versions)
+		h.markup(" (", t.Status, "): ", t.Versions)
 		if t.Subject != "" {
-			h.raw("<br>Certificate: ")
-			h.text(t.Subject)
+			h.markup("<br>Certificate: ", t.Subject)
 			if t.Default {
 				h.raw(` <span class="warn">factory default subject</span>`)
 			}
-			h.raw("<br>Issuer: ")
-			h.text(t.Issuer)
+			h.markup("<br>Issuer: ", t.Issuer)
 		}
 		h.raw("</p>")
 	}
@@ -206,19 +134,24 @@ func (h *htmlBuf) renderServices(d *htmlDevice) {
 		h.raw("<p>not collected</p>")
 	}
 	h.raw("\n<h4>SNMP</h4>\n")
-	h.renderSNMP(d)
+	renderCollected(h, d.SNMP, (*htmlBuf).renderSNMP)
 	h.raw("\n<h4>Remote UI</h4>\n")
-	h.renderRemoteUI(d)
+	renderCollected(h, d.RemoteUI, (*htmlBuf).renderRemoteUI)
 	h.raw("\n<h4>Firmware</h4>\n")
-	h.renderFirmware(d)
+	renderCollected(h, d.FW, (*htmlBuf).renderFirmware)
 }
 
-func (h *htmlBuf) renderSNMP(d *htmlDevice) {
-	s := d.SNMP
-	if s == nil {
+// renderCollected renders an area with render, or says it was not collected
+// when the device has none.
+func renderCollected[T any](h *htmlBuf, area *T, render func(*htmlBuf, *T)) {
+	if area == nil {
 		h.raw("<p>not collected</p>")
 		return
 	}
+	render(h, area)
+}
+
+func (h *htmlBuf) renderSNMP(s *facts.SNMP) {
 	h.raw("<p>Status ")
 	h.text(string(s.Status))
 	for _, v := range []struct {
@@ -233,34 +166,19 @@ func (h *htmlBuf) renderSNMP(d *htmlDevice) {
 		}
 	}
 	h.raw(".\nCommunities accepted: ")
-	for i, c := range s.CommunitiesAccepted {
-		if i > 0 {
-			h.raw(", ")
-		}
-		h.text(c)
-	}
+	h.texts(s.CommunitiesAccepted, ", ")
 	if len(s.CommunitiesAccepted) == 0 {
 		h.raw("none")
 	}
 	h.raw(".\n")
-	if s.SysDescr != "" {
-		h.raw("<br>sysDescr: ")
-		h.text(s.SysDescr)
-	}
+	h.labelled("<br>sysDescr: ", s.SysDescr)
 	h.raw("</p>")
 }
 
-func (h *htmlBuf) renderRemoteUI(d *htmlDevice) {
-	u := d.RemoteUI
-	if u == nil {
-		h.raw("<p>not collected</p>")
-		return
-	}
+func (h *htmlBuf) renderRemoteUI(u *facts.RemoteUI) {
 	h.raw("<p>Present: ")
 	h.bool(u.Present)
-	h.raw("; login mode: ")
-	h.text(templateOr(u.LoginMode, "unknown"))
-	h.raw("; ports ")
+	h.markup("; login mode: ", templateOr(u.LoginMode, "unknown"), "; ports ")
 	for i, p := range u.Ports {
 		if i > 0 {
 			h.raw(", ")
@@ -269,27 +187,13 @@ func (h *htmlBuf) renderRemoteUI(d *htmlDevice) {
 	}
 	if len(u.OpenPages) > 0 {
 		h.raw("<br>Pages open without login: ")
-		for i, p := range u.OpenPages {
-			if i > 0 {
-				h.raw(", ")
-			}
-			h.text(p)
-		}
+		h.texts(u.OpenPages, ", ")
 	}
 	h.raw("</p>")
 }
 
-func (h *htmlBuf) renderFirmware(d *htmlDevice) {
-	f := d.FW
-	if f == nil {
-		h.raw("<p>not collected</p>")
-		return
-	}
-	h.raw("<p>Version ")
-	h.text(templateOr(f.Version, "unknown"))
-	h.raw("; advisory status ")
-	h.text(f.AdvisoryStatus)
-	h.raw("</p>\n")
+func (h *htmlBuf) renderFirmware(f *facts.Firmware) {
+	h.markup("<p>Version ", templateOr(f.Version, "unknown"), "; advisory status ", f.AdvisoryStatus, "</p>\n")
 	if len(f.Advisories) == 0 {
 		return
 	}
@@ -299,9 +203,7 @@ func (h *htmlBuf) renderFirmware(d *htmlDevice) {
 		if httpsURL(a.URL) {
 			h.raw(`<a href="`)
 			h.url(a.URL)
-			h.raw(`" rel="noreferrer">`)
-			h.text(a.ID)
-			h.raw("</a>")
+			h.markup(`" rel="noreferrer">`, a.ID, "</a>")
 		} else {
 			h.text(a.ID)
 		}
@@ -311,9 +213,7 @@ func (h *htmlBuf) renderFirmware(d *htmlDevice) {
 			h.raw(" ")
 		}
 		if a.FixedIn != "" {
-			h.raw("(fixed in ")
-			h.text(a.FixedIn)
-			h.raw(")")
+			h.markup("(fixed in ", a.FixedIn, ")")
 		}
 		h.raw("</li>")
 	}
@@ -322,49 +222,29 @@ func (h *htmlBuf) renderFirmware(d *htmlDevice) {
 
 // renderResult appends one rule outcome as a row of the results table.
 func (h *htmlBuf) renderResult(r *htmlResult) {
-	h.raw(`<tr class="result" data-status="`)
-	h.text(r.Status)
-	h.raw(`" data-severity="`)
-	h.text(r.Severity)
-	h.raw(`" data-point="`)
+	h.markup(`<tr class="result" data-status="`, r.Status, `" data-severity="`, r.Severity, `" data-point="`)
 	h.int(r.Point)
-	h.raw("\">\n<td><span class=\"badge st-")
-	h.text(r.Status)
-	h.raw(`">`)
-	h.text(r.Status)
-	h.raw(`</span></td><td><span class="sev sev-`)
-	h.text(r.Severity)
-	h.raw(`">`)
-	h.text(r.Severity)
-	h.raw("</span></td><td>")
+	h.raw("\">\n<td>")
+	h.badge(r.Status)
+	h.markup(`</td><td><span class="sev sev-`, r.Severity, `">`, r.Severity, "</span></td><td>")
 	h.int(r.Point)
-	h.raw("</td>\n<td><b>")
-	h.text(r.RuleID)
-	h.raw("</b><br>")
-	h.text(r.Title)
-	h.raw("</td>\n<td>")
+	h.markup("</td>\n<td><b>", r.RuleID, "</b><br>", r.Title, "</td>\n<td>")
 	for i := range r.Findings {
 		h.renderFinding(r, i)
 	}
 	h.raw("\n")
 	for _, s := range r.Reasons {
-		h.raw(`<p class="reason">`)
-		h.text(s)
-		h.raw("</p>")
+		h.markup(`<p class="reason">`, s, "</p>")
 	}
 	h.raw("\n")
 	if r.Waiver != "" {
-		h.raw(`<p class="waiver">Waived: `)
-		h.text(r.Waiver)
-		h.raw("</p>")
+		h.markup(`<p class="waiver">Waived: `, r.Waiver, "</p>")
 	}
 	h.raw("\n")
 	switch r.Status {
 	case "fail", "waived", "review", "related":
 		if r.Remediation != "" {
-			h.raw(`<p class="fix">Remediation: `)
-			h.text(r.Remediation)
-			h.raw("</p>")
+			h.markup(`<p class="fix">Remediation: `, r.Remediation, "</p>")
 		}
 	}
 	h.raw("\n")
@@ -373,13 +253,9 @@ func (h *htmlBuf) renderResult(r *htmlResult) {
 			if httpsURL(l) {
 				h.raw(`<a class="doc" href="`)
 				h.url(l)
-				h.raw(`" rel="noreferrer">`)
-				h.text(l)
-				h.raw("</a> ")
+				h.markup(`" rel="noreferrer">`, l, "</a> ")
 			} else {
-				h.raw(`<span class="doc">`)
-				h.text(l)
-				h.raw("</span> ")
+				h.markup(`<span class="doc">`, l, "</span> ")
 			}
 		}
 	}
@@ -388,33 +264,20 @@ func (h *htmlBuf) renderResult(r *htmlResult) {
 
 func (h *htmlBuf) renderFinding(r *htmlResult, i int) {
 	f := &r.Findings[i]
-	h.raw(`<p class="finding">`)
-	h.text(f.Message)
-	if f.Fact != "" {
-		h.raw(" <code>")
-		h.text(f.Fact)
-		h.raw("</code>")
-	}
+	h.markup(`<p class="finding">`, f.Message)
+	h.code(f.Fact)
 	if ev := r.Evidence[i]; ev != "" {
-		h.raw(`<br><span class="ev">Evidence: `)
-		h.text(ev)
-		h.raw("</span>")
+		h.markup(`<br><span class="ev">Evidence: `, ev, "</span>")
 	}
 	if rel := f.Related; rel != nil {
-		h.raw(`<br><span class="rel">Same root cause as `)
-		h.text(rel.RuleID)
-		if rel.Fact != "" {
-			h.raw(" <code>")
-			h.text(rel.Fact)
-			h.raw("</code>")
-		}
+		h.markup(`<br><span class="rel">Same root cause as `, rel.RuleID)
+		h.code(rel.Fact)
 		h.raw(", which fails for it.</span>")
 	}
 	if len(f.Consequences) > 0 {
 		h.raw(`<br><span class="rel">Also the cause of:`)
 		for _, c := range f.Consequences {
-			h.raw(" ")
-			h.text(c.RuleID)
+			h.markup(" ", c.RuleID)
 		}
 		h.raw(" (not failed again).</span>")
 	}
@@ -428,4 +291,46 @@ func templateOr(s, otherwise string) string {
 		return otherwise
 	}
 	return s
+}
+
+// markup appends literal markup with device strings escaped into its holes:
+// the pieces alternate literal, string, literal, string, … as the template's
+// text did around its actions.
+func (h *htmlBuf) markup(pieces ...string) {
+	for i, p := range pieces {
+		if i%2 == 0 {
+			h.raw(p)
+		} else {
+			h.text(p)
+		}
+	}
+}
+
+// texts appends the strings escaped, sep between them.
+func (h *htmlBuf) texts(items []string, sep string) {
+	for i, s := range items {
+		if i > 0 {
+			h.raw(sep)
+		}
+		h.text(s)
+	}
+}
+
+// labelled appends label and s, or nothing when s is empty.
+func (h *htmlBuf) labelled(label, s string) {
+	if s != "" {
+		h.markup(label, s)
+	}
+}
+
+// code appends a fact path as code after a space, or nothing when it is empty.
+func (h *htmlBuf) code(fact string) {
+	if fact != "" {
+		h.markup(" <code>", fact, "</code>")
+	}
+}
+
+// badge appends a status as its coloured badge.
+func (h *htmlBuf) badge(status string) {
+	h.markup(`<span class="badge st-`, status, `">`, status, "</span>")
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testtable"
 	"github.com/mfpscan/mfpscan/policies"
 )
 
@@ -143,31 +144,25 @@ func TestHTMLDeviceHostileStrings(t *testing.T) {
 }
 
 func TestAppendHTMLText(t *testing.T) {
-	for in, want := range map[string]string{
+	text := func(in string) string { return string(appendHTMLText(nil, in)) }
+	testtable.Mapping(t, "appendHTMLText", text, map[string]string{
 		"":                      "",
 		"plain text":            "plain text",
 		`<b a="1">&'+</b>`:      "&lt;b a=&#34;1&#34;&gt;&amp;&#39;&#43;&lt;/b&gt;",
 		"nul\x00":               "nul\uFFFD",
 		"\xff invalid é":        "\xff invalid é",
 		"\x1b[31m control kept": "\x1b[31m control kept", // controlFilter drops it later
-	} {
-		if got := string(appendHTMLText(nil, in)); got != want {
-			t.Errorf("appendHTMLText(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestAppendHTMLURL(t *testing.T) {
-	for in, want := range map[string]string{
+	url := func(in string) string { return string(appendHTMLURL(nil, in)) }
+	testtable.Mapping(t, "appendHTMLURL", url, map[string]string{
 		"https://a.example/p?q=1&r=2+3#f": "https://a.example/p?q=1&amp;r=2&#43;3#f",
 		`https://a.example/"'<>()`:        "https://a.example/%22%27%3c%3e%28%29",
 		"https://a.example/%41%4g%4":      "https://a.example/%41%254g%254",
 		"https://a.example/é\x00 ":        "https://a.example/%c3%a9%00%20",
-	} {
-		if got := string(appendHTMLURL(nil, in)); got != want {
-			t.Errorf("appendHTMLURL(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // FuzzHTMLDevice compares the hand-written device markup with the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/internal/testtable"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports/sarifcheck"
 )
@@ -287,7 +288,7 @@ func TestBaselineErrors(t *testing.T) {
 }
 
 func TestSemanticVersion(t *testing.T) {
-	checkMapping(t, "semanticVersion", semanticVersion, map[string]string{
+	testtable.Mapping(t, "semanticVersion", semanticVersion, map[string]string{
 		"v1.2.3": "1.2.3", "1.0.0-rc.1": "1.0.0-rc.1", "dev": "0.0.0-dev", "": "0.0.0-unknown", "abc/def 1": "0.0.0-abc-def-1",
 	})
 }

@@ -6,12 +6,14 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mfpscan/mfpscan/history"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
+	"github.com/mfpscan/mfpscan/internal/testtable"
 )
 
 // trendsHarness measures the trend charts as Chromium lays them out: bars
@@ -134,7 +136,7 @@ func TestTrendsInChromium(t *testing.T) {
 		t.Errorf("mttr chart %+v, bar heights %v", v.MTTR, v.MTTRHeights)
 	}
 	wantRows := []string{"critical24d 0h0––0", "high51d 0h12d 0h2d 0h0", "medium0–31d 6h2d 2h1"}
-	if !equalStrings(v.MTTRRows, wantRows) {
+	if !slices.Equal(v.MTTRRows, wantRows) {
 		t.Errorf("mttr table rows %q, want %q", v.MTTRRows, wantRows)
 	}
 	if strings.Join(v.Severity.YTicks, ",") != "0,5,10,15,20" {
@@ -172,9 +174,5 @@ func TestTrendsAbsentWithoutHistory(t *testing.T) {
 }
 
 func TestNiceMax(t *testing.T) {
-	for in, want := range map[int]int{0: 4, 3: 4, 5: 8, 9: 20, 20: 20, 21: 40, 79: 80, 81: 200, 47000: 80000} {
-		if got := niceMax(in); got != want {
-			t.Errorf("niceMax(%d) = %d, want %d", in, got, want)
-		}
-	}
+	testtable.Mapping(t, "niceMax", niceMax, map[int]int{0: 4, 3: 4, 5: 8, 9: 20, 20: 20, 21: 40, 79: 80, 81: 200, 47000: 80000})
 }

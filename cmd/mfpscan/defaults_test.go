@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"maps"
 	"slices"
 	"testing"
 
@@ -56,18 +57,9 @@ func TestDefaultPortsOneSource(t *testing.T) {
 	if cfg.Roles.SNMPPort != 161 {
 		t.Errorf("SNMP role on port %d, want 161", cfg.Roles.SNMPPort)
 	}
-	if !slices.Equal(collectors.DefaultRoles().Ports(), sortedKeys(porttable.TCPRoles())) {
+	if !slices.Equal(collectors.DefaultRoles().Ports(), slices.Sorted(maps.Keys(porttable.TCPRoles()))) {
 		t.Errorf("collectors.DefaultRoles %v, port table roles %v", collectors.DefaultRoles().Ports(), porttable.TCPRoles())
 	}
-}
-
-func sortedKeys(m map[int]string) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestDefaultSweepCoversForbiddenPorts: every TCP port the default

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mfpscan/mfpscan/reports/reportstest"
 )
 
 // TestSIGTERMDuringEvalWritesWhatWasDecided: SIGTERM while `eval` runs a
@@ -34,7 +36,7 @@ deny contains "never" if {
 		"--evaluator", "topdown", "--eval-timeout", "10m", "--format", "json", "--out", out)
 	await(t, cmd, started, 60*time.Second, "evaluation", log)
 	terminate(t, cmd, 30*time.Second, log)
-	f := readFindings(t, out)
+	f := reportstest.Findings(t, out)
 	if !f.Scan.Incomplete {
 		t.Error("findings.json not marked incomplete")
 	}

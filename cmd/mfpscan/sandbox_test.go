@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/reports/reportstest"
 )
 
 // TestPolicyListSchemaAnnotationNeverFetches: `policy list` compiles the
@@ -82,7 +84,7 @@ deny contains "ratio" if {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
-	f := readFindings(t, out)
+	f := reportstest.Findings(t, out)
 	if f.Summary.CompiledFallbacks != 1 {
 		t.Errorf("compiled_fallbacks = %d, want 1", f.Summary.CompiledFallbacks)
 	}

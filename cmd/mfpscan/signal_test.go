@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/reports/reportstest"
 )
 
 // TestMain lets the test binary act as the mfpscan command, so signal tests
@@ -112,20 +112,6 @@ func interrupt(t *testing.T, cmd *exec.Cmd, sig os.Signal, d time.Duration, log 
 	}
 }
 
-// readFindings decodes the findings.json mfpscan wrote into out.
-func readFindings(t *testing.T, out string) reports.Findings {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(out, "findings.json"))
-	if err != nil {
-		t.Fatalf("no findings.json: %v", err)
-	}
-	var f reports.Findings
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatalf("findings.json: %v", err)
-	}
-	return f
-}
-
 // onlyResult returns the one result of rule id, failing unless there is
 // exactly one.
 func onlyResult(t *testing.T, f reports.Findings, id string) policies.Result {
@@ -178,7 +164,7 @@ func TestSIGINTWritesPartialResults(t *testing.T) {
 	cmd, started, stderr := startCLI(t, "scan", loopbackSweep(), "--ports", "80,443", "--rate", "2000", "--out", out, "--quiet")
 	awaitSweep(t, cmd, started, stderr)
 	interrupt(t, cmd, syscall.SIGINT, 20*time.Second, stderr)
-	if !readFindings(t, out).Scan.Incomplete {
+	if !reportstest.Findings(t, out).Scan.Incomplete {
 		t.Fatal("findings.json not marked incomplete")
 	}
 	for _, name := range []string{"results.sarif", "report.html"} {

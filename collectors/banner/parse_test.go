@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/internal/testtable"
 )
 
 func TestHintsFromCapturedBanners(t *testing.T) {
@@ -54,51 +55,36 @@ func TestHintsFromCapturedBanners(t *testing.T) {
 }
 
 func TestStripTelnet(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"\xff\xfd\x18\xff\xfd\x20\xff\xfb\x01\r\nlogin: ", "\r\nlogin: "},
-		{"a\xff\xffb", "a\xffb"},
-		{"\xff\xfa\x18\x01\xff\xf0ok", "ok"},
-		{"\xff\xfa\x18 unterminated", ""},
-		{"\xff", ""},
-		{"\xff\xf1nop", "nop"},
-	}
-	for _, tt := range tests {
-		if got := string(StripTelnet([]byte(tt.in))); got != tt.want {
-			t.Errorf("StripTelnet(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	strip := func(in string) string { return string(StripTelnet([]byte(in))) }
+	testtable.Mapping(t, "StripTelnet", strip, map[string]string{
+		"\xff\xfd\x18\xff\xfd\x20\xff\xfb\x01\r\nlogin: ": "\r\nlogin: ",
+		"a\xff\xffb":                 "a\xffb",
+		"\xff\xfa\x18\x01\xff\xf0ok": "ok",
+		"\xff\xfa\x18 unterminated":  "",
+		"\xff":                       "",
+		"\xff\xf1nop":                "nop",
+	})
 }
 
 func TestReplyComplete(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"220 ready.\r\n", true},
-		{"220-first\r\n", false},
-		{"220-first\r\n220 last\r\n", true},
-		{"220 no newline", false},
-		{"", false},
-		{"garbage\r\n", false},
-	}
-	for _, tt := range tests {
-		if got := ReplyComplete([]byte(tt.in)); got != tt.want {
-			t.Errorf("ReplyComplete(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
+	complete := func(in string) bool { return ReplyComplete([]byte(in)) }
+	testtable.Mapping(t, "ReplyComplete", complete, map[string]bool{
+		"220 ready.\r\n":            true,
+		"220-first\r\n":             false,
+		"220-first\r\n220 last\r\n": true,
+		"220 no newline":            false,
+		"":                          false,
+		"garbage\r\n":               false,
+	})
 }
 
 func TestCleanText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"220-Connection established.\r\n220-HELP\r\n220 Connection established.\r\n", "220-Connection established.\n220-HELP\n220 Connection established."},
-		{"a\x00b\x1b[0m\tc\xff", "ab[0m c"},
-		{"\r\n\r\n", ""},
-	}
-	for _, tt := range tests {
-		if got := CleanText([]byte(tt.in)); got != tt.want {
-			t.Errorf("CleanText(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	clean := func(in string) string { return CleanText([]byte(in)) }
+	testtable.Mapping(t, "CleanText", clean, map[string]string{
+		"220-Connection established.\r\n220-HELP\r\n220 Connection established.\r\n": "220-Connection established.\n220-HELP\n220 Connection established.",
+		"a\x00b\x1b[0m\tc\xff": "ab[0m c",
+		"\r\n\r\n":             "",
+	})
 	if got := CleanText(bytes.Repeat([]byte("é"), 5000)); len(got) > MaxText || !utf8.ValidString(got) {
 		t.Errorf("CleanText cap: %d bytes valid=%v", len(got), utf8.ValidString(got))
 	}
@@ -132,7 +118,7 @@ func FuzzParseBanner(f *testing.F) {
 // Every vendor the banner pattern can match has a name, whatever its case
 // in the banner.
 func TestVendorOf(t *testing.T) {
-	for in, want := range map[string]string{
+	testtable.Mapping(t, "vendorOf", vendorOf, map[string]string{
 		"220 KONICA MINOLTA FTP server ready": "Konica Minolta",
 		"220 xerox ftp":                       "Xerox",
 		"220 Brother FTP":                     "Brother",
@@ -141,11 +127,7 @@ func TestVendorOf(t *testing.T) {
 		"220 JetDirect FTP Server":            "HP",
 		"220 Sharp":                           "Sharp",
 		"220 vsFTPd 3.0.3":                    "",
-	} {
-		if got := vendorOf(in); got != want {
-			t.Errorf("vendorOf(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 	for _, alt := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(rePrinterVend.String(), `(?i)\b(`), `)\b`), "|") {
 		if vendorOf(alt) == "" {
 			t.Errorf("vendorOf(%q) has no name for a vendor the pattern matches", alt)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/internal/testtable"
 )
 
 func TestParseTitle(t *testing.T) {
@@ -117,18 +118,13 @@ func TestCanonMarkers(t *testing.T) {
 }
 
 func TestModelFromTitle(t *testing.T) {
-	tests := map[string]string{
+	testtable.Mapping(t, "ModelFromTitle", ModelFromTitle, map[string]string{
 		"Remote UI: Login: MF632C/634C: MF632C/634C":       "MF632C/634C",
 		"Remote UI : Portal : iR-ADV C3325 : iR-ADV C3325": "iR-ADV C3325",
 		"Remote UI: Login: iR1643i II: iR1643i II":         "iR1643i II",
 		"Welcome to nginx!":                                "",
 		"Other: a: b: c":                                   "",
-	}
-	for in, want := range tests {
-		if got := ModelFromTitle(in); got != want {
-			t.Errorf("ModelFromTitle(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestSanitize(t *testing.T) {

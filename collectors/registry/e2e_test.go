@@ -1,15 +1,10 @@
 package registry
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/netip"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -107,46 +102,12 @@ func ftpGreeter(t *testing.T, addr netip.Addr, greeting string) int {
 // answers. A missing binary skips or fails it (testpeer).
 func startSnmpd(t *testing.T, conf string) (netip.Addr, int) {
 	t.Helper()
-	const bin = "/usr/sbin/snmpd"
-	testpeer.File(t, bin, "Debian package snmpd")
-	dir := t.TempDir()
 	addr := netip.AddrFrom4([4]byte{127, 102, byte(rand.IntN(250) + 1), byte(rand.IntN(250) + 1)})
-	pc, err := net.ListenPacket("udp", netip.AddrPortFrom(addr, 0).String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	pc.Close()
-	confPath := filepath.Join(dir, "snmpd.conf")
-	if err := os.WriteFile(confPath, []byte(fmt.Sprintf("agentAddress udp:%s:%d\n%s", addr, port, conf)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "-f", "-Lo", "-C", "-c", confPath, "-M", dir, "-m", "")
-	cmd.Env = append(os.Environ(), "SNMP_PERSISTENT_DIR="+dir, "SNMPCONFPATH="+dir)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start snmpd: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
-
+	port := testnet.FreePortOn(t, "udp", addr.String())
 	// v2c GET sysDescr.0 with community "public", request ID 1.
 	get := []byte("\x30\x26\x02\x01\x01\x04\x06public\xa0\x19\x02\x01\x01\x02\x01\x00\x02\x01\x00\x30\x0e\x30\x0c\x06\x08\x2b\x06\x01\x02\x01\x01\x01\x00\x05\x00")
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			t.Fatalf("snmpd exited: %v\n%s", err, logs.String())
-		default:
-		}
-		if answers(addr, port, get) {
-			return addr, port
-		}
-	}
-	t.Fatalf("snmpd not ready after 10s:\n%s", logs.String())
-	return addr, 0
+	testpeer.Snmpd(t, netip.AddrPortFrom(addr, uint16(port)), conf, func() bool { return answers(addr, port, get) })
+	return addr, port
 }
 
 func answers(addr netip.Addr, port int, msg []byte) bool {

@@ -1,13 +1,9 @@
 package snmp
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -21,47 +17,15 @@ import (
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
-// snmpdPath is net-snmp's agent. The tests run it for real, because they are
-// what show the collector against the agent users meet; a missing binary
-// skips them by hand and fails them in the full suite (testpeer).
-const snmpdPath = "/usr/sbin/snmpd"
-
-// startSnmpd runs snmpd in the foreground on 127.0.0.1 with the given config
-// lines and waits until ready answers true.
+// startSnmpd runs net-snmp's agent on 127.0.0.1 with the given config lines
+// and waits until ready answers true. The tests run the real agent, because
+// they are what show the collector against the agent users meet; a missing
+// binary skips them by hand and fails them in the full suite (testpeer).
 func startSnmpd(t *testing.T, conf string, ready func(port int) bool) int {
 	t.Helper()
-	testpeer.File(t, snmpdPath, "Debian package snmpd")
-	dir := t.TempDir()
 	port := testnet.FreePort(t, "udp")
-	conf = fmt.Sprintf("agentAddress udp:127.0.0.1:%d\n%s", port, conf)
-	confPath := filepath.Join(dir, "snmpd.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
-		t.Fatalf("write snmpd.conf: %v", err)
-	}
-	var logs bytes.Buffer
-	cmd := exec.Command(snmpdPath, "-f", "-Lo", "-C", "-c", confPath, "-M", dir, "-m", "")
-	cmd.Env = append(os.Environ(), "SNMP_PERSISTENT_DIR="+dir, "SNMPCONFPATH="+dir, "MIBDIRS="+dir)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start snmpd: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for !ready(port) {
-		select {
-		case err := <-exited:
-			t.Fatalf("snmpd exited: %v\n%s", err, logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("snmpd not ready after 10s:\n%s", logs.String())
-		}
-	}
+	at := netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), uint16(port))
+	testpeer.Snmpd(t, at, conf, func() bool { return ready(port) })
 	return port
 }
 

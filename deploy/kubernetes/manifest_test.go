@@ -183,7 +183,7 @@ func TestShardCountMatchesCompletions(t *testing.T) {
 		if got := envValue(c.Env, "MFPSCAN_SHARDS"); got != n {
 			t.Errorf("%s: MFPSCAN_SHARDS=%q, completions %s", file, got, n)
 		}
-		if !containsArg(c.Args, "--out=/runs/shard-$(JOB_COMPLETION_INDEX)") {
+		if !slices.Contains(c.Args, "--out=/runs/shard-$(JOB_COMPLETION_INDEX)") {
 			t.Errorf("%s: shards do not write to /runs/shard-$(JOB_COMPLETION_INDEX): %v", file, c.Args)
 		}
 	}
@@ -194,7 +194,7 @@ func TestShardCountMatchesCompletions(t *testing.T) {
 		}
 		args := spec.Template.Spec.Containers[0].Args
 		for k := range 4 {
-			if !containsArg(args, fmt.Sprintf("/runs/shard-%d", k)) {
+			if !slices.Contains(args, fmt.Sprintf("/runs/shard-%d", k)) {
 				t.Errorf("%s: merge does not read /runs/shard-%d: %v", o.file, k, args)
 			}
 		}
@@ -259,13 +259,4 @@ func envValue(env []corev1.EnvVar, name string) string {
 		}
 	}
 	return ""
-}
-
-func containsArg(args []string, want string) bool {
-	for _, a := range args {
-		if a == want {
-			return true
-		}
-	}
-	return false
 }

@@ -2,7 +2,6 @@ package kubernetes
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -19,7 +18,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/lab"
 	"github.com/mfpscan/mfpscan/policies"
-	"github.com/mfpscan/mfpscan/reports"
+	"github.com/mfpscan/mfpscan/reports/reportstest"
 )
 
 // manifestTarget is the sweep the example manifests name; the test swaps it
@@ -243,14 +242,7 @@ type outcome struct {
 
 func resultsOf(t *testing.T, dir string) map[resultKey]outcome {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "findings.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f reports.Findings
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := reportstest.Findings(t, dir)
 	out := map[resultKey]outcome{}
 	for _, r := range f.Results {
 		o := outcome{DeviceID: r.DeviceID, Status: r.Status, Severity: r.Severity, Reasons: r.Reasons}

@@ -12,11 +12,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
+	"testing"
 )
 
 // Statuses maps rule ID → status ("pass", "fail", "review", ...).
@@ -114,7 +115,7 @@ func FactVariants(raw []byte) ([]Variant, error) {
 // area removed and its collector marked timed out.
 func AreaVariants(raw []byte) ([]Variant, error) {
 	var out []Variant
-	for _, area := range sortedKeys(Areas) {
+	for _, area := range slices.Sorted(maps.Keys(Areas)) {
 		var d map[string]any
 		if err := json.Unmarshal(raw, &d); err != nil {
 			return nil, fmt.Errorf("decode facts document: %w", err)
@@ -232,7 +233,7 @@ func readsArea(facts []string, area string) bool {
 func walk(v any, path []string, out *[][]string) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			p := append(slices.Clone(path), k)
 			*out = append(*out, p)
 			walk(t[k], p, out)
@@ -283,11 +284,21 @@ func pointer(path []string) string {
 	return b.String()
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// CheckAll runs Check over every named document, reporting each violation,
+// and a document that cannot be evaluated, as an error of t under the
+// document's name. It returns the number of rule × variant cases compared.
+func CheckAll(t testing.TB, docs map[string][]byte, eval Eval, ruleFacts map[string][]string) int {
+	t.Helper()
+	total := 0
+	for _, name := range slices.Sorted(maps.Keys(docs)) {
+		violations, cases, err := Check(docs[name], eval, ruleFacts)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		total += cases
+		for _, v := range violations {
+			t.Errorf("%s: %s", name, v)
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	return total
 }

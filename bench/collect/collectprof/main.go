@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -59,17 +58,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Log:      slog.New(timer),
 		Progress: io.Discard, Stdout: io.Discard, Now: time.Now,
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return fmt.Errorf("create profile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("start profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := cli.CPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	start := time.Now()
 	timer.start = start
 	scanErr := pipeline.Scan(ctx, cfg)

@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"time"
 
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
 	"github.com/mfpscan/mfpscan/history"
 )
 
@@ -22,29 +22,15 @@ func main() {
 	db := flag.String("db", "", "store path (SQLite file, must not exist)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
-	if err := profiled(*cpuprofile, func() error {
-		return bench(context.Background(), *db, *runs, *devices, *rules)
-	}); err != nil {
+	stopProfile, err := cli.CPUProfile(*cpuprofile)
+	if err == nil {
+		err = bench(context.Background(), *db, *runs, *devices, *rules)
+		stopProfile()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "histbench:", err)
 		os.Exit(1)
 	}
-}
-
-// profiled runs fn under a CPU profile written to path (none if empty).
-func profiled(path string, fn func() error) error {
-	if path == "" {
-		return fn()
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := pprof.StartCPUProfile(f); err != nil {
-		return err
-	}
-	defer pprof.StopCPUProfile()
-	return fn()
 }
 
 var severities = []string{"critical", "high", "medium", "low", "info"}

@@ -13,12 +13,12 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/mfpscan/mfpscan/bench/internal/cli"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/policies"
@@ -77,7 +77,8 @@ func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath
 	}
 	loadDur := time.Since(start)
 
-	stopProfile, err := startProfile(cpuProfile)
+	// The profile covers the evaluation only, not the loading of documents.
+	stopProfile, err := cli.CPUProfile(cpuProfile)
 	if err != nil {
 		return err
 	}
@@ -111,22 +112,6 @@ func run(ctx context.Context, opts policies.Options, docsPath, opaPath, dumpPath
 		return nil
 	}
 	return crossCheck(eng, docs, results, opaPath)
-}
-
-// startProfile profiles the evaluation only, not the loading of documents.
-func startProfile(path string) (stop func(), err error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("create CPU profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("start CPU profile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func readCapped(path string) ([]byte, error) {
