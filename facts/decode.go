@@ -182,7 +182,17 @@ func (d *anyDecoder) literal(word string) bool {
 // number decodes -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? as the
 // json.Number of its text.
 func (d *anyDecoder) number() (any, bool) {
-	b, i := d.doc, d.i
+	end, ok := numberEnd(d.doc, d.i)
+	if !ok {
+		return nil, false
+	}
+	n := json.Number(d.doc[d.i:end])
+	d.i = end
+	return n, true
+}
+
+// numberEnd returns where the JSON number starting at i ends.
+func numberEnd(b []byte, i int) (int, bool) {
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
@@ -192,12 +202,12 @@ func (d *anyDecoder) number() (any, bool) {
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
 		i = skipDigits(b, i)
 	default:
-		return nil, false
+		return 0, false
 	}
 	if i < len(b) && b[i] == '.' {
 		j := skipDigits(b, i+1)
 		if j == i+1 {
-			return nil, false
+			return 0, false
 		}
 		i = j
 	}
@@ -208,13 +218,11 @@ func (d *anyDecoder) number() (any, bool) {
 		}
 		j := skipDigits(b, i)
 		if j == i {
-			return nil, false
+			return 0, false
 		}
 		i = j
 	}
-	n := json.Number(b[d.i:i])
-	d.i = i
-	return n, true
+	return i, true
 }
 
 func skipDigits(b []byte, i int) int {
