@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mfpscan/mfpscan/internal/jsonany"
 )
 
 // fastSchema is a quick check of a facts document that can only say "valid
@@ -324,24 +326,24 @@ func compileLibraryPart(part map[string]any) (*jsonschema.Schema, error) {
 
 // valid reports whether doc is, for sure, valid against the schema.
 func (f *fastSchema) valid(doc []byte) bool {
-	c := fastChecker{anyDecoder: anyDecoder{doc: doc}}
-	c.space()
+	c := fastChecker{Scanner: jsonany.Scanner{Doc: doc}}
+	c.Space()
 	if !c.value(f.root, 0) {
 		return false
 	}
-	c.space()
-	return c.i == len(doc)
+	c.Space()
+	return c.I == len(doc)
 }
 
 type fastChecker struct {
-	anyDecoder
+	jsonany.Scanner
 }
 
 func (c *fastChecker) value(n *fastNode, depth int) bool {
-	if c.i >= len(c.doc) || depth > maxDecodeDepth {
+	if c.I >= len(c.Doc) || depth > jsonany.MaxDepth {
 		return false
 	}
-	switch c.doc[c.i] {
+	switch c.Doc[c.I] {
 	case '{':
 		return n.allows(typeObject) && c.object(n, depth)
 	case '[':
@@ -350,11 +352,11 @@ func (c *fastChecker) value(n *fastNode, depth int) bool {
 		raw, plain, ok := c.rawString()
 		return ok && n.allows(typeString) && n.stringOK(raw, plain)
 	case 't':
-		return n.allows(typeBool) && n.enum == nil && c.literal("true")
+		return n.allows(typeBool) && n.enum == nil && c.Literal("true")
 	case 'f':
-		return n.allows(typeBool) && n.enum == nil && c.literal("false")
+		return n.allows(typeBool) && n.enum == nil && c.Literal("false")
 	case 'n':
-		return n.allows(typeNull) && n.enum == nil && c.literal("null")
+		return n.allows(typeNull) && n.enum == nil && c.Literal("null")
 	}
 	return c.number(n)
 }
@@ -362,30 +364,30 @@ func (c *fastChecker) value(n *fastNode, depth int) bool {
 func (n *fastNode) allows(t fastTypes) bool { return n.types == 0 || n.types&t != 0 }
 
 func (c *fastChecker) object(n *fastNode, depth int) bool {
-	c.i++
+	c.I++
 	if n.enum != nil {
 		return false
 	}
 	var seen uint64
-	c.space()
-	if c.i < len(c.doc) && c.doc[c.i] == '}' {
-		c.i++
+	c.Space()
+	if c.I < len(c.Doc) && c.Doc[c.I] == '}' {
+		c.I++
 		return n.required == 0
 	}
 	for {
-		if c.i >= len(c.doc) || c.doc[c.i] != '"' {
+		if c.I >= len(c.Doc) || c.Doc[c.I] != '"' {
 			return false
 		}
 		key, plain, ok := c.rawString()
 		if !ok || !plain || !utf8.Valid(key) {
 			return false
 		}
-		c.space()
-		if c.i >= len(c.doc) || c.doc[c.i] != ':' {
+		c.Space()
+		if c.I >= len(c.Doc) || c.Doc[c.I] != ':' {
 			return false
 		}
-		c.i++
-		c.space()
+		c.I++
+		c.Space()
 		var sub *fastNode
 		if p, ok := n.props[string(key)]; ok {
 			sub = p.node
@@ -398,7 +400,7 @@ func (c *fastChecker) object(n *fastNode, depth int) bool {
 		if !c.value(orAny(sub), depth+1) {
 			return false
 		}
-		if more, ok := c.separator('}'); !ok {
+		if more, ok := c.Separator('}'); !ok {
 			return false
 		} else if !more {
 			return seen == n.required
@@ -416,13 +418,13 @@ func orAny(n *fastNode) *fastNode {
 }
 
 func (c *fastChecker) array(n *fastNode, depth int) bool {
-	c.i++
+	c.I++
 	if n.enum != nil {
 		return false
 	}
-	c.space()
-	if c.i < len(c.doc) && c.doc[c.i] == ']' {
-		c.i++
+	c.Space()
+	if c.I < len(c.Doc) && c.Doc[c.I] == ']' {
+		c.I++
 		return true
 	}
 	items := orAny(n.items)
@@ -430,7 +432,7 @@ func (c *fastChecker) array(n *fastNode, depth int) bool {
 		if !c.value(items, depth+1) {
 			return false
 		}
-		if more, ok := c.separator(']'); !ok {
+		if more, ok := c.Separator(']'); !ok {
 			return false
 		} else if !more {
 			return true
@@ -442,25 +444,25 @@ func (c *fastChecker) array(n *fastNode, depth int) bool {
 // quotes; plain means it has no escape (so, when valid UTF-8, the bytes are
 // the decoded string).
 func (c *fastChecker) rawString() (raw []byte, plain, ok bool) {
-	start := c.i + 1
+	start := c.I + 1
 	plain = true
-	for i := start; i < len(c.doc); i++ {
-		switch b := c.doc[i]; {
+	for i := start; i < len(c.Doc); i++ {
+		switch b := c.Doc[i]; {
 		case b == '"':
-			c.i = i + 1
-			return c.doc[start:i], plain, true
+			c.I = i + 1
+			return c.Doc[start:i], plain, true
 		case b < 0x20:
 			return nil, false, false
 		case b == '\\':
 			plain = false
-			if i+1 >= len(c.doc) {
+			if i+1 >= len(c.Doc) {
 				return nil, false, false
 			}
-			switch c.doc[i+1] {
+			switch c.Doc[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i++
 			case 'u':
-				if i+5 >= len(c.doc) || !isHex4(c.doc[i+2:i+6]) {
+				if i+5 >= len(c.Doc) || !isHex4(c.Doc[i+2:i+6]) {
 					return nil, false, false
 				}
 				i += 5
@@ -504,12 +506,12 @@ func (n *fastNode) stringOK(raw []byte, plain bool) bool {
 // where integers are allowed, within the bounds; any other number only
 // where the schema allows numbers and sets no bound.
 func (c *fastChecker) number(n *fastNode) bool {
-	end, ok := numberEnd(c.doc, c.i)
+	end, ok := jsonany.NumberEnd(c.Doc, c.I)
 	if !ok {
 		return false
 	}
-	text := c.doc[c.i:end]
-	c.i = end
+	text := c.Doc[c.I:end]
+	c.I = end
 	integer := !bytes.ContainsAny(text, ".eE")
 	if n.enum != nil {
 		return false

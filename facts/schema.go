@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mfpscan/mfpscan/internal/jsonany"
 )
 
 // SchemaJSON is the facts document JSON Schema (v1). It is published in the
@@ -61,7 +63,7 @@ func (v *Validator) Validate(doc []byte) error {
 // validateLibrary is Validate without the quick check: the library decides
 // and words the errors.
 func (v *Validator) validateLibrary(doc []byte) error {
-	inst, ok := decodeAny(doc)
+	inst, ok := jsonany.Decode(doc)
 	if !ok {
 		// Not plain JSON: the library decides, and words the error.
 		var err error
