@@ -63,7 +63,7 @@ func (d *Scanner) value(depth int) (any, bool) {
 	case '[':
 		return d.array(depth)
 	case '"':
-		return d.str()
+		return d.DecodeString()
 	case 't':
 		return true, d.Literal("true")
 	case 'f':
@@ -86,7 +86,7 @@ func (d *Scanner) object(depth int) (any, bool) {
 		if d.I >= len(d.Doc) || d.Doc[d.I] != '"' {
 			return nil, false
 		}
-		k, ok := d.str()
+		k, ok := d.DecodeString()
 		if !ok {
 			return nil, false
 		}
@@ -150,10 +150,10 @@ func (d *Scanner) Separator(closing byte) (more, ok bool) {
 	return false, false
 }
 
-// str decodes the string at i. Plain valid UTF-8 is taken as is; escapes
-// or invalid UTF-8 go through encoding/json, which resolves and replaces
-// them its way.
-func (d *Scanner) str() (string, bool) {
+// DecodeString decodes the string at I as encoding/json does. Plain valid UTF-8
+// is taken as is; escapes or invalid UTF-8 go through encoding/json, which
+// resolves and replaces them its way.
+func (d *Scanner) DecodeString() (string, bool) {
 	start := d.I
 	plain := true
 	for i := start + 1; i < len(d.Doc); i++ {
