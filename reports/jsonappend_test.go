@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/mfpscan/mfpscan/internal/jsonany"
@@ -207,4 +209,36 @@ func TestAppendersTakeUsualValues(t *testing.T) {
 	if _, ok := appendResult(nil, &w); ok {
 		t.Error("appendResult took a waiver")
 	}
+}
+
+// evidenceTextFmt is evidenceText as it was, with fmt for every value.
+func evidenceTextFmt(ev map[string]any) string {
+	if len(ev) == 0 {
+		return ""
+	}
+	keys := sortedKeys(ev)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%v", k, ev[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FuzzEvidenceText: evidenceText reads as fmt's %v did.
+func FuzzEvidenceText(f *testing.F) {
+	f.Add([]byte(`{"b":"x","a":1.5e3,"c":true,"d":null,"e":[1,"y",{"z":false}],"f":{"g":"h"},"":""}`))
+	f.Add([]byte(`{"versions":["tls1_0","tls1_1"],"port":443}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		v, ok := jsonany.Decode(doc)
+		if !ok {
+			return
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			m = map[string]any{"value": v, "flag": len(doc)%2 == 0, "s": string(doc)}
+		}
+		if got, want := evidenceText(m), evidenceTextFmt(m); got != want {
+			t.Fatalf("\n got  %q\n want %q", got, want)
+		}
+	})
 }
