@@ -22,11 +22,45 @@ import (
 // would without its help (a time outside years 0-9999); the caller then
 // uses json.Marshal. FuzzAppendDevice compares the two.
 func appendDevice(b []byte, d *facts.Device) ([]byte, bool) {
+	return appendDeviceAt(b, d, compact)
+}
+
+// appendDeviceIndented appends json.MarshalIndent(d, "", "  "), written
+// indented rather than indented after.
+func appendDeviceIndented(b []byte, d *facts.Device) ([]byte, bool) {
+	return appendDeviceAt(b, d, 0)
+}
+
+// compact is the depth that means no indenting.
+const compact = -1
+
+func appendDeviceAt(b []byte, d *facts.Device, depth int) ([]byte, bool) {
 	plan, err := deviceEncodePlan()
 	if err != nil || d == nil {
 		return b, false
 	}
-	return plan.append(b, reflect.ValueOf(d).Elem())
+	return plan.append(b, reflect.ValueOf(d).Elem(), depth)
+}
+
+// newline starts a line at depth (two spaces a level); nothing when
+// compact.
+func newline(b []byte, depth int) []byte {
+	if depth < 0 {
+		return b
+	}
+	b = append(b, '\n')
+	for range depth {
+		b = append(b, "  "...)
+	}
+	return b
+}
+
+// deeper is the depth of what a container at depth holds.
+func deeper(depth int) int {
+	if depth < 0 {
+		return compact
+	}
+	return depth + 1
 }
 
 var deviceEncodePlan = sync.OnceValues(func() (*encPlan, error) {
@@ -56,7 +90,7 @@ type encPlan struct {
 
 type encField struct {
 	index     int
-	key       string // `"name":`, quoted as encoding/json quotes it
+	key       string // `"name"`, quoted as encoding/json quotes it
 	plan      *encPlan
 	omitEmpty bool
 	omitZero  bool
@@ -146,7 +180,7 @@ func (p *encPlan) planFields(t reflect.Type, seen map[reflect.Type]*encPlan) err
 			return fmt.Errorf("%s: two fields named %s: %w", t, name, errEncNotKnown)
 		}
 		names[name] = true
-		ef := encField{index: i, key: string(appendJSONString(nil, name)) + ":"}
+		ef := encField{index: i, key: string(appendJSONString(nil, name))}
 		for _, o := range strings.Split(opts, ",") {
 			switch o {
 			case "":
@@ -199,7 +233,7 @@ func empty(v reflect.Value) bool {
 	return false
 }
 
-func (p *encPlan) append(b []byte, v reflect.Value) ([]byte, bool) {
+func (p *encPlan) append(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 	switch p.kind {
 	case encString:
 		return appendJSONString(b, v.String()), true
@@ -220,31 +254,52 @@ func (p *encPlan) append(b []byte, v reflect.Value) ([]byte, bool) {
 		if v.IsNil() {
 			return append(b, "null"...), true
 		}
-		return p.elem.append(b, v.Elem())
+		return p.elem.append(b, v.Elem(), depth)
 	case encSlice:
 		if v.IsNil() {
 			return append(b, "null"...), true
+		}
+		if v.Len() == 0 {
+			return append(b, "[]"...), true
 		}
 		b = append(b, '[')
 		for i := range v.Len() {
 			if i > 0 {
 				b = append(b, ',')
 			}
+			b = newline(b, deeper(depth))
 			var ok bool
-			if b, ok = p.elem.append(b, v.Index(i)); !ok {
+			if b, ok = p.elem.append(b, v.Index(i), deeper(depth)); !ok {
 				return b, false
 			}
 		}
-		return append(b, ']'), true
+		return append(newline(b, depth), ']'), true
 	case encMap:
-		return p.appendMap(b, v)
+		return p.appendMap(b, v, depth)
 	}
-	return p.appendStruct(b, v)
+	return p.appendStruct(b, v, depth)
 }
 
-func (p *encPlan) appendMap(b []byte, v reflect.Value) ([]byte, bool) {
+// appendMemberKey appends a member's quoted name and colon, after a comma and
+// on a line of its own as the depth asks.
+func appendMemberKey(b []byte, first bool, key string, depth int) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = newline(b, deeper(depth))
+	b = append(b, key...)
+	if depth < 0 {
+		return append(b, ':')
+	}
+	return append(b, ':', ' ')
+}
+
+func (p *encPlan) appendMap(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 	if v.IsNil() {
 		return append(b, "null"...), true
+	}
+	if v.Len() == 0 {
+		return append(b, "{}"...), true
 	}
 	keys := make([]string, 0, v.Len())
 	for it := v.MapRange(); it.Next(); {
@@ -253,21 +308,19 @@ func (p *encPlan) appendMap(b []byte, v reflect.Value) ([]byte, bool) {
 	slices.Sort(keys)
 	b = append(b, '{')
 	kt := v.Type().Key()
+	var quoted []byte
 	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
+		quoted = appendJSONString(quoted[:0], k)
+		b = appendMemberKey(b, i == 0, string(quoted), depth)
 		var ok bool
-		if b, ok = p.elem.append(b, v.MapIndex(reflect.ValueOf(k).Convert(kt))); !ok {
+		if b, ok = p.elem.append(b, v.MapIndex(reflect.ValueOf(k).Convert(kt)), deeper(depth)); !ok {
 			return b, false
 		}
 	}
-	return append(b, '}'), true
+	return append(newline(b, depth), '}'), true
 }
 
-func (p *encPlan) appendStruct(b []byte, v reflect.Value) ([]byte, bool) {
+func (p *encPlan) appendStruct(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 	b = append(b, '{')
 	first := true
 	for i := range p.fields {
@@ -285,15 +338,15 @@ func (p *encPlan) appendStruct(b []byte, v reflect.Value) ([]byte, bool) {
 				continue
 			}
 		}
-		if !first {
-			b = append(b, ',')
-		}
+		b = appendMemberKey(b, first, f.key, depth)
 		first = false
-		b = append(b, f.key...)
 		var ok bool
-		if b, ok = f.plan.append(b, fv); !ok {
+		if b, ok = f.plan.append(b, fv, deeper(depth)); !ok {
 			return b, false
 		}
+	}
+	if !first {
+		b = newline(b, depth)
 	}
 	return append(b, '}'), true
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // checkAppendDevice fails when appendDevice's bytes differ from
-// json.Marshal's, and when EncodeFacts differs from the indented
-// json.MarshalIndent it replaced.
+// json.Marshal's, appendDeviceIndented's from json.MarshalIndent's, and
+// when EncodeFacts differs from the json.MarshalIndent it replaced.
 func checkAppendDevice(t *testing.T, d *facts.Device) bool {
 	t.Helper()
 	want, err := json.Marshal(d)
@@ -22,6 +22,10 @@ func checkAppendDevice(t *testing.T, d *facts.Device) bool {
 	got, ok := appendDevice([]byte("x"), d)
 	if ok && !bytes.Equal(got, append([]byte("x"), want...)) {
 		t.Fatalf("\n got  %s\n want x%s", got, want)
+	}
+	wantIndented, _ := json.MarshalIndent(d, "", "  ")
+	if got, okIndented := appendDeviceIndented(nil, d); okIndented != ok || (ok && !bytes.Equal(got, wantIndented)) {
+		t.Fatalf("indented (ok %v, compact ok %v):\n got  %s\n want %s", okIndented, ok, got, wantIndented)
 	}
 	text, err := EncodeFacts(d)
 	wantText, _ := json.MarshalIndent(d, "", "  ")
