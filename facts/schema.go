@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mfpscan/mfpscan/internal/jsonany"
 )
 
 // SchemaJSON is the facts document JSON Schema (v1). It is published in the
@@ -26,6 +28,7 @@ const SchemaURL = "https://mfpscan.invalid/schema/facts.v1.json"
 // concurrent use; build one with NewValidator and share it.
 type Validator struct {
 	schema *jsonschema.Schema
+	fast   *fastSchema // nil: the schema uses what the quick check does not know
 }
 
 // NewValidator compiles the embedded schema.
@@ -43,12 +46,24 @@ func NewValidator() (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile facts schema: %w", err)
 	}
-	return &Validator{schema: s}, nil
+	// Without a quick check every document goes to the library, as
+	// before: slower, never different.
+	fast, _ := compileFastSchema(SchemaJSON)
+	return &Validator{schema: s, fast: fast}, nil
 }
 
 // Validate checks one encoded facts document.
 func (v *Validator) Validate(doc []byte) error {
-	inst, ok := decodeAny(doc)
+	if v.fast != nil && v.fast.valid(doc) {
+		return nil
+	}
+	return v.validateLibrary(doc)
+}
+
+// validateLibrary is Validate without the quick check: the library decides
+// and words the errors.
+func (v *Validator) validateLibrary(doc []byte) error {
+	inst, ok := jsonany.Decode(doc)
 	if !ok {
 		// Not plain JSON: the library decides, and words the error.
 		var err error

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -280,15 +279,15 @@ func readFactsFile(path string) (*facts.Device, []byte, error) {
 	if err := facts.Validate(raw); err != nil {
 		return nil, nil, Usagef("%s: %v", path, err)
 	}
-	var d facts.Device
-	if err := json.Unmarshal(raw, &d); err != nil {
+	d, err := facts.DecodeDevice(raw)
+	if err != nil {
 		return nil, nil, Usagef("%s: %v", path, err)
 	}
-	text, err := reports.EncodeFacts(&d)
+	text, err := reports.EncodeFacts(d)
 	if err != nil {
 		return nil, nil, Usagef("%s: rewritten, this document would not read back: %v", path, err)
 	}
-	return &d, text, nil
+	return d, text, nil
 }
 
 // PolicyList prints the catalogue, built-in and custom rules together.

@@ -198,10 +198,17 @@ func (r *reporter) add(ctx context.Context, scan facts.Scan, docs []*facts.Devic
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return facts.CompareAddress(docs[a].Address, docs[b].Address) })
 	sorted := make([]*facts.Device, len(docs))
+	var encoded [][]byte // a facts-file text is the document's JSON: the evaluator reads it as is
+	if texts != nil {
+		encoded = make([][]byte, len(docs))
+	}
 	for i, j := range order {
 		sorted[i] = docs[j]
+		if texts != nil {
+			encoded[i] = texts[j]
+		}
 	}
-	results, err := r.prep.policies.EvaluateAll(ctx, sorted, 0)
+	results, err := r.prep.policies.EvaluateAllEncoded(ctx, sorted, encoded, 0)
 	switch {
 	case errors.Is(err, policies.ErrIncomplete):
 		r.stopped = fmt.Errorf("%w: policy evaluation stopped early: %v; what was decided is written to %s, marked incomplete", ErrInterrupted, err, r.cfg.OutDir)

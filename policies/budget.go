@@ -63,6 +63,17 @@ func stopCause(ctx context.Context) error {
 // ErrIncomplete and ctx's error. Any other error stops the batch and is
 // returned alone.
 func (e *Engine) EvaluateAll(ctx context.Context, docs []*facts.Device, workers int) ([]Result, error) {
+	return e.EvaluateAllEncoded(ctx, docs, nil, workers)
+}
+
+// EvaluateAllEncoded is EvaluateAll given, in encoded[i] when not nil, the
+// JSON encoding of docs[i] (json.Marshal's, indented or not), which the
+// compiled evaluator then reads instead of encoding the document again.
+// encoded may be nil.
+func (e *Engine) EvaluateAllEncoded(ctx context.Context, docs []*facts.Device, encoded [][]byte, workers int) ([]Result, error) {
+	if encoded != nil && len(encoded) != len(docs) {
+		return nil, fmt.Errorf("evaluate: %d documents, %d encodings", len(docs), len(encoded))
+	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -85,7 +96,11 @@ func (e *Engine) EvaluateAll(ctx context.Context, docs []*facts.Device, workers 
 			defer wg.Done()
 			for i := range jobs {
 				dctx, done := watch.device(ctx)
-				res, err := e.Evaluate(dctx, docs[i])
+				var enc []byte
+				if encoded != nil {
+					enc = encoded[i]
+				}
+				res, err := e.evaluateDevice(dctx, docs[i], enc)
 				done()
 				switch {
 				case err == nil:

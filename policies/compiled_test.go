@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,35 @@ func TestEvaluatorOption(t *testing.T) {
 	}
 	if _, err := e.Evaluate(context.Background(), device("192.0.2.9", func(d *facts.Device) {})); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEvaluateAllEncoded: given each document's indented JSON, as eval
+// passes its facts-file texts, the results are EvaluateAll's.
+func TestEvaluateAllEncoded(t *testing.T) {
+	eng := loadBuiltin(t)
+	docs := append(testfile.Devices(t, inputFixture), fleet(16)...)
+	encoded := make([][]byte, len(docs))
+	for i, d := range docs {
+		b, err := json.MarshalIndent(d, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		encoded[i] = append(b, '\n')
+	}
+	encoded[3] = nil // no text: the document is encoded
+	want, err := eng.EvaluateAll(context.Background(), docs, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := eng.EvaluateAllEncoded(context.Background(), docs, encoded, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 || !cmp.Equal(got, want) {
+		t.Fatalf("EvaluateAllEncoded differs from EvaluateAll:\n%s", cmp.Diff(want, got))
+	}
+	if _, err := eng.EvaluateAllEncoded(context.Background(), docs, encoded[1:], 2); err == nil {
+		t.Error("encodings of another length accepted")
 	}
 }

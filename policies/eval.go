@@ -57,12 +57,21 @@ func keyOf(d *facts.Device) deviceKey {
 // Evaluate runs every enabled rule on one device and returns one result per
 // rule, sorted by rule id. It is safe for concurrent use.
 func (e *Engine) Evaluate(ctx context.Context, dev *facts.Device) ([]Result, error) {
+	return e.evaluateDevice(ctx, dev, nil)
+}
+
+// evaluateDevice is Evaluate given, when doc is not nil, the JSON encoding
+// of dev, so that the compiled evaluator need not encode it.
+func (e *Engine) evaluateDevice(ctx context.Context, dev *facts.Device, doc []byte) ([]Result, error) {
 	if dev == nil {
 		return nil, errors.New("evaluate: nil device")
 	}
 	key := keyOf(dev)
 	if e.compiled != nil {
-		doc, err := json.Marshal(dev)
+		var err error
+		if doc == nil {
+			doc, err = json.Marshal(dev)
+		}
 		slow := false
 		if err != nil {
 			e.fellBack(key, fmt.Errorf("encode facts document: %w", err))

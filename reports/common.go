@@ -1,10 +1,11 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
@@ -113,11 +114,32 @@ func evidenceText(ev map[string]any) string {
 	if len(ev) == 0 {
 		return ""
 	}
-	parts := make([]string, 0, len(ev))
-	for _, k := range slices.Sorted(maps.Keys(ev)) {
-		parts = append(parts, fmt.Sprintf("%s=%v", k, ev[k]))
+	keys := make([]string, 0, len(ev))
+	for k := range ev {
+		keys = append(keys, k)
 	}
-	return strings.Join(parts, ", ")
+	slices.Sort(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		// fmt's %v, without its reflection, for what evidence mostly
+		// holds (TestEvidenceText compares).
+		switch v := ev[k].(type) {
+		case string:
+			b.WriteString(v)
+		case json.Number:
+			b.WriteString(string(v))
+		case bool:
+			b.WriteString(strconv.FormatBool(v))
+		default:
+			fmt.Fprintf(&b, "%v", v)
+		}
+	}
+	return b.String()
 }
 
 // relatedText names the root findings a result points at, "RULE fact; ...".

@@ -90,7 +90,7 @@ func indexFacts(doc []byte) (map[string]int, bool) {
 	if s.i >= len(doc) || (doc[s.i] != '{' && doc[s.i] != '[') {
 		return nil, false
 	}
-	if !s.value("", 0) {
+	if !s.value(0) {
 		return nil, false
 	}
 	return s.lines, true
@@ -101,6 +101,10 @@ type factScanner struct {
 	i     int // next byte
 	line  int // line of doc[i]
 	lines map[string]int
+	// path is the pointer of the value being scanned; members and
+	// elements append their token and cut it off after, so only the
+	// table's keys are allocated.
+	path []byte
 }
 
 // skipSpace steps over JSON whitespace, the only place a newline can be.
@@ -126,16 +130,16 @@ func (s *factScanner) next() byte {
 }
 
 // value scans the value at i, recording its members and elements under
-// path; depth is how many containers enclose it.
-func (s *factScanner) value(path string, depth int) bool {
+// s.path; depth is how many containers enclose it.
+func (s *factScanner) value(depth int) bool {
 	if s.i >= len(s.doc) {
 		return false
 	}
 	switch s.doc[s.i] {
 	case '{':
-		return depth < maxIndexDepth && s.object(path, depth)
+		return depth < maxIndexDepth && s.object(depth)
 	case '[':
-		return depth < maxIndexDepth && s.array(path, depth)
+		return depth < maxIndexDepth && s.array(depth)
 	case '"':
 		_, ok := s.str()
 		return ok
@@ -149,32 +153,34 @@ func (s *factScanner) value(path string, depth int) bool {
 	return s.number()
 }
 
-func (s *factScanner) object(path string, depth int) bool {
+func (s *factScanner) object(depth int) bool {
 	s.i++
 	if s.next() == '}' {
 		s.i++
 		return true
 	}
+	parent := len(s.path)
+	defer func() { s.path = s.path[:parent] }()
 	for {
 		if s.next() != '"' {
 			return false
 		}
 		line := s.line
-		key, ok := s.key()
-		if !ok {
+		s.path = append(s.path[:parent], '/')
+		var ok bool
+		if s.path, ok = s.appendKey(s.path); !ok {
 			return false
 		}
-		member := path + "/" + escapeToken(key)
-		if _, dup := s.lines[member]; dup {
+		if _, dup := s.lines[string(s.path)]; dup {
 			return false
 		}
-		s.lines[member] = line
+		s.lines[string(s.path)] = line
 		if s.next() != ':' {
 			return false
 		}
 		s.i++
 		s.skipSpace()
-		if !s.value(member, depth+1) {
+		if !s.value(depth + 1) {
 			return false
 		}
 		if more, ok := s.separator('}'); !more {
@@ -183,17 +189,19 @@ func (s *factScanner) object(path string, depth int) bool {
 	}
 }
 
-func (s *factScanner) array(path string, depth int) bool {
+func (s *factScanner) array(depth int) bool {
 	s.i++
 	if s.next() == ']' {
 		s.i++
 		return true
 	}
+	parent := len(s.path)
+	defer func() { s.path = s.path[:parent] }()
 	for n := 0; ; n++ {
 		s.skipSpace()
-		elem := path + "/" + strconv.Itoa(n)
-		s.lines[elem] = s.line
-		if !s.value(elem, depth+1) {
+		s.path = strconv.AppendInt(append(s.path[:parent], '/'), int64(n), 10)
+		s.lines[string(s.path)] = s.line
+		if !s.value(depth + 1) {
 			return false
 		}
 		if more, ok := s.separator(']'); !more {
@@ -251,22 +259,26 @@ func (s *factScanner) str() ([]byte, bool) {
 	return nil, false
 }
 
-// key scans a member name and returns it decoded as the Decoder would:
-// escapes resolved, invalid UTF-8 replaced.
-func (s *factScanner) key() (string, bool) {
+// appendKey scans a member name and appends it to dst as a pointer token:
+// decoded as the Decoder would (escapes resolved, invalid UTF-8 replaced),
+// then escaped as RFC 6901 says.
+func (s *factScanner) appendKey(dst []byte) ([]byte, bool) {
 	start := s.i
 	raw, ok := s.str()
 	if !ok {
-		return "", false
+		return dst, false
 	}
 	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
-		return string(raw), true
+		if bytes.IndexByte(raw, '~') < 0 && bytes.IndexByte(raw, '/') < 0 {
+			return append(dst, raw...), true
+		}
+		return append(dst, escapeToken(string(raw))...), true
 	}
 	var k string
 	if err := json.Unmarshal(s.doc[start:s.i], &k); err != nil {
-		return "", false
+		return dst, false
 	}
-	return k, true
+	return append(dst, escapeToken(k)...), true
 }
 
 func (s *factScanner) literal(word string) bool {

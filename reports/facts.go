@@ -26,9 +26,13 @@ func EncodeFacts(doc *facts.Device) ([]byte, error) {
 	if doc == nil {
 		return nil, errors.New("encode facts: nil document")
 	}
-	b, err := marshalIndent(doc, "")
-	if err != nil {
-		return nil, fmt.Errorf("encode facts for %s: %w", doc.Address, err)
+	b, ok := appendDeviceIndented(nil, doc)
+	if !ok {
+		compact, err := json.Marshal(doc)
+		if err != nil {
+			return nil, fmt.Errorf("encode facts for %s: %w", doc.Address, err)
+		}
+		b = appendIndented(make([]byte, 0, 2*len(compact)+1), compact, "", "  ")
 	}
 	if len(b)+1 > facts.MaxFileBytes {
 		return nil, fmt.Errorf("encode facts for %s: %w: %d bytes, the cap every reader applies is %d", doc.Address, ErrFactsTooLarge, len(b)+1, facts.MaxFileBytes)

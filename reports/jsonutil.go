@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/mfpscan/mfpscan/policies"
 )
 
 // jsonIndent encodes v with two-space indent and a trailing newline.
@@ -21,11 +23,34 @@ func jsonIndent(v any) ([]byte, error) {
 // appendIndented's: encoding/json's general indenter re-scans the text byte
 // by byte and was most of the cost of the facts and findings encodings.
 func marshalIndent(v any, prefix string) ([]byte, error) {
-	b, err := json.Marshal(v)
+	b, err := appendCompact(nil, v)
 	if err != nil {
 		return nil, err
 	}
 	return appendIndented(make([]byte, 0, 2*len(b)), b, prefix, "  "), nil
+}
+
+// appendCompact appends json.Marshal(v): by hand for the elements written
+// once per result (see jsonappend.go), else by encoding/json.
+func appendCompact(dst []byte, v any) ([]byte, error) {
+	var (
+		b  []byte
+		ok bool
+	)
+	switch x := v.(type) {
+	case *policies.Result:
+		b, ok = appendResult(dst, x)
+	case *sarifResult:
+		b, ok = appendSARIFResult(dst, x)
+	}
+	if ok {
+		return b, nil
+	}
+	m, err := json.Marshal(v)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, m...), nil
 }
 
 // appendIndented appends src, the compact text json.Marshal produces (no

@@ -215,23 +215,25 @@ func spliceJSON(w io.Writer, skeleton []byte, marker string, body Spool, n int, 
 // elementWriter writes array elements indented for their place in a
 // document, separated by commas.
 type elementWriter struct {
-	prefix string
-	n      int
-	buf    bytes.Buffer
+	prefix  string
+	n       int
+	buf     []byte
+	compact []byte
 }
 
 func (e *elementWriter) write(w io.Writer, v any) error {
-	e.buf.Reset()
-	if e.n > 0 {
-		e.buf.WriteByte(',')
-	}
-	e.buf.WriteString("\n" + e.prefix)
-	b, err := marshalIndent(v, e.prefix)
-	if err != nil {
+	var err error
+	if e.compact, err = appendCompact(e.compact[:0], v); err != nil {
 		return err
 	}
-	e.buf.Write(b)
+	e.buf = e.buf[:0]
+	if e.n > 0 {
+		e.buf = append(e.buf, ',')
+	}
+	e.buf = append(e.buf, '\n')
+	e.buf = append(e.buf, e.prefix...)
+	e.buf = appendIndented(e.buf, e.compact, e.prefix, "  ")
 	e.n++
-	_, err = w.Write(e.buf.Bytes())
+	_, err = w.Write(e.buf)
 	return err
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 
+	"github.com/mfpscan/mfpscan/internal/jsonany"
+
 	"github.com/mfpscan/mfpscan/policies/internal/query"
 	"github.com/mfpscan/mfpscan/policies/internal/wasm"
 )
@@ -86,16 +88,11 @@ func (c *Evaluator) Evaluate(ctx context.Context, doc []byte) ([][3][]any, error
 		return nil, err
 	}
 	c.put(vm)
-	var rs []struct {
-		Result []any `json:"result"`
+	result, err := decodeResult(out)
+	if err != nil {
+		return nil, err
 	}
-	if err := util.UnmarshalJSON(out, &rs); err != nil {
-		return nil, fmt.Errorf("decode compiled result: %w", err)
-	}
-	if len(rs) != 1 || len(rs[0].Result) != 1 {
-		return nil, fmt.Errorf("decode compiled result %.200s: want one result, a one-element array", out)
-	}
-	slots, ok := rs[0].Result[0].([]any)
+	slots, ok := result.([]any)
 	if !ok {
 		return nil, fmt.Errorf("decode compiled result %.200s: want an array of slots", out)
 	}
@@ -111,6 +108,32 @@ func (c *Evaluator) Evaluate(ctx context.Context, doc []byte) ([][3][]any, error
 		}
 	}
 	return sets, nil
+}
+
+// decodeResult returns the value of the one result of a result set
+// [{"result": [value]}].
+func decodeResult(out []byte) (any, error) {
+	// The quick decoder gives the values OPA's would (jsonany.FuzzDecode);
+	// a result set of another shape goes to OPA's, which decides.
+	if v, ok := jsonany.Decode(out); ok {
+		if rs, ok := v.([]any); ok && len(rs) == 1 {
+			if m, ok := rs[0].(map[string]any); ok && len(m) == 1 {
+				if r, ok := m["result"].([]any); ok && len(r) == 1 {
+					return r[0], nil
+				}
+			}
+		}
+	}
+	var rs []struct {
+		Result []any `json:"result"`
+	}
+	if err := util.UnmarshalJSON(out, &rs); err != nil {
+		return nil, fmt.Errorf("decode compiled result: %w", err)
+	}
+	if len(rs) != 1 || len(rs[0].Result) != 1 {
+		return nil, fmt.Errorf("decode compiled result %.200s: want one result, a one-element array", out)
+	}
+	return rs[0].Result[0], nil
 }
 
 // inSetOrder puts elements in the order OPA iterates a set (its term

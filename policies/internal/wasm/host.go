@@ -7,6 +7,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/mfpscan/mfpscan/internal/jsonany"
 )
 
 // hostModule instantiates the Go functions of OPA's Wasm ABI. A panic in a
@@ -82,8 +84,13 @@ func (v *VM) builtin(ctx context.Context, id int32, argAddrs []uint64) (uint32, 
 // non-string keys need the parser, given cached capabilities (without them
 // the parser rebuilds the builtin list on every call).
 func (p *Policy) parseValue(text []byte) (*ast.Term, error) {
-	var x any
-	if err := util.UnmarshalJSON(text, &x); err == nil {
+	x, ok := jsonany.Decode(text)
+	if !ok {
+		// Not plain JSON for the quick decoder (FuzzDecode compares it with
+		// OPA's): OPA's decides.
+		ok = util.UnmarshalJSON(text, &x) == nil
+	}
+	if ok {
 		if v, err := ast.InterfaceToValue(x); err == nil {
 			return ast.NewTerm(v), nil
 		}

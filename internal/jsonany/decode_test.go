@@ -1,4 +1,4 @@
-package facts
+package jsonany
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/util"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -18,37 +19,44 @@ var decodeSeeds = []string{
 	`[1] 2`, `[1]   `, ``, `   `, strings.Repeat("[", 300) + strings.Repeat("]", 300),
 }
 
-// FuzzDecodeAny: whatever decodeAny accepts, the library decodes to the
-// same value.
-func FuzzDecodeAny(f *testing.F) {
+// FuzzDecode: whatever Decode accepts, the libraries (the schema
+// validator's and OPA's) decode to the same value.
+func FuzzDecode(f *testing.F) {
 	for _, s := range decodeSeeds {
 		f.Add([]byte(s))
 	}
-	files, _ := filepath.Glob("../testdata/reports/facts-*.json")
+	files, _ := filepath.Glob("../../testdata/reports/facts-*.json")
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
 		}
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		got, ok := decodeAny(doc)
+		got, ok := Decode(doc)
 		if !ok {
 			return
 		}
 		want, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
 		if err != nil {
-			t.Fatalf("decodeAny accepted %q, the library refuses it: %v", doc, err)
+			t.Fatalf("Decode accepted %q, the library refuses it: %v", doc, err)
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q:\n got  %#v\n want %#v", doc, got, want)
 		}
+		var opa any
+		if err := util.UnmarshalJSON(doc, &opa); err != nil {
+			t.Fatalf("Decode accepted %q, OPA refuses it: %v", doc, err)
+		}
+		if !reflect.DeepEqual(got, opa) {
+			t.Fatalf("%q:\n got  %#v\n OPA  %#v", doc, got, opa)
+		}
 	})
 }
 
-func TestDecodeAnyAgreesOnSeeds(t *testing.T) {
+func TestDecodeAgreesOnSeeds(t *testing.T) {
 	accepted := 0
 	for _, s := range decodeSeeds {
-		got, ok := decodeAny([]byte(s))
+		got, ok := Decode([]byte(s))
 		want, err := jsonschema.UnmarshalJSON(strings.NewReader(s))
 		switch {
 		case ok && err != nil:
@@ -61,10 +69,10 @@ func TestDecodeAnyAgreesOnSeeds(t *testing.T) {
 	}
 	// Plain documents take the fast path; the odd ones go to the library.
 	if accepted < 12 {
-		t.Errorf("only %d of %d seeds decoded by decodeAny", accepted, len(decodeSeeds))
+		t.Errorf("only %d of %d seeds decoded by Decode", accepted, len(decodeSeeds))
 	}
 	for _, s := range []string{`[1,]`, `[01]`, `[1] 2`, strings.Repeat("[", 300) + strings.Repeat("]", 300)} {
-		if _, ok := decodeAny([]byte(s)); ok {
+		if _, ok := Decode([]byte(s)); ok {
 			t.Errorf("%q accepted", s)
 		}
 	}
