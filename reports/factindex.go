@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mfpscan/mfpscan/internal/jsonany"
 )
 
 // FactIndex answers FactLine for one facts document without re-reading it:
@@ -289,48 +291,12 @@ func (s *factScanner) literal(word string) bool {
 	return true
 }
 
-// number scans -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; what
-// follows it is the caller's to check.
+// number scans a JSON number (jsonany.NumberEnd's grammar); what follows
+// it is the caller's to check.
 func (s *factScanner) number() bool {
-	d := s.doc
-	i := s.i
-	if i < len(d) && d[i] == '-' {
-		i++
+	end, ok := jsonany.NumberEnd(s.doc, s.i)
+	if ok {
+		s.i = end
 	}
-	switch {
-	case i < len(d) && d[i] == '0':
-		i++
-	case i < len(d) && '1' <= d[i] && d[i] <= '9':
-		i = digits(d, i)
-	default:
-		return false
-	}
-	if i < len(d) && d[i] == '.' {
-		if j := digits(d, i+1); j > i+1 {
-			i = j
-		} else {
-			return false
-		}
-	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
-		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		j := digits(d, i)
-		if j == i {
-			return false
-		}
-		i = j
-	}
-	s.i = i
-	return true
-}
-
-// digits returns the index after the run of decimal digits at i.
-func digits(d []byte, i int) int {
-	for i < len(d) && '0' <= d[i] && d[i] <= '9' {
-		i++
-	}
-	return i
+	return ok
 }
