@@ -215,13 +215,15 @@ func collectHost(ctx context.Context, cfg Config, ce *collectors.Engine, h scann
 	t := &collectors.Target{Addr: h.Addr, Ports: h.Ports, Hints: h.Hints, Roles: cfg.Roles}
 	start := time.Now()
 	doc := ce.Collect(hostCtx, t)
-	// The host's port list is complete only when its sweep finished: a
-	// host cut by its deadline or an interrupt has ports not reached, which
-	// the rules must treat as unknown, not closed.
+	// The host's port list is complete only when its sweep finished and
+	// its silences prove something: a host cut by its deadline or an
+	// interrupt has ports not reached, and one swept while the scanner was
+	// starved of CPU may have timeouts that were answers; the rules must
+	// treat its absent ports as unknown, not closed.
 	switch {
 	case h.Err != nil:
 		st, reason := collectors.Classify(h.Err)
-		doc.Collectors["discovery"] = facts.CollectorStatus{Status: st, Reason: "sweep of this host did not finish: " + reason}
+		doc.Collectors["discovery"] = facts.CollectorStatus{Status: st, Reason: "port list of this host incomplete: " + reason}
 	case ctx.Err() != nil:
 		doc.Collectors["discovery"] = facts.CollectorStatus{Status: facts.StatusTimeout, Reason: "sweep interrupted"}
 	default:
