@@ -13,7 +13,7 @@ import (
 // throttled machine): a connect that completed at once may have been seen
 // only after its deadline, so the silence proves nothing and the port list
 // is not complete.
-var ErrScannerStarved = errors.New("scanner starved of CPU while its probes timed out: the port list may miss open ports")
+var ErrScannerStarved = errors.New("scanner starved of CPU while its probes timed out, so the port list may miss open ports: rescan on a less loaded machine or with a lower --concurrency and --rate")
 
 // maxStarvedRetries is how many more times a final timeout met during a
 // starved stretch is tried before the host is marked ErrScannerStarved.
