@@ -32,10 +32,11 @@ const evalBatch = 64
 // through in batches: reading and validation of the next batch overlap the
 // evaluation and writing of this one, and no batch is kept once written.
 func Eval(ctx context.Context, cfg Config, paths []string) error {
-	prep, err := prepare(ctx, cfg)
+	prep, err := prepare(ctx, cfg, "eval")
 	if err != nil {
 		return err
 	}
+	defer prep.release()
 	att, err := loadAttestations(cfg.Attestations)
 	if err != nil {
 		return err

@@ -56,10 +56,11 @@ func TestReporterWritesWholeBatches(t *testing.T) {
 	for _, handed := range []int{1, historyBatch, n} {
 		t.Run(fmt.Sprintf("handed %d at a time", handed), func(t *testing.T) {
 			cfg := evalConfig(t, t.TempDir())
-			prep, err := prepare(ctx, cfg)
+			prep, err := prepare(ctx, cfg, "eval")
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer prep.release()
 			store := &batchCounter{}
 			prep.history = &historyRun{store: store}
 			rep, err := newReporter(cfg, prep)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/internal/outlock"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 )
@@ -35,11 +36,17 @@ type prepared struct {
 	policies *policies.Engine
 	writers  []reports.Writer
 	history  *historyRun
+	// lock keeps other runs out of the output directory until release.
+	lock *outlock.Lock
 }
+
+// release lets other runs into the output directory; the run's writing is
+// over (or abandoned) when it is called.
+func (p *prepared) release() { p.lock.Release() }
 
 // prepare validates every input of the run (policies, data, waivers,
 // baseline, output directory) so a mistake stops the run before any probe.
-func prepare(ctx context.Context, cfg Config) (*prepared, error) {
+func prepare(ctx context.Context, cfg Config, what string) (*prepared, error) {
 	eng, err := loadPolicies(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -51,12 +58,18 @@ func prepare(ctx context.Context, cfg Config) (*prepared, error) {
 	if err := CheckOutput(cfg.OutDir, cfg.Formats); err != nil {
 		return nil, err
 	}
+	var lock *outlock.Lock
 	if cfg.OutDir != StdoutOut {
 		if err := checkOutDir(cfg.OutDir); err != nil {
 			return nil, err
 		}
+		// Taken before the scan journal is read: a run still writing
+		// the directory is not an interrupted one to resume or --force.
+		if lock, err = outlock.Acquire(cfg.OutDir, what, cfg.now()()); err != nil {
+			return nil, err
+		}
 	}
-	return &prepared{policies: eng, writers: ws, history: openHistory(ctx, cfg, eng.Rules())}, nil
+	return &prepared{policies: eng, writers: ws, history: openHistory(ctx, cfg, eng.Rules()), lock: lock}, nil
 }
 
 // loadPolicies compiles the catalogue and custom rules, with data and waivers.

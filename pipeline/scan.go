@@ -29,10 +29,11 @@ const collectWorkers = 32
 // reports. On interruption it writes what was collected and returns an error
 // wrapping ErrInterrupted.
 func Scan(ctx context.Context, cfg Config) error {
-	prep, err := prepare(ctx, cfg)
+	prep, err := prepare(ctx, cfg, "scan")
 	if err != nil {
 		return err
 	}
+	defer prep.release()
 	targets, err := scanner.ParseTargetsContext(ctx, cfg.Targets, cfg.Excludes, scanner.TargetOptions{MaxHosts: cfg.MaxHosts, AllowLarge: cfg.AllowLarge})
 	if err != nil {
 		return Usage(err)

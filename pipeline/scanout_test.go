@@ -53,10 +53,11 @@ func TestJournalFeedMatchesInMemory(t *testing.T) {
 
 	fed := t.TempDir()
 	cfg := config(fed)
-	prep, err := prepare(ctx, cfg)
+	prep, err := prepare(ctx, cfg, "scan")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer prep.release()
 	cp, err := startCheckpoint(cfg, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -77,9 +78,10 @@ func TestJournalFeedMatchesInMemory(t *testing.T) {
 
 	whole := t.TempDir()
 	cfg = config(whole)
-	if prep, err = prepare(ctx, cfg); err != nil {
+	if prep, err = prepare(ctx, cfg, "eval"); err != nil {
 		t.Fatal(err)
 	}
+	defer prep.release()
 	rep, err := newReporter(cfg, prep)
 	if err != nil {
 		t.Fatal(err)

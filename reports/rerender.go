@@ -10,9 +10,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/internal/outlock"
 	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 )
@@ -60,9 +62,29 @@ func Rerender(ctx context.Context, fromDir, outDir string, formats []string, opt
 		}
 		ws = append(ws, w)
 	}
+	// Rendering into the run's own directory locks it before reading, so
+	// a run still writing it is not read half-done; another directory is
+	// locked once the run is read, so a refused rerender creates nothing.
+	var lock *outlock.Lock
+	defer func() { lock.Release() }()
+	sameDir := filepath.Clean(outDir) == filepath.Clean(fromDir)
+	if sameDir {
+		var err error
+		if lock, err = outlock.Acquire(outDir, "report", time.Now()); err != nil {
+			return err
+		}
+	}
 	run, err := LoadRun(ctx, fromDir)
 	if err != nil {
 		return err
+	}
+	if !sameDir {
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return badInput("rerender: create output directory: %v", err)
+		}
+		if lock, err = outlock.Acquire(outDir, "report", time.Now()); err != nil {
+			return err
+		}
 	}
 	run.Site, run.ExitCode = opts.Site, opts.ExitCode
 	if _, err := WriteWith(ctx, outDir, run, ws); err != nil {

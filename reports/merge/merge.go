@@ -27,6 +27,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/internal/outlock"
 	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
@@ -116,6 +117,16 @@ func Merge(ctx context.Context, inputs []Input, outDir string, opts Options) (*R
 	if err := checkCategories(order); err != nil {
 		return nil, err
 	}
+	// Locked once the inputs are known good: a refused merge writes
+	// nothing, not even the lock.
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, badInput("merge: create output directory: %v", err)
+	}
+	lock, err := outlock.Acquire(outDir, "merge", time.Now())
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	res := &Result{Sites: order}
 	for _, name := range order {
 		s := sites[name]
