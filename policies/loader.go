@@ -187,14 +187,23 @@ func isReservedPackage(path ast.Ref) bool {
 	return len(path) >= 2 && path[0].Equal(ast.DefaultRootDocument) && path[1].Equal(ast.StringTerm(reservedPackage))
 }
 
+// checkReservedModule refuses a custom module declared inside the
+// catalogue's namespace.
+func checkReservedModule(name string, m *ast.Module, origin string) error {
+	if !isReservedPackage(m.Package.Path) {
+		return nil
+	}
+	loc := name
+	if m.Package.Location != nil {
+		loc = fmt.Sprintf("%s:%d", m.Package.Location.File, m.Package.Location.Row)
+	}
+	return fmt.Errorf("load policy %s: %s: package %s is reserved for the built-in catalogue: custom policies may not declare or extend packages under %q; use your own namespace, e.g. package org.%s",
+		origin, loc, strings.TrimPrefix(m.Package.Path.String(), "data."), reservedPackage, strings.TrimPrefix(m.Package.Path.String(), "data."+reservedPackage+"."))
+}
+
 func (s *sources) addCustom(name string, m *ast.Module, origin string) error {
-	if isReservedPackage(m.Package.Path) {
-		loc := name
-		if m.Package.Location != nil {
-			loc = fmt.Sprintf("%s:%d", m.Package.Location.File, m.Package.Location.Row)
-		}
-		return fmt.Errorf("load policy %s: %s: package %s is reserved for the built-in catalogue: custom policies may not declare or extend packages under %q; use your own namespace, e.g. package org.%s",
-			origin, loc, strings.TrimPrefix(m.Package.Path.String(), "data."), reservedPackage, strings.TrimPrefix(m.Package.Path.String(), "data."+reservedPackage+"."))
+	if err := checkReservedModule(name, m, origin); err != nil {
+		return err
 	}
 	if _, dup := s.modules[name]; dup {
 		return fmt.Errorf("load policy %s: %s loaded twice", origin, name)

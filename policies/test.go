@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/cover"
@@ -57,7 +58,13 @@ func RunRegoTestsWith(ctx context.Context, paths []string, w io.Writer, opts Tes
 	for name, m := range builtin {
 		modules[builtinPrefix+name] = m
 	}
+	// What a scan would refuse, the tests refuse too: a module inside the
+	// catalogue's namespace, or data overriding it, would make the tests
+	// pass against a catalogue no scan runs.
 	for name, m := range res.ParsedModules() {
+		if err := checkReservedModule(name, m, name); err != nil {
+			return 0, 0, err
+		}
 		modules[name] = m
 	}
 	if err := checkSchemaAnnotations(modules); err != nil {
@@ -72,6 +79,9 @@ func RunRegoTestsWith(ctx context.Context, paths []string, w io.Writer, opts Tes
 		return 0, 0, fmt.Errorf("load test data: %w", err)
 	}
 	if um, ok := user.(map[string]any); ok {
+		if err := checkReservedData(strings.Join(paths, ", "), um); err != nil {
+			return 0, 0, err
+		}
 		mergeInto(data, um)
 	}
 	return runTests(ctx, modules, data, w, opts)
