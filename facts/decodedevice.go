@@ -1,16 +1,15 @@
 package facts
 
 import (
-	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/mfpscan/mfpscan/internal/jsonany"
+	"github.com/mfpscan/mfpscan/internal/jsonplan"
 )
 
 // DecodeDevice decodes a facts document into a Device as json.Unmarshal
@@ -52,23 +51,9 @@ func quickDecodeDevice(doc []byte) (*Device, bool) {
 	return &d, s.I == len(doc)
 }
 
-type codecKind uint8
-
-const (
-	codecString codecKind = iota
-	codecBool
-	codecInt
-	codecUint
-	codecTime
-	codecPtr
-	codecSlice
-	codecMap
-	codecStruct
-)
-
 // codec is how one Go type is decoded.
 type codec struct {
-	kind   codecKind
+	kind   jsonplan.Kind
 	typ    reflect.Type
 	elem   *codec                // pointer, slice element, map value
 	fields map[string]codecField // struct members by JSON name
@@ -84,62 +69,26 @@ var devicePlan = sync.OnceValues(func() (*codec, error) {
 	return planFor(reflect.TypeFor[Device](), map[reflect.Type]*codec{})
 })
 
-var (
-	timeType          = reflect.TypeFor[time.Time]()
-	jsonUnmarshaler   = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshaler   = reflect.TypeFor[encoding.TextUnmarshaler]()
-	errNotUnderstood  = fmt.Errorf("type not understood by the quick decoder")
-	errFieldsTooMany  = fmt.Errorf("struct with more than 64 fields")
-	errFieldConflicts = fmt.Errorf("two fields with one JSON name")
-)
+// errFieldsTooMany: the decoder marks the members it has seen in one uint64.
+var errFieldsTooMany = fmt.Errorf("struct with more than 64 fields")
 
 // planFor builds the codec of t; an error means a type the quick decoder
-// leaves to encoding/json (custom unmarshalers other than time.Time's,
-// interfaces, floats, embedded structs, byte slices, `,string`).
+// leaves to encoding/json (see jsonplan.KindOf and jsonplan.Fields).
 func planFor(t reflect.Type, seen map[reflect.Type]*codec) (*codec, error) {
 	if c, ok := seen[t]; ok {
 		return c, nil
 	}
-	c := &codec{typ: t}
+	kind, err := jsonplan.KindOf(t, jsonplan.Decoding)
+	if err != nil {
+		return nil, err
+	}
+	c := &codec{kind: kind, typ: t}
 	seen[t] = c
-	if t == timeType {
-		c.kind = codecTime
-		return c, nil
-	}
-	if t.Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(jsonUnmarshaler) ||
-		t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return nil, fmt.Errorf("%s: %w", t, errNotUnderstood)
-	}
-	var err error
-	switch t.Kind() {
-	case reflect.String:
-		c.kind = codecString
-	case reflect.Bool:
-		c.kind = codecBool
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		c.kind = codecInt
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		c.kind = codecUint
-	case reflect.Pointer:
-		c.kind = codecPtr
+	switch kind {
+	case jsonplan.Ptr, jsonplan.Slice, jsonplan.Map:
 		c.elem, err = planFor(t.Elem(), seen)
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return nil, fmt.Errorf("%s: %w", t, errNotUnderstood) // base64 in encoding/json
-		}
-		c.kind = codecSlice
-		c.elem, err = planFor(t.Elem(), seen)
-	case reflect.Map:
-		if t.Key().Kind() != reflect.String || t.Key().Implements(textUnmarshaler) || reflect.PointerTo(t.Key()).Implements(textUnmarshaler) {
-			return nil, fmt.Errorf("%s: %w", t, errNotUnderstood)
-		}
-		c.kind = codecMap
-		c.elem, err = planFor(t.Elem(), seen)
-	case reflect.Struct:
-		c.kind = codecStruct
+	case jsonplan.Struct:
 		err = c.planStruct(seen)
-	default:
-		return nil, fmt.Errorf("%s: %w", t, errNotUnderstood)
 	}
 	if err != nil {
 		return nil, err
@@ -148,57 +97,22 @@ func planFor(t reflect.Type, seen map[reflect.Type]*codec) (*codec, error) {
 }
 
 func (c *codec) planStruct(seen map[reflect.Type]*codec) error {
-	t := c.typ
-	c.fields = map[string]codecField{}
-	n := 0
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			return fmt.Errorf("%s.%s embedded: %w", t, f.Name, errNotUnderstood)
-		}
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		for _, o := range strings.Split(opts, ",") {
-			if o != "" && o != "omitempty" && o != "omitzero" {
-				return fmt.Errorf("%s.%s option %s: %w", t, f.Name, o, errNotUnderstood)
-			}
-		}
-		if name == "" {
-			name = f.Name
-		} else if !plainName(name) {
-			return fmt.Errorf("%s.%s name %q: %w", t, f.Name, name, errNotUnderstood)
-		}
-		if _, dup := c.fields[name]; dup {
-			return fmt.Errorf("%s.%s: %w", t, name, errFieldConflicts)
-		}
-		if n == 64 {
-			return fmt.Errorf("%s: %w", t, errFieldsTooMany)
-		}
+	fields, err := jsonplan.Fields(c.typ)
+	if err != nil {
+		return err
+	}
+	if len(fields) > 64 {
+		return fmt.Errorf("%s: %w", c.typ, errFieldsTooMany)
+	}
+	c.fields = make(map[string]codecField, len(fields))
+	for n, f := range fields {
 		fc, err := planFor(f.Type, seen)
 		if err != nil {
 			return err
 		}
-		c.fields[name] = codecField{index: i, codec: fc, bit: 1 << n}
-		n++
+		c.fields[f.Name] = codecField{index: f.Index, codec: fc, bit: 1 << n}
 	}
 	return nil
-}
-
-// plainName: a tag name the quick decoder is sure encoding/json takes as
-// is (letters, digits, '_' and '-').
-func plainName(s string) bool {
-	for _, r := range s {
-		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // decodeValue decodes the value at s.I into v; false means the document
@@ -215,11 +129,11 @@ func decodeValue(s *jsonany.Scanner, c *codec, v reflect.Value, depth int) bool 
 		// As encoding/json: null empties a pointer, slice or map and leaves
 		// anything else as it is (time.Time's UnmarshalJSON ignores it).
 		switch c.kind {
-		case codecPtr, codecSlice, codecMap:
+		case jsonplan.Ptr, jsonplan.Slice, jsonplan.Map:
 			v.SetZero()
 		}
 		return true
-	case c.kind == codecPtr:
+	case c.kind == jsonplan.Ptr:
 		if v.IsNil() {
 			v.Set(reflect.New(c.elem.typ))
 		}
@@ -231,15 +145,15 @@ func decodeValue(s *jsonany.Scanner, c *codec, v reflect.Value, depth int) bool 
 			return false
 		}
 		switch c.kind {
-		case codecString:
+		case jsonplan.String:
 			v.SetString(str)
 			return true
-		case codecTime:
+		case jsonplan.Time:
 			return v.Addr().Interface().(*time.Time).UnmarshalJSON(s.Doc[start:s.I]) == nil
 		}
 		return false
 	case b == 't' || b == 'f':
-		if c.kind != codecBool {
+		if c.kind != jsonplan.Bool {
 			return false
 		}
 		if s.Literal("true") {
@@ -253,14 +167,14 @@ func decodeValue(s *jsonany.Scanner, c *codec, v reflect.Value, depth int) bool 
 		return false
 	case b == '{':
 		switch c.kind {
-		case codecStruct:
+		case jsonplan.Struct:
 			return decodeStruct(s, c, v, depth)
-		case codecMap:
+		case jsonplan.Map:
 			return decodeMap(s, c, v, depth)
 		}
 		return false
 	case b == '[':
-		return c.kind == codecSlice && decodeSlice(s, c, v, depth)
+		return c.kind == jsonplan.Slice && decodeSlice(s, c, v, depth)
 	}
 	return decodeNumber(s, c, v)
 }
@@ -273,14 +187,14 @@ func decodeNumber(s *jsonany.Scanner, c *codec, v reflect.Value) bool {
 	text := string(s.Doc[s.I:end])
 	s.I = end
 	switch c.kind {
-	case codecInt:
+	case jsonplan.Int:
 		n, err := strconv.ParseInt(text, 10, 64)
 		if err != nil || v.OverflowInt(n) {
 			return false
 		}
 		v.SetInt(n)
 		return true
-	case codecUint:
+	case jsonplan.Uint:
 		n, err := strconv.ParseUint(text, 10, 64)
 		if err != nil || v.OverflowUint(n) {
 			return false

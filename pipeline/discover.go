@@ -22,14 +22,8 @@ type discovered struct {
 // Discover runs the sweep only and prints what answered, as a table or as
 // one JSON object per line.
 func Discover(ctx context.Context, cfg Config, asJSON bool) error {
-	targets, err := scanner.ParseTargetsContext(ctx, cfg.Targets, cfg.Excludes, scanner.TargetOptions{MaxHosts: cfg.MaxHosts, AllowLarge: cfg.AllowLarge})
+	targets, err := runTargets(ctx, cfg)
 	if err != nil {
-		return Usage(err)
-	}
-	if targets, err = targets.Shard(cfg.Shard); err != nil {
-		return Usage(err)
-	}
-	if err := checkLabTargets(cfg, targets); err != nil {
 		return err
 	}
 	engine, err := newEngine(cfg)

@@ -34,14 +34,8 @@ func Scan(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer prep.release()
-	targets, err := scanner.ParseTargetsContext(ctx, cfg.Targets, cfg.Excludes, scanner.TargetOptions{MaxHosts: cfg.MaxHosts, AllowLarge: cfg.AllowLarge})
+	targets, err := runTargets(ctx, cfg)
 	if err != nil {
-		return Usage(err)
-	}
-	if targets, err = targets.Shard(cfg.Shard); err != nil {
-		return Usage(err)
-	}
-	if err := checkLabTargets(cfg, targets); err != nil {
 		return err
 	}
 	att, err := loadAttestations(cfg.Attestations)

@@ -1,17 +1,15 @@
 package reports
 
 import (
-	"encoding"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/jsonplan"
 )
 
 // appendDevice appends json.Marshal(d) by a plan of the facts types made
@@ -67,23 +65,9 @@ var deviceEncodePlan = sync.OnceValues(func() (*encPlan, error) {
 	return encPlanFor(reflect.TypeFor[facts.Device](), map[reflect.Type]*encPlan{})
 })
 
-type encKind uint8
-
-const (
-	encString encKind = iota
-	encBool
-	encInt
-	encUint
-	encTime
-	encPtr
-	encSlice
-	encMap
-	encStruct
-)
-
 // encPlan is how one Go type is encoded.
 type encPlan struct {
-	kind   encKind
+	kind   jsonplan.Kind
 	elem   *encPlan
 	fields []encField
 }
@@ -97,61 +81,26 @@ type encField struct {
 }
 
 var (
-	timeType       = reflect.TypeFor[time.Time]()
-	jsonMarshaler  = reflect.TypeFor[json.Marshaler]()
-	textMarshaler  = reflect.TypeFor[encoding.TextMarshaler]()
-	isZeroer       = reflect.TypeFor[interface{ IsZero() bool }]()
-	errEncNotKnown = fmt.Errorf("type not known to the facts encoder")
+	timeType = reflect.TypeFor[time.Time]()
+	isZeroer = reflect.TypeFor[interface{ IsZero() bool }]()
 )
-
-func hasMethod(t, iface reflect.Type) bool {
-	return t.Implements(iface) || reflect.PointerTo(t).Implements(iface)
-}
 
 // encPlanFor builds the plan of t; an error means json.Marshal is used.
 func encPlanFor(t reflect.Type, seen map[reflect.Type]*encPlan) (*encPlan, error) {
 	if p, ok := seen[t]; ok {
 		return p, nil
 	}
-	p := &encPlan{}
+	kind, err := jsonplan.KindOf(t, jsonplan.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	p := &encPlan{kind: kind}
 	seen[t] = p
-	if t == timeType {
-		p.kind = encTime
-		return p, nil
-	}
-	if hasMethod(t, jsonMarshaler) || hasMethod(t, textMarshaler) {
-		return nil, fmt.Errorf("%s: %w", t, errEncNotKnown)
-	}
-	var err error
-	switch t.Kind() {
-	case reflect.String:
-		p.kind = encString
-	case reflect.Bool:
-		p.kind = encBool
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		p.kind = encInt
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		p.kind = encUint
-	case reflect.Pointer:
-		p.kind = encPtr
+	switch kind {
+	case jsonplan.Ptr, jsonplan.Slice, jsonplan.Map:
 		p.elem, err = encPlanFor(t.Elem(), seen)
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return nil, fmt.Errorf("%s: %w", t, errEncNotKnown) // base64
-		}
-		p.kind = encSlice
-		p.elem, err = encPlanFor(t.Elem(), seen)
-	case reflect.Map:
-		if t.Key().Kind() != reflect.String || hasMethod(t.Key(), textMarshaler) {
-			return nil, fmt.Errorf("%s: %w", t, errEncNotKnown)
-		}
-		p.kind = encMap
-		p.elem, err = encPlanFor(t.Elem(), seen)
-	case reflect.Struct:
-		p.kind = encStruct
+	case jsonplan.Struct:
 		err = p.planFields(t, seen)
-	default:
-		return nil, fmt.Errorf("%s: %w", t, errEncNotKnown)
 	}
 	if err != nil {
 		return nil, err
@@ -160,60 +109,24 @@ func encPlanFor(t reflect.Type, seen map[reflect.Type]*encPlan) (*encPlan, error
 }
 
 func (p *encPlan) planFields(t reflect.Type, seen map[reflect.Type]*encPlan) error {
-	names := map[string]bool{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			return fmt.Errorf("%s.%s embedded: %w", t, f.Name, errEncNotKnown)
+	fields, err := jsonplan.Fields(t)
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		// encoding/json asks an IsZero method where there is one: only
+		// time.Time's is known here.
+		if f.OmitZero && f.Type != timeType &&
+			(f.Type.Implements(isZeroer) || reflect.PointerTo(f.Type).Implements(isZeroer)) {
+			return fmt.Errorf("%s.%s omitzero: %w", t, f.Name, jsonplan.ErrNotPlain)
 		}
-		tag := f.Tag.Get("json")
-		if !f.IsExported() || tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "" {
-			name = f.Name
-		} else if !plainFieldName(name) {
-			return fmt.Errorf("%s.%s name %q: %w", t, f.Name, name, errEncNotKnown)
-		}
-		if names[name] {
-			return fmt.Errorf("%s: two fields named %s: %w", t, name, errEncNotKnown)
-		}
-		names[name] = true
-		ef := encField{index: i, key: string(appendJSONString(nil, name))}
-		for _, o := range strings.Split(opts, ",") {
-			switch o {
-			case "":
-			case "omitempty":
-				ef.omitEmpty = true
-			case "omitzero":
-				// encoding/json asks an IsZero method where there is one:
-				// only time.Time's is known here.
-				if hasMethod(f.Type, isZeroer) && f.Type != timeType {
-					return fmt.Errorf("%s.%s omitzero: %w", t, f.Name, errEncNotKnown)
-				}
-				ef.omitZero = true
-			default:
-				return fmt.Errorf("%s.%s option %s: %w", t, f.Name, o, errEncNotKnown)
-			}
-		}
-		var err error
+		ef := encField{index: f.Index, key: string(appendJSONString(nil, f.Name)), omitEmpty: f.OmitEmpty, omitZero: f.OmitZero}
 		if ef.plan, err = encPlanFor(f.Type, seen); err != nil {
 			return err
 		}
 		p.fields = append(p.fields, ef)
 	}
 	return nil
-}
-
-// plainFieldName: a tag name encoding/json takes as is.
-func plainFieldName(s string) bool {
-	for _, r := range s {
-		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // empty is encoding/json's omitempty test.
@@ -235,27 +148,27 @@ func empty(v reflect.Value) bool {
 
 func (p *encPlan) append(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 	switch p.kind {
-	case encString:
+	case jsonplan.String:
 		return appendJSONString(b, v.String()), true
-	case encBool:
+	case jsonplan.Bool:
 		return strconv.AppendBool(b, v.Bool()), true
-	case encInt:
+	case jsonplan.Int:
 		return strconv.AppendInt(b, v.Int(), 10), true
-	case encUint:
+	case jsonplan.Uint:
 		return strconv.AppendUint(b, v.Uint(), 10), true
-	case encTime:
+	case jsonplan.Time:
 		t := v.Interface().(time.Time)
 		text, err := t.MarshalJSON()
 		if err != nil {
 			return b, false
 		}
 		return append(b, text...), true
-	case encPtr:
+	case jsonplan.Ptr:
 		if v.IsNil() {
 			return append(b, "null"...), true
 		}
 		return p.elem.append(b, v.Elem(), depth)
-	case encSlice:
+	case jsonplan.Slice:
 		if v.IsNil() {
 			return append(b, "null"...), true
 		}
@@ -274,7 +187,7 @@ func (p *encPlan) append(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 			}
 		}
 		return append(newline(b, depth), ']'), true
-	case encMap:
+	case jsonplan.Map:
 		return p.appendMap(b, v, depth)
 	}
 	return p.appendStruct(b, v, depth)
@@ -330,7 +243,7 @@ func (p *encPlan) appendStruct(b []byte, v reflect.Value, depth int) ([]byte, bo
 			continue
 		}
 		if f.omitZero {
-			if f.plan.kind == encTime {
+			if f.plan.kind == jsonplan.Time {
 				if fv.Interface().(time.Time).IsZero() {
 					continue
 				}

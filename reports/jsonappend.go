@@ -107,32 +107,11 @@ func appendAnyJSON(b []byte, v any, depth int) ([]byte, bool) {
 		}
 		return append(b, x...), true
 	case []any:
-		if x == nil {
-			return append(b, "null"...), true
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var ok bool
-			if b, ok = appendAnyJSON(b, e, depth+1); !ok {
-				return b, false
-			}
-		}
-		return append(b, ']'), true
+		return appendArray(b, x, func(b []byte, e any) ([]byte, bool) {
+			return appendAnyJSON(b, e, depth+1)
+		})
 	case []string:
-		if x == nil {
-			return append(b, "null"...), true
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, e)
-		}
-		return append(b, ']'), true
+		return appendArray(b, x, always(appendJSONString))
 	case map[string]any:
 		if x == nil {
 			return append(b, "null"...), true
@@ -149,19 +128,33 @@ func appendAnyJSON(b []byte, v any, depth int) ([]byte, bool) {
 	case map[string]string:
 		return appendStringMap(b, x), true
 	case []map[string]string:
-		if x == nil {
-			return append(b, "null"...), true
-		}
-		b = append(b, '[')
-		for i, m := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendStringMap(b, m)
-		}
-		return append(b, ']'), true
+		return appendArray(b, x, always(appendStringMap))
 	}
 	return b, false
+}
+
+// appendArray appends s as json.Marshal writes a slice (null when nil),
+// each element by elem; false as soon as elem says no.
+func appendArray[E any](b []byte, s []E, elem func([]byte, E) ([]byte, bool)) ([]byte, bool) {
+	if s == nil {
+		return append(b, "null"...), true
+	}
+	b = append(b, '[')
+	for i, e := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var ok bool
+		if b, ok = elem(b, e); !ok {
+			return b, false
+		}
+	}
+	return append(b, ']'), true
+}
+
+// always adapts an appender that cannot say no to appendArray.
+func always[E any](f func([]byte, E) []byte) func([]byte, E) ([]byte, bool) {
+	return func(b []byte, e E) ([]byte, bool) { return f(b, e), true }
 }
 
 func appendStringMap(b []byte, m map[string]string) []byte {
@@ -187,7 +180,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // appendRef appends a policies.Ref.
-func appendRef(b []byte, r *policies.Ref) []byte {
+func appendRef(b []byte, r policies.Ref) []byte {
 	b = append(b, `{"rule_id":`...)
 	b = appendJSONString(b, r.RuleID)
 	if r.Fact != "" {
@@ -203,15 +196,8 @@ func appendRefs(b []byte, key string, refs []policies.Ref) []byte {
 	if len(refs) == 0 {
 		return b
 	}
-	b = append(b, key...)
-	b = append(b, '[')
-	for i := range refs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendRef(b, &refs[i])
-	}
-	return append(b, ']')
+	b, _ = appendArray(append(b, key...), refs, always(appendRef))
+	return b
 }
 
 // appendResult appends json.Marshal(r); false for a result with a waiver
@@ -231,17 +217,10 @@ func appendResult(b []byte, r *policies.Result) ([]byte, bool) {
 	b = append(b, `,"severity":`...)
 	b = appendJSONString(b, r.Severity)
 	if len(r.Findings) > 0 {
-		b = append(b, `,"findings":[`...)
-		for i := range r.Findings {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var ok bool
-			if b, ok = appendFinding(b, &r.Findings[i]); !ok {
-				return b, false
-			}
+		var ok bool
+		if b, ok = appendArray(append(b, `,"findings":`...), r.Findings, appendFinding); !ok {
+			return b, false
 		}
-		b = append(b, ']')
 	}
 	if len(r.Reasons) > 0 {
 		b = append(b, `,"reasons":`...)
@@ -251,7 +230,7 @@ func appendResult(b []byte, r *policies.Result) ([]byte, bool) {
 	return append(b, '}'), true
 }
 
-func appendFinding(b []byte, f *policies.Finding) ([]byte, bool) {
+func appendFinding(b []byte, f policies.Finding) ([]byte, bool) {
 	b = append(b, `{"message":`...)
 	b = appendJSONString(b, f.Message)
 	if f.Fact != "" {
@@ -271,7 +250,7 @@ func appendFinding(b []byte, f *policies.Finding) ([]byte, bool) {
 	}
 	if f.Related != nil {
 		b = append(b, `,"related":`...)
-		b = appendRef(b, f.Related)
+		b = appendRef(b, *f.Related)
 	}
 	b = appendRefs(b, `,"consequences":`, f.Consequences)
 	return append(b, '}'), true
@@ -310,28 +289,7 @@ func appendSARIFResult(b []byte, sr *sarifResult) ([]byte, bool) {
 		b = appendStringMap(b, sr.Fingerprints)
 	}
 	if len(sr.Suppressions) > 0 {
-		b = append(b, `,"suppressions":[`...)
-		for i, s := range sr.Suppressions {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if s == nil {
-				b = append(b, "null"...)
-				continue
-			}
-			b = append(b, `{"kind":`...)
-			b = appendJSONString(b, s.Kind)
-			if s.Status != "" {
-				b = append(b, `,"status":`...)
-				b = appendJSONString(b, s.Status)
-			}
-			if s.Justification != "" {
-				b = append(b, `,"justification":`...)
-				b = appendJSONString(b, s.Justification)
-			}
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+		b, _ = appendArray(append(b, `,"suppressions":`...), sr.Suppressions, always(appendSARIFSuppression))
 	}
 	if sr.BaselineState != "" {
 		b = append(b, `,"baselineState":`...)
@@ -345,6 +303,23 @@ func appendSARIFResult(b []byte, sr *sarifResult) ([]byte, bool) {
 		}
 	}
 	return append(b, '}'), true
+}
+
+func appendSARIFSuppression(b []byte, s *sarifSuppressed) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"kind":`...)
+	b = appendJSONString(b, s.Kind)
+	if s.Status != "" {
+		b = append(b, `,"status":`...)
+		b = appendJSONString(b, s.Status)
+	}
+	if s.Justification != "" {
+		b = append(b, `,"justification":`...)
+		b = appendJSONString(b, s.Justification)
+	}
+	return append(b, '}')
 }
 
 func appendSARIFMessage(b []byte, m *sarifMessage) []byte {
@@ -364,15 +339,8 @@ func appendSARIFLocations(b []byte, key string, locs []*sarifLocation) []byte {
 	if len(locs) == 0 {
 		return b
 	}
-	b = append(b, key...)
-	b = append(b, '[')
-	for i, l := range locs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendSARIFLocation(b, l)
-	}
-	return append(b, ']')
+	b, _ = appendArray(append(b, key...), locs, always(appendSARIFLocation))
+	return b
 }
 
 func appendSARIFLocation(b []byte, l *sarifLocation) []byte {
