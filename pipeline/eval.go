@@ -32,11 +32,8 @@ const evalBatch = 64
 // through in batches: reading and validation of the next batch overlap the
 // evaluation and writing of this one, and no batch is kept once written.
 func Eval(ctx context.Context, cfg Config, paths []string) error {
-	prep, err := prepare(ctx, cfg, "eval")
-	if err != nil {
-		return err
-	}
-	defer prep.release()
+	// The run's own inputs first: a missing facts file creates no output
+	// directory.
 	att, err := loadAttestations(cfg.Attestations)
 	if err != nil {
 		return err
@@ -45,6 +42,11 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	if err != nil {
 		return err
 	}
+	prep, err := prepare(ctx, cfg, "eval")
+	if err != nil {
+		return err
+	}
+	defer prep.release()
 	rep, err := newReporter(cfg, prep)
 	if err != nil {
 		return err

@@ -29,11 +29,8 @@ const collectWorkers = 32
 // reports. On interruption it writes what was collected and returns an error
 // wrapping ErrInterrupted.
 func Scan(ctx context.Context, cfg Config) error {
-	prep, err := prepare(ctx, cfg, "scan")
-	if err != nil {
-		return err
-	}
-	defer prep.release()
+	// The run's own inputs first: a refused target list creates no
+	// output directory.
 	targets, err := runTargets(ctx, cfg)
 	if err != nil {
 		return err
@@ -42,6 +39,11 @@ func Scan(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	prep, err := prepare(ctx, cfg, "scan")
+	if err != nil {
+		return err
+	}
+	defer prep.release()
 	cp, err := startCheckpoint(cfg, cfg.now()())
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -36,5 +37,37 @@ func TestOutDashRefused(t *testing.T) {
 	}
 	if n := accepted.Load(); n != 0 {
 		t.Fatalf("--out - still sent %d connection(s)", n)
+	}
+}
+
+// TestRefusedRunCreatesNothing: a scan or eval refused for its own inputs
+// (targets, facts files, attestations, policies) leaves the working
+// directory as it was: no default mfpscan-report directory, no lock file.
+func TestRefusedRunCreatesNothing(t *testing.T) {
+	port, accepted := countingListener(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	missing := filepath.Join(t.TempDir(), "missing")
+	for _, args := range [][]string{
+		{"scan", "127.0.0.0/8", "--ports", port},
+		{"scan", "127.0.0.1", "--ports", port, "--exclude", "not-an-address"},
+		{"scan", "127.0.0.1", "--ports", port, "--attestations", missing + ".yaml"},
+		{"scan", "127.0.0.1", "--ports", port, "--policy", missing + ".rego"},
+		{"eval", missing + ".json"},
+		{"eval", missing + ".json", "--attestations", missing + ".yaml"},
+	} {
+		if code, _, msg := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d (%q), want %d", args, code, msg, exitUsage)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("a refused run created %s in the working directory", e.Name())
+	}
+	if n := accepted.Load(); n != 0 {
+		t.Errorf("a refused run sent %d connection(s)", n)
 	}
 }
