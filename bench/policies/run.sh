@@ -42,8 +42,11 @@ if ((floor)); then
 	# As many packages as the built-in catalogue has rules, each with the three
 	# sets: not_applicable from the shared library (as every built-in rule),
 	# deny and review each one body testing an attestation no document has.
+	# The library moves to floor.lib: custom policies may not declare
+	# packages under mfpscan (the reserved namespace); it still reads the
+	# defaults under data.mfpscan.config.
 	mkdir "$work/floor"
-	cp policies/rego/lib/lib.rego "$work/floor/"
+	sed 's/^package mfpscan\.lib$/package floor.lib/' policies/rego/lib/lib.rego >"$work/floor/lib.rego"
 	rules=$(find policies/rego/rules -name '*.rego' ! -name '*_test.rego' | wc -l)
 	for i in $(seq 1 "$rules"); do
 		cat >"$work/floor/r$i.rego" <<-REGO
@@ -58,7 +61,7 @@ if ((floor)); then
 	#   remediation: none
 	package floor.r$i
 
-	import data.mfpscan.lib
+	import data.floor.lib
 
 	not_applicable contains reason if some reason in lib.mfp_not_applicable
 
