@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/lab/labtest"
 )
 
 // heldDevice is a device on a loopback address of its own whose collection
@@ -106,7 +107,7 @@ type jsonlLine struct {
 // to its end.
 func streamScan(ctx context.Context, t *testing.T) (*heldDevice, <-chan jsonlLine, <-chan error) {
 	t.Helper()
-	_, lc := startTestLab(t)
+	_, lc := labtest.Start(t)
 	held := startHeldDevice(t)
 	cfg := labScanConfig(t, lc, StdoutOut)
 	cfg.Formats = []string{"jsonl"}
