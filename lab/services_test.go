@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/OpenPrinting/goipp"
 	"github.com/gosnmp/gosnmp"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func dial(t *testing.T, addr string) net.Conn {
@@ -149,11 +149,7 @@ func TestIPP(t *testing.T) {
 
 func readSeed(t testing.TB, dir, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "lab", dir, name))
-	if err != nil {
-		t.Fatalf("read seed: %v", err)
-	}
-	return b
+	return testfile.Testdata(t, "lab", dir, name)
 }
 
 func seeds(t testing.TB, dir string) [][]byte {
@@ -164,11 +160,7 @@ func seeds(t testing.TB, dir string) [][]byte {
 	}
 	out := make([][]byte, 0, len(paths))
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatalf("read seed: %v", err)
-		}
-		out = append(out, b)
+		out = append(out, testfile.Read(t, p))
 	}
 	return out
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,39 +16,19 @@ import (
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/lab/labtest"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 	"github.com/mfpscan/mfpscan/reports/reportstest"
 	"github.com/mfpscan/mfpscan/reports/sarifcheck"
 )
 
-// startTestLab runs the default fleet on a loopback /24 and port offset of
-// its own, so parallel test binaries and a running `mfpscan lab` never clash.
-func startTestLab(t *testing.T) (*lab.Fleet, lab.Config) {
-	t.Helper()
-	var lastErr error
-	for range 5 {
-		cfg := lab.Config{
-			Subnet:     netip.PrefixFrom(netip.AddrFrom4([4]byte{127, 90 + byte(rand.IntN(60)), byte(rand.IntN(250)), 0}), 24),
-			PortOffset: 10000 + 500*rand.IntN(16), // keeps 47546 (Canon dedicated port) under 65536
-		}
-		fleet, err := lab.Start(context.Background(), cfg)
-		if err == nil {
-			t.Cleanup(func() { fleet.Close() })
-			return fleet, cfg
-		}
-		lastErr = err
-	}
-	t.Fatalf("start lab: %v", lastErr)
-	return nil, lab.Config{}
-}
-
 // scanTestLab starts the lab and scans it with labScanConfig, changed by
 // adjust, into a directory of its own (cfg.OutDir), failing the test if the
 // scan fails.
 func scanTestLab(t *testing.T, adjust ...func(*Config)) (*lab.Fleet, Config) {
 	t.Helper()
-	fleet, lc := startTestLab(t)
+	fleet, lc := labtest.Start(t)
 	cfg := labScanConfig(t, lc, t.TempDir())
 	for _, f := range adjust {
 		f(&cfg)

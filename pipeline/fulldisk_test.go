@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
 
@@ -36,10 +37,7 @@ func TestFullDiskIsAClearError(t *testing.T) {
 	}
 
 	src := t.TempDir()
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "reports", "facts-127.77.0.10.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testfile.Testdata(t, "reports", "facts-127.77.0.10.json")
 	var doc facts.Device
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
@@ -68,7 +66,7 @@ func TestFullDiskIsAClearError(t *testing.T) {
 		Site:    "fulldisk",
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
-	err = Eval(context.Background(), cfg, []string{src})
+	err := Eval(context.Background(), cfg, []string{src})
 	if err == nil {
 		t.Fatal("writing 60 devices' reports into a 48 KiB filesystem succeeded")
 	}

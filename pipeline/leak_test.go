@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfpscan/mfpscan/lab/labtest"
 	"github.com/mfpscan/mfpscan/scanner"
 )
 
@@ -43,7 +44,7 @@ func TestNoLeaksAfterLargeSweep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sweeps 4,096 addresses")
 	}
-	fleet, lc := startTestLab(t)
+	fleet, lc := labtest.Start(t)
 	// The /20 around the lab's /24: 4,096 addresses, 5 of them live.
 	wide := netip.PrefixFrom(lc.Subnet.Addr(), 20).Masked()
 	cfg := labScanConfig(t, lc, t.TempDir())

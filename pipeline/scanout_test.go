@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/reports"
 )
 
@@ -21,10 +22,7 @@ import (
 // (cut short) merged in, are byte for byte the reports of the same devices
 // evaluated all at once from memory, as scan wrote them before.
 func TestJournalFeedMatchesInMemory(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "reports", "facts-127.77.0.10.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testfile.Testdata(t, "reports", "facts-127.77.0.10.json")
 	// Completion order, not address order; every fourth one cut short.
 	var docs []*facts.Device
 	for _, n := range []int{9, 2, 11, 1, 7, 3, 10, 5, 4, 8, 6} {

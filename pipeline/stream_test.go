@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/netip"
 	"strconv"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/collectors"
+	"github.com/mfpscan/mfpscan/internal/testnet"
+	"github.com/mfpscan/mfpscan/lab/labtest"
 )
 
 // heldDevice is a device on a loopback address of its own whose collection
@@ -39,17 +40,9 @@ func startHeldDevice(t *testing.T) *heldDevice {
 	h.free = sync.OnceFunc(func() { close(h.release) })
 	h.collecting = make(chan struct{})
 	h.started = sync.OnceFunc(func() { close(h.collecting) })
-	var ln net.Listener
-	for range 10 {
-		a := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
-		l, err := net.Listen("tcp", net.JoinHostPort(a.String(), "0"))
-		if err == nil {
-			ln = l
-			break
-		}
-	}
-	if ln == nil {
-		t.Fatal("no loopback address of its own for the held device")
+	ln, err := testnet.ListenOwn("0")
+	if err != nil {
+		t.Fatalf("no loopback address of its own for the held device: %v", err)
 	}
 	var conns sync.WaitGroup
 	t.Cleanup(func() {
@@ -106,7 +99,7 @@ type jsonlLine struct {
 // to its end.
 func streamScan(ctx context.Context, t *testing.T) (*heldDevice, <-chan jsonlLine, <-chan error) {
 	t.Helper()
-	_, lc := startTestLab(t)
+	_, lc := labtest.Start(t)
 	held := startHeldDevice(t)
 	cfg := labScanConfig(t, lc, StdoutOut)
 	cfg.Formats = []string{"jsonl"}

@@ -2,7 +2,6 @@ package policies
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func TestLoadWaivers(t *testing.T) {
@@ -159,11 +159,7 @@ func TestSelectorMatches(t *testing.T) {
 
 func FuzzParseWaivers(f *testing.F) {
 	for _, p := range []string{"valid.yaml", "unknown_key.yaml", "missing_reason.yaml", "bad_date.yaml", "empty_selector.yaml"} {
-		b, err := os.ReadFile("testdata/waivers/" + p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(testfile.Read(f, "testdata/waivers/"+p))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		ws, err := ParseWaivers("fuzz.yaml", raw, fixedNow)

@@ -3,11 +3,11 @@ package reports
 import (
 	"bytes"
 	"html/template"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testtable"
 	"github.com/mfpscan/mfpscan/policies"
 )
@@ -16,10 +16,7 @@ import (
 // device rendering replaced.
 func referenceDeviceTemplate(t testing.TB) *template.Template {
 	t.Helper()
-	text, err := os.ReadFile("testdata/html_device.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	text := testfile.Read(t, "testdata/html_device.tmpl")
 	tm, err := template.New("ref").Funcs(template.FuncMap{"httpsURL": httpsURL}).Parse(string(text))
 	if err != nil {
 		t.Fatal(err)

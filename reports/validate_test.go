@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/json"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/usage"
 	"os"
 	"path/filepath"
@@ -14,10 +15,7 @@ import (
 // corruption of the committed sample must now be refused as bad input,
 // naming the place.
 func TestSavedRunsAreValidated(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "reports", "findings.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testfile.Testdata(t, "reports", "findings.json")
 	if _, err := LoadFindings(writeTemp(t, raw)); err != nil {
 		t.Fatalf("the untouched sample must load: %v", err)
 	}

@@ -3,13 +3,12 @@ package scanner
 import (
 	"os"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func TestParseBJNPReply(t *testing.T) {
-	capture, err := os.ReadFile("testdata/bjnp-identity-mf750c.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	capture := testfile.Read(t, "testdata/bjnp-identity-mf750c.bin")
 	id, err := ParseBJNPReply(capture)
 	if err != nil {
 		t.Fatalf("parse: %v", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/Ullaakut/nmap/v3"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testnet"
 	"github.com/mfpscan/mfpscan/internal/testpeer"
 )
@@ -66,10 +66,7 @@ func nmapCommandLine(t *testing.T, e *Nmap, chunk []netip.Prefix, cfg SweepConfi
 func TestNmapResultsFromCapturedXML(t *testing.T) {
 	// testdata/nmap/loopback.xml: nmap 7.93 -sS -sU against 127.0.0.1 with
 	// tcp/18080 open, tcp/18081 closed, udp/16161 silent, udp/16162 closed.
-	b, err := os.ReadFile(filepath.Join("testdata", "nmap", "loopback.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testfile.Read(t, filepath.Join("testdata", "nmap", "loopback.xml"))
 	var run nmap.Run
 	if err := nmap.Parse(b, &run); err != nil {
 		t.Fatal(err)

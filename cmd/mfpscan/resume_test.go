@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"math/rand/v2"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +13,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/lab/labtest"
 	"github.com/mfpscan/mfpscan/pipeline"
 )
 
@@ -30,24 +28,7 @@ func TestResumeAfterSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scans the lab fleet three times")
 	}
-	profiles := append(lab.ProfileNames(), lab.ProfileHostileTarpit)
-	var fleet *lab.Fleet
-	var lc lab.Config
-	var err error
-	for range 5 {
-		lc = lab.Config{
-			Subnet:     netip.PrefixFrom(netip.AddrFrom4([4]byte{127, 90 + byte(rand.IntN(60)), byte(rand.IntN(250)), 0}), 24),
-			PortOffset: 10000 + 500*rand.IntN(16),
-			Profiles:   profiles,
-		}
-		if fleet, err = lab.Start(context.Background(), lc); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
-	t.Cleanup(func() { fleet.Close() })
+	fleet, lc := labtest.Start(t, append(lab.ProfileNames(), lab.ProfileHostileTarpit)...)
 	var ordinary []lab.Device
 	tarpit := ""
 	for _, d := range fleet.Devices() {

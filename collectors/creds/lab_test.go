@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/mfpscan/mfpscan/collectors/httpui"
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/lab/labtest"
 )
 
 // TestLabFleet runs the HTTP collector and then the credential checks
@@ -25,13 +25,7 @@ func TestLabFleet(t *testing.T) {
 		t.Skip("starts the lab fleet")
 	}
 	ctx := context.Background()
-	// A subnet and offset of its own, so other packages' lab tests running
-	// at the same time do not collide with this one.
-	fleet, err := lab.Start(ctx, lab.Config{Subnet: netip.MustParsePrefix("127.78.3.0/24"), PortOffset: 23000})
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
-	t.Cleanup(func() { _ = fleet.Close() })
+	fleet, _ := labtest.Start(t)
 
 	type verdict struct{ account, want string } // want: true, false, skipped
 	want := map[string][]verdict{

@@ -141,10 +141,7 @@ func TestParseFTPReply(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := []byte(tt.in)
-			if strings.HasPrefix(tt.in, "@") {
-				in = testfile.Testdata(t, "creds", tt.in[1:])
-			}
+			in := testfile.Inline(t, "creds", tt.in)
 			rep, n, err := ParseFTPReply(in)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)

@@ -29,11 +29,7 @@ func TestParseTitle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := []byte(tt.body)
-			if strings.HasPrefix(tt.body, "@") {
-				body = testfile.Testdata(t, "http", tt.body[1:])
-			}
-			if got := ParseTitle(body); got != tt.want {
+			if got := ParseTitle(testfile.Inline(t, "http", tt.body)); got != tt.want {
 				t.Errorf("ParseTitle = %q, want %q", got, tt.want)
 			}
 		})

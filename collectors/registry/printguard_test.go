@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 // recorder is a print port that records every byte written to it.
@@ -90,10 +90,6 @@ func (r *recorder) take(t *testing.T) (written []byte, conns int) {
 	}
 }
 
-func randomLoopback() netip.Addr {
-	return netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
-}
-
 func collectOnce(t *testing.T, opts collectors.Options, target *collectors.Target) *facts.Device {
 	t.Helper()
 	cs, as := Default(opts)
@@ -118,7 +114,7 @@ var allRoles = []string{
 // raw port it names, and must then write exactly @PJL INFO ID (which also
 // shows the recorder sees writes).
 func TestNoByteReachesAPrintPort(t *testing.T) {
-	addr := randomLoopback()
+	addr := testnet.OwnLoopback()
 	rec, err := listenRecorder(t, addr, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +146,7 @@ func TestNoByteReachesAPrintPort(t *testing.T) {
 // ports, over http and https. Before the guard, the HTTP collector followed
 // the redirect and wrote "GET / HTTP/1.1" there: a printed page.
 func TestRedirectToOwnPrintPortWritesNothing(t *testing.T) {
-	addr := randomLoopback()
+	addr := testnet.OwnLoopback()
 	raw, err := listenRecorder(t, addr, 0)
 	if err != nil {
 		t.Fatal(err)

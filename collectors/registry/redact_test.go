@@ -11,6 +11,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/collectors"
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testnet"
 )
 
 const echoedSecret = "0perator-S3cret-c0mm"
@@ -35,7 +36,7 @@ func (echoCollector) Collect(_ context.Context, env *collectors.Env, _ *collecto
 // every report. Collected text is redacted in the engine, before facts,
 // reports or logs are written.
 func TestEchoedSecretsAreRedacted(t *testing.T) {
-	addr := randomLoopback()
+	addr := testnet.OwnLoopback()
 	ftp := ftpGreeter(t, addr, "220 "+echoedSecret+" FTP ready\r\n")
 	var logBuf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))

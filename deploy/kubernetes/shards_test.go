@@ -1,10 +1,7 @@
 package kubernetes
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mfpscan/mfpscan/lab"
+	"github.com/mfpscan/mfpscan/lab/labtest"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports/reportstest"
 )
@@ -34,25 +32,6 @@ func buildBinary(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-func startLab(t *testing.T) lab.Config {
-	t.Helper()
-	var lastErr error
-	for range 5 {
-		cfg := lab.Config{
-			Subnet:     netip.PrefixFrom(netip.AddrFrom4([4]byte{127, 90 + byte(rand.IntN(60)), byte(rand.IntN(250)), 0}), 24),
-			PortOffset: 10000 + 500*rand.IntN(16),
-		}
-		fleet, err := lab.Start(context.Background(), cfg)
-		if err == nil {
-			t.Cleanup(func() { fleet.Close() })
-			return cfg
-		}
-		lastErr = err
-	}
-	t.Fatalf("start lab: %v", lastErr)
-	return lab.Config{}
 }
 
 // writeConfigMaps writes each ConfigMap's keys where the pods mount them;
@@ -132,7 +111,7 @@ func TestShardsMergeEqualsOneRun(t *testing.T) {
 		t.Fatal("job-shards.yaml or job-merge.yaml missing")
 	}
 	bin := buildBinary(t)
-	lc := startLab(t)
+	_, lc := labtest.Start(t)
 	tmp := t.TempDir()
 	runs, etc := filepath.Join(tmp, "runs"), filepath.Join(tmp, "etc")
 	writeConfigMaps(t, objs, etc)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
@@ -28,6 +29,17 @@ func Read(t testing.TB, path string) []byte {
 func Testdata(t testing.TB, elem ...string) []byte {
 	t.Helper()
 	return Read(t, filepath.Join(append([]string{RepoRoot(t), "testdata"}, elem...)...))
+}
+
+// Inline is for tables that hold short inputs in line and captures by
+// name: s itself, or, when s starts with @, the bytes of the testdata file
+// dir/s[1:] (read as Testdata does).
+func Inline(t testing.TB, dir, s string) []byte {
+	t.Helper()
+	if name, ok := strings.CutPrefix(s, "@"); ok {
+		return Testdata(t, dir, name)
+	}
+	return []byte(s)
 }
 
 // RepoRoot is the directory of the module's go.mod, found upwards from the

@@ -90,3 +90,15 @@ func TestTestdata(t *testing.T) {
 		t.Error("a missing testdata file did not fail the test")
 	}
 }
+
+func TestInline(t *testing.T) {
+	if got := Inline(t, "http", "<title>x</title>"); string(got) != "<title>x</title>" {
+		t.Errorf("Inline of a literal = %q", got)
+	}
+	if got, want := Inline(t, "http", "@nginx_welcome.html"), Testdata(t, "http", "nginx_welcome.html"); string(got) != string(want) {
+		t.Errorf("Inline of @nginx_welcome.html read %d bytes, want the %d of the file", len(got), len(want))
+	}
+	if !fails(t, func(tb testing.TB) { Inline(tb, "http", "@no-such-page.html") }) {
+		t.Error("a missing @ file did not fail the test")
+	}
+}

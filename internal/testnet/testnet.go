@@ -161,23 +161,35 @@ func FreePortOn(t testing.TB, network, host string) int {
 	return int(netip.MustParseAddrPort(got.String()).Port())
 }
 
-// Tarpit is a device that accepts and never answers, on a loopback address
-// of its own (random in 127.30-89.x.y, so a fixed port such as 8080 is free
-// there) at port ("0" for any). The first byte a client sends calls onData,
-// once: for discovery, which connects and closes, that is a collector's
-// request. Connections stay open until the test ends.
-func Tarpit(t testing.TB, port string, onData func()) (netip.AddrPort, error) {
-	t.Helper()
-	var ln net.Listener
+// OwnLoopback returns a random loopback address in 127.30-89.x.y, below
+// the lab fleets' subnets, for a test that wants an address no other test
+// listens on: there a fixed port such as 8080 is free.
+func OwnLoopback() netip.Addr {
+	return netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
+}
+
+// ListenOwn listens on TCP port ("0" for any) of an OwnLoopback address,
+// trying ten addresses before it gives up.
+func ListenOwn(port string) (net.Listener, error) {
 	var err error
 	for range 10 {
-		a := netip.AddrFrom4([4]byte{127, 30 + byte(rand.IntN(60)), byte(rand.IntN(250)), 1 + byte(rand.IntN(250))})
-		if ln, err = net.Listen("tcp", net.JoinHostPort(a.String(), port)); err == nil {
-			break
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", net.JoinHostPort(OwnLoopback().String(), port)); err == nil {
+			return ln, nil
 		}
 	}
+	return nil, fmt.Errorf("listen on a loopback address of its own: %w", err)
+}
+
+// Tarpit is a device that accepts and never answers, on a loopback address
+// of its own (ListenOwn) at port ("0" for any). The first byte a client
+// sends calls onData, once: for discovery, which connects and closes, that
+// is a collector's request. Connections stay open until the test ends.
+func Tarpit(t testing.TB, port string, onData func()) (netip.AddrPort, error) {
+	t.Helper()
+	ln, err := ListenOwn(port)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("listen on a loopback address of its own: %w", err)
+		return netip.AddrPort{}, err
 	}
 	var conns sync.WaitGroup
 	var mu sync.Mutex

@@ -82,3 +82,20 @@ func TestServeUDP(t *testing.T) {
 		t.Errorf("answer %q, %v; want re: ping", buf[:n], err)
 	}
 }
+
+func TestListenOwn(t *testing.T) {
+	ln, err := ListenOwn("0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	a := ln.Addr().(*net.TCPAddr).AddrPort().Addr().As4()
+	if a[0] != 127 || a[1] < 30 || a[1] > 89 || a[3] == 0 {
+		t.Errorf("listening on %v, want an address in 127.30-89.x.y", ln.Addr())
+	}
+	c, err := NewLoopbackDialer(t).DialContext(context.Background(), "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatalf("dial %v: %v", ln.Addr(), err)
+	}
+	c.Close()
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
@@ -34,10 +35,7 @@ func runDir(t *testing.T, site string) string {
 	if len(kept) == 0 {
 		t.Fatal("golden findings hold no result for " + device)
 	}
-	raw, err := os.ReadFile("../../testdata/reports/facts-" + device + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testfile.Testdata(t, "reports", "facts-"+device+".json")
 	var d facts.Device
 	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatal(err)

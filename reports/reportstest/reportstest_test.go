@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func TestFindingsReadsTheCommittedSample(t *testing.T) {
@@ -13,10 +15,7 @@ func TestFindingsReadsTheCommittedSample(t *testing.T) {
 	}
 	// A run directory names the same file.
 	dir := t.TempDir()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "reports", "findings.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testfile.Testdata(t, "reports", "findings.json")
 	if err := os.WriteFile(filepath.Join(dir, "findings.json"), raw, 0o644); err != nil {
 		t.Fatal(err)
 	}

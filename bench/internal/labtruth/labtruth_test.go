@@ -1,12 +1,12 @@
 package labtruth
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func TestWriteThenParse(t *testing.T) {
@@ -63,11 +63,7 @@ func TestCapturedTruth(t *testing.T) {
 // ParseTruth must return a truth with devices or an error, never panic,
 // and never accept a port outside 1-65535.
 func FuzzParseTruth(f *testing.F) {
-	b, err := os.ReadFile(filepath.Join("testdata", "truth-24.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
+	f.Add(testfile.Read(f, filepath.Join("testdata", "truth-24.json")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tr, err := ParseTruth(strings.NewReader(string(b)))
 		if err != nil {

@@ -2,7 +2,6 @@ package factcount
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -132,11 +131,7 @@ func TestCapturedOutputs(t *testing.T) {
 	if factory.Total() <= web.Total() {
 		t.Errorf("factory %d facts, web server %d: want factory > web", factory.Total(), web.Total())
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", "nmap-2hosts.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hosts, err := CountNmapXML(bytes.NewReader(b))
+	hosts, err := CountNmapXML(bytes.NewReader(testfile.Read(t, filepath.Join("testdata", "nmap-2hosts.xml"))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,11 +158,7 @@ func countFile(t *testing.T, name string) Device {
 
 func FuzzCountFacts(f *testing.F) {
 	for _, name := range []string{"facts-ir-adv-factory.json", "facts-web-server.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(testfile.Read(f, filepath.Join("testdata", name)))
 	}
 	f.Add([]byte(`{"address":"x","a":[[[[[]]]]]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -179,11 +170,7 @@ func FuzzCountFacts(f *testing.F) {
 }
 
 func FuzzCountNmapXML(f *testing.F) {
-	b, err := os.ReadFile(filepath.Join("testdata", "nmap-2hosts.xml"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
+	f.Add(testfile.Read(f, filepath.Join("testdata", "nmap-2hosts.xml")))
 	f.Add([]byte(`<nmaprun><host><address addr="1" addrtype="ipv4"/><ports><port><script id="a"><table><table><elem>x</elem></table></table></script></port></ports></host></nmaprun>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ds, err := CountNmapXML(bytes.NewReader(b))

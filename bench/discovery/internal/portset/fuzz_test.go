@@ -1,19 +1,16 @@
 package portset
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mfpscan/mfpscan/internal/testfile"
 )
 
 func addSeeds(f *testing.F, names ...string) {
 	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join("testdata", n))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(testfile.Read(f, filepath.Join("testdata", n)))
 	}
 }
 
