@@ -74,20 +74,21 @@ func completeRunes(b []byte) int {
 	return i
 }
 
-// baselineParts reads a baseline stored in parts back into one log.
-func (s *sqlStore) baselineParts(ctx context.Context, site string) ([]byte, error) {
+// baselineParts copies a baseline stored in parts to w, one part at a time.
+func (s *sqlStore) baselineParts(ctx context.Context, site string, w io.Writer) error {
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT sarif FROM baseline_parts WHERE site = ? ORDER BY part`), site)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	out := []byte{}
 	var part sql.RawBytes
 	for rows.Next() {
 		if err := rows.Scan(&part); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, part...)
+		if _, err := w.Write(part); err != nil {
+			return fmt.Errorf("copy baseline: %w", err)
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }

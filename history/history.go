@@ -164,6 +164,10 @@ type Store interface {
 	MTTR(ctx context.Context, q MTTRQuery) ([]MTTR, error)
 	// Baseline is the SARIF log of the site's newest complete run, nil if none.
 	Baseline(ctx context.Context, site string) ([]byte, int64, error)
+	// WriteBaseline copies that log to w part by part, so memory does not
+	// grow with its size; found is false, and nothing is written, if the
+	// site has none.
+	WriteBaseline(ctx context.Context, site string, w io.Writer) (runID int64, found bool, err error)
 	// SetBaseline keeps a recorded complete run's SARIF log as its site's
 	// baseline (written after the reports, so after FinishRun). The log is
 	// read part by part: memory does not grow with its size.

@@ -1,10 +1,12 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -201,23 +203,38 @@ func keyString(v any) string {
 }
 
 func (s *sqlStore) Baseline(ctx context.Context, site string) ([]byte, int64, error) {
+	var buf bytes.Buffer
+	id, found, err := s.WriteBaseline(ctx, site, &buf)
+	if err != nil || !found {
+		return nil, 0, err
+	}
+	if buf.Len() == 0 {
+		return []byte{}, id, nil // a baseline, empty: not the nil of none
+	}
+	return buf.Bytes(), id, nil
+}
+
+func (s *sqlStore) WriteBaseline(ctx context.Context, site string, w io.Writer) (int64, bool, error) {
 	var sarif string
 	var id int64
 	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT sarif, run_id FROM baselines WHERE site = ?`), site).Scan(&sarif, &id)
 	if err == sql.ErrNoRows {
-		return nil, 0, nil
+		return 0, false, nil
 	}
 	if err != nil {
-		return nil, 0, s.wrap("read baseline", err)
+		return 0, false, s.wrap("read baseline", err)
 	}
 	if sarif != "" {
-		return []byte(sarif), id, nil // stored whole, before schema 4
+		// Stored whole, before schema 4.
+		if _, err := io.WriteString(w, sarif); err != nil {
+			return 0, false, fmt.Errorf("copy baseline: %w", err)
+		}
+		return id, true, nil
 	}
-	b, err := s.baselineParts(ctx, site)
-	if err != nil {
-		return nil, 0, s.wrap("read baseline", err)
+	if err := s.baselineParts(ctx, site, w); err != nil {
+		return 0, false, s.wrap("read baseline", err)
 	}
-	return b, id, nil
+	return id, true, nil
 }
 
 // Prune deletes runs and their rows; device rows stay (first seen is still

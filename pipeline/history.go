@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -184,6 +185,13 @@ func (h *historyRun) finish(ctx context.Context, cfg Config, run *reports.Run) {
 	}
 }
 
+// maxStoredBaseline bounds the SARIF log the history store keeps for
+// --baseline history: about 12,000 devices of demo copies. A larger fleet's
+// log (2 GB at 100,000 devices) would add minutes and gigabytes to the
+// store on every run; --baseline FILE reads any size up to
+// reports.MaxBaselineFile, streamed.
+const maxStoredBaseline = 256 << 20
+
 // saveBaseline keeps the results.sarif just written as the site's next
 // --baseline history, then closes the store.
 func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
@@ -203,11 +211,9 @@ func (h *historyRun) saveBaseline(ctx context.Context, cfg Config) {
 	if err != nil {
 		return
 	}
-	if info.Size() > reports.MaxBaselineFile {
-		// --baseline reads no more than this: a fleet this large keeps its
-		// baselines as files.
+	if info.Size() > maxStoredBaseline {
 		if cfg.Log != nil {
-			cfg.Log.Warn("results.sarif not kept in the history store as the next baseline: over the size --baseline reads; pass the file to --baseline instead", "bytes", info.Size(), "cap", reports.MaxBaselineFile)
+			cfg.Log.Warn("results.sarif not kept in the history store as the next baseline: too large to copy into the store on every run; keep the file and pass it to --baseline instead", "bytes", info.Size(), "cap", maxStoredBaseline)
 		}
 		return
 	}
@@ -245,8 +251,9 @@ func deviceRecord(d *facts.Device) history.Device {
 }
 
 // historyBaseline reads the site's last complete run from the store for
-// --baseline history.
-func historyBaseline(ctx context.Context, cfg Config) ([]byte, error) {
+// --baseline history. The log is copied to an unlinked temporary file and
+// indexed from there, so a fleet's log is never held in memory whole.
+func historyBaseline(ctx context.Context, cfg Config) (*reports.Baseline, error) {
 	if cfg.History == "" {
 		return nil, Usagef("--baseline %s needs the history store (drop --no-history)", BaselineFromHistory)
 	}
@@ -255,14 +262,33 @@ func historyBaseline(ctx context.Context, cfg Config) ([]byte, error) {
 		return nil, Usagef("--baseline %s: %v", BaselineFromHistory, err)
 	}
 	defer s.Close()
-	b, _, err := s.Baseline(ctx, cfg.Site)
+	spool, err := os.CreateTemp("", "mfpscan-baseline-*.sarif")
+	if err != nil {
+		return nil, fmt.Errorf("spool --baseline %s: %w", BaselineFromHistory, err)
+	}
+	defer spool.Close()
+	// The open Baseline keeps the file; no name is left behind, even if
+	// the run is killed.
+	defer os.Remove(spool.Name())
+	w := bufio.NewWriterSize(spool, 1<<20)
+	_, found, err := s.WriteBaseline(ctx, cfg.Site, w)
+	if err == nil {
+		err = w.Flush()
+	}
 	if err != nil {
 		return nil, Usagef("--baseline %s: %v", BaselineFromHistory, err)
 	}
-	if b == nil && cfg.Log != nil {
+	if !found {
 		// The first run of a site has nothing to compare with: every
 		// result is new, as without a baseline.
-		cfg.Log.Info("no complete run of this site in the history store yet; no baseline", "site", cfg.Site)
+		if cfg.Log != nil {
+			cfg.Log.Info("no complete run of this site in the history store yet; no baseline", "site", cfg.Site)
+		}
+		return nil, nil
+	}
+	b, err := reports.OpenBaseline(spool.Name())
+	if err != nil {
+		return nil, Usagef("--baseline %s: the stored log of site %q: %v", BaselineFromHistory, cfg.Site, err)
 	}
 	return b, nil
 }

@@ -36,13 +36,18 @@ type prepared struct {
 	policies *policies.Engine
 	writers  []reports.Writer
 	history  *historyRun
+	// baseline is the --baseline log the SARIF writer compares with.
+	baseline *reports.Baseline
 	// lock keeps other runs out of the output directory until release.
 	lock *outlock.Lock
 }
 
-// release lets other runs into the output directory; the run's writing is
-// over (or abandoned) when it is called.
-func (p *prepared) release() { p.lock.Release() }
+// release lets other runs into the output directory and closes the
+// baseline; the run's writing is over (or abandoned) when it is called.
+func (p *prepared) release() {
+	p.baseline.Close()
+	p.lock.Release()
+}
 
 // prepare validates every input of the run (policies, data, waivers,
 // baseline, output directory) so a mistake stops the run before any probe.
@@ -51,25 +56,27 @@ func prepare(ctx context.Context, cfg Config, what string) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := writersFor(ctx, cfg)
-	if err != nil {
+	if err := CheckOutput(cfg.OutDir, cfg.Formats); err != nil {
 		return nil, err
 	}
-	if err := CheckOutput(cfg.OutDir, cfg.Formats); err != nil {
+	ws, baseline, err := writersFor(ctx, cfg)
+	if err != nil {
 		return nil, err
 	}
 	var lock *outlock.Lock
 	if cfg.OutDir != StdoutOut {
 		if err := checkOutDir(cfg.OutDir); err != nil {
+			baseline.Close()
 			return nil, err
 		}
 		// Taken before the scan journal is read: a run still writing
 		// the directory is not an interrupted one to resume or --force.
 		if lock, err = outlock.Acquire(cfg.OutDir, what, cfg.now()()); err != nil {
+			baseline.Close()
 			return nil, err
 		}
 	}
-	return &prepared{policies: eng, writers: ws, history: openHistory(ctx, cfg, eng.Rules()), lock: lock}, nil
+	return &prepared{policies: eng, writers: ws, baseline: baseline, history: openHistory(ctx, cfg, eng.Rules()), lock: lock}, nil
 }
 
 // loadPolicies compiles the catalogue and custom rules, with data and waivers.
@@ -334,19 +341,20 @@ func (r *reporter) abort() {
 }
 
 // writersFor builds the writers of cfg.Formats, with the SARIF options.
-func writersFor(ctx context.Context, cfg Config) ([]reports.Writer, error) {
+// The baseline it opened, if any, is returned to be closed after the run.
+func writersFor(ctx context.Context, cfg Config) ([]reports.Writer, *reports.Baseline, error) {
 	var sarifOpts reports.SARIFOptions
 	sarifOpts.OmitSuppressed = cfg.OmitSuppressed
 	if cfg.BaselineFile == BaselineFromHistory {
 		b, err := historyBaseline(ctx, cfg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sarifOpts.Baseline = b
 	} else if cfg.BaselineFile != "" {
 		b, err := ReadBaseline(cfg.BaselineFile)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sarifOpts.Baseline = b
 	}
@@ -358,22 +366,21 @@ func writersFor(ctx context.Context, cfg Config) ([]reports.Writer, error) {
 		}
 		w, err := reports.Get(name)
 		if err != nil {
-			return nil, Usage(err)
+			sarifOpts.Baseline.Close()
+			return nil, nil, Usage(err)
 		}
 		ws = append(ws, w)
 	}
-	return ws, nil
+	return ws, sarifOpts.Baseline, nil
 }
 
-// ReadBaseline reads and checks a --baseline SARIF log (regular file,
-// capped, a SARIF 2.1.0 log), so a broken one stops the run before the
-// first probe rather than after the sweep.
-func ReadBaseline(path string) ([]byte, error) {
-	b, err := inputfile.Read(path, reports.MaxBaselineFile)
+// ReadBaseline opens, checks and indexes a --baseline SARIF log (a regular
+// file, a SARIF 2.1.0 log whose results parse), so a broken one stops the
+// run before the first probe rather than after the sweep. The caller
+// closes it.
+func ReadBaseline(path string) (*reports.Baseline, error) {
+	b, err := reports.OpenBaseline(path)
 	if err != nil {
-		return nil, Usagef("read --baseline: %v", err)
-	}
-	if err := reports.CheckBaseline(b); err != nil {
 		return nil, Usagef("--baseline %s: %v", path, err)
 	}
 	return b, nil

@@ -1,11 +1,20 @@
 package reports
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"slices"
+	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/mfpscan/mfpscan/internal/inputfile"
 )
 
 // Baseline states (SARIF 2.1.0 §3.27.24).
@@ -27,50 +36,15 @@ func ApplyBaseline(current, previous []byte) ([]byte, error) {
 	if err := json.Unmarshal(current, &log); err != nil {
 		return nil, fmt.Errorf("parse current sarif: %w", err)
 	}
-	if err := applyBaseline(&log, previous); err != nil {
+	if len(log.Runs) == 0 {
+		return nil, errors.New("apply baseline: current log has no run")
+	}
+	base, err := BaselineFromBytes(previous)
+	if err != nil {
 		return nil, err
 	}
-	return jsonIndent(&log)
-}
-
-// MaxBaselineFile bounds a --baseline SARIF log read from disk.
-const MaxBaselineFile = 256 << 20
-
-// CheckBaseline reports whether previous can serve as a baseline: a SARIF
-// 2.1.0 log with at least one run. It is what applyBaseline needs, checked
-// before a scan sends anything.
-func CheckBaseline(previous []byte) error {
-	if len(previous) == 0 {
-		return errors.New("empty baseline file")
-	}
-	var head struct {
-		Version *string           `json:"version"`
-		Runs    []json.RawMessage `json:"runs"`
-	}
-	if err := json.Unmarshal(previous, &head); err != nil {
-		return fmt.Errorf("not a SARIF log: %w", err)
-	}
-	if head.Version == nil || *head.Version != "2.1.0" {
-		return errors.New("not a SARIF 2.1.0 log (version must be \"2.1.0\")")
-	}
-	if len(head.Runs) == 0 {
-		return errors.New("SARIF log without runs")
-	}
-	if _, err := sarif.FromBytes(previous); err != nil {
-		return fmt.Errorf("parse baseline sarif: %w", err)
-	}
-	return nil
-}
-
-func applyBaseline(cur *sarifLog, previous []byte) error {
-	if len(cur.Runs) == 0 {
-		return errors.New("apply baseline: current log has no run")
-	}
-	base, err := newBaselineIndex(previous)
-	if err != nil {
-		return err
-	}
-	run := cur.Runs[0]
+	base.reset()
+	run := log.Runs[0]
 	for _, res := range run.Results {
 		base.mark(res)
 	}
@@ -78,73 +52,275 @@ func applyBaseline(cur *sarifLog, previous []byte) error {
 	for i, d := range run.Tool.Driver.Rules {
 		ruleIndex[d.ID] = i
 	}
-	run.Results = append(run.Results, base.absent(ruleIndex)...)
-	return nil
-}
-
-// baselineIndex holds a previous log's findings by fingerprint, and which
-// of them the current run has seen, so results are marked as they stream.
-type baselineIndex struct {
-	old   map[string]*sarif.Result
-	order []string
-	seen  map[string]bool
-}
-
-func newBaselineIndex(previous []byte) (*baselineIndex, error) {
-	if len(previous) == 0 {
-		return nil, errors.New("apply baseline: empty baseline file")
-	}
-	prev, err := sarif.FromBytes(previous)
+	err = base.eachAbsent(ruleIndex, func(r *sarifResult) error {
+		run.Results = append(run.Results, r)
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("parse baseline sarif: %w", err)
+		return nil, err
 	}
-	b := &baselineIndex{old: map[string]*sarif.Result{}, seen: map[string]bool{}}
-	for _, pr := range prev.Runs {
-		if pr == nil {
-			continue
+	return jsonIndent(&log)
+}
+
+// MaxBaselineFile bounds a --baseline SARIF log. The log is streamed, never
+// held whole: the cap only stops a runaway file. A 100,000-device fleet's log
+// is about 2 GB.
+const MaxBaselineFile = 16 << 30
+
+// maxBaselineResults bounds the findings a baseline may hold: its index
+// costs about 50 bytes of memory per finding.
+const maxBaselineResults = 20_000_000
+
+// Baseline is a previous SARIF log, indexed for comparison with this run's
+// results. It holds a digest of each finding's fingerprint and message, not
+// the log: the findings that disappeared are read from the log again, one
+// at a time, when the SARIF writer ends. A 10,000-device log (200 MB) held
+// whole took a gigabyte of memory once parsed.
+type Baseline struct {
+	src  io.ReaderAt
+	size int64
+	file *os.File // nil for a log in memory
+	seed maphash.Seed
+	old  map[baselineKey]baselineEntry
+}
+
+// baselineKey is a 128-bit digest of a fingerprint: two fingerprints
+// sharing one among a million findings is a one in 10^25 event.
+type baselineKey [2]uint64
+
+type baselineEntry struct {
+	message uint64 // digest of the message text
+	flags   uint8
+}
+
+const (
+	entryHasMessage uint8 = 1 << iota
+	entrySeen
+)
+
+// OpenBaseline opens and indexes the SARIF log at path. It keeps the file
+// open (Close releases it) so the second read finds the same file even if
+// the path is replaced meanwhile.
+func OpenBaseline(path string) (*Baseline, error) {
+	f, err := inputfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("stat %s: %w", path, err)
+	}
+	if info.Size() > MaxBaselineFile {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w (%d bytes, cap %d)", path, inputfile.ErrTooLarge, info.Size(), int64(MaxBaselineFile))
+	}
+	b, err := newBaseline(f, info.Size())
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	b.file = f
+	return b, nil
+}
+
+// BaselineFromBytes indexes a SARIF log held in memory.
+func BaselineFromBytes(previous []byte) (*Baseline, error) {
+	return newBaseline(bytes.NewReader(previous), int64(len(previous)))
+}
+
+// Close releases the log's file; a nil Baseline or one in memory has none.
+func (b *Baseline) Close() error {
+	if b == nil || b.file == nil {
+		return nil
+	}
+	err := b.file.Close()
+	b.file = nil
+	return err
+}
+
+// CheckBaseline reports whether previous can serve as a baseline: a SARIF
+// 2.1.0 log with at least one run, whose results all parse.
+func CheckBaseline(previous []byte) error {
+	_, err := BaselineFromBytes(previous)
+	return err
+}
+
+func newBaseline(src io.ReaderAt, size int64) (*Baseline, error) {
+	if size == 0 {
+		return nil, errors.New("empty baseline file")
+	}
+	b := &Baseline{src: src, size: size, seed: maphash.MakeSeed(), old: map[baselineKey]baselineEntry{}}
+	err := b.scan(func(res *sarif.Result) error {
+		fp := prevFingerprint(res)
+		if fp == "" || stringOr(res.BaselineState) == BaselineAbsent {
+			// An absent result of the previous log was already gone then.
+			return nil
 		}
-		for _, res := range pr.Results {
-			fp := prevFingerprint(res)
-			if fp == "" || b.old[fp] != nil || stringOr(res.BaselineState) == BaselineAbsent {
-				// An absent result of the previous log was already gone then.
-				continue
-			}
-			b.old[fp] = res
-			b.order = append(b.order, fp)
+		k := b.key(fp)
+		if _, dup := b.old[k]; dup {
+			return nil
 		}
+		if len(b.old) >= maxBaselineResults {
+			return fmt.Errorf("more than %d findings", maxBaselineResults)
+		}
+		var e baselineEntry
+		if res.Message.Text != nil {
+			e.message, e.flags = maphash.String(b.seed, *res.Message.Text), entryHasMessage
+		}
+		b.old[k] = e
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return b, nil
 }
 
-// mark sets res's baselineState; a nil index (no baseline) leaves it unset.
-func (b *baselineIndex) mark(res *sarifResult) {
+func (b *Baseline) key(fp string) baselineKey {
+	var h maphash.Hash
+	h.SetSeed(b.seed)
+	h.WriteString(fp)
+	first := h.Sum64()
+	h.WriteByte(0)
+	return baselineKey{first, h.Sum64()}
+}
+
+// reset forgets which findings a run has seen, for a new run.
+func (b *Baseline) reset() {
+	for k, e := range b.old {
+		e.flags &^= entrySeen
+		b.old[k] = e
+	}
+}
+
+// mark sets res's baselineState; a nil Baseline (none given) leaves it unset.
+func (b *Baseline) mark(res *sarifResult) {
 	if b == nil {
 		return
 	}
-	fp := res.PartialFingerprints[fingerprintKey]
-	b.seen[fp] = true
-	switch p := b.old[fp]; {
-	case p == nil:
+	k := b.key(res.PartialFingerprints[fingerprintKey])
+	e, ok := b.old[k]
+	switch {
+	case !ok:
 		res.BaselineState = BaselineNew
-	case p.Message.Text != nil && *p.Message.Text == res.Message.Text:
+		return
+	case e.flags&entryHasMessage != 0 && e.message == maphash.String(b.seed, res.Message.Text):
 		res.BaselineState = BaselineUnchanged
 	default:
 		res.BaselineState = BaselineUpdated
 	}
+	e.flags |= entrySeen
+	b.old[k] = e
 }
 
-// absent returns the previous findings not marked, in their old order.
-func (b *baselineIndex) absent(ruleIndex map[string]int) []*sarifResult {
+// eachAbsent passes on, in their old order, the previous findings no
+// result was marked with, reading the log again.
+func (b *Baseline) eachAbsent(ruleIndex map[string]int, emit func(*sarifResult) error) error {
 	if b == nil {
 		return nil
 	}
-	var out []*sarifResult
-	for _, fp := range b.order {
-		if !b.seen[fp] {
-			out = append(out, absentResult(b.old[fp], fp, ruleIndex))
+	return b.scan(func(res *sarif.Result) error {
+		fp := prevFingerprint(res)
+		if fp == "" || stringOr(res.BaselineState) == BaselineAbsent {
+			return nil
+		}
+		k := b.key(fp)
+		e, ok := b.old[k]
+		if !ok || e.flags&entrySeen != 0 {
+			return nil // seen by this run, or a repeat of a finding listed already
+		}
+		e.flags |= entrySeen
+		b.old[k] = e
+		return emit(absentResult(res, fp, ruleIndex))
+	})
+}
+
+// scan reads the log from its start and passes each result of each run to
+// each, one at a time. Everything but the version and the results is
+// skipped token by token, so no part of the log is held whole.
+func (b *Baseline) scan(each func(*sarif.Result) error) error {
+	dec := json.NewDecoder(bufio.NewReaderSize(io.NewSectionReader(b.src, 0, b.size), 1<<16))
+	dec.UseNumber()
+	version, runs := "", 0
+	var once onceKeys
+	err := objectFields(dec, func(key string) error {
+		switch {
+		case once.is(key, "version"):
+			if once.dup != nil {
+				return once.dup
+			}
+			return dec.Decode(&version)
+		case once.is(key, "runs"):
+			if once.dup != nil {
+				return once.dup
+			}
+			return arrayElements(dec, func() error {
+				runs++
+				return b.scanRun(dec, each)
+			})
+		}
+		return skipValue(dec)
+	})
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF {
+			err = fmt.Errorf("data after the log at offset %d", dec.InputOffset())
 		}
 	}
-	return out
+	switch {
+	case err != nil:
+		return fmt.Errorf("not a SARIF log: %w", err)
+	case version != "2.1.0":
+		return errors.New("not a SARIF 2.1.0 log (version must be \"2.1.0\")")
+	case runs == 0:
+		return errors.New("SARIF log without runs")
+	}
+	return nil
+}
+
+func (b *Baseline) scanRun(dec *json.Decoder, each func(*sarif.Result) error) error {
+	if null, err := openValue(dec, '{', true); null || err != nil {
+		return err
+	}
+	var once onceKeys
+	return members(dec, func(key string) error {
+		if !once.is(key, "results") {
+			return skipValue(dec)
+		}
+		if once.dup != nil {
+			return once.dup
+		}
+		return arrayElements(dec, func() error {
+			var res *sarif.Result
+			if err := dec.Decode(&res); err != nil {
+				return fmt.Errorf("parse baseline result: %w", err)
+			}
+			if res == nil {
+				return nil
+			}
+			return each(res)
+		})
+	})
+}
+
+// onceKeys matches object keys as encoding/json does (ignoring case, as
+// go-sarif reads a log) and refuses a key met twice: which of two
+// "results" would count is a guess no log should make us take.
+type onceKeys struct {
+	seen []string
+	dup  error
+}
+
+// is reports whether key is name; meeting name a second time sets dup.
+func (o *onceKeys) is(key, name string) bool {
+	if !strings.EqualFold(key, name) {
+		return false
+	}
+	if slices.Contains(o.seen, name) {
+		o.dup = fmt.Errorf("key %q twice", name)
+	}
+	o.seen = append(o.seen, name)
+	return true
 }
 
 func stringOr(p *string) string {

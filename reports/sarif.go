@@ -30,7 +30,7 @@ type SARIFOptions struct {
 	OmitSuppressed bool
 	// Baseline is a previous SARIF log; when set every result gets a
 	// baselineState and findings that disappeared are listed as absent.
-	Baseline []byte
+	Baseline *Baseline
 }
 
 // SARIFWriter writes SARIF 2.1.0.
@@ -51,13 +51,9 @@ func (s *SARIFWriter) Write(w io.Writer, r *Run) error { return writeWhole(s, w,
 // the log's header (rules, the invocation's exit code, the artifacts before
 // the results) is known only at the end, where they are spliced in.
 func (s *SARIFWriter) Begin(out io.Writer, newSpool SpoolFunc, head *Run) (DeviceWriter, error) {
-	var base *baselineIndex
-	if s.Options.Baseline != nil {
-		b, err := newBaselineIndex(s.Options.Baseline)
-		if err != nil {
-			return nil, err
-		}
-		base = b
+	base := s.Options.Baseline
+	if base != nil {
+		base.reset()
 	}
 	sp, err := spools(newSpool, 2)
 	if err != nil {
@@ -76,7 +72,7 @@ func (s *SARIFWriter) Begin(out io.Writer, newSpool SpoolFunc, head *Run) (Devic
 type sarifStream struct {
 	out                io.Writer
 	opts               SARIFOptions
-	baseline           *baselineIndex
+	baseline           *Baseline
 	rules              []policies.Rule
 	ruleIndex          map[string]int
 	results, artifacts Spool
@@ -130,10 +126,11 @@ func (s *sarifStream) Close() { closeSpools(s.results, s.artifacts) }
 
 func (s *sarifStream) End(r *Run) error {
 	defer s.Close()
-	for _, sr := range s.baseline.absent(s.ruleIndex) {
-		if err := s.resEl.write(s.results, sr); err != nil {
-			return fmt.Errorf("write sarif: %w", err)
-		}
+	err := s.baseline.eachAbsent(s.ruleIndex, func(sr *sarifResult) error {
+		return s.resEl.write(s.results, sr)
+	})
+	if err != nil {
+		return fmt.Errorf("write sarif: %w", err)
 	}
 	skel, err := jsonIndent(sarifHead(r, s.rules))
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/mfpscan/mfpscan/facts"
-	"github.com/mfpscan/mfpscan/internal/testfile"
 	"github.com/mfpscan/mfpscan/internal/testtable"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports/sarifcheck"
@@ -246,7 +245,7 @@ func TestBaselineThreeRuns(t *testing.T) {
 		// A fixed finding is absent once, not forever.
 		{withoutTLS(), false, map[string]string{tls10: ""}},
 	}
-	var prev []byte
+	var prev *Baseline
 	for i, r := range runs {
 		p, log := writeSARIF(t, r.run, SARIFOptions{Baseline: prev})
 		if r.validate {
@@ -265,16 +264,38 @@ func TestBaselineThreeRuns(t *testing.T) {
 				}
 			}
 		}
-		prev = testfile.Read(t, p)
+		// From the file, as --baseline reads it: indexed, then read
+		// again for the findings that went.
+		b, err := OpenBaseline(p)
+		if err != nil {
+			t.Fatalf("run %d: %v", i+1, err)
+		}
+		t.Cleanup(func() { b.Close() })
+		prev = b
 	}
 }
 
 func TestBaselineErrors(t *testing.T) {
-	var w bytes.Buffer
-	for _, bad := range [][]byte{{}, []byte("not json"), []byte(`{"runs": 3}`)} {
-		s := &SARIFWriter{Options: SARIFOptions{Baseline: bad}}
-		if err := s.Write(&w, fixtureRun()); err == nil {
-			t.Errorf("baseline %q: no error", bad)
+	for bad, want := range map[string]string{
+		``:                                "empty baseline file",
+		`not json`:                        "not a SARIF log",
+		`{"runs": 3}`:                     "not a SARIF log",
+		`[]`:                              "not a SARIF log",
+		`{"version":"2.1.0"}`:             "without runs",
+		`{"version":"2.1.0","runs":[]}`:   "without runs",
+		`{"version":"2.0.0","runs":[{}]}`: "not a SARIF 2.1.0 log",
+		`{"runs":[{}]}`:                   "not a SARIF 2.1.0 log",
+		`{"version":2.1,"runs":[{}]}`:     "not a SARIF log",
+		`{"version":"2.1.0","runs":[{"results":{}}]}`:                "not a SARIF log",
+		`{"version":"2.1.0","runs":[{"results":[3]}]}`:               "parse baseline result",
+		`{"version":"2.1.0","runs":[{"results":[{"message":"x"}]}]}`: "parse baseline result",
+		`{"version":"2.1.0","runs":[{"results":[{}]}`:                "not a SARIF log",
+		`{"version":"2.1.0","runs":[{"results":[]}]} x`:              "data after the log",
+		`{"version":"2.1.0","Version":"2.1.0","runs":[{}]}`:          "twice",
+		`{"version":"2.1.0","runs":[{"results":[],"Results":[]}]}`:   "twice",
+	} {
+		if _, err := BaselineFromBytes([]byte(bad)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("baseline %q: %v, want an error with %q", bad, err, want)
 		}
 	}
 	cur, err := ApplyBaseline([]byte(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"mfpscan"}},"results":[]}]}`),

@@ -31,7 +31,7 @@ func streamFixture(t *testing.T) *Run {
 
 // baselineFixture is a previous SARIF log: one finding still present with
 // another message, and one gone.
-func baselineFixture(t *testing.T) []byte {
+func baselineFixture(t *testing.T) *Baseline {
 	t.Helper()
 	prev := streamFixture(t)
 	prev.Results = prev.Results[:1]
@@ -40,7 +40,11 @@ func baselineFixture(t *testing.T) []byte {
 	if err := (&SARIFWriter{}).Write(&buf, prev); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	b, err := BaselineFromBytes(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestWholeRunGoldens pins the SARIF and HTML of a whole run held in memory.

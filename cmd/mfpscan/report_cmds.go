@@ -44,10 +44,11 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 			}
 			opts := reports.RerenderOptions{Site: site, SARIF: reports.SARIFOptions{OmitSuppressed: render.omitSuppressed}}
 			if baseline != "" {
-				b, err := readBaseline(baseline)
+				b, err := pipeline.ReadBaseline(baseline)
 				if err != nil {
 					return err
 				}
+				defer b.Close()
 				opts.SARIF.Baseline = b
 			}
 			return reports.Rerender(cmd.Context(), from, out, fs, opts)
@@ -62,10 +63,6 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 		registerSite(f, &site)
 	})
 	return cmd
-}
-
-func readBaseline(path string) ([]byte, error) {
-	return pipeline.ReadBaseline(path)
 }
 
 func newDiffCommand(g *globalFlags) *cobra.Command {
