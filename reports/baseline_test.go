@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -100,8 +99,7 @@ func TestBaselineKeepsItsFile(t *testing.T) {
 	if len(absent) != 1 || absent[0].RuleID != "R1" || absent[0].Message.Text != "gone" || absent[0].BaselineState != BaselineAbsent {
 		t.Fatalf("absent findings read from the replaced path: %+v", absent)
 	}
-	var out bytes.Buffer
-	if err := b.Close(); err != nil || out.Len() != 0 {
+	if err := b.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	if err := b.Close(); err != nil {
