@@ -68,7 +68,8 @@ func ApplyBaseline(current, previous []byte) ([]byte, error) {
 const MaxBaselineFile = 16 << 30
 
 // maxBaselineResults bounds the findings a baseline may hold: its index
-// costs about 50 bytes of memory per finding.
+// costs about 85 bytes of heap per finding (10.5 MB for the 124,000
+// findings of a 10,000-device log).
 const maxBaselineResults = 20_000_000
 
 // Baseline is a previous SARIF log, indexed for comparison with this run's
@@ -136,13 +137,6 @@ func (b *Baseline) Close() error {
 	}
 	err := b.file.Close()
 	b.file = nil
-	return err
-}
-
-// CheckBaseline reports whether previous can serve as a baseline: a SARIF
-// 2.1.0 log with at least one run, whose results all parse.
-func CheckBaseline(previous []byte) error {
-	_, err := BaselineFromBytes(previous)
 	return err
 }
 
