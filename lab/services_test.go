@@ -231,7 +231,10 @@ func FuzzIPPResponse(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	d := newDeviceRuntime(plan[0], nil, time.Now)
+	// A fixed clock: the device's uptime and dates in its answers do not
+	// depend on when the fuzzer runs.
+	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	d := newDeviceRuntime(plan[0], nil, func() time.Time { return clock })
 	f.Fuzz(func(t *testing.T, req []byte) {
 		m := d.ippResponse(req, false)
 		if _, err := m.EncodeBytes(); err != nil {
