@@ -19,6 +19,7 @@ import (
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/internal/parallel"
 	"github.com/mfpscan/mfpscan/reports"
 )
 
@@ -243,7 +244,7 @@ func (j *journal) finishedAddrs() []string {
 // journal entry: the reports state what the journal recorded.
 func (j *journal) readFinished(addrs []string) ([]*facts.Device, error) {
 	docs := make([]*facts.Device, len(addrs))
-	err := inParallel(len(addrs), func(i int) error {
+	err := parallel.Each(len(addrs), func(i int) error {
 		var err error
 		docs[i], err = j.readOne(addrs[i])
 		return err

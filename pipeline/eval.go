@@ -7,14 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/inputfile"
+	"github.com/mfpscan/mfpscan/internal/parallel"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
 )
@@ -225,7 +223,7 @@ func factsFiles(paths []string) ([]string, error) {
 func readFactsFiles(files []string) ([]*facts.Device, [][]byte, error) {
 	docs := make([]*facts.Device, len(files))
 	texts := make([][]byte, len(files))
-	err := inParallel(len(files), func(i int) error {
+	err := parallel.Each(len(files), func(i int) error {
 		var err error
 		docs[i], texts[i], err = readFactsFile(files[i])
 		return err
@@ -234,39 +232,6 @@ func readFactsFiles(files []string) ([]*facts.Device, [][]byte, error) {
 		return nil, nil, err
 	}
 	return docs, texts, nil
-}
-
-// inParallel runs work(i) for i from 0 to n-1 on GOMAXPROCS workers. The
-// workers take indexes in increasing order and stop taking new ones after
-// a failure, so the error returned, that of the lowest failing index, is
-// the one a sequential loop would have met first.
-func inParallel(n int, work func(i int) error) error {
-	errs := make([]error, n)
-	var next atomic.Int64
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !failed.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				if errs[i] = work(i); errs[i] != nil {
-					failed.Store(true)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // readFactsFile reads one facts document: a regular file (a FIFO would

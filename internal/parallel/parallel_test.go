@@ -1,4 +1,4 @@
-package pipeline
+package parallel
 
 import (
 	"fmt"
@@ -6,16 +6,16 @@ import (
 	"testing"
 )
 
-func TestInParallelReturnsTheFirstErrorInOrder(t *testing.T) {
-	if err := inParallel(0, func(int) error { return fmt.Errorf("called") }); err != nil {
+func TestEachReturnsTheFirstErrorInOrder(t *testing.T) {
+	if err := Each(0, func(int) error { return fmt.Errorf("called") }); err != nil {
 		t.Fatalf("no work: %v", err)
 	}
 	var done atomic.Int64
-	if err := inParallel(50, func(int) error { done.Add(1); return nil }); err != nil || done.Load() != 50 {
+	if err := Each(50, func(int) error { done.Add(1); return nil }); err != nil || done.Load() != 50 {
 		t.Fatalf("all succeed: err %v, %d of 50 done", err, done.Load())
 	}
 	for range 20 { // the workers' interleaving differs from run to run
-		err := inParallel(40, func(i int) error {
+		err := Each(40, func(i int) error {
 			if i == 9 || i == 23 {
 				return fmt.Errorf("item %d", i)
 			}
