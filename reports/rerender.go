@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/internal/outlock"
 	"github.com/mfpscan/mfpscan/internal/usage"
-	"github.com/mfpscan/mfpscan/policies"
 )
 
 // badInput is an error caused by the files a user pointed at (missing, too
@@ -49,7 +47,8 @@ type RerenderOptions struct {
 
 // Rerender reads a finished run back from fromDir (findings.json and
 // facts/*.json) and writes the named formats into outDir, without touching
-// the network or re-evaluating policies. outDir may equal fromDir.
+// the network or re-evaluating policies. outDir may equal fromDir. The run
+// is read device by device (OpenRun), so memory does not grow with it.
 func Rerender(ctx context.Context, fromDir, outDir string, formats []string, opts RerenderOptions) error {
 	ws := make([]Writer, 0, len(formats))
 	for _, name := range formats {
@@ -74,10 +73,11 @@ func Rerender(ctx context.Context, fromDir, outDir string, formats []string, opt
 			return err
 		}
 	}
-	run, err := LoadRun(ctx, fromDir)
+	src, err := OpenRun(ctx, fromDir)
 	if err != nil {
 		return err
 	}
+	defer src.Close()
 	if !sameDir {
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
 			return badInput("rerender: create output directory: %v", err)
@@ -86,8 +86,9 @@ func Rerender(ctx context.Context, fromDir, outDir string, formats []string, opt
 			return err
 		}
 	}
-	run.Site, run.ExitCode = opts.Site, opts.ExitCode
-	if _, err := WriteWith(ctx, outDir, run, ws); err != nil {
+	head := src.Head()
+	head.Site, head.ExitCode = opts.Site, opts.ExitCode
+	if _, _, err := WriteStream(ctx, outDir, head, ws, src.Devices(ctx), nil); err != nil {
 		return fmt.Errorf("rerender: %w", err)
 	}
 	return nil
@@ -135,35 +136,6 @@ func LoadFindings(path string) (*Findings, error) {
 		return nil, badInput("read findings %s: %w", path, err)
 	}
 	return &f, nil
-}
-
-// validStatuses are the outcomes a result can have.
-var validStatuses = policies.Statuses
-
-// validateFindings checks what report writers and diff branch on: a
-// hand-edited or foreign findings.json with an unknown status or severity
-// would otherwise be counted under no heading, or as a pass.
-func validateFindings(f *Findings) error {
-	for i, r := range f.Rules {
-		if r.ID == "" {
-			return fmt.Errorf("rules[%d]: no id", i)
-		}
-		if policies.SeverityRank(r.Severity) == 0 {
-			return fmt.Errorf("rules[%d] (%s): severity %q is not one of %s", i, r.ID, r.Severity, strings.Join(policies.Severities, "|"))
-		}
-	}
-	for i, r := range f.Results {
-		if r.RuleID == "" {
-			return fmt.Errorf("results[%d]: no rule_id", i)
-		}
-		if !slices.Contains(validStatuses, r.Status) {
-			return fmt.Errorf("results[%d] (%s): status %q is not one of pass|fail|review|not_applicable|waived", i, r.RuleID, r.Status)
-		}
-		if policies.SeverityRank(r.Severity) == 0 {
-			return fmt.Errorf("results[%d] (%s): severity %q is not one of %s", i, r.RuleID, r.Severity, strings.Join(policies.Severities, "|"))
-		}
-	}
-	return nil
 }
 
 // loadFactsDir reads every *.json under dir; a missing directory means a

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 
@@ -250,8 +251,7 @@ func (s *Streamer) Abort() {
 }
 
 // writeRun writes a run held in memory through a Streamer and records the
-// facts files written in run.FactsFiles and run.FactsText (merge reads
-// them back to point its combined SARIF at each site's files).
+// facts files written in run.FactsFiles and run.FactsText.
 func writeRun(ctx context.Context, dir string, run *Run, ws []Writer) ([]string, error) {
 	if run == nil {
 		return nil, errors.New("write reports: nil run")
@@ -262,38 +262,71 @@ func writeRun(ctx context.Context, dir string, run *Run, ws []Writer) ([]string,
 	if run.FactsText == nil {
 		run.FactsText = map[string][]byte{}
 	}
-	s, err := NewStreamer(dir, ws, run, nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, dr := range DeviceResults(run) {
-		if err := ctx.Err(); err != nil {
-			s.Abort()
-			return nil, fmt.Errorf("write reports: %w", err)
+	devices := func(yield func(*DeviceResult, error) bool) {
+		for _, dr := range DeviceResults(run) {
+			if !yield(dr, nil) {
+				return
+			}
 		}
+	}
+	_, written, err := WriteStream(ctx, dir, run, ws, devices, func(dr *DeviceResult) error {
 		if dr.Device != nil {
-			dr.FactsFile = FactsFileName(dr.Address)
-			text := dr.FactsText
-			if text == nil {
-				if text, err = EncodeFacts(dr.Device); err != nil {
-					s.Abort()
-					return nil, err
-				}
-			}
-			if err := s.writeFacts(dr.FactsFile, text); err != nil {
-				s.Abort()
-				return nil, err
-			}
-			dr.FactsText = text
-			run.FactsFiles[dr.Address], run.FactsText[dr.Address] = dr.FactsFile, text
+			run.FactsFiles[dr.Address], run.FactsText[dr.Address] = dr.FactsFile, dr.FactsText
 		}
-		if err := s.add(dr); err != nil {
+		return nil
+	})
+	return written, err
+}
+
+// WriteStream writes devices, given in address order, and their facts
+// files into dir through a Streamer: a run read back device by device
+// (report --from, merge) is written in the memory of one device. A
+// device's facts file is its FactsText when set, else its document
+// encoded. after, when not nil, sees each device once written, its
+// FactsFile and FactsText set. WriteStream returns the finished run (head
+// with the totals counted) and the paths written; on any error nothing
+// written replaces an earlier file.
+func WriteStream(ctx context.Context, dir string, head *Run, ws []Writer, devices iter.Seq2[*DeviceResult, error], after func(*DeviceResult) error) (*Run, []string, error) {
+	s, err := NewStreamer(dir, ws, head, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for dr, err := range devices {
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			err = s.writeDevice(dr)
+		}
+		if err == nil && after != nil {
+			err = after(dr)
+		}
+		if err != nil {
 			s.Abort()
-			return nil, err
+			return nil, nil, fmt.Errorf("write reports: %w", err)
 		}
 	}
-	end := *run
+	end := *head
 	end.Totals = nil
 	written, err := s.Finish(ctx, &end)
-	return written, err
+	return &end, written, err
+}
+
+// writeDevice writes a device's facts file (when it has a document) and
+// adds it to every report.
+func (s *Streamer) writeDevice(dr *DeviceResult) error {
+	if dr.Device != nil {
+		dr.FactsFile = FactsFileName(dr.Address)
+		if dr.FactsText == nil {
+			text, err := EncodeFacts(dr.Device)
+			if err != nil {
+				return err
+			}
+			dr.FactsText = text
+		}
+		if err := s.writeFacts(dr.FactsFile, dr.FactsText); err != nil {
+			return err
+		}
+	}
+	return s.add(dr)
 }

@@ -54,8 +54,8 @@ its own category, so GitHub code scanning tracks every site's alerts apart.`,
 				return err
 			}
 			devices := 0
-			for _, r := range res.Runs {
-				devices += len(r.Devices)
+			for _, n := range res.Devices {
+				devices += n
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "merged %d run(s) of %d site(s), %d device(s) into %s\n", len(args), len(res.Sites), devices, out)
 			if len(res.Sites) > merge.GitHubMaxRuns && res.CombinedSARIF != "" {

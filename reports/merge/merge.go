@@ -12,12 +12,8 @@
 package merge
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -26,7 +22,6 @@ import (
 	"time"
 
 	"github.com/mfpscan/mfpscan/facts"
-	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/internal/outlock"
 	"github.com/mfpscan/mfpscan/internal/usage"
 	"github.com/mfpscan/mfpscan/policies"
@@ -60,24 +55,31 @@ type Options struct {
 
 // Result describes what Merge wrote.
 type Result struct {
-	// Sites are the merged sites in output order, and Dirs where each
-	// site's reports were written.
-	Sites []string
-	Dirs  []string
-	// Runs are the merged runs, one per site.
-	Runs []*reports.Run
+	// Sites are the merged sites in output order, Dirs where each site's
+	// reports were written, and Devices how many devices each holds.
+	Sites   []string
+	Dirs    []string
+	Devices []int
 	// CombinedSARIF is the file holding one SARIF run per site ("" with
 	// one site, whose results.sarif is already that, or without sarif).
 	CombinedSARIF string
 }
 
-// site is the runs of one site being combined.
+// input is one report directory opened for merging.
+type input struct {
+	dir  string
+	src  *reports.RunSource
+	exit int
+}
+
+// site is the runs of one site being combined: their merged header, and
+// the inputs whose devices are merged in address order when written.
 type site struct {
 	name    string
-	run     *reports.Run
+	head    *reports.Run
 	exit    int
-	owner   map[string]string // address → input directory
-	vantage bool              // all inputs agree on the vantage so far
+	inputs  []*input
+	vantage bool // all inputs agree on the vantage so far
 	shards  shardSet
 }
 
@@ -85,32 +87,48 @@ type site struct {
 // reports into outDir: directly when there is one site, else under
 // outDir/sites/<site>/ with a combined results.sarif in outDir. Nothing is
 // written when an input is unreadable or two inputs of one site overlap.
+//
+// Every input is checked whole first (RunSource), and then read again
+// device by device while writing, each site's inputs merged in address
+// order: memory holds one device per input and an index of the devices,
+// whatever the size of the fleet.
 func Merge(ctx context.Context, inputs []Input, outDir string, opts Options) (*Result, error) {
 	if len(inputs) == 0 {
 		return nil, badInput("merge: no report directories given")
 	}
 	var order []string
 	sites := map[string]*site{}
+	defer func() {
+		for _, s := range sites {
+			for _, in := range s.inputs {
+				in.src.Close()
+			}
+		}
+	}()
 	for _, in := range inputs {
-		run, name, exit, err := load(ctx, in)
+		opened, name, err := open(ctx, in)
 		if err != nil {
 			return nil, err
 		}
 		s := sites[name]
 		if s == nil {
-			s = &site{name: name, owner: map[string]string{}, vantage: true, shards: shardSet{}}
+			s = &site{name: name, vantage: true, shards: shardSet{}}
 			sites[name] = s
 			order = append(order, name)
 		}
-		if err := s.shards.add(name, in.Dir, run.Scan); err != nil {
+		s.inputs = append(s.inputs, opened)
+		if err := s.shards.add(name, in.Dir, opened.src.Head().Scan); err != nil {
 			return nil, err
 		}
-		if err := s.add(in.Dir, run, exit); err != nil {
+		if err := s.add(opened); err != nil {
 			return nil, err
 		}
 	}
 	for _, name := range order {
 		if err := sites[name].shards.complete(name); err != nil {
+			return nil, err
+		}
+		if err := sites[name].checkOverlap(); err != nil {
 			return nil, err
 		}
 	}
@@ -127,23 +145,53 @@ func Merge(ctx context.Context, inputs []Input, outDir string, opts Options) (*R
 		return nil, err
 	}
 	defer lock.Release()
+	return write(ctx, outDir, order, sites, opts)
+}
+
+// write writes each site's reports, and the combined SARIF log when there
+// are several sites.
+func write(ctx context.Context, outDir string, order []string, sites map[string]*site, opts Options) (*Result, error) {
 	res := &Result{Sites: order}
+	combined := len(order) > 1 && slices.Contains(opts.Formats, "sarif")
+	var parts []*sarifPart
+	defer func() {
+		for _, p := range parts {
+			p.close()
+		}
+	}()
 	for _, name := range order {
 		s := sites[name]
-		s.run.Site, s.run.ExitCode = name, s.exit
+		head := *s.head
+		head.Site, head.ExitCode = name, s.exit
 		dir := outDir
 		if len(order) > 1 {
 			dir = filepath.Join(outDir, SiteDir(name))
 		}
-		if _, err := reports.WriteWith(ctx, dir, s.run, writers(opts)); err != nil {
+		var after func(*reports.DeviceResult) error
+		var part *sarifPart
+		if combined {
+			var err error
+			if part, err = newSARIFPart(outDir, SiteDir(name)+"/", &head, opts.SARIF); err != nil {
+				return nil, fmt.Errorf("merge: SARIF of site %s: %w", name, err)
+			}
+			parts = append(parts, part)
+			after = part.device
+		}
+		end, _, err := reports.WriteStream(ctx, dir, &head, writers(opts), s.devices(ctx), after)
+		if err != nil {
 			return nil, fmt.Errorf("merge: write site %s: %w", name, err)
 		}
+		if part != nil {
+			if err := part.end(end); err != nil {
+				return nil, fmt.Errorf("merge: SARIF of site %s: %w", name, err)
+			}
+		}
 		res.Dirs = append(res.Dirs, dir)
-		res.Runs = append(res.Runs, s.run)
+		res.Devices = append(res.Devices, end.Totals.Summary.Devices)
 	}
-	if len(order) > 1 && slices.Contains(opts.Formats, "sarif") {
+	if combined {
 		path := filepath.Join(outDir, (&reports.SARIFWriter{}).Filename())
-		if err := writeCombinedSARIF(path, res.Runs, opts.SARIF); err != nil {
+		if err := writeCombinedSARIF(path, parts); err != nil {
 			return nil, err
 		}
 		res.CombinedSARIF = path
@@ -173,24 +221,29 @@ func writers(opts Options) []reports.Writer {
 	return ws
 }
 
-// load reads one report directory with its site and the exit code its
-// SARIF invocation recorded.
-func load(ctx context.Context, in Input) (*reports.Run, string, int, error) {
-	run, err := reports.LoadRun(ctx, in.Dir)
+// open checks one report directory and reads its site and the exit code
+// its SARIF invocation recorded.
+func open(ctx context.Context, in Input) (*input, string, error) {
+	src, err := reports.OpenRun(ctx, in.Dir)
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("merge %s: %w", in.Dir, err)
+		return nil, "", fmt.Errorf("merge %s: %w", in.Dir, err)
 	}
-	f, err := reports.LoadFindings(in.Dir)
+	fail := func(err error) (*input, string, error) {
+		src.Close()
+		return nil, "", fmt.Errorf("merge %s: %w", in.Dir, err)
+	}
+	// The facts files of devices gone since an earlier run in a reused
+	// directory were left out; what remains must be what findings.json
+	// counts, each device with its document.
+	if want, n := src.Summary().Devices, src.WithFacts(); n != want {
+		return fail(badInput("findings.json counts %d devices, the facts directory holds %d with results", want, n))
+	}
+	if addr, missing := src.MissingFacts(); missing {
+		return fail(badInput("results for %s have no facts file", addr))
+	}
+	site, exit, err := reports.ReadSARIFSite(filepath.Join(in.Dir, (&reports.SARIFWriter{}).Filename()))
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("merge %s: %w", in.Dir, err)
-	}
-	run.CompiledFallbacks = f.Summary.CompiledFallbacks
-	if err := dropStale(run, f.Summary.Devices); err != nil {
-		return nil, "", 0, fmt.Errorf("merge %s: %w", in.Dir, err)
-	}
-	site, exit, err := sarifSite(filepath.Join(in.Dir, (&reports.SARIFWriter{}).Filename()))
-	if err != nil {
-		return nil, "", 0, fmt.Errorf("merge %s: %w", in.Dir, err)
+		return fail(err)
 	}
 	if in.Site != "" {
 		site = in.Site
@@ -198,86 +251,35 @@ func load(ctx context.Context, in Input) (*reports.Run, string, int, error) {
 	if site == "" {
 		site = "default"
 	}
-	return run, site, exit, nil
+	return &input{dir: in.Dir, src: src, exit: exit}, site, nil
 }
 
-// sarifSite reads the site back from the category mfpscan wrote
-// ("mfpscan/<site>/"); a directory without results.sarif has no site.
-func sarifSite(path string) (string, int, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return "", 0, nil
-	}
-	raw, err := inputfile.Read(path, 512<<20)
-	if err != nil {
-		return "", 0, badInput("read %s: %v", path, err)
-	}
-	var log struct {
-		Runs []struct {
-			AutomationDetails *struct {
-				ID string `json:"id"`
-			} `json:"automationDetails"`
-			Invocations []struct {
-				ExitCode int `json:"exitCode"`
-			} `json:"invocations"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(raw, &log); err != nil {
-		return "", 0, badInput("read %s: %v", path, err)
-	}
-	if len(log.Runs) != 1 {
-		return "", 0, badInput("read %s: %d runs, want the 1 a scan writes (merge the scan directories, not a merged output)", path, len(log.Runs))
-	}
-	r := log.Runs[0]
-	exit := 0
-	if len(r.Invocations) > 0 {
-		exit = r.Invocations[0].ExitCode
-	}
-	if r.AutomationDetails == nil {
-		return "", exit, nil
-	}
-	id := strings.TrimSuffix(strings.TrimPrefix(r.AutomationDetails.ID, "mfpscan/"), "/")
-	return id, exit, nil
-}
-
-// add folds one input into the site's run.
-func (s *site) add(dir string, r *reports.Run, exit int) error {
-	for _, d := range r.Devices {
-		if prev, dup := s.owner[d.Address]; dup {
-			return badInput("merge: site %s: device %s is in both %s and %s (overlapping shards or the same run twice)", s.name, d.Address, prev, dir)
-		}
-		s.owner[d.Address] = dir
-	}
-	for _, res := range r.Results {
-		if _, ok := s.owner[res.Address]; !ok {
-			return badInput("merge: %s: result %s for %s has no facts file", dir, res.RuleID, res.Address)
-		}
-	}
-	s.exit = max(s.exit, exit)
-	if s.run == nil {
-		cp := *r
-		s.run = &cp
+// add folds one input's header into the site's.
+func (s *site) add(in *input) error {
+	s.exit = max(s.exit, in.exit)
+	r := in.src.Head()
+	if s.head == nil {
+		s.head = r
 		return nil
 	}
-	m := s.run
+	m := s.head
 	rules, err := unionRules(m.Rules, r.Rules)
 	if err != nil {
-		return badInput("merge: site %s: %s: %v", s.name, dir, err)
+		return badInput("merge: site %s: %s: %v", s.name, in.dir, err)
 	}
 	m.Rules = rules
-	m.Devices = append(m.Devices, r.Devices...)
-	m.Results = append(m.Results, r.Results...)
 	for _, w := range r.ExpiredWaivers {
 		if !slices.ContainsFunc(m.ExpiredWaivers, func(x policies.Waiver) bool { return reflect.DeepEqual(x, w) }) {
 			m.ExpiredWaivers = append(m.ExpiredWaivers, w)
 		}
 	}
 	m.CompiledFallbacks += r.CompiledFallbacks
-	return s.mergeScan(dir, r.Scan)
+	return s.mergeScan(in.dir, r.Scan)
 }
 
 // mergeScan widens the site's scan record to cover another run of it.
 func (s *site) mergeScan(dir string, b facts.Scan) error {
-	a := &s.run.Scan
+	a := &s.head.Scan
 	if a.PortOffset != b.PortOffset {
 		return badInput("merge: site %s: %s was swept with port offset %d, the others with %d", s.name, dir, b.PortOffset, a.PortOffset)
 	}
@@ -363,75 +365,6 @@ func checkCategories(sites []string) error {
 	return nil
 }
 
-// writeCombinedSARIF writes one log holding each site's run, its facts
-// locations rewritten to the site's directory so they resolve from the
-// merge output.
-func writeCombinedSARIF(path string, runs []*reports.Run, opts reports.SARIFOptions) error {
-	combined := struct {
-		Schema  string            `json:"$schema"`
-		Version string            `json:"version"`
-		Runs    []json.RawMessage `json:"runs"`
-	}{}
-	for _, r := range runs {
-		view := *r
-		prefix := SiteDir(r.Site) + "/"
-		view.FactsFiles = make(map[string]string, len(r.FactsFiles))
-		for addr, rel := range r.FactsFiles {
-			view.FactsFiles[addr] = prefix + rel
-		}
-		var buf bytes.Buffer
-		if err := (&reports.SARIFWriter{Options: opts}).Write(&buf, &view); err != nil {
-			return fmt.Errorf("merge: SARIF of site %s: %w", r.Site, err)
-		}
-		var one struct {
-			Schema  string            `json:"$schema"`
-			Version string            `json:"version"`
-			Runs    []json.RawMessage `json:"runs"`
-		}
-		if err := json.Unmarshal(buf.Bytes(), &one); err != nil {
-			return fmt.Errorf("merge: SARIF of site %s: %w", r.Site, err)
-		}
-		combined.Schema, combined.Version = one.Schema, one.Version
-		combined.Runs = append(combined.Runs, one.Runs...)
-	}
-	b, err := json.MarshalIndent(combined, "", "  ")
-	if err != nil {
-		return fmt.Errorf("merge: encode SARIF: %w", err)
-	}
-	if err := reports.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	}); err != nil {
-		return fmt.Errorf("merge: %w", err)
-	}
-	return nil
-}
-
 func badInput(format string, args ...any) error {
 	return usage.Errorf(format, args...)
-}
-
-// dropStale keeps the devices findings.json accounts for. A scan reusing
-// its --out directory (a scheduled shard writing to the same volume every
-// night) leaves facts files of devices gone since; they have no results in
-// this run's findings and must not reappear in the merge.
-func dropStale(run *reports.Run, want int) error {
-	if len(run.Devices) == want {
-		return nil
-	}
-	seen := map[string]bool{}
-	for _, r := range run.Results {
-		seen[r.Address] = true
-	}
-	kept := run.Devices[:0]
-	for _, d := range run.Devices {
-		if seen[d.Address] {
-			kept = append(kept, d)
-		}
-	}
-	run.Devices = kept
-	if len(kept) != want {
-		return badInput("findings.json counts %d devices, the facts directory holds %d with results", want, len(kept))
-	}
-	return nil
 }

@@ -153,8 +153,15 @@ func TestStaleFactsFromAnEarlierRunAreDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(res.Runs[0].Devices); n != 1 || res.Runs[0].Devices[0].Address != device {
+	if n := res.Devices[0]; n != 1 {
 		t.Fatalf("merged %d devices, want only %s", n, device)
+	}
+	written, err := os.ReadDir(filepath.Join(out, "facts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(written) != 1 || written[0].Name() != device+".json" {
+		t.Fatalf("merged facts files %v, want only %s's", written, device)
 	}
 }
 

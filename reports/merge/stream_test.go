@@ -1,0 +1,173 @@
+package merge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mfpscan/mfpscan/facts"
+	"github.com/mfpscan/mfpscan/internal/testfile"
+	"github.com/mfpscan/mfpscan/reports"
+)
+
+// fleet builds a run of the golden device copied to each address, its
+// hostname holding characters JSON escapes for HTML, so the combined SARIF
+// log's escaping is exercised.
+func fleet(t *testing.T, site string, addrs []string) *reports.Run {
+	t.Helper()
+	f, err := reports.LoadFindings("../../testdata/reports/findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := string(testfile.Testdata(t, "reports", "facts-"+device+".json"))
+	run := &reports.Run{Scan: f.Scan, Rules: f.Rules, Site: site}
+	for _, a := range addrs {
+		var d facts.Device
+		if err := json.Unmarshal([]byte(strings.ReplaceAll(golden, device, a)), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Identity.Model != nil {
+			d.Identity.Model.Value = fmt.Sprintf("<mfp-%s> & \u2028 lobby", a)
+		}
+		run.Devices = append(run.Devices, &d)
+		for _, r := range f.Results {
+			if r.Address == device {
+				r.Address = a
+				r.Reasons = append(r.Reasons[:len(r.Reasons):len(r.Reasons)], fmt.Sprintf("<mfp-%s> & \u2028 lobby", a))
+				run.Results = append(run.Results, r)
+			}
+		}
+	}
+	return run
+}
+
+func writeRunDir(t *testing.T, run *reports.Run, formats ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := reports.WriteAll(context.Background(), dir, run, formats); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+var streamAddrs = []string{"127.77.0.2", "127.77.0.10", "127.77.0.11", "127.77.1.1", "::1", "127.77.0.9", "127.77.0.100"}
+
+// Inputs whose addresses interleave merge, device by device, into the
+// bytes one run of every device writes.
+func TestMergeInterleavedInputsEqualsOneRun(t *testing.T) {
+	formats := []string{"sarif", "json", "html", "csv", "markdown"}
+	whole := writeRunDir(t, fleet(t, "hq", streamAddrs), formats...)
+	var in []Input
+	for k := range 3 {
+		var part []string
+		for i, a := range streamAddrs {
+			if i%3 == k {
+				part = append(part, a)
+			}
+		}
+		in = append(in, Input{Dir: writeRunDir(t, fleet(t, "hq", part), "sarif", "json")})
+	}
+	out := filepath.Join(t.TempDir(), "merged")
+	res, err := Merge(context.Background(), in, out, Options{Formats: formats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Devices[0] != len(streamAddrs) {
+		t.Errorf("merged %d devices, want %d", res.Devices[0], len(streamAddrs))
+	}
+	for _, name := range []string{"findings.json", "results.sarif", "report.html", "findings.csv", "summary.md"} {
+		sameFile(t, filepath.Join(whole, name), filepath.Join(out, name))
+	}
+	for _, a := range streamAddrs {
+		name := filepath.FromSlash(reports.FactsFileName(a))
+		sameFile(t, filepath.Join(whole, name), filepath.Join(out, name))
+	}
+}
+
+func sameFile(t *testing.T, want, got string) {
+	t.Helper()
+	w, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(w, g) {
+		t.Errorf("%s differs from %s", got, want)
+	}
+}
+
+// The combined log is streamed; it must equal what encoding each site's
+// log, decoding its runs and encoding them together with
+// json.MarshalIndent gives, escapes and all.
+func TestCombinedSARIFEqualsMarshalIndent(t *testing.T) {
+	sites := []struct{ name, dir string }{
+		{"hq", writeRunDir(t, fleet(t, "hq", streamAddrs[:4]), "sarif", "json")},
+		{"branch <2>", writeRunDir(t, fleet(t, "branch <2>", streamAddrs[3:]), "sarif", "json")},
+		{"empty", writeRunDir(t, fleet(t, "empty", nil), "sarif", "json")},
+	}
+	var in []Input
+	for _, s := range sites {
+		in = append(in, Input{Site: s.name, Dir: s.dir})
+	}
+	out := t.TempDir()
+	res, err := Merge(context.Background(), in, out, Options{Formats: []string{"sarif", "json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(res.CombinedSARIF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var combined struct {
+		Schema  string            `json:"$schema"`
+		Version string            `json:"version"`
+		Runs    []json.RawMessage `json:"runs"`
+	}
+	// The runs of each site's own log, with facts locations made relative
+	// to the merge output, encoded together as the merge did before it
+	// streamed.
+	combined.Schema, combined.Version = "https://json.schemastore.org/sarif-2.1.0.json", "2.1.0"
+	var runs []json.RawMessage
+	for i := range sites {
+		raw, err := os.ReadFile(filepath.Join(res.Dirs[i], "results.sarif"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefixed := strings.ReplaceAll(string(raw), `"uri": "facts/`, `"uri": "`+SiteDir(sites[i].name)+`/facts/`)
+		if prefixed == string(raw) && i < 2 {
+			t.Fatalf("site %s: no facts location found to prefix", sites[i].name)
+		}
+		var one struct {
+			Runs []json.RawMessage `json:"runs"`
+		}
+		if err := json.Unmarshal([]byte(prefixed), &one); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, one.Runs...)
+	}
+	combined.Runs = runs
+	want, err := json.MarshalIndent(combined, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, '\n')
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("combined SARIF differs from json.MarshalIndent's at byte %d: got %q, want %q",
+			i, got[max(0, i-40):min(len(got), i+40)], want[max(0, i-40):min(len(want), i+40)])
+	}
+	if !bytes.Contains(got, []byte(`\u003cmfp-`)) || !bytes.Contains(got, []byte(`\u2028`)) {
+		t.Error("the fixture's <, & and U+2028 did not reach the combined log; the test checks no escaping")
+	}
+}
