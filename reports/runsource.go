@@ -139,8 +139,37 @@ func (s *RunSource) index(ctx context.Context, path string) error {
 		return badInput("read %v", err)
 	}
 	s.size = info.Size()
+	// findings.json is walked while the facts files are read: the two are
+	// independent, and the walk is one goroutine's work.
+	var docs []sourceDevice
+	var factsErr error
+	factsCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		docs, factsErr = s.indexFacts(factsCtx)
+	}()
+	withResults, err := s.walkIndex(ctx, path)
+	if err != nil {
+		cancel()
+		<-done
+		return err
+	}
+	<-done
+	if factsErr != nil {
+		return factsErr
+	}
+	s.devices = joinDevices(docs, withResults, s.header.Summary.Devices)
+	return nil
+}
+
+// walkIndex checks findings.json and returns the addresses it has results
+// for, sorted.
+func (s *RunSource) walkIndex(ctx context.Context, path string) ([]string, error) {
 	var withResults []string
 	prev := ""
+	var err error
 	s.header, err = walkFindings(ctx, io.NewSectionReader(s.findings, 0, s.size), func(i int, r *policies.Result) error {
 		if i > 0 && r.Address == prev {
 			return nil
@@ -155,9 +184,9 @@ func (s *RunSource) index(ctx context.Context, path string) error {
 	if err != nil {
 		var stop *walkStop
 		if errors.As(err, &stop) {
-			return stop.err
+			return nil, stop.err
 		}
-		return badInput("read findings %s: %w", path, err)
+		return nil, badInput("read findings %s: %w", path, err)
 	}
 	// Grouped results come in strictly increasing address order, so the
 	// list is sorted and unique already; results split over two places are
@@ -166,12 +195,7 @@ func (s *RunSource) index(ctx context.Context, path string) error {
 		slices.SortFunc(withResults, facts.CompareAddress)
 		withResults = slices.Compact(withResults)
 	}
-	docs, err := s.indexFacts(ctx)
-	if err != nil {
-		return err
-	}
-	s.devices = joinDevices(docs, withResults, s.header.Summary.Devices)
-	return nil
+	return withResults, nil
 }
 
 // indexFacts reads and checks every facts file of the run, in parallel,
@@ -267,10 +291,61 @@ func joinDevices(docs []sourceDevice, withResults []string, counted int) []sourc
 }
 
 // Devices reads the run again, yielding each device in address order with
-// its document and its results sorted by rule ID. A facts file changed
+// its document, the text of its facts file, and its results sorted by
+// rule ID. A facts file changed
 // since OpenRun checked it, or a findings.json no longer matching the
 // index, ends the sequence with an error.
+//
+// The devices are read, decoded and their facts files encoded on another
+// goroutine, a few ahead of the caller, so one core reads the run while
+// the other writes the reports.
 func (s *RunSource) Devices(ctx context.Context) iter.Seq2[*DeviceResult, error] {
+	return readAhead(s.devicesInOrder(ctx), readAheadDevices)
+}
+
+// readAheadDevices is how many devices a source reads ahead of its writer:
+// enough to keep both busy, few enough that a merge of many shards holds
+// little (a demo device read is about 100 KB).
+const readAheadDevices = 8
+
+// readAhead runs seq on its own goroutine, at most depth items ahead of
+// the caller. The goroutine is stopped and waited for when the caller
+// stops early.
+func readAhead[T any](seq iter.Seq2[T, error], depth int) iter.Seq2[T, error] {
+	type item struct {
+		v   T
+		err error
+	}
+	return func(yield func(T, error) bool) {
+		ch := make(chan item, depth)
+		stop := make(chan struct{})
+		go func() {
+			defer close(ch)
+			for v, err := range seq {
+				select {
+				case ch <- item{v, err}:
+				case <-stop:
+					return
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		defer func() {
+			close(stop)
+			for range ch {
+			}
+		}()
+		for it := range ch {
+			if !yield(it.v, it.err) {
+				return
+			}
+		}
+	}
+}
+
+func (s *RunSource) devicesInOrder(ctx context.Context) iter.Seq2[*DeviceResult, error] {
 	return func(yield func(*DeviceResult, error) bool) {
 		next := 0
 		stopped := false
@@ -325,6 +400,9 @@ func (s *RunSource) yieldDevice(d *sourceDevice, results []policies.Result, yiel
 		}
 		if dr.Device, err = facts.DecodeDevice(raw); err != nil {
 			return badInput("read facts %s: %w", d.factsPath, err)
+		}
+		if dr.FactsText, err = EncodeFacts(dr.Device); err != nil {
+			return fmt.Errorf("read facts %s: %w", d.factsPath, err)
 		}
 	}
 	if !yield(dr, nil) {
