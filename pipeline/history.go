@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 
@@ -84,23 +85,25 @@ func (h *historyRun) begin(ctx context.Context, cfg Config, scan facts.Scan) {
 // trendRuns is how many runs the report's trend charts show.
 const trendRuns = 12
 
-// record stores a run held in memory (history import): every device and
-// its results, then the run's end.
-func (h *historyRun) record(ctx context.Context, cfg Config, run *reports.Run) {
-	if h == nil {
-		return
-	}
-	h.begin(ctx, cfg, run.Scan)
-	keyPoint := make(map[string]int, len(run.Rules))
-	for _, r := range run.Rules {
+// record stores a run read back device by device (history import): every
+// device and its results, then the run's end. An error reading the run
+// stops the recording and is returned; the store's own errors are in h.err.
+func (h *historyRun) record(ctx context.Context, cfg Config, head *reports.Run, devices iter.Seq2[*reports.DeviceResult, error]) error {
+	h.begin(ctx, cfg, head.Scan)
+	keyPoint := make(map[string]int, len(head.Rules))
+	for _, r := range head.Rules {
 		keyPoint[r.ID] = r.GuidePoint
 	}
-	for _, dr := range reports.DeviceResults(run) {
+	for dr, err := range devices {
+		if err != nil {
+			return err
+		}
 		if dr.Device != nil {
 			h.recordDevice(ctx, cfg, dr.Device, dr.Results, keyPoint)
 		}
 	}
-	h.finish(ctx, cfg, run)
+	h.finish(ctx, cfg, head)
+	return nil
 }
 
 // historyBatch is how many devices go to the store in one transaction: a

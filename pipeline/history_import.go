@@ -11,9 +11,9 @@ import (
 )
 
 // ImportHistory records existing report directories (findings.json plus
-// facts/) in the store, oldest first as given. Each directory is one run of
-// site; a directory that cannot be read stops the import before anything of
-// it is written.
+// facts/) in the store, oldest first as given, each read device by device.
+// Each directory is one run of site; a directory that cannot be read stops
+// the import before anything of it is written.
 func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) {
 	s, err := history.Open(ctx, cfg.History)
 	if err != nil {
@@ -22,16 +22,21 @@ func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) 
 	defer s.Close()
 	n := 0
 	for _, dir := range dirs {
-		run, err := reports.LoadRun(ctx, dir)
+		src, err := reports.OpenRun(ctx, dir)
 		if err != nil {
 			return n, Usagef("import %s: %v", dir, err)
 		}
-		run.Site = cfg.Site
+		head := src.Head()
+		head.Site = cfg.Site
 		c := cfg
 		c.OutDir = dir
 		c.Progress = nil
-		h := &historyRun{store: s, catalogue: catalogueVersion(run.Rules)}
-		h.record(ctx, c, run)
+		h := &historyRun{store: s, catalogue: catalogueVersion(head.Rules)}
+		err = h.record(ctx, c, head, src.Devices(ctx))
+		src.Close()
+		if err != nil {
+			return n, Usagef("import %s: %v", dir, err)
+		}
 		if h.err == nil {
 			sarif, err := os.Open(filepath.Join(dir, (&reports.SARIFWriter{}).Filename()))
 			if err == nil {

@@ -192,3 +192,44 @@ func TestHistoryKeepsADeviceOncePerRun(t *testing.T) {
 		t.Errorf("runs = %+v, want one complete run of %d devices", runs, n-1)
 	}
 }
+
+// TestImportHistoryRecordsWhatEvalRecorded: importing an eval's report
+// directory, read back device by device, records the run eval recorded
+// itself: the same devices and the same failures. A facts file left by an
+// earlier run in that directory is not imported as one of its devices.
+func TestImportHistoryRecordsWhatEvalRecorded(t *testing.T) {
+	ctx := context.Background()
+	in := t.TempDir()
+	const n = 12
+	writeFacts(t, in, n, -1)
+	out := t.TempDir()
+	cfg := evalConfig(t, out)
+	cfg.History = filepath.Join(t.TempDir(), "direct.db")
+	if err := Eval(ctx, cfg, []string{in}); err != nil {
+		t.Fatal(err)
+	}
+	direct := historyRuns(t, cfg.History)
+	if len(direct) != 1 || direct[0].Devices != n {
+		t.Fatalf("eval recorded %+v, want one run of %d devices", direct, n)
+	}
+	stale := bannerDoc("220 ready")
+	stale.Address = "127.0.9.9"
+	stale.Identity.DeviceID = "address:" + stale.Address
+	b, err := json.Marshal(stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, reports.FactsFileName(stale.Address)), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	icfg := Config{History: filepath.Join(t.TempDir(), "imported.db"), Site: cfg.Site}
+	if got, err := ImportHistory(ctx, icfg, []string{out}); err != nil || got != 1 {
+		t.Fatalf("import: %d run(s), %v", got, err)
+	}
+	imported := historyRuns(t, icfg.History)
+	if len(imported) != 1 || imported[0].Devices != direct[0].Devices || imported[0].Failed != direct[0].Failed ||
+		imported[0].State != "complete" || !imported[0].StartedAt.Equal(direct[0].StartedAt) {
+		t.Errorf("imported %+v, eval recorded %+v", imported, direct)
+	}
+}
