@@ -3,11 +3,9 @@ package reports
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -25,14 +23,12 @@ func badInput(format string, args ...any) error {
 }
 
 const (
-	// maxFindingsFile bounds findings.json; a /16 with every rule is far
-	// below this.
+	// maxFindingsFile bounds a findings.json read whole (report diff);
+	// report --from and merge read it as a stream (maxFindingsStream).
 	maxFindingsFile = 256 << 20
 	// maxFactsFileSize bounds one facts document, the cap EncodeFacts
 	// applies on write.
 	maxFactsFileSize = facts.MaxFileBytes
-	// maxFactsFiles bounds the facts directory walk (a /16 sweep).
-	maxFactsFiles = 1 << 16
 )
 
 // RerenderOptions carry what findings.json does not record.
@@ -94,26 +90,6 @@ func Rerender(ctx context.Context, fromDir, outDir string, formats []string, opt
 	return nil
 }
 
-// LoadRun rebuilds a Run from a report directory: findings.json gives the
-// scan, rules, results and expired waivers; facts/*.json the devices.
-func LoadRun(ctx context.Context, dir string) (*Run, error) {
-	f, err := LoadFindings(dir)
-	if err != nil {
-		return nil, err
-	}
-	devs, err := loadFactsDir(ctx, filepath.Join(dir, "facts"))
-	if err != nil {
-		return nil, err
-	}
-	return &Run{
-		Scan:           f.Scan,
-		Devices:        devs,
-		Rules:          f.Rules,
-		Results:        f.Results,
-		ExpiredWaivers: f.ExpiredWaivers,
-	}, nil
-}
-
 // LoadFindings reads findings.json, given either the file or the report
 // directory holding it.
 func LoadFindings(path string) (*Findings, error) {
@@ -136,57 +112,6 @@ func LoadFindings(path string) (*Findings, error) {
 		return nil, badInput("read findings %s: %w", path, err)
 	}
 	return &f, nil
-}
-
-// loadFactsDir reads every *.json under dir; a missing directory means a
-// run that found no devices.
-func loadFactsDir(ctx context.Context, dir string) ([]*facts.Device, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, badInput("read facts directory: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".json") {
-			names = append(names, e.Name())
-		}
-	}
-	if len(names) > maxFactsFiles {
-		return nil, badInput("read facts directory %s: more than %d files", dir, maxFactsFiles)
-	}
-	sort.Strings(names)
-	v, err := facts.NewValidator()
-	if err != nil {
-		return nil, fmt.Errorf("read facts: %w", err)
-	}
-	seen := map[string]string{}
-	devs := make([]*facts.Device, 0, len(names))
-	for _, n := range names {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("read facts: %w", err)
-		}
-		path := filepath.Join(dir, n)
-		raw, err := readCapped(path, maxFactsFileSize)
-		if err != nil {
-			return nil, err
-		}
-		if err := v.Validate(raw); err != nil {
-			return nil, badInput("read facts %s: %w", path, err)
-		}
-		var d facts.Device
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return nil, badInput("read facts %s: %w", path, err)
-		}
-		if prev, dup := seen[d.Address]; dup {
-			return nil, badInput("read facts %s: device %s already read from %s", path, d.Address, prev)
-		}
-		seen[d.Address] = n
-		devs = append(devs, &d)
-	}
-	return devs, nil
 }
 
 // readCapped reads a whole file of at most max bytes.

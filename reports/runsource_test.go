@@ -43,7 +43,7 @@ func fromDisk(t *testing.T, tamper func(dir string, f map[string]any)) string {
 }
 
 // Reading a run back device by device writes the bytes the whole run
-// read into memory (LoadRun) writes, whatever order findings.json lists
+// read into memory (loadRunWhole) writes, whatever order findings.json lists
 // its results in and whether every device has its facts file.
 func TestRerenderStreamsWhatLoadRunGives(t *testing.T) {
 	ctx := context.Background()
@@ -77,7 +77,7 @@ func TestRerenderStreamsWhatLoadRunGives(t *testing.T) {
 	for name, tamper := range cases {
 		t.Run(name, func(t *testing.T) {
 			from := fromDisk(t, tamper)
-			run, err := LoadRun(ctx, from)
+			run, err := loadRunWhole(ctx, from)
 			if err != nil {
 				t.Fatal(err)
 			}
