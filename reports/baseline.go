@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -140,6 +141,21 @@ func (b *Baseline) Close() error {
 	return err
 }
 
+// Fork returns a reader of the same log with its own record of which
+// findings a run has seen, for a second SARIF log written alongside the
+// first (merge's combined log beside a site's own): sharing one record, the
+// first log to end would take the absent findings from the second. A nil
+// Baseline forks to nil. Close the original only.
+func (b *Baseline) Fork() *Baseline {
+	if b == nil {
+		return nil
+	}
+	f := *b
+	f.old = maps.Clone(b.old)
+	f.file = nil
+	return &f
+}
+
 func newBaseline(src io.ReaderAt, size int64) (*Baseline, error) {
 	if size == 0 {
 		return nil, errors.New("empty baseline file")
@@ -234,11 +250,13 @@ func (b *Baseline) eachAbsent(ruleIndex map[string]int, emit func(*sarifResult) 
 // each, one at a time. Everything but the version and the results is
 // skipped token by token, so no part of the log is held whole.
 func (b *Baseline) scan(each func(*sarif.Result) error) error {
-	dec := json.NewDecoder(bufio.NewReaderSize(io.NewSectionReader(b.src, 0, b.size), 1<<16))
+	budget := newBudget(bufio.NewReaderSize(io.NewSectionReader(b.src, 0, b.size), 1<<16))
+	dec := json.NewDecoder(budget)
 	dec.UseNumber()
 	version, runs := "", 0
 	var once onceKeys
 	err := objectFields(dec, func(key string) error {
+		budget.reset()
 		switch {
 		case once.is(key, "version"):
 			if once.dup != nil {
@@ -251,10 +269,10 @@ func (b *Baseline) scan(each func(*sarif.Result) error) error {
 			}
 			return arrayElements(dec, func() error {
 				runs++
-				return b.scanRun(dec, each)
+				return b.scanRun(dec, budget, each)
 			})
 		}
-		return skipValue(dec)
+		return skipValue(dec, budget)
 	})
 	if err == nil {
 		if _, end := dec.Token(); end != io.EOF {
@@ -272,19 +290,21 @@ func (b *Baseline) scan(each func(*sarif.Result) error) error {
 	return nil
 }
 
-func (b *Baseline) scanRun(dec *json.Decoder, each func(*sarif.Result) error) error {
+func (b *Baseline) scanRun(dec *json.Decoder, budget *budgetReader, each func(*sarif.Result) error) error {
 	if null, err := openValue(dec, '{', true); null || err != nil {
 		return err
 	}
 	var once onceKeys
 	return members(dec, func(key string) error {
+		budget.reset()
 		if !once.is(key, "results") {
-			return skipValue(dec)
+			return skipValue(dec, budget)
 		}
 		if once.dup != nil {
 			return once.dup
 		}
 		return arrayElements(dec, func() error {
+			budget.reset()
 			var res *sarif.Result
 			if err := dec.Decode(&res); err != nil {
 				return fmt.Errorf("parse baseline result: %w", err)

@@ -16,7 +16,8 @@ import (
 // walkFindings reads a findings.json document from r as a stream: every
 // member but results is decoded into the returned Findings, and each result
 // is checked and handed to each instead of being kept, so a run of any size
-// is read in the memory of one result. It refuses what json.Unmarshal into
+// is read in the memory of one result (each value is bounded by
+// maxStreamValue). It refuses what json.Unmarshal into
 // Findings plus validateFindings would refuse, and also a member given
 // twice (json.Unmarshal would keep the last silently) and data after the
 // document.
@@ -25,11 +26,13 @@ import (
 // caller tells its own failure (a report it could not write) from a broken
 // document.
 func walkFindings(ctx context.Context, r io.Reader, each func(i int, res *policies.Result) error) (*Findings, error) {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 256<<10))
+	budget := newBudget(bufio.NewReaderSize(r, 64<<10))
+	dec := json.NewDecoder(budget)
 	var f Findings
 	seen := map[string]bool{}
 	haveVersion := false
 	err := objectFields(dec, func(key string) error {
+		budget.reset()
 		if seen[key] {
 			return fmt.Errorf("member %q given twice", key)
 		}
@@ -52,9 +55,9 @@ func walkFindings(ctx context.Context, r io.Reader, each func(i int, res *polici
 		case "expired_waivers":
 			return dec.Decode(&f.ExpiredWaivers)
 		case "results":
-			return walkResults(ctx, dec, each)
+			return walkResults(ctx, dec, budget, each)
 		}
-		return skipValue(dec)
+		return skipValue(dec, budget)
 	})
 	if err == nil {
 		if _, end := dec.Token(); end != io.EOF {
@@ -83,9 +86,10 @@ type walkStop struct{ err error }
 func (w *walkStop) Error() string { return w.err.Error() }
 func (w *walkStop) Unwrap() error { return w.err }
 
-func walkResults(ctx context.Context, dec *json.Decoder, each func(i int, res *policies.Result) error) error {
+func walkResults(ctx context.Context, dec *json.Decoder, budget *budgetReader, each func(i int, res *policies.Result) error) error {
 	i := 0
 	return arrayElements(dec, func() error {
+		budget.reset()
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return &walkStop{err}

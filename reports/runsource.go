@@ -45,6 +45,9 @@ type RunSource struct {
 	grouped bool
 	devices []sourceDevice // in address order
 	seed    maphash.Seed
+	// findingsSum is a digest of findings.json as checked, compared with
+	// the bytes read again.
+	findingsSum uint64
 }
 
 // sourceDevice is one device of a RunSource: its facts file as checked by
@@ -141,24 +144,30 @@ func (s *RunSource) index(ctx context.Context, path string) error {
 	s.size = info.Size()
 	// findings.json is walked while the facts files are read: the two are
 	// independent, and the walk is one goroutine's work.
+	// Whichever fails first stops the other.
 	var docs []sourceDevice
 	var factsErr error
-	factsCtx, cancel := context.WithCancel(ctx)
+	both, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		docs, factsErr = s.indexFacts(factsCtx)
+		if docs, factsErr = s.indexFacts(both); factsErr != nil {
+			cancel()
+		}
 	}()
-	withResults, err := s.walkIndex(ctx, path)
+	withResults, err := s.walkIndex(both, path)
 	if err != nil {
 		cancel()
-		<-done
-		return err
 	}
 	<-done
-	if factsErr != nil {
+	// The walk stopped by a facts failure reports that failure.
+	stoppedByFacts := errors.Is(err, context.Canceled) && ctx.Err() == nil
+	switch {
+	case factsErr != nil && (err == nil || stoppedByFacts):
 		return factsErr
+	case err != nil:
+		return err
 	}
 	s.devices = joinDevices(docs, withResults, s.header.Summary.Devices)
 	return nil
@@ -170,7 +179,9 @@ func (s *RunSource) walkIndex(ctx context.Context, path string) ([]string, error
 	var withResults []string
 	prev := ""
 	var err error
-	s.header, err = walkFindings(ctx, io.NewSectionReader(s.findings, 0, s.size), func(i int, r *policies.Result) error {
+	h := maphash.Hash{}
+	h.SetSeed(s.seed)
+	s.header, err = walkFindings(ctx, io.TeeReader(io.NewSectionReader(s.findings, 0, s.size), &h), func(i int, r *policies.Result) error {
 		if i > 0 && r.Address == prev {
 			return nil
 		}
@@ -188,9 +199,17 @@ func (s *RunSource) walkIndex(ctx context.Context, path string) ([]string, error
 		}
 		return nil, badInput("read findings %s: %w", path, err)
 	}
+	s.findingsSum = h.Sum64()
+	if len(withResults) > maxSourceFacts {
+		return nil, badInput("read findings %s: results for more than %d devices", path, maxSourceFacts)
+	}
 	// Grouped results come in strictly increasing address order, so the
 	// list is sorted and unique already; results split over two places are
-	// not, and are sorted here.
+	// not, and are sorted here. Writing them means holding them all, which
+	// only a findings.json small enough to be read whole may ask for.
+	if !s.grouped && s.size > maxFindingsFile {
+		return nil, badInput("read findings %s: results not grouped by device in address order, as mfpscan writes them; a findings.json over %d MiB must be", path, maxFindingsFile>>20)
+	}
 	if !s.grouped {
 		slices.SortFunc(withResults, facts.CompareAddress)
 		withResults = slices.Compact(withResults)
@@ -235,6 +254,12 @@ func (s *RunSource) indexFacts(ctx context.Context) ([]sourceDevice, error) {
 		d, err := facts.DecodeDevice(raw)
 		if err != nil {
 			return badInput("read facts %s: %w", path, err)
+		}
+		// Written again, the document is re-encoded: one that would then
+		// be over the facts file cap is refused now, not half way through
+		// the writing.
+		if _, err := EncodeFacts(d); err != nil {
+			return badInput("read facts %s: rewritten, this document would not read back: %v", path, err)
 		}
 		docs[i] = sourceDevice{address: d.Address, factsPath: path, factsSum: maphash.Bytes(s.seed, raw)}
 		return nil
@@ -421,7 +446,9 @@ func (s *RunSource) changed() error {
 func (s *RunSource) eachGroup(ctx context.Context, emit func([]policies.Result) error) error {
 	byRule := func(a, b policies.Result) int { return cmp.Compare(a.RuleID, b.RuleID) }
 	var group, all []policies.Result
-	_, err := walkFindings(ctx, io.NewSectionReader(s.findings, 0, s.size), func(_ int, r *policies.Result) error {
+	h := maphash.Hash{}
+	h.SetSeed(s.seed)
+	_, err := walkFindings(ctx, io.TeeReader(io.NewSectionReader(s.findings, 0, s.size), &h), func(_ int, r *policies.Result) error {
 		if !s.grouped {
 			all = append(all, *r)
 			return nil
@@ -441,6 +468,12 @@ func (s *RunSource) eachGroup(ctx context.Context, emit func([]policies.Result) 
 		if errors.As(err, &stop) {
 			return stop.err
 		}
+		return badInput("read findings %s again: %w", filepath.Join(s.dir, JSONWriter{}.Filename()), err)
+	}
+	// A findings.json changed in place since it was checked ends the
+	// sequence with an error before its last device, so the writer
+	// abandons the run and renames nothing into place.
+	if h.Sum64() != s.findingsSum {
 		return s.changed()
 	}
 	if !s.grouped {

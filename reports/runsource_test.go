@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfpscan/mfpscan/facts"
 	"github.com/mfpscan/mfpscan/internal/usage"
 )
 
@@ -211,6 +212,100 @@ func TestRunSourceBadFindings(t *testing.T) {
 			_, err := OpenRun(context.Background(), dir)
 			if !usage.Is(err) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want a usage error saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// A document that would be over the facts file cap once written again is
+// refused when the run is checked, before anything is written: before,
+// report --from failed half way through, with an internal error.
+func TestRunSourceRefusesADocumentThatWouldNotReadBack(t *testing.T) {
+	from := fromDisk(t, func(dir string, _ map[string]any) {
+		path := filepath.Join(dir, "facts", "__1.json")
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		// 4 MiB of '<', six times that once escaped and indented.
+		doc["banners"] = []any{map[string]any{"port": 21, "service": "ftp", "status": "ok", "text": strings.Repeat("<", facts.MaxFileBytes/4)}}
+		var compact bytes.Buffer
+		enc := json.NewEncoder(&compact)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, compact.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	out := t.TempDir()
+	err := Rerender(context.Background(), from, out, []string{"json", "sarif"}, RerenderOptions{})
+	if !usage.Is(err) || !strings.Contains(err.Error(), "would not read back") || !strings.Contains(err.Error(), "__1.json") {
+		t.Fatalf("err = %v, want a usage error naming __1.json", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a refused report --from wrote %d entries", len(entries))
+	}
+}
+
+// findings.json rewritten in place between the check and the write (same
+// size, a status flipped) abandons the write.
+func TestRunSourceRefusesFindingsChangedInPlace(t *testing.T) {
+	ctx := context.Background()
+	from := fromDisk(t, func(string, map[string]any) {})
+	src, err := OpenRun(ctx, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	path := filepath.Join(from, "findings.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Replace(raw, []byte(`"status": "fail"`), []byte(`"status": "pass"`), 1)
+	if bytes.Equal(flipped, raw) {
+		t.Fatal("fixture has no failed result to flip")
+	}
+	if err := os.WriteFile(path, flipped, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var last error
+	for _, err := range src.Devices(ctx) {
+		if err != nil {
+			last = err
+		}
+	}
+	if !usage.Is(last) || !strings.Contains(last.Error(), "changed while the run was being read") {
+		t.Fatalf("error %v, want findings.json refused as changed", last)
+	}
+}
+
+// Hostile findings.json: nesting a million deep, or one value of more than
+// maxStreamValue, is refused without holding it.
+func TestRunSourceBoundsHostileFindings(t *testing.T) {
+	head := `{"schema_version":"` + FindingsSchemaVersion + `","x":`
+	cases := map[string]string{
+		"nested": head + strings.Repeat("[", 1<<20) + strings.Repeat("]", 1<<20) + `}`,
+		// The budget counts from the value's start; what the decoder had
+		// read ahead of it is its slack.
+		"huge value": head + `"` + strings.Repeat("a", maxStreamValue+1<<20) + `"}`,
+	}
+	want := map[string]string{"nested": "exceeded max depth", "huge value": "a single value of more than 64 MiB"}
+	for name, doc := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "findings.json"), []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := OpenRun(context.Background(), dir)
+			if !usage.Is(err) || !strings.Contains(err.Error(), want[name]) {
+				t.Fatalf("err = %v, want a usage error saying %q", err, want[name])
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 package reports
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"strings"
 
@@ -13,7 +15,8 @@ import (
 // category mfpscan wrote ("mfpscan/<site>/"), and the exit code its
 // invocation recorded; a directory without results.sarif has no site. The
 // log is walked as a stream, its results and artifacts skipped one by one,
-// so a log of any size is read in the memory of its largest result.
+// so a log of any size is read in the memory of its largest result
+// (bounded by maxStreamValue).
 func ReadSARIFSite(path string) (site string, exit int, err error) {
 	fh, err := inputfile.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -28,14 +31,17 @@ func ReadSARIFSite(path string) (site string, exit int, err error) {
 		id    string
 		exits []int
 	)
-	dec := json.NewDecoder(fh)
+	budget := newBudget(bufio.NewReaderSize(fh, 64<<10))
+	dec := json.NewDecoder(budget)
 	err = objectFields(dec, func(key string) error {
+		budget.reset()
 		if key != "runs" {
-			return skipElements(dec)
+			return skipValue(dec, budget)
 		}
 		return arrayElements(dec, func() error {
 			runs++
 			return objectFields(dec, func(key string) error {
+				budget.reset()
 				switch key {
 				case "automationDetails":
 					var ad struct {
@@ -55,10 +61,15 @@ func ReadSARIFSite(path string) (site string, exit int, err error) {
 					}
 					return err
 				}
-				return skipElements(dec)
+				return skipValue(dec, budget)
 			})
 		})
 	})
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF {
+			err = errors.New("data after the log")
+		}
+	}
 	if err != nil {
 		return "", 0, badInput("read %s: %v", path, err)
 	}
@@ -69,32 +80,4 @@ func ReadSARIFSite(path string) (site string, exit int, err error) {
 		exit = exits[0]
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(id, "mfpscan/"), "/"), exit, nil
-}
-
-// skipElements reads past the next value. An array or object is read one
-// element at a time, so skipping a log's results holds one result, and
-// each element is skipped by the decoder's scanner rather than token by
-// token, which is several times faster.
-func skipElements(dec *json.Decoder) error {
-	t, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	d, ok := t.(json.Delim)
-	if !ok {
-		return nil
-	}
-	var raw json.RawMessage
-	for dec.More() {
-		if d == '{' {
-			if _, err := dec.Token(); err != nil {
-				return err
-			}
-		}
-		if err := dec.Decode(&raw); err != nil {
-			return err
-		}
-	}
-	_, err = dec.Token()
-	return err
 }
