@@ -12,8 +12,9 @@ import (
 
 // ImportHistory records existing report directories (findings.json plus
 // facts/) in the store, oldest first as given, each read device by device.
-// Each directory is one run of site; a directory that cannot be read stops
-// the import before anything of it is written.
+// Each directory is one run of site; a directory that fails its check
+// (reports.OpenRun) stops the import before anything of it is recorded,
+// and one changed while it is being read leaves its run unfinished.
 func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) {
 	s, err := history.Open(ctx, cfg.History)
 	if err != nil {
@@ -35,7 +36,7 @@ func ImportHistory(ctx context.Context, cfg Config, dirs []string) (int, error) 
 		err = h.record(ctx, c, head, src.Devices(ctx))
 		src.Close()
 		if err != nil {
-			return n, Usagef("import %s: %v", dir, err)
+			return n, fmt.Errorf("import %s: %w", dir, err)
 		}
 		if h.err == nil {
 			sarif, err := os.Open(filepath.Join(dir, (&reports.SARIFWriter{}).Filename()))

@@ -171,7 +171,11 @@ func write(ctx context.Context, outDir string, order []string, sites map[string]
 		var part *sarifPart
 		if combined {
 			var err error
-			if part, err = newSARIFPart(outDir, SiteDir(name)+"/", &head, opts.SARIF); err != nil {
+			// The part and the site's log are written side by side: each
+			// needs its own record of the baseline findings it has seen.
+			partOpts := opts.SARIF
+			partOpts.Baseline = opts.SARIF.Baseline.Fork()
+			if part, err = newSARIFPart(outDir, SiteDir(name)+"/", &head, partOpts); err != nil {
 				return nil, fmt.Errorf("merge: SARIF of site %s: %w", name, err)
 			}
 			parts = append(parts, part)

@@ -31,13 +31,15 @@ func fleet(t *testing.T, site string, addrs []string) *reports.Run {
 		if err := json.Unmarshal([]byte(strings.ReplaceAll(golden, device, a)), &d); err != nil {
 			t.Fatal(err)
 		}
+		// One device_id per copy: SARIF fingerprints are by device.
+		d.Identity.DeviceID = "address:" + a
 		if d.Identity.Model != nil {
 			d.Identity.Model.Value = fmt.Sprintf("<mfp-%s> & \u2028 lobby", a)
 		}
 		run.Devices = append(run.Devices, &d)
 		for _, r := range f.Results {
 			if r.Address == device {
-				r.Address = a
+				r.Address, r.DeviceID = a, d.Identity.DeviceID
 				r.Reasons = append(r.Reasons[:len(r.Reasons):len(r.Reasons)], fmt.Sprintf("<mfp-%s> & \u2028 lobby", a))
 				run.Results = append(run.Results, r)
 			}
@@ -169,5 +171,62 @@ func TestCombinedSARIFEqualsMarshalIndent(t *testing.T) {
 	}
 	if !bytes.Contains(got, []byte(`\u003cmfp-`)) || !bytes.Contains(got, []byte(`\u2028`)) {
 		t.Error("the fixture's <, & and U+2028 did not reach the combined log; the test checks no escaping")
+	}
+}
+
+// With a baseline, each site's run in the combined log lists the findings
+// gone since, as the site's own log does: the two logs are written side by
+// side and must not share their record of what was seen.
+func TestCombinedSARIFKeepsAbsentFindings(t *testing.T) {
+	before := writeRunDir(t, fleet(t, "hq", streamAddrs[:3]), "sarif", "json")
+	base, err := reports.OpenBaseline(filepath.Join(before, "results.sarif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	in := []Input{
+		{Site: "hq", Dir: writeRunDir(t, fleet(t, "hq", streamAddrs[:2]), "sarif", "json")},
+		{Site: "branch", Dir: writeRunDir(t, fleet(t, "branch", streamAddrs[3:5]), "sarif", "json")},
+	}
+	res, err := Merge(context.Background(), in, t.TempDir(), Options{Formats: []string{"sarif", "json"}, SARIF: reports.SARIFOptions{Baseline: base}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	absent := func(path string) []int {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					BaselineState string `json:"baselineState"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(raw, &log); err != nil {
+			t.Fatal(err)
+		}
+		var n []int
+		for _, r := range log.Runs {
+			c := 0
+			for _, x := range r.Results {
+				if x.BaselineState == "absent" {
+					c++
+				}
+			}
+			n = append(n, c)
+		}
+		return n
+	}
+	combined := absent(res.CombinedSARIF)
+	for i := range in {
+		own := absent(filepath.Join(res.Dirs[i], "results.sarif"))
+		if own[0] != combined[i] {
+			t.Errorf("site %s: %d absent findings in its own log, %d in the combined log", in[i].Site, own[0], combined[i])
+		}
+	}
+	if combined[0] == 0 {
+		t.Error("hq lost a device since the baseline, yet no finding is absent: the test checks nothing")
 	}
 }
