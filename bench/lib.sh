@@ -74,6 +74,26 @@ bench_build() {
 	fi
 }
 
+# bench_old OLD_BIN OLD_REF: the older mfpscan to compare with, in $old
+# ("" for none): OLD_BIN as given, else OLD_REF's tree built into
+# $bin/mfpscan-old. Prints which one, and which tree the new binary is.
+bench_old() {
+	old=""
+	if [[ -n "$1" ]]; then
+		old="$1"
+		echo "== old: $1"
+	elif [[ -n "$2" ]]; then
+		local commit
+		commit="$(git -C "$repo" rev-parse "$2")"
+		mkdir -p "$work/old-src"
+		git -C "$repo" archive "$commit" | tar -x -C "$work/old-src"
+		(cd "$work/old-src" && go build -o "$bin/mfpscan-old" ./cmd/mfpscan)
+		old="$bin/mfpscan-old"
+		echo "== old: $2 at $commit"
+	fi
+	echo "== new: $(git -C "$repo" rev-parse HEAD)$(git -C "$repo" diff --quiet || echo ' (with uncommitted changes)')"
+}
+
 # bench_netns PREFIX [DEAD]: a network namespace PREFIX-PID ($ns) with only
 # its own lo; the script refuses to go on if it has any other interface.
 # DEAD, an nftables interval list ("127.88.0.42-127.88.0.233, ..."), is

@@ -45,18 +45,7 @@ done
 bench_workdir mfpeval
 bench_build mfpscan cmd/mfpscan
 bench_build genfacts bench/eval/genfacts
-old=""
-if [[ -n "$old_bin" ]]; then
-	old="$old_bin"
-elif [[ -n "$old_ref" ]]; then
-	commit="$(git -C "$repo" rev-parse "$old_ref")"
-	mkdir -p "$work/old-src"
-	git -C "$repo" archive "$commit" | tar -x -C "$work/old-src"
-	(cd "$work/old-src" && go build -o "$bin/mfpscan-old" ./cmd/mfpscan)
-	old="$bin/mfpscan-old"
-	echo "== old: $old_ref at $commit"
-fi
-echo "== new: $(git -C "$repo" rev-parse HEAD)$(git -C "$repo" diff --quiet || echo ' (with uncommitted changes)')"
+bench_old "$old_bin" "$old_ref"
 export XDG_STATE_HOME="$work/state"
 "$bin/mfpscan" demo --no-history --out "$work/demo" >/dev/null
 
@@ -114,7 +103,7 @@ for n in "${sizes[@]}"; do
 			MFPSCAN_CPUPROFILE="$prof" measure "$who" "$n" "$exe" "${history[@]}" "${out[@]}" "${args[@]}"
 		done
 		if [[ -n $old && $fmt != jsonl && -d "$work/out-old" && -d "$work/out-new" ]]; then
-			if diff -rq "$work/out-old" "$work/out-new" >"$work/diff"; then
+			if diff -rq --exclude=.mfpscan.lock "$work/out-old" "$work/out-new" >"$work/diff"; then
 				echo "      reports of old and new are byte-identical"
 			else
 				echo "      reports differ: $(wc -l <"$work/diff") file(s), e.g. $(head -1 "$work/diff")"

@@ -48,19 +48,7 @@ command -v /usr/bin/time >/dev/null || { echo "$me: GNU time (/usr/bin/time) nee
 bench_workdir mfpreadback
 bench_build mfpscan cmd/mfpscan
 bench_build genfacts bench/eval/genfacts
-old=""
-if [[ -n "$old_bin" ]]; then
-	old="$old_bin"
-	echo "== old: $old_bin"
-elif [[ -n "$old_ref" ]]; then
-	commit="$(git -C "$repo" rev-parse "$old_ref")"
-	mkdir -p "$work/old-src"
-	git -C "$repo" archive "$commit" | tar -x -C "$work/old-src"
-	(cd "$work/old-src" && go build -o "$bin/mfpscan-old" ./cmd/mfpscan)
-	old="$bin/mfpscan-old"
-	echo "== old: $old_ref at $commit"
-fi
-echo "== new: $(git -C "$repo" rev-parse HEAD)$(git -C "$repo" diff --quiet || echo ' (with uncommitted changes)')"
+bench_old "$old_bin" "$old_ref"
 # The history store, should either command open it, is a private one.
 export XDG_STATE_HOME="$work/state"
 "$bin/mfpscan" demo --no-history --out "$work/demo" >/dev/null
