@@ -18,10 +18,9 @@ import (
 // The second read of a RunSource: its devices, one by one.
 
 // Devices reads the run again, yielding each device in address order with
-// its document, the text of its facts file, and its results sorted by
-// rule ID. A facts file changed
-// since OpenRun checked it, or a findings.json no longer matching the
-// index, ends the sequence with an error.
+// its document, the text of its facts file, and its results sorted by rule
+// ID. A facts file or findings.json changed since OpenRun checked it ends
+// the sequence with an error.
 //
 // The devices are read, decoded and their facts files encoded on another
 // goroutine, a few ahead of the caller, so one core reads the run while
