@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/mfpscan/mfpscan/facts"
-	"github.com/mfpscan/mfpscan/internal/inputfile"
 	"github.com/mfpscan/mfpscan/internal/parallel"
 	"github.com/mfpscan/mfpscan/policies"
 	"github.com/mfpscan/mfpscan/reports"
@@ -225,37 +224,13 @@ func readFactsFiles(files []string) ([]*facts.Device, [][]byte, error) {
 	texts := make([][]byte, len(files))
 	err := parallel.Each(len(files), func(i int) error {
 		var err error
-		docs[i], texts[i], err = readFactsFile(files[i])
+		docs[i], texts[i], err = reports.ReadFactsFile(files[i])
 		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return docs, texts, nil
-}
-
-// readFactsFile reads one facts document: a regular file (a FIFO would
-// hang the run) under facts.MaxFileBytes, valid against the schema, and
-// small enough once re-encoded that the facts file eval writes for it reads
-// back; a compact document can grow several-fold when indented. The
-// re-encoded text is returned so it is written as is.
-func readFactsFile(path string) (*facts.Device, []byte, error) {
-	raw, err := inputfile.Read(path, facts.MaxFileBytes)
-	if err != nil {
-		return nil, nil, Usagef("read facts: %v", err)
-	}
-	if err := facts.Validate(raw); err != nil {
-		return nil, nil, Usagef("%s: %v", path, err)
-	}
-	d, err := facts.DecodeDevice(raw)
-	if err != nil {
-		return nil, nil, Usagef("%s: %v", path, err)
-	}
-	text, err := reports.EncodeFacts(d)
-	if err != nil {
-		return nil, nil, Usagef("%s: rewritten, this document would not read back: %v", path, err)
-	}
-	return d, text, nil
 }
 
 // PolicyList prints the catalogue, built-in and custom rules together.

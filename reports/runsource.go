@@ -237,22 +237,9 @@ func (s *RunSource) indexFacts(ctx context.Context) ([]sourceDevice, error) {
 			return fmt.Errorf("read facts: %w", err)
 		}
 		path := filepath.Join(dir, names[i])
-		raw, err := readCapped(path, maxFactsFileSize)
+		d, _, raw, err := readFactsFile(path)
 		if err != nil {
 			return err
-		}
-		if err := facts.Validate(raw); err != nil {
-			return badInput("read facts %s: %w", path, err)
-		}
-		d, err := facts.DecodeDevice(raw)
-		if err != nil {
-			return badInput("read facts %s: %w", path, err)
-		}
-		// Written again, the document is re-encoded: one that would then
-		// be over the facts file cap is refused now, not half way through
-		// the writing.
-		if _, err := EncodeFacts(d); err != nil {
-			return badInput("read facts %s: rewritten, this document would not read back: %v", path, err)
 		}
 		docs[i] = sourceDevice{address: d.Address, factsPath: path, factsSum: maphash.Bytes(s.seed, raw)}
 		return nil
@@ -306,4 +293,32 @@ func joinDevices(docs []sourceDevice, withResults []string, counted int) []sourc
 		out = slices.DeleteFunc(out, func(d sourceDevice) bool { return !d.hasResults })
 	}
 	return out
+}
+
+// ReadFactsFile reads one facts document as eval and report --from take
+// it: a regular file (a FIFO would hang the run) under facts.MaxFileBytes,
+// valid against the schema, and small enough once re-encoded that the facts
+// file written for it reads back (a compact document can grow several-fold
+// when indented). It returns the document and that re-encoded text;
+// failures are usage errors naming the file.
+func ReadFactsFile(path string) (*facts.Device, []byte, error) {
+	d, text, _, err := readFactsFile(path)
+	return d, text, err
+}
+
+// readFactsFile is ReadFactsFile also returning the bytes read.
+func readFactsFile(path string) (d *facts.Device, text, raw []byte, err error) {
+	if raw, err = readCapped(path, maxFactsFileSize); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := facts.Validate(raw); err != nil {
+		return nil, nil, nil, badInput("%s: %v", path, err)
+	}
+	if d, err = facts.DecodeDevice(raw); err != nil {
+		return nil, nil, nil, badInput("%s: %v", path, err)
+	}
+	if text, err = EncodeFacts(d); err != nil {
+		return nil, nil, nil, badInput("%s: rewritten, this document would not read back: %v", path, err)
+	}
+	return d, text, raw, nil
 }
