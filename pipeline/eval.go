@@ -59,6 +59,7 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 	loadCtx, stopLoading := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopLoading()
 	seen := make(map[string]string, min(len(files), 1<<16))
+	bar, evaluated := deviceBar(cfg, "evaluating"), 0
 	for b := range loadBatches(loadCtx, files) {
 		if b.err != nil {
 			rep.abort()
@@ -87,6 +88,9 @@ func Eval(ctx context.Context, cfg Config, paths []string) error {
 		if err := rep.add(ctx, scan, b.docs, texts); err != nil {
 			rep.abort()
 			return err
+		}
+		if evaluated += len(b.docs); bar != nil {
+			bar(evaluated, len(files))
 		}
 		if rep.stopped != nil {
 			break

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -90,4 +91,38 @@ func (p *progress) collected(n int) {
 
 func (p *progress) finish() {
 	p.locked(func() { _ = p.bar.Finish() })
+}
+
+// DeviceBar returns a progress callback drawing "what done/total devices"
+// with rate and time left on w, a terminal: eval, report --from and merge
+// spend minutes on a large fleet writing device after device, which
+// without it shows nothing until the end. The bar is made at the first
+// call, when the total is known, and cleared when done reaches it.
+func DeviceBar(w io.Writer, what string) func(done, total int) {
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(what),
+				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetItsString("device"),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+				progressbar.OptionSetWidth(30),
+			)
+		}
+		_ = bar.Set(done)
+	}
+}
+
+// deviceBar is DeviceBar for cfg's terminal; nil (no bar) elsewhere or
+// with --quiet.
+func deviceBar(cfg Config, what string) func(done, total int) {
+	if !cfg.Interactive || cfg.Progress == nil {
+		return nil
+	}
+	return DeviceBar(cfg.Progress, what)
 }

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
+	"strings"
 	"testing"
 )
 
@@ -40,4 +42,31 @@ func TestProgressStates(t *testing.T) {
 	none.sweepDone(1)
 	none.collected(1)
 	none.finish()
+}
+
+// The device bar shows what is being done and how far it is.
+func TestDeviceBarDrawsCount(t *testing.T) {
+	var buf bytes.Buffer
+	DeviceBar(&buf, "writing")(3, 10)
+	if out := buf.String(); !strings.Contains(out, "writing") || !strings.Contains(out, "3/10") {
+		t.Fatalf("bar drew %q, want the description and 3/10", out)
+	}
+}
+
+// eval on a terminal draws the bar; not on a terminal it draws nothing.
+func TestEvalDrawsDeviceBarOnATerminal(t *testing.T) {
+	in := t.TempDir()
+	// Two batches: a bar filled at its first step is cleared at once.
+	writeFacts(t, in, evalBatch+1, -1)
+	for _, interactive := range []bool{true, false} {
+		var buf bytes.Buffer
+		cfg := evalConfig(t, t.TempDir())
+		cfg.Progress, cfg.Interactive = &buf, interactive
+		if err := Eval(context.Background(), cfg, []string{in}); err != nil {
+			t.Fatal(err)
+		}
+		if drew := strings.Contains(buf.String(), "evaluating"); drew != interactive {
+			t.Errorf("interactive %v: progress output %q", interactive, buf.String())
+		}
+	}
 }

@@ -39,6 +39,9 @@ type RerenderOptions struct {
 	ExitCode int
 	// SARIF tunes the SARIF writer (suppressed results, baseline).
 	SARIF SARIFOptions
+	// Progress, when set, is told after each device written how many of
+	// how many are.
+	Progress func(done, total int)
 }
 
 // Rerender reads a finished run back from fromDir (findings.json and
@@ -84,7 +87,16 @@ func Rerender(ctx context.Context, fromDir, outDir string, formats []string, opt
 	}
 	head := src.Head()
 	head.Site, head.ExitCode = opts.Site, opts.ExitCode
-	if _, _, err := WriteStream(ctx, outDir, head, ws, src.Devices(ctx), nil); err != nil {
+	var after func(*DeviceResult) error
+	if opts.Progress != nil {
+		done, total := 0, src.Len()
+		after = func(*DeviceResult) error {
+			done++
+			opts.Progress(done, total)
+			return nil
+		}
+	}
+	if _, _, err := WriteStream(ctx, outDir, head, ws, src.Devices(ctx), after); err != nil {
 		return fmt.Errorf("rerender: %w", err)
 	}
 	return nil

@@ -105,6 +105,9 @@ func (s *RunSource) Addresses() iter.Seq[string] {
 	}
 }
 
+// Len is the number of devices Devices yields.
+func (s *RunSource) Len() int { return len(s.devices) }
+
 // WithFacts is the number of devices that have a facts file.
 func (s *RunSource) WithFacts() int {
 	n := 0

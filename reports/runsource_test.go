@@ -310,3 +310,27 @@ func TestRunSourceBoundsHostileFindings(t *testing.T) {
 		})
 	}
 }
+
+// report --from tells its progress once per device written, ending at the
+// run's device count.
+func TestRerenderReportsProgress(t *testing.T) {
+	from := fromDisk(t, func(string, map[string]any) {})
+	orig, err := LoadFindings(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls [][2]int
+	opts := RerenderOptions{Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
+	if err := Rerender(context.Background(), from, t.TempDir(), []string{"json"}, opts); err != nil {
+		t.Fatal(err)
+	}
+	n := orig.Summary.Devices
+	if len(calls) != n || n == 0 {
+		t.Fatalf("progress calls %v, want one per device of %d", calls, n)
+	}
+	for i, c := range calls {
+		if c != [2]int{i + 1, n} {
+			t.Fatalf("progress calls %v, want 1/%d up to %d/%d", calls, n, n, n)
+		}
+	}
+}

@@ -49,7 +49,7 @@ its own category, so GitHub code scanning tracks every site's alerts apart.`,
 				}
 				inputs = append(inputs, in)
 			}
-			res, err := merge.Merge(cmd.Context(), inputs, out, merge.Options{Formats: fs, SARIF: reports.SARIFOptions{OmitSuppressed: render.omitSuppressed}})
+			res, err := merge.Merge(cmd.Context(), inputs, out, merge.Options{Formats: fs, SARIF: reports.SARIFOptions{OmitSuppressed: render.omitSuppressed}, Progress: g.deviceBar(cmd, "merging")})
 			if err != nil {
 				return err
 			}

@@ -42,7 +42,7 @@ func newReportCommand(g *globalFlags) *cobra.Command {
 			if err := checkSite(site); err != nil {
 				return err
 			}
-			opts := reports.RerenderOptions{Site: site, SARIF: reports.SARIFOptions{OmitSuppressed: render.omitSuppressed}}
+			opts := reports.RerenderOptions{Site: site, SARIF: reports.SARIFOptions{OmitSuppressed: render.omitSuppressed}, Progress: g.deviceBar(cmd, "writing")}
 			if baseline != "" {
 				b, err := pipeline.ReadBaseline(baseline)
 				if err != nil {

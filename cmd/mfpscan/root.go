@@ -140,3 +140,13 @@ func (g *globalFlags) logger(w io.Writer) (*slog.Logger, error) {
 func (g *globalFlags) interactive(w *os.File) bool {
 	return !g.quiet && term.IsTerminal(int(w.Fd()))
 }
+
+// deviceBar is a progress bar of devices written on the command's standard
+// error when that is a terminal and the run is not --quiet; nil otherwise.
+func (g *globalFlags) deviceBar(cmd *cobra.Command, what string) func(done, total int) {
+	f, ok := cmd.ErrOrStderr().(*os.File)
+	if !ok || !g.interactive(f) {
+		return nil
+	}
+	return pipeline.DeviceBar(f, what)
+}

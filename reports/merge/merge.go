@@ -51,6 +51,9 @@ func ParseInput(arg string) Input {
 type Options struct {
 	Formats []string
 	SARIF   reports.SARIFOptions
+	// Progress, when set, is told after each device written how many of
+	// how many (every site's) are.
+	Progress func(done, total int)
 }
 
 // Result describes what Merge wrote.
@@ -153,6 +156,12 @@ func Merge(ctx context.Context, inputs []Input, outDir string, opts Options) (*R
 func write(ctx context.Context, outDir string, order []string, sites map[string]*site, opts Options) (*Result, error) {
 	res := &Result{Sites: order}
 	combined := len(order) > 1 && slices.Contains(opts.Formats, "sarif")
+	done, total := 0, 0
+	for _, s := range sites {
+		for _, in := range s.inputs {
+			total += in.src.Len()
+		}
+	}
 	var parts []*sarifPart
 	defer func() {
 		for _, p := range parts {
@@ -167,7 +176,6 @@ func write(ctx context.Context, outDir string, order []string, sites map[string]
 		if len(order) > 1 {
 			dir = filepath.Join(outDir, SiteDir(name))
 		}
-		var after func(*reports.DeviceResult) error
 		var part *sarifPart
 		if combined {
 			var err error
@@ -179,7 +187,18 @@ func write(ctx context.Context, outDir string, order []string, sites map[string]
 				return nil, fmt.Errorf("merge: SARIF of site %s: %w", name, err)
 			}
 			parts = append(parts, part)
-			after = part.device
+		}
+		after := func(dr *reports.DeviceResult) error {
+			if part != nil {
+				if err := part.device(dr); err != nil {
+					return err
+				}
+			}
+			if opts.Progress != nil {
+				done++
+				opts.Progress(done, total)
+			}
+			return nil
 		}
 		end, _, err := reports.WriteStream(ctx, dir, &head, writers(opts), s.devices(ctx), after)
 		if err != nil {

@@ -230,3 +230,21 @@ func TestCombinedSARIFKeepsAbsentFindings(t *testing.T) {
 		t.Error("hq lost a device since the baseline, yet no finding is absent: the test checks nothing")
 	}
 }
+
+// merge tells its progress over every site's devices.
+func TestMergeReportsProgress(t *testing.T) {
+	in := []Input{
+		{Site: "hq", Dir: writeRunDir(t, fleet(t, "hq", streamAddrs[:3]), "sarif", "json")},
+		{Site: "branch", Dir: writeRunDir(t, fleet(t, "branch", streamAddrs[3:]), "sarif", "json")},
+	}
+	var last [2]int
+	calls := 0
+	opts := Options{Formats: []string{"sarif", "json"}, Progress: func(done, total int) { calls, last = calls+1, [2]int{done, total} }}
+	if _, err := Merge(context.Background(), in, t.TempDir(), opts); err != nil {
+		t.Fatal(err)
+	}
+	n := len(streamAddrs)
+	if calls != n || last != [2]int{n, n} {
+		t.Fatalf("%d progress calls, the last %v; want %d ending at %d/%d", calls, last, n, n, n)
+	}
+}
